@@ -1,0 +1,71 @@
+import type { FlagKind } from './model/flag.js';
+
+/**
+ * What a command wants to change, independent of the transport that carried it: the input of
+ * RBAC (core/rbac.ts) and classification (core/classify.ts). Built from a parsed command plus
+ * what the control plane knows about the entry (its flag kind, its current rollout).
+ */
+export interface ChangeRequest {
+  /**
+   * The command or system action, e.g. `flag.on`, `flag.rollout`, `flag.kill`, `config.set`,
+   * `config.secret.set`, `change.role.grant`; automated ones: `flag.rollout.stage`,
+   * `flag.rollout.rollback`, `flag.auto-disable`.
+   */
+  action: string;
+  entity: 'flag' | 'config' | 'secret' | 'role';
+  /** The flag or config key; for role changes, the subject whose role changes. */
+  key: string;
+  /** Undefined means every environment (a global value, `--all`). */
+  env?: string;
+  tenant?: string;
+  user?: string;
+  /** The flag's kind when the entity is a flag that exists (or is being created). */
+  flagKind?: FlagKind;
+  /** The variation a serve/rollout/on targets. */
+  variation?: string;
+  /** Percentages of `variation` before and after, when the change moves a rollout. */
+  rollout?: { from?: number; to: number; stages?: number[]; cohorts?: string[] };
+  /** The role a role change grants or revokes. */
+  role?: string;
+  /** Who asked; approvals compare against it (4-eyes). */
+  requestedBy?: string;
+}
+
+/** SPEC §6: the default rollout plan, in percent. */
+export const DEFAULT_STAGES: readonly number[] = [1, 5, 25, 50, 100];
+
+/** Actions that change nothing; every role may run them. */
+export const READ_ACTIONS: ReadonlySet<string> = new Set([
+  'flag.help',
+  'flag.show',
+  'flag.list',
+  'flag.history',
+  'config.help',
+  'config.get',
+  'change.help',
+  'change.list',
+  'change.show',
+]);
+
+/**
+ * The stages of `plan` a move from `from` % to `to` % jumps over: those strictly between the two.
+ * Moving down (a rollback) never skips anything.
+ *
+ * @example skippedStages(0, 100) // [1, 5, 25, 50]
+ * @example skippedStages(10, 25) // []
+ */
+export function skippedStages(from: number, to: number, plan: readonly number[] = DEFAULT_STAGES): number[] {
+  if (to <= from) return [];
+  return plan.filter((stage) => stage > from && stage < to);
+}
+
+/** Every step of a staged plan starting at `from`, e.g. 0 → 1 → 5 → … → 100. */
+export function planSteps(from: number, stages: readonly number[]): Array<[number, number]> {
+  const steps: Array<[number, number]> = [];
+  let previous = from;
+  for (const stage of stages) {
+    if (stage > previous) steps.push([previous, stage]);
+    previous = stage;
+  }
+  return steps;
+}

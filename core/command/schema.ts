@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { conditionSchema } from '../model/condition.js';
+import { CONFIG_TYPES } from '../model/config-entry.js';
+import { FLAG_KINDS, VALUE_TYPES, flagKeySchema, jsonValueSchema, variationSchema } from '../model/flag.js';
+
+/**
+ * Parsed slash commands (SPEC §7), one variant per subcommand, discriminated on `name`. Every
+ * transport (Slack, console, CLI) produces these; nothing downstream sees command text.
+ */
+
+export const GRANTABLE_ROLES = ['developer', 'product_manager', 'operator', 'admin'] as const;
+
+const key = flagKeySchema;
+const env = z.string().min(1);
+const reason = z.string().min(1);
+const id = z.string().min(1);
+const where = { env, tenant: id.optional(), reason: reason.optional() };
+
+const onOff = (name: 'flag.on' | 'flag.off') => z.object({ name: z.literal(name), key, ...where });
+const rolloutControl = <N extends string>(name: N) => z.object({ name: z.literal(name), key, env });
+const roleChange = <N extends string>(name: N) =>
+  z.object({ name: z.literal(name), subject: id, role: z.enum(GRANTABLE_ROLES), env: env.optional(), tenant: id.optional(), reason });
+const help = <N extends string>(name: N) => z.object({ name: z.literal(name), topic: z.string().optional(), text: z.string() });
+
+export const commandSchema = z.discriminatedUnion('name', [
+  help('flag.help'),
+  z.object({
+    name: z.literal('flag.create'),
+    key,
+    kind: z.enum(FLAG_KINDS),
+    owner: id,
+    description: z.string().min(1),
+    type: z.enum(VALUE_TYPES),
+    variations: z.array(variationSchema).optional(),
+    default: z.string().optional(),
+    expiry: z.iso.date().optional(),
+    ticket: z.string().optional(),
+  }),
+  z.object({ name: z.literal('flag.show'), key, env: env.optional() }),
+  z.object({ name: z.literal('flag.list'), owner: id.optional(), stale: z.boolean() }),
+  onOff('flag.on'),
+  onOff('flag.off'),
+  z.object({ name: z.literal('flag.serve'), key, variation: id, ...where }),
+  z.object({
+    name: z.literal('flag.rollout'),
+    key,
+    variation: id,
+    env,
+    /** Percent stages, ascending, ending at 100. Absent with cohorts; absent for "use the default plan". */
+    stages: z.array(z.number().gt(0).max(100)).optional(),
+    cohorts: z.array(id).optional(),
+    bakeMs: z.number().int().positive().optional(),
+    reason: reason.optional(),
+  }),
+  rolloutControl('flag.rollout.pause'),
+  rolloutControl('flag.rollout.resume'),
+  rolloutControl('flag.rollout.abort'),
+  rolloutControl('flag.rollout.promote'),
+  z.object({ name: z.literal('flag.rule.add'), key, env, condition: conditionSchema, serve: id, priority: z.number().int().optional() }),
+  z.object({ name: z.literal('flag.rule.remove'), key, env, ruleId: id }),
+  z.object({ name: z.literal('flag.override'), key, variation: id, user: id, env: env.optional(), ttlMs: z.number().int().positive().optional() }),
+  z.object({ name: z.literal('flag.kill'), key, env: env.optional(), all: z.boolean(), tenant: id.optional(), reason }),
+  z.object({
+    name: z.literal('flag.break-glass'),
+    key,
+    /** `on`, `off`, or a variation id. */
+    serve: id,
+    env,
+    reason,
+  }),
+  z.object({ name: z.literal('flag.history'), key, limit: z.number().int().positive().optional() }),
+  help('config.help'),
+  z.object({
+    name: z.literal('config.set'),
+    key,
+    /** The value as typed; `value` is it converted by `--type` (or left a string when no type was given). */
+    rawValue: z.string(),
+    value: jsonValueSchema,
+    type: z.enum(CONFIG_TYPES).optional(),
+    env: env.optional(),
+    tenant: id.optional(),
+    user: id.optional(),
+    reason,
+  }),
+  z.object({ name: z.literal('config.get'), key, env: env.optional(), tenant: id.optional(), user: id.optional() }),
+  z.object({ name: z.literal('config.secret.set'), key, env }),
+  help('change.help'),
+  z.object({ name: z.literal('change.list') }),
+  z.object({ name: z.literal('change.show'), id }),
+  z.object({ name: z.literal('change.approve'), id }),
+  z.object({ name: z.literal('change.reject'), id, reason }),
+  z.object({ name: z.literal('change.revert'), id, reason }),
+  roleChange('change.role.grant'),
+  roleChange('change.role.revoke'),
+]);
+
+export type Command = z.infer<typeof commandSchema>;
+export type CommandOf<N extends Command['name']> = Extract<Command, { name: N }>;

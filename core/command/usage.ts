@@ -1,0 +1,53 @@
+/**
+ * One usage line per subcommand (SPEC §7). Errors quote the line of the subcommand the user
+ * meant; `help` replies with the lines of its command.
+ */
+export const USAGE = {
+  'flag.help': '/flag help [<subcommand>]',
+  'flag.create':
+    '/flag create <key> --kind release|ops|permission|experiment --owner <team> --description "<text>" [--type boolean|string|number|json] [--variations id=value,…] [--default <id>] [--expiry YYYY-MM-DD] [--ticket <url-or-id>]',
+  'flag.show': '/flag show <key> [--env <env>]',
+  'flag.list': '/flag list [--owner <team>] [--stale]',
+  'flag.on': '/flag on|off <key> --env <env> [--tenant <id>] [--reason "<text>"]',
+  'flag.off': '/flag on|off <key> --env <env> [--tenant <id>] [--reason "<text>"]',
+  'flag.serve': '/flag serve <key> <variation> --env <env> [--tenant <id>] [--reason "<text>"]',
+  'flag.rollout':
+    '/flag rollout <key> <variation> --env <env> [--stages 1,5,25,50,100 | --cohorts beta,standard,enterprise] [--bake 4h] [--reason "<text>"]',
+  'flag.rollout.pause': '/flag rollout pause|resume|abort|promote <key> --env <env>',
+  'flag.rollout.resume': '/flag rollout pause|resume|abort|promote <key> --env <env>',
+  'flag.rollout.abort': '/flag rollout pause|resume|abort|promote <key> --env <env>',
+  'flag.rollout.promote': '/flag rollout pause|resume|abort|promote <key> --env <env>',
+  'flag.rule.add': '/flag rule add <key> --env <env> --if "<attr> <op> <value> [and …]" --serve <variation> [--priority <n>]',
+  'flag.rule.remove': '/flag rule remove <key> --env <env> <rule-id>',
+  'flag.override': '/flag override <key> <variation> --user <id> [--env <env>] [--ttl 1h]',
+  'flag.kill': '/flag kill <key> [--env <env> | --all] [--tenant <id>] --reason "<text>"',
+  'flag.break-glass': '/flag break-glass <key> <on|off|variation> --env <env> --reason "<text>"',
+  'flag.history': '/flag history <key> [--limit <n>]',
+  'config.help': '/config help [<subcommand>]',
+  'config.set': '/config set <key> <value> [--type int|number|string|boolean|enum|duration|json] [--env <env>] [--tenant <id>] [--user <id>] --reason "<text>"',
+  'config.get': '/config get <key> [--env <env>] [--tenant <id>] [--user <id>]',
+  'config.secret.set': '/config secret set <key> --env <env>   (the value is typed into a dialog, never into the command)',
+  'change.help': '/change help [<subcommand>]',
+  'change.list': '/change list',
+  'change.show': '/change show <id>',
+  'change.approve': '/change approve <id>',
+  'change.reject': '/change reject <id> --reason "<text>"',
+  'change.revert': '/change revert <id> --reason "<text>"',
+  'change.role.grant': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
+  'change.role.revoke': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
+} as const;
+
+export type CommandName = keyof typeof USAGE;
+export type SlashCommand = '/flag' | '/config' | '/change';
+
+/** The distinct usage lines of one slash command, optionally only those mentioning `topic`. */
+export function usageFor(command: SlashCommand, topic?: string): string[] {
+  const group = command.slice(1);
+  const lines = Object.entries(USAGE)
+    .filter(([name]) => name.startsWith(`${group}.`))
+    .map(([, line]) => line as string);
+  const distinct = [...new Set(lines)];
+  if (!topic) return distinct;
+  const matching = distinct.filter((line) => line.split(' ')[1]?.split('|').includes(topic) || line.startsWith(`${command} ${topic} `));
+  return matching.length > 0 ? matching : distinct;
+}

@@ -1,0 +1,39 @@
+/**
+ * One error base for everything a user can act on: a stable code, an HTTP status for the
+ * evaluator and bot, and a message that says what was wrong.
+ */
+export class SwitchyardError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 'VALIDATION', 400);
+  }
+}
+
+/** The entry changed since the change was requested (optimistic concurrency). */
+export class ConflictError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 'CONFLICT', 409);
+  }
+}
+
+export class NotFoundError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 'NOT_FOUND', 404);
+  }
+}
+
+export class ForbiddenError extends SwitchyardError {
+  constructor(message: string) {
+    super(message, 'FORBIDDEN', 403);
+  }
+}

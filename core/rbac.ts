@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { READ_ACTIONS, skippedStages, planSteps, DEFAULT_STAGES, type ChangeRequest } from './change-request.js';
+
+/** SPEC §5. */
+export const ROLES = ['system', 'developer', 'product_manager', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A Slack user (or service account) holding a role, optionally narrowed to one environment or tenant. */
+export const roleBindingSchema = z
+  .object({
+    subject: z.string().min(1),
+    role: z.enum(ROLES),
+    env: z.string().min(1).optional(),
+    tenant: z.string().min(1).optional(),
+  })
+  .strict();
+export type RoleBinding = z.infer<typeof roleBindingSchema>;
+
+export interface PolicyOptions {
+  /** Environments where changes need production rights; the rest are lower environments. */
+  productionEnvironments?: readonly string[];
+  /** The stage plan that "following the plan" refers to. */
+  plan?: readonly number[];
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** One line a user can read: why it is allowed, or what would be needed. */
+  reason: string;
+  /** The least privileged role that allows it (used by classification). */
+  role?: Role;
+}
+
+/** The actor Switchyard itself acts as (stage advances, auto-disable). */
+export const SYSTEM_ACTOR = 'system';
+
+const SYSTEM_ACTIONS = new Set(['flag.rollout.stage', 'flag.rollout.rollback', 'flag.auto-disable', 'flag.kill']);
+const CIRCUIT_BREAKER_ACTIONS = new Set(['flag.on', 'flag.off', 'flag.serve']);
+const PM_RELEASE_ACTIONS = new Set([
+  'flag.rollout',
+  'flag.rollout.pause',
+  'flag.rollout.resume',
+  'flag.rollout.abort',
+  'flag.on',
+  'flag.off',
+  'flag.serve',
+  'flag.kill',
+]);
+const ADMIN_ACTIONS = new Set(['flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'config.set']);
+/** Tried in this order, so a decision names the narrowest role that suffices. */
+const ROLE_ORDER: Role[] = ['admin', 'developer', 'product_manager', 'operator', 'system'];
+
+export function touchesProduction(request: Pick<ChangeRequest, 'env' | 'action'>, options: PolicyOptions = {}): boolean {
+  if (request.action === 'flag.create') return false;
+  const production = options.productionEnvironments ?? ['production'];
+  return request.env === undefined || production.includes(request.env);
+}
+
+/** Whether every upward step of the request's rollout stays within the stage plan. */
+export function followsPlan(request: ChangeRequest, plan: readonly number[] = DEFAULT_STAGES): boolean {
+  const rollout = request.rollout;
+  if (!rollout || rollout.cohorts) return true;
+  const from = rollout.from ?? 0;
+  const steps = rollout.stages ? planSteps(from, rollout.stages) : request.action === 'flag.rollout' ? [] : [[from, rollout.to] as [number, number]];
+  return steps.every(([a, b]) => skippedStages(a, b, plan).length === 0);
+}
+
+function envLabel(request: ChangeRequest): string {
+  return request.env ?? 'every environment';
+}
+
+/** Whether `binding`'s environment/tenant scope covers the request. */
+function inScope(binding: RoleBinding, request: ChangeRequest, options: PolicyOptions): boolean {
+  if (binding.tenant !== undefined && binding.tenant !== request.tenant) return false;
+  if (binding.role === 'admin' && binding.tenant === undefined) return false;
+  if (request.action === 'flag.create') return true;
+  const production = options.productionEnvironments ?? ['production'];
+  if (binding.env !== undefined) return request.env === binding.env;
+  switch (binding.role) {
+    case 'developer':
+      return request.env !== undefined && !production.includes(request.env);
+    case 'product_manager':
+      return request.env !== undefined && production.includes(request.env);
+    default:
+      return true;
+  }
+}
+
+/** What `role` may do regardless of scope; undefined when allowed, else what it lacks. */
+function roleRefusal(role: Role, request: ChangeRequest, options: PolicyOptions): string | undefined {
+  const kind = request.flagKind;
+  switch (role) {
+    case 'operator':
+      return undefined;
+    case 'developer':
+      return request.entity === 'role' ? 'role changes need an operator' : undefined;
+    case 'product_manager':
+      if (request.entity !== 'flag') return `${request.entity} changes are not a product manager's`;
+      if (request.action === 'flag.create') return kind === 'experiment' ? undefined : 'product managers create experiment flags only';
+      if (kind === 'experiment') return undefined;
+      if (kind === 'release') {
+        if (!PM_RELEASE_ACTIONS.has(request.action)) return `${request.action} on a release flag needs an operator`;
+        return followsPlan(request, options.plan) ? undefined : 'the rollout skips stages of the plan';
+      }
+      return `${kind ?? 'this'} flags are not a product manager's`;
+    case 'admin':
+      if (request.tenant === undefined) return 'admins change tenant-scoped settings only (give --tenant)';
+      if (!ADMIN_ACTIONS.has(request.action)) return `${request.action} is not a tenant setting`;
+      return undefined;
+    case 'system':
+      if (SYSTEM_ACTIONS.has(request.action)) return undefined;
+      if (kind === 'ops' && CIRCUIT_BREAKER_ACTIONS.has(request.action)) return undefined;
+      return 'the system only trips circuit breakers, auto-disables and moves rollout stages';
+  }
+}
+
+function describeBinding(binding: RoleBinding, options: PolicyOptions): string {
+  const production = options.productionEnvironments ?? ['production'];
+  const scope = binding.env ?? (binding.role === 'developer' ? 'below production' : binding.role === 'product_manager' ? production.join(', ') : 'all environments');
+  return `${binding.role} (${scope}${binding.tenant ? `, tenant ${binding.tenant}` : ''})`;
+}
+
+/** The bindings that apply to `actor`; the `system` actor always holds the system role. */
+export function bindingsOf(bindings: readonly RoleBinding[], actor: string): RoleBinding[] {
+  const own = bindings.filter((b) => b.subject === actor);
+  return actor === SYSTEM_ACTOR ? [{ subject: actor, role: 'system' }, ...own] : own;
+}
+
+/**
+ * Whether `actor` may make the change (SPEC §5's table). Allowed is not the same as applied at
+ * once: classify() decides whether a second person must approve.
+ *
+ * @example canPerform(bindings, 'U1', { action: 'flag.on', entity: 'flag', key: 'checkout', env: 'production' })
+ * // { allowed: false, reason: 'U1 may not flag.on checkout in production: developer (below production) does not cover production' }
+ */
+export function canPerform(bindings: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions = {}): Decision {
+  const own = bindingsOf(bindings, actor);
+  const what = `${request.action} ${request.key} in ${envLabel(request)}${request.tenant ? ` for tenant ${request.tenant}` : ''}`;
+  if (own.length === 0) return { allowed: false, reason: `${actor} has no Switchyard role, so may not ${what}` };
+  if (READ_ACTIONS.has(request.action)) return { allowed: true, reason: `${actor} may read`, role: own[0]!.role };
+
+  const refusals: string[] = [];
+  for (const role of ROLE_ORDER) {
+    for (const binding of own.filter((b) => b.role === role)) {
+      if (!inScope(binding, request, options)) {
+        refusals.push(`${describeBinding(binding, options)} does not cover ${envLabel(request)}${request.tenant && binding.tenant ? ` for tenant ${request.tenant}` : ''}`);
+        continue;
+      }
+      const refusal = roleRefusal(role, request, options);
+      if (refusal) {
+        refusals.push(`as ${role}: ${refusal}`);
+        continue;
+      }
+      return { allowed: true, reason: `${actor} may ${what} as ${describeBinding(binding, options)}`, role };
+    }
+  }
+  return { allowed: false, reason: `${actor} may not ${what}: ${refusals.join('; ')}` };
+}
+
+/**
+ * Whether `approver` may approve someone else's risky change (4-eyes): never the requester, never
+ * the system, and only someone who could make the change themselves; production changes need an
+ * operator.
+ */
+export function canApprove(bindings: readonly RoleBinding[], approver: string, request: ChangeRequest, options: PolicyOptions = {}): Decision {
+  if (!request.requestedBy) return { allowed: false, reason: 'the change has no recorded requester, so 4-eyes cannot be checked' };
+  if (approver === request.requestedBy) {
+    return { allowed: false, reason: `${approver} requested this change and cannot approve it: a second person must` };
+  }
+  if (approver === SYSTEM_ACTOR) return { allowed: false, reason: 'the system cannot approve changes' };
+  const decision = canPerform(bindings, approver, request, options);
+  if (!decision.allowed) return { allowed: false, reason: `${approver} cannot approve: ${decision.reason}` };
+  if (touchesProduction(request, options)) {
+    const operator = bindingsOf(bindings, approver).find((b) => b.role === 'operator' && inScope(b, request, options));
+    if (!operator) return { allowed: false, reason: `${approver} cannot approve: a production change needs an operator in ${envLabel(request)} to approve` };
+    return { allowed: true, reason: `${approver} may approve as operator`, role: 'operator' };
+  }
+  return { allowed: true, reason: `${approver} may approve as ${decision.role}`, role: decision.role };
+}

@@ -1,0 +1,20 @@
+import type { ConfigEntry } from './model/config-entry.js';
+import type { FlagDocument } from './model/flag.js';
+
+/**
+ * Everything one environment serves, as written to Redis after every change and read by the
+ * evaluator and the in-process provider. Flags carry only this environment's state under
+ * `environments[env]`; configs carry only the scopes that can apply here.
+ */
+export interface EnvSnapshot {
+  env: string;
+  /** Monotonic per environment; a reader never replaces a snapshot with an older one. */
+  version: number;
+  generatedAt: string;
+  flags: Record<string, FlagDocument>;
+  configs: Record<string, ConfigEntry>;
+}
+
+export function emptySnapshot(env: string): EnvSnapshot {
+  return { env, version: 0, generatedAt: new Date(0).toISOString(), flags: {}, configs: {} };
+}

@@ -1,0 +1,74 @@
+import { Counter, Gauge, Histogram, Registry, type Counter as CounterType } from 'prom-client';
+import type { SnapshotStore } from './snapshot-store.js';
+
+/** Evaluations of keys absent from the snapshot share one label value: clients pick those keys, and each distinct label is a new time series. */
+export const UNKNOWN_FLAG_LABEL = '__unknown__';
+
+export type Route = 'flag' | 'bulk' | 'config';
+
+/**
+ * The evaluator's Prometheus metrics (SPEC §6: evaluations per flag, variation and environment;
+ * latency), in a registry of their own so several servers can live in one process (tests).
+ */
+export function createEvaluatorMetrics(store: Pick<SnapshotStore, 'status'>, registry = new Registry()) {
+  const evaluations = new Counter({
+    name: 'switchyard_evaluations_total',
+    help: 'Flag evaluations served, by flag, variant, environment and reason',
+    labelNames: ['flag', 'variant', 'environment', 'reason'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'switchyard_evaluation_duration_seconds',
+    help: 'Time from request received to response sent, by route',
+    labelNames: ['route'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'switchyard_redis_connected',
+    help: '1 while both Redis connections are up; 0 while serving the last known good snapshots',
+    registers: [registry],
+    collect() {
+      this.set(store.status().redisConnected ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'switchyard_snapshot_version',
+    help: 'Version of the snapshot served, per environment',
+    labelNames: ['environment'] as const,
+    registers: [registry],
+    collect() {
+      for (const [environment, version] of Object.entries(store.status().versions)) this.set({ environment }, version);
+    },
+  });
+  new Gauge({
+    name: 'switchyard_snapshot_age_seconds',
+    help: 'Seconds since the held snapshots were last confirmed current against Redis (grows during an outage)',
+    registers: [registry],
+    collect() {
+      const { lastSyncAt } = store.status();
+      if (lastSyncAt !== undefined) this.set((Date.now() - lastSyncAt) / 1000);
+    },
+  });
+
+  // prom-client hashes the label set on every inc(); children cached by one string key skip that.
+  const children = new Map<string, CounterType.Internal>();
+  const routeTimers = { flag: duration.labels('flag'), bulk: duration.labels('bulk'), config: duration.labels('config') };
+
+  return {
+    registry,
+    countEvaluation(environment: string, flag: string, variant: string, reason: string): void {
+      const id = `${environment}\u0000${flag}\u0000${variant}\u0000${reason}`;
+      let child = children.get(id);
+      if (!child) {
+        child = evaluations.labels(flag, variant, environment, reason);
+        children.set(id, child);
+      }
+      child.inc();
+    },
+    observeDuration(route: Route, seconds: number): void {
+      routeTimers[route].observe(seconds);
+    },
+  };
+}
+export type EvaluatorMetrics = ReturnType<typeof createEvaluatorMetrics>;

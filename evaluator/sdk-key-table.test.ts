@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { hashSdkKey, SdkKeyTable } from './sdk-key-table.js';
+
+const record = (env: string, scopes: string[] = ['flags']) => JSON.stringify({ id: `id-${env}`, env, scopes, name: `${env} key` });
+
+describe('SDK key table', () => {
+  it('finds a record by the clear key, knowing only its sha256', () => {
+    const { table } = SdkKeyTable.fromHash({ [hashSdkKey('sy_prod_secret')]: record('production') });
+    expect(table.lookup('sy_prod_secret')).toMatchObject({ env: 'production', scopes: ['flags'] });
+    expect(table.lookup('sy_prod_secret')).toMatchObject({ env: 'production' });
+    expect(table.lookup('sy_prod_secreT')).toBeUndefined();
+  });
+
+  it('leaves out a malformed record, names the problem, and keeps the others working', () => {
+    const { table, problems } = SdkKeyTable.fromHash({
+      [hashSdkKey('good')]: record('dev'),
+      [hashSdkKey('not-json')]: '{oops',
+      [hashSdkKey('bad-scope')]: record('dev', ['everything']),
+    });
+    expect(table.lookup('good')?.env).toBe('dev');
+    expect(table.lookup('not-json')).toBeUndefined();
+    expect(table.lookup('bad-scope')).toBeUndefined();
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/not valid JSON/);
+    expect(problems.join('\n')).toMatch(/scopes/);
+  });
+
+  it('sees the same content in any field order as unchanged', () => {
+    const a = { [hashSdkKey('a')]: record('dev'), [hashSdkKey('b')]: record('production') };
+    const b = { [hashSdkKey('b')]: record('production'), [hashSdkKey('a')]: record('dev') };
+    expect(SdkKeyTable.fromHash(a).table.fingerprint).toBe(SdkKeyTable.fromHash(b).table.fingerprint);
+    expect(SdkKeyTable.fromHash(a).table.environments()).toEqual(new Set(['dev', 'production']));
+  });
+});

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { SdkKeyRecord } from '../storage/redis-keys.js';
+
+/** Clear tokens remembered before the cache starts over; bounds memory whatever clients send. */
+const TOKEN_CACHE_LIMIT = 10_000;
+const SCOPES = new Set(['flags', 'config', 'secrets']);
+
+export function hashSdkKey(clearKey: string): string {
+  return createHash('sha256').update(clearKey).digest('hex');
+}
+
+/**
+ * The SDK keys of every environment, as stored in Redis (sha256 of the clear key → record).
+ * Lookups run on every request, so a clear token seen once is remembered and not hashed again.
+ * Only known tokens are cached: random tokens cannot evict the good ones.
+ */
+export class SdkKeyTable {
+  private readonly byToken = new Map<string, SdkKeyRecord>();
+
+  private constructor(
+    private readonly byHash: ReadonlyMap<string, SdkKeyRecord>,
+    /** Order-independent fingerprint of the content, to skip swaps that change nothing. */
+    readonly fingerprint: string,
+  ) {}
+
+  static empty(): SdkKeyTable {
+    return new SdkKeyTable(new Map(), '');
+  }
+
+  /**
+   * Builds the table from the raw Redis hash. Malformed entries are left out and reported, so one
+   * bad record cannot lock every client out.
+   */
+  static fromHash(raw: Record<string, string>): { table: SdkKeyTable; problems: string[] } {
+    const byHash = new Map<string, SdkKeyRecord>();
+    const problems: string[] = [];
+    for (const [hash, json] of Object.entries(raw)) {
+      const record = parseRecord(json);
+      if (typeof record === 'string') problems.push(`sdk key ${hash.slice(0, 12)}…: ${record}`);
+      else byHash.set(hash, record);
+    }
+    const fingerprint = Object.keys(raw)
+      .sort()
+      .map((hash) => `${hash}=${raw[hash]}`)
+      .join('\n');
+    return { table: new SdkKeyTable(byHash, fingerprint), problems };
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  environments(): Set<string> {
+    return new Set([...this.byHash.values()].map((r) => r.env));
+  }
+
+  lookup(clearKey: string): SdkKeyRecord | undefined {
+    const cached = this.byToken.get(clearKey);
+    if (cached) return cached;
+    const record = this.byHash.get(hashSdkKey(clearKey));
+    if (record) {
+      if (this.byToken.size >= TOKEN_CACHE_LIMIT) this.byToken.clear();
+      this.byToken.set(clearKey, record);
+    }
+    return record;
+  }
+}
+
+function parseRecord(json: string): SdkKeyRecord | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return 'record is not valid JSON';
+  }
+  if (typeof value !== 'object' || value === null) return 'record is not a JSON object';
+  const { id, env, scopes, name } = value as Record<string, unknown>;
+  if (typeof env !== 'string' || env === '') return 'record has no "env"';
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPES.has(s))) {
+    return 'record "scopes" must be a list of flags, config, secrets';
+  }
+  return { id: String(id ?? ''), env, scopes: scopes as SdkKeyRecord['scopes'], name: String(name ?? '') };
+}

@@ -1,0 +1,107 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis, type RedisOptions } from 'ioredis';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { compileSnapshot } from '../core/engine/index.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import type { Settings } from '../core/settings.js';
+import { redisKeys } from '../storage/redis-keys.js';
+import { registerConfigRoutes } from './config-routes.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { createEvaluatorMetrics } from './metrics.js';
+import { registerOfrepRoutes } from './ofrep-routes.js';
+import { BODY_LIMIT_BYTES, registerErrorAnswers, registerJsonBody } from './request-body.js';
+import { SnapshotStore } from './snapshot-store.js';
+
+export interface EvaluatorServerOptions {
+  store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'>;
+  log: Logger;
+  metricsRegistry?: Registry;
+}
+
+/**
+ * The evaluator's HTTP app (SPEC §8), not yet listening. Every answer comes from the store's
+ * memory; nothing on the request path waits on Redis.
+ *
+ * @example
+ * const app = createEvaluatorServer({ store, log });
+ * await app.inject({ method: 'POST', url: '/ofrep/v1/evaluate/flags/my-flag', headers: { authorization: 'Bearer …' }, payload: { context: {} } });
+ */
+export function createEvaluatorServer({ store, log, metricsRegistry }: EvaluatorServerOptions): FastifyInstance {
+  // Request logging off: this is the hot path, and per-request log lines would cost more than the evaluation.
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
+  const metrics = createEvaluatorMetrics(store, metricsRegistry);
+  registerJsonBody(app);
+  registerErrorAnswers(app, log);
+  registerOfrepRoutes(app, store, metrics);
+  registerConfigRoutes(app, store, metrics);
+  registerHealthRoutes(app, store, metrics.registry);
+  return app;
+}
+
+export interface StartEvaluatorOptions {
+  log?: Logger;
+  /** Safety poll of snapshot versions, in ms (default 5 s). */
+  pollIntervalMs?: number;
+  /** Longest wait between reconnect attempts, in ms (default 1 s): also bounds how stale a replica stays after Redis returns. */
+  reconnectCapMs?: number;
+}
+
+export interface RunningEvaluator {
+  app: FastifyInstance;
+  store: SnapshotStore;
+  /** Where it listens, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** Resolves once every environment has been loaded from Redis (it retries through outages). */
+  loaded: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the evaluator process: two Redis connections (commands, and one for pub/sub), the
+ * snapshot store and the HTTP server on EVALUATOR_PORT. It listens at once so /healthz answers
+ * during a Redis outage at boot; /readyz says 503 until the snapshots are loaded.
+ */
+export async function startEvaluator(settings: Settings, options: StartEvaluatorOptions = {}): Promise<RunningEvaluator> {
+  const log = options.log ?? createLogger(settings.LOG_LEVEL, 'evaluator');
+  const cap = options.reconnectCapMs ?? 1_000;
+  const common: RedisOptions = { retryStrategy: (times) => Math.min(times * 100, cap), connectionName: 'switchyard-evaluator' };
+  // No offline queue and one retry: during an outage a sync fails fast and the held snapshot keeps serving.
+  const redis = new Redis(settings.REDIS_URL, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const subscriber = new Redis(settings.REDIS_URL, { ...common, autoResubscribe: false, maxRetriesPerRequest: null });
+  const store = new SnapshotStore({
+    redis,
+    subscriber,
+    keys: redisKeys(settings.REDIS_PREFIX),
+    compile: (snapshot) => compileSnapshot(snapshot),
+    log,
+    environments: settings.ENVIRONMENTS,
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+  });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const app = createEvaluatorServer({ store, log, metricsRegistry: registry });
+  const loaded = store.start();
+  loaded.then(() => log.info({ environments: store.status().versions }, 'evaluator snapshots loaded'));
+  let url: string;
+  try {
+    url = await app.listen({ port: settings.EVALUATOR_PORT, host: settings.EVALUATOR_HOST });
+  } catch (error) {
+    store.stop();
+    redis.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
+  log.info({ url }, 'evaluator listening');
+  return {
+    app,
+    store,
+    url,
+    loaded,
+    async close() {
+      store.stop();
+      await app.close();
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
