@@ -1,0 +1,274 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import { ZodError } from 'zod';
+import { planChange, type ChangePlan, type PlannableCommand } from '../core/change-plan.js';
+import { changeRequestOf } from '../core/command/change-request-of.js';
+import { commandSchema } from '../core/command/schema.js';
+import { classify, type ChangeClass } from '../core/classify.js';
+import type { ChangeRequest } from '../core/change-request.js';
+import { canApprove, canPerform } from '../core/rbac.js';
+import { ConflictError, ForbiddenError, SwitchyardError, ValidationError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { FlagDocument, Guardrails } from '../core/model/flag.js';
+import { kill, rolloutTo, setRollout } from '../core/operations/flag-operations.js';
+import type { Settings } from '../core/settings.js';
+import { applyChange } from '../storage/apply-change.js';
+import { recordAudit, type AuditEntry } from '../storage/audit.js';
+import type { RedisKeys } from '../storage/redis-keys.js';
+import { SELF_APPROVAL_MESSAGE, SELF_REVIEW_MESSAGE } from '../workflows/contracts.js';
+import { liveRoleBindings, loadEntry, tenantsOfCohorts } from './entries.js';
+import { promqlFor, queryPrometheus } from './guardrail-metric.js';
+import { closeIncidentReview, openIncident, type IncidentInput } from './incidents.js';
+import type { NotificationEvent, Notifier, StaleFlag } from './notification-event.js';
+import { listStaleFlags } from './stale-flags.js';
+
+export type { NotificationEvent, Notifier } from './notification-event.js';
+
+export interface ActivityDeps {
+  pool: Pool;
+  redis: Redis;
+  keys: RedisKeys;
+  log: Logger;
+  notifier: Notifier;
+  settings: Pick<Settings, 'ENVIRONMENTS' | 'PROMETHEUS_URL' | 'INCIDENT_WEBHOOK_URL'>;
+  /** PromQL per guardrail metric name; the built-in table when omitted. */
+  promqlTemplates?: Record<string, string>;
+}
+
+export interface PreparedChange {
+  plan: ChangePlan;
+  /** What RBAC and classification looked at; approvals are checked against the same description. */
+  request: ChangeRequest;
+  classification: ChangeClass;
+  riskReasons: string[];
+}
+
+/** One edit of a flag in one environment that the system makes on someone's behalf. */
+export type FlagStep =
+  | { type: 'percent'; variation: string; percent: number }
+  | { type: 'tenants'; variation: string; tenants: string[] }
+  | { type: 'tenants-clear'; tenants: string[] }
+  | { type: 'kill' };
+
+export interface ApplyPlannedChangeInput {
+  changeId: string;
+  actor: string;
+  plan: ChangePlan;
+  request: ChangeRequest;
+  reason?: string;
+  approvedBy?: string;
+  requestId: string;
+  breakGlass?: boolean;
+}
+
+export interface ApplyFlagStepInput {
+  changeId: string;
+  flagKey: string;
+  env: string;
+  step: FlagStep;
+  action: string;
+  onBehalfOf: string;
+  approvedBy?: string;
+  reason?: string;
+  requestId: string;
+}
+
+export interface AppliedResult {
+  version: number;
+  /** False when this change id had been applied before (a retry or a replayed worker). */
+  applied: boolean;
+}
+
+const CONFLICT_RETRIES = 3;
+const PLANNABLE = new Set<string>(['flag.create', 'flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'flag.rule.add', 'flag.rule.remove', 'flag.override', 'flag.rollout', 'flag.break-glass', 'config.set'] satisfies Array<PlannableCommand['name']>);
+
+/** Errors a user can act on end the workflow step at once; anything else is retried by Temporal. */
+function permanent<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      if (err instanceof SwitchyardError) throw ApplicationFailure.nonRetryable(err.message, err.code);
+      if (err instanceof ZodError) throw ApplicationFailure.nonRetryable(err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'VALIDATION');
+      throw err;
+    }
+  };
+}
+
+function stepDocument(flag: FlagDocument, env: string, step: FlagStep): FlagDocument {
+  switch (step.type) {
+    case 'percent':
+      return setRollout(flag, env, rolloutTo(flag, step.variation, step.percent));
+    case 'kill':
+      return kill(flag, env);
+    case 'tenants':
+    case 'tenants-clear': {
+      const state = flag.environments[env] ?? { killed: false, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
+      const tenantOverrides = { ...state.tenantOverrides };
+      for (const t of step.tenants) {
+        if (step.type === 'tenants') tenantOverrides[t] = step.variation;
+        else delete tenantOverrides[t];
+      }
+      return { ...flag, environments: { ...flag.environments, [env]: { ...state, tenantOverrides } } };
+    }
+  }
+}
+
+/**
+ * The workflows' activities, built from their dependencies (pools, clients, notifier) so tests
+ * hand in real stores with their own prefixes. Every activity is safe to run twice: writes carry
+ * change ids or dedupe keys chosen by the workflow.
+ */
+export function createActivities(deps: ActivityDeps) {
+  const { pool, log, notifier, settings } = deps;
+  const storage = { pool, redis: deps.redis, keys: deps.keys, log };
+
+  /** Holds-for-approval is classification's call; an actor with no role at all, or break-glass without the right, is refused here. */
+  const authorize = async (user: string, request: ChangeRequest) => {
+    const bindings = await liveRoleBindings(pool, user);
+    const decision = canPerform(bindings, user, request);
+    if (!bindings.length || (request.action === 'flag.break-glass' && !decision.allowed)) throw new ForbiddenError(decision.reason);
+    return { bindings, decision };
+  };
+
+  return {
+    prepareChange: permanent(async (input: { requestId: string; requester: string; command: Record<string, unknown> & { name: string }; reason?: string }): Promise<PreparedChange> => {
+      const parsed = commandSchema.safeParse(input.command);
+      if (!parsed.success) throw new ValidationError(`${input.command.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}`);
+      if (!PLANNABLE.has(parsed.data.name)) throw new ValidationError(`${parsed.data.name} does not change anything a change request can apply`);
+      const command = parsed.data as PlannableCommand;
+      const current = await loadEntry(pool, command.name.startsWith('config.') ? 'config' : 'flag', command.key);
+      const plan = planChange(command, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now: new Date() });
+      // An unknown cohort is refused now, not when the rollout reaches it.
+      if (plan.rollout?.cohorts) await tenantsOfCohorts(pool, plan.rollout.cohorts);
+      const flagKind = current?.kind === 'flag' ? current.document.kind : undefined;
+      const request = changeRequestOf(command, { actor: input.requester, flagKind })!;
+      if (plan.rollout && request.rollout) request.rollout.from = plan.rollout.fromPercent;
+      const { bindings } = await authorize(input.requester, request);
+      const { class: classification, reasons } = classify(request, { bindings, actor: input.requester, currentFlag: current?.kind === 'flag' ? current.document : undefined });
+      if (classification !== 'standard' && !input.reason?.trim()) {
+        throw new ValidationError(`${classification === 'risky' ? 'a risky change' : 'break-glass'} needs a justification: add --reason "…" (${reasons.join('; ')})`);
+      }
+      return { plan, request, classification, riskReasons: classification === 'standard' ? [] : reasons };
+    }),
+
+    applyPlannedChange: permanent(async (input: ApplyPlannedChangeInput): Promise<AppliedResult> => {
+      const { plan } = input;
+      if (!plan.target) throw new ValidationError(`${plan.action} writes nothing by itself`);
+      // Enforced where the change is applied: someone whose roles were all revoked while the request waited is stopped here.
+      await authorize(input.actor, input.request);
+      const result = await applyChange(storage, {
+        changeId: input.changeId,
+        actor: input.actor,
+        action: plan.action,
+        target: plan.target,
+        expectedVersion: plan.expectedVersion,
+        environment: plan.envs.length === 1 ? plan.envs[0] : undefined,
+        tenant: plan.tenant,
+        reason: input.reason,
+        approvedBy: input.approvedBy,
+        requestId: input.requestId,
+      });
+      return { version: result.version, applied: result.applied };
+    }),
+
+    applyFlagStep: permanent(async (input: ApplyFlagStepInput): Promise<AppliedResult> => {
+      for (let attempt = 1; ; attempt++) {
+        const current = await loadEntry(pool, 'flag', input.flagKey);
+        if (!current || current.kind !== 'flag') throw new ValidationError(`there is no flag \`${input.flagKey}\``);
+        try {
+          const result = await applyChange(storage, {
+            changeId: input.changeId,
+            actor: 'system',
+            onBehalfOf: input.onBehalfOf,
+            action: input.action,
+            target: { kind: 'flag', key: input.flagKey, document: stepDocument(current.document, input.env, input.step) },
+            expectedVersion: current.version,
+            environment: input.env,
+            reason: input.reason,
+            approvedBy: input.approvedBy,
+            requestId: input.requestId,
+          });
+          return { version: result.version, applied: result.applied };
+        } catch (err) {
+          // Someone changed the flag between our read and write: the step is still wanted, re-read and redo it.
+          if (!(err instanceof ConflictError) || attempt >= CONFLICT_RETRIES) throw err;
+        }
+      }
+    }),
+
+    /** Read at the moment of the click: a role granted or revoked since the request counts. */
+    authorizeApprover: permanent(async (input: { approver: string; requester: string; request: ChangeRequest }): Promise<void> => {
+      if (input.approver === input.requester) throw new ForbiddenError(SELF_APPROVAL_MESSAGE);
+      const bindings = await liveRoleBindings(pool, input.approver);
+      const decision = canApprove(bindings, input.approver, { ...input.request, requestedBy: input.requester });
+      if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    }),
+
+    /** Who may pause, resume, abort or promote a rollout: the same rule as for making the change. */
+    authorizeRolloutControl: permanent(async (input: { user: string; action: string; flagKey: string; env: string }): Promise<{ allowed: boolean; reason: string }> => {
+      const bindings = await liveRoleBindings(pool, input.user);
+      const current = await loadEntry(pool, 'flag', input.flagKey);
+      const flagKind = current?.kind === 'flag' ? current.document.kind : undefined;
+      const { allowed, reason } = canPerform(bindings, input.user, { action: input.action, entity: 'flag', key: input.flagKey, env: input.env, flagKind, requestedBy: input.user });
+      return { allowed, reason };
+    }),
+
+    authorizeReviewer: permanent(async (input: { reviewer: string; actor: string; requestId: string }): Promise<void> => {
+      if (input.reviewer === input.actor) throw new ForbiddenError(SELF_REVIEW_MESSAGE);
+      const bindings = await liveRoleBindings(pool, input.reviewer);
+      if (!bindings.some((b) => b.role === 'operator' || b.role === 'admin')) {
+        throw new ForbiddenError(`${input.reviewer} cannot review break-glass changes: that needs the operator or admin role`);
+      }
+    }),
+
+    /** An audit row for a step that is not itself a write (a review, a decision); once per event id. */
+    recordAuditEvent: permanent(async (input: AuditEntry & { eventId: string }): Promise<void> => {
+      const { eventId, ...entry } = input;
+      const seen = await pool.query('SELECT 1 FROM audit_log WHERE change_id = $1 AND action = $2 LIMIT 1', [eventId, entry.action]);
+      if (seen.rowCount) return;
+      await recordAudit(pool, { ...entry, changeId: eventId });
+    }),
+
+    notify: async (event: NotificationEvent): Promise<void> => {
+      await notifier.deliver(event);
+    },
+
+    loadGuardrail: permanent(async (input: { flagKey: string }): Promise<NonNullable<Guardrails['auto_disable']> | null> => {
+      const current = await loadEntry(pool, 'flag', input.flagKey);
+      return current?.kind === 'flag' ? (current.document.guardrails?.auto_disable ?? null) : null;
+    }),
+
+    /** The metric's current value, or null when Prometheus is not configured or has no data. */
+    queryGuardrailMetric: async (input: { metric: string; window: string }): Promise<number | null> => {
+      if (!settings.PROMETHEUS_URL) return null;
+      return queryPrometheus(settings.PROMETHEUS_URL, promqlFor(input.metric, input.window, deps.promqlTemplates));
+    },
+
+    cohortTenants: permanent((input: { cohorts: string[] }) => tenantsOfCohorts(pool, input.cohorts)),
+
+    openIncident: permanent((input: IncidentInput) => openIncident(pool, settings.INCIDENT_WEBHOOK_URL, input)),
+
+    closeIncidentReview: permanent(async (input: { requestId: string; reviewedBy: string; notes?: string; eventId: string }): Promise<void> => {
+      const incident = await closeIncidentReview(pool, input.requestId, input.reviewedBy);
+      const seen = await pool.query('SELECT 1 FROM audit_log WHERE change_id = $1 LIMIT 1', [input.eventId]);
+      if (seen.rowCount) return;
+      await recordAudit(pool, {
+        actor: input.reviewedBy,
+        action: 'break-glass.review',
+        entityKind: incident.entryKey ? 'flag' : undefined,
+        entityKey: incident.entryKey ?? undefined,
+        environment: incident.environment ?? undefined,
+        changeId: input.eventId,
+        requestId: input.requestId,
+        reason: input.notes,
+        detail: { incidentId: incident.id, breakGlassActor: incident.actor },
+      });
+    }),
+
+    listStaleFlags: (input: { maxAgeDays: number }): Promise<StaleFlag[]> => listStaleFlags(pool, input.maxAgeDays, new Date()),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { Change, ChangeTarget } from '../core/change.js';
+import { ValidationError } from '../core/errors.js';
+import type { ConfigEntry } from '../core/model/config-entry.js';
+import type { FlagDocument } from '../core/model/flag.js';
+import { validateFlag } from '../core/model/validate-flag.js';
+import { applyChange } from '../storage/apply-change.js';
+import { getConfig } from '../storage/configs.js';
+import type { StorageDeps } from '../storage/deps.js';
+import { assertKnownEnvironments } from '../storage/environments.js';
+import { getFlag } from '../storage/flags.js';
+import { jsonDiff, type JsonDiff } from '../core/model/json-diff.js';
+import { validateConfigEntry } from '../core/model/validate-config-value.js';
+import { readEntryFiles } from './entry-files.js';
+
+export interface ImportOptions {
+  env?: string;
+  actor: string;
+  reason?: string;
+  dryRun?: boolean;
+}
+
+interface PlannedImport {
+  target: ChangeTarget;
+  expectedVersion: number;
+  diff: JsonDiff;
+}
+
+export interface ImportReport {
+  lines: string[];
+  warnings: string[];
+  applied: number;
+  unchanged: number;
+}
+
+/**
+ * With `--env`, a file speaks for that one environment: its global definition and its state
+ * under `environments.<env>` are taken, and every other environment keeps its stored state.
+ */
+function scopeToEnv<T extends { environments: FlagDocument['environments'] }>(incoming: T, stored: T | undefined, env: string): T {
+  const environments = { ...(stored?.environments ?? {}) };
+  const mine = incoming.environments[env];
+  if (mine) environments[env] = mine;
+  return { ...incoming, environments };
+}
+
+function scopeConfigToEnv(incoming: ConfigEntry, stored: ConfigEntry | undefined, env: string): ConfigEntry {
+  const kept = (stored?.scopes ?? []).filter((s) => s.env !== env);
+  const mine = incoming.scopes.filter((s) => s.env === env || s.env === undefined).map((s) => ({ ...s, env }));
+  return { ...incoming, scopes: [...kept, ...mine] };
+}
+
+/**
+ * Flags as code: validates every entry first (nothing is applied if any is invalid), prints the
+ * diff against what is stored, then applies each changed entry through the one apply function.
+ */
+export async function importEntries(deps: StorageDeps, path: string, options: ImportOptions): Promise<ImportReport> {
+  if (options.env) await assertKnownEnvironments(deps.pool, [options.env]);
+  const files = await readEntryFiles(path);
+  if (!files.length) throw new ValidationError(`${path}: no .json entries found`);
+
+  const warnings: string[] = [];
+  const problems: string[] = [];
+  const plans: PlannedImport[] = [];
+  const seen = new Set<string>();
+  for (const { file, document } of files) {
+    try {
+      const isConfig = typeof document === 'object' && document !== null && (document as { type?: unknown }).type === 'config';
+      if (isConfig) {
+        let entry = validateConfigEntry(document);
+        const stored = await getConfig(deps.pool, entry.key);
+        if (options.env) entry = scopeConfigToEnv(entry, stored?.document, options.env);
+        plans.push({ target: { kind: 'config', key: entry.key, document: entry }, expectedVersion: stored?.version ?? 0, diff: jsonDiff(stored?.document ?? null, entry) });
+      } else {
+        const validated = validateFlag(document, { mode: 'import' });
+        warnings.push(...validated.warnings);
+        const stored = await getFlag(deps.pool, validated.flag.key);
+        const flag = options.env ? scopeToEnv(validated.flag, stored?.document, options.env) : validated.flag;
+        flag.createdAt ??= stored?.document.createdAt ?? new Date().toISOString();
+        plans.push({ target: { kind: 'flag', key: flag.key, document: flag }, expectedVersion: stored?.version ?? 0, diff: jsonDiff(stored?.document ?? null, flag) });
+      }
+      const id = `${plans.at(-1)!.target.kind}:${plans.at(-1)!.target.key}`;
+      if (seen.has(id)) problems.push(`${file}: ${id} appears more than once in this import`);
+      seen.add(id);
+    } catch (error) {
+      problems.push(`${file}: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length) throw new ValidationError(`nothing imported:\n  ${problems.join('\n  ')}`);
+
+  const lines: string[] = [];
+  let applied = 0;
+  let unchanged = 0;
+  for (const plan of plans) {
+    const label = `${plan.target.kind} ${plan.target.key}`;
+    // createdAt is bookkeeping, not a change worth a version.
+    const changed = Object.keys(plan.diff).filter((path) => path !== 'createdAt');
+    if (!changed.length) {
+      unchanged++;
+      lines.push(`= ${label} (unchanged)`);
+      continue;
+    }
+    lines.push(plan.expectedVersion === 0 ? `+ ${label} (new)` : `~ ${label} (version ${plan.expectedVersion} → ${plan.expectedVersion + 1})`);
+    if (plan.expectedVersion > 0) {
+      for (const path of changed) {
+        const { old, new: next } = plan.diff[path]!;
+        lines.push(`    ${path}: ${JSON.stringify(old)} → ${JSON.stringify(next)}`);
+      }
+    }
+    if (options.dryRun) continue;
+    const change: Change = {
+      changeId: randomUUID(),
+      actor: options.actor,
+      action: plan.expectedVersion === 0 ? `${plan.target.kind}.create` : `${plan.target.kind}.import`,
+      target: plan.target,
+      expectedVersion: plan.expectedVersion,
+      ...(options.env ? { environment: options.env } : {}),
+      reason: options.reason ?? `import from ${path}`,
+    };
+    await applyChange(deps, change);
+    applied++;
+  }
+  return { lines, warnings, applied, unchanged };
+}

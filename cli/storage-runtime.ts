@@ -1,0 +1,27 @@
+import { Redis } from 'ioredis';
+import { createLogger, type Logger } from '../core/logger.js';
+import type { Settings } from '../core/settings.js';
+import { createPool } from '../storage/db.js';
+import type { StorageDeps } from '../storage/deps.js';
+import { redisKeys } from '../storage/redis-keys.js';
+
+/** Postgres and Redis for a one-shot CLI command; `close()` lets the process exit. */
+export function openStorage(settings: Settings, log: Logger = createLogger(settings.LOG_LEVEL, 'cli')) {
+  const pool = createPool(settings.DATABASE_URL, { log });
+  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
+  redis.on('error', (error) => log.debug({ err: error }, 'redis connection error'));
+  const deps: StorageDeps = { pool, redis, keys: redisKeys(settings.REDIS_PREFIX), log };
+  return {
+    deps,
+    async close() {
+      await pool.end();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Who a CLI change is recorded as: `cli:<name>` (SPEC: operator bootstrap is audited like any change). */
+export function cliActor(name: string | undefined): string {
+  const who = name ?? process.env.SWITCHYARD_OPERATOR ?? process.env.USER ?? 'operator';
+  return `cli:${who}`;
+}

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Redis } from 'ioredis';
+import { createActivities, type Activities } from '../activities/index.js';
+import { OutboxNotifier } from '../activities/outbox-notifier.js';
+import type { Logger } from '../core/logger.js';
+import { createLogger } from '../core/logger.js';
+import type { Settings } from '../core/settings.js';
+import { createPool } from '../storage/db.js';
+import { redisKeys } from '../storage/redis-keys.js';
+import { TASK_QUEUE_DEFAULT, workflowIds } from '../workflows/contracts.js';
+import { ensureStaleFlagsSchedule } from '../workflows/starters.js';
+import { Client, Connection } from '@temporalio/client';
+
+/** The workflow bundle's entry: the TypeScript sources under tsx, the compiled files under dist. */
+export function workflowsEntry(): string {
+  for (const name of ['../workflows/index.ts', '../workflows/index.js']) {
+    const path = fileURLToPath(new URL(name, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error('workflows/index.ts not found next to cli/');
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/**
+ * Bundles the workflow code once per process (webpack takes seconds). Sources import with `.js`
+ * suffixes (NodeNext), so webpack is told a `.js` import may be a `.ts` file.
+ */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: workflowsEntry(),
+    webpackConfigHook: (config) => {
+      config.resolve = { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } };
+      return config;
+    },
+    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => process.stderr.write(`${m}\n`) },
+  });
+  return bundle;
+}
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  activities: Activities;
+}
+
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? TASK_QUEUE_DEFAULT,
+    workflowBundle: await workflowBundle(),
+    activities: options.activities,
+  });
+}
+
+export interface RunWorkerOptions {
+  settings: Settings;
+  connection?: NativeConnection;
+  taskQueue?: string;
+  log: Logger;
+  /**
+   * Create the daily stale-flags Schedule if missing (default true). Talks to TEMPORAL_ADDRESS;
+   * a caller that hands in its own connection to a server elsewhere should pass false and call
+   * ensureStaleFlagsSchedule itself.
+   */
+  ensureSchedules?: boolean;
+}
+
+/**
+ * `switchyard worker`: runs workflows and activities until SIGINT/SIGTERM, then drains in-flight
+ * activities and closes its pools. Temporal re-dispatches anything it did not finish.
+ */
+export async function runWorker(options: RunWorkerOptions): Promise<void> {
+  const { settings, log } = options;
+  const pool = createPool(settings.DATABASE_URL, { log });
+  const redis = new Redis(settings.REDIS_URL, { lazyConnect: false });
+  const connection = options.connection ?? (await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? 'localhost:7233' }));
+  const activities = createActivities({
+    pool,
+    redis,
+    keys: redisKeys(settings.REDIS_PREFIX),
+    log,
+    notifier: new OutboxNotifier(pool),
+    settings,
+  });
+  const taskQueue = options.taskQueue ?? settings.TEMPORAL_TASK_QUEUE;
+  const worker = await createWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue, activities });
+  if (options.ensureSchedules ?? true) {
+    const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
+    const clientConnection = await Connection.connect({ address });
+    try {
+      const { created } = await ensureStaleFlagsSchedule(new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE }), { taskQueue });
+      if (created) log.info({ scheduleId: workflowIds.staleFlagsSchedule }, 'created the daily stale-flags schedule');
+    } finally {
+      await clientConnection.close();
+    }
+  }
+  const stop = () => worker.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  log.info({ taskQueue, address: settings.TEMPORAL_ADDRESS }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (!options.connection) await connection.close();
+    await pool.end();
+    redis.disconnect();
+    log.info('worker stopped');
+  }
+}
+
+// Run directly (`tsx cli/worker.ts`): the worker-kill test starts it this way as a child process.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { loadSettingsOrExit } = await import('./settings.js');
+  const settings = loadSettingsOrExit();
+  // The SDK's own log lines (worker state, polling) at warn and above only.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  await runWorker({ settings, log: createLogger(settings.LOG_LEVEL, 'worker') });
+}

@@ -1,0 +1,29 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** Failures no retry can fix: the activity says so with these ApplicationFailure types. */
+export const PERMANENT_FAILURES = ['VALIDATION', 'FORBIDDEN', 'CONFLICT', 'NOT_FOUND'];
+
+/** Named presets, so each call site says what kind of I/O it does rather than repeating numbers. */
+export const activityPresets = {
+  /** Postgres + Redis writes and reads: quick, retried with backoff while the stores recover. */
+  dataPlane: {
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: PERMANENT_FAILURES },
+  },
+  /** A lost notification must not block a change: bounded retries, and callers treat failure as non-fatal. */
+  notification: {
+    startToCloseTimeout: '15s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+  },
+  /** A metric read that keeps failing counts as "no data" for this check; the next check tries again. */
+  metrics: {
+    startToCloseTimeout: '20s',
+    retry: { initialInterval: '1s', maximumInterval: '5s', maximumAttempts: 3 },
+  },
+  /** The incident webhook may be slow or down for a while; keep trying, the record is already in Postgres. */
+  incident: {
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '2h',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: PERMANENT_FAILURES },
+  },
+} satisfies Record<string, ActivityOptions>;

@@ -1,0 +1,247 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities, PreparedChange } from '../activities/index.js';
+import { activityPresets } from './activity-options.js';
+import { breakGlassWorkflow } from './break-glass.js';
+import { guardrailMonitorWorkflow } from './guardrail-monitor.js';
+import {
+  SELF_APPROVAL_MESSAGE,
+  approveUpdate,
+  changeRequestStateQuery,
+  rejectUpdate,
+  workflowIds,
+  type ChangeRequestInput,
+  type ChangeRequestState,
+  type DecisionInput,
+} from './contracts.js';
+import { asCallerFailure, failureCode, failureMessage } from './failures.js';
+import { notifySafely } from './notify-safely.js';
+import { rolloutWorkflow } from './rollout.js';
+
+const data = proxyActivities<Activities>(activityPresets.dataPlane);
+
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
+
+type Decision = { approved: boolean; by: string; reason?: string };
+
+/**
+ * A flag that carries `guardrails.auto_disable` gets a monitor in each environment the change
+ * touched; one already watching keeps going (SPEC §6, guardrail monitor).
+ */
+async function ensureGuardrailMonitors(plan: PreparedChange['plan']): Promise<void> {
+  const document = plan.target?.kind === 'flag' ? plan.target.document : undefined;
+  if (!document?.guardrails?.auto_disable) return;
+  for (const env of plan.envs) {
+    try {
+      await startChild(guardrailMonitorWorkflow, {
+        workflowId: workflowIds.guardrail(plan.key, env),
+        args: [{ flagKey: plan.key, env }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+}
+
+/**
+ * One change someone asked for (SPEC §6): validate → classify → (risky: wait for a second person or
+ * expiry) → apply with the version seen at request time → notify. Started with the request id in
+ * its workflow id, so a retried Slack request reaches the same workflow.
+ */
+export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<ChangeRequestState> {
+  const { workflowId } = workflowInfo();
+  // The justification may come with the request or inside the parsed command (`--reason`).
+  const justification = input.reason ?? (typeof input.command.reason === 'string' ? input.command.reason : undefined);
+  const state: ChangeRequestState = { requestId: input.requestId, status: 'validating', riskReasons: [], requester: input.requester };
+  let prepared: PreparedChange | undefined;
+  let decision: Decision | undefined;
+  const at = () => new Date().toISOString();
+  const facts = () => ({
+    requestId: input.requestId,
+    requester: input.requester,
+    entryKey: prepared!.plan.key,
+    action: prepared!.plan.action,
+    env: prepared!.plan.envs[0],
+    tenant: prepared!.plan.tenant,
+    summary: prepared!.plan.summary,
+    reason: justification,
+  });
+  const finished = () => !['validating', 'awaiting_approval', 'approved', 'applying'].includes(state.status);
+
+  setHandler(changeRequestStateQuery, () => state);
+
+  const decide = async (approved: boolean, { user, reason }: DecisionInput): Promise<ChangeRequestState> => {
+    try {
+      await data.authorizeApprover({ approver: user, requester: input.requester, request: prepared!.request });
+    } catch (err) {
+      throw asCallerFailure(err);
+    }
+    if (state.status !== 'awaiting_approval' && !decision) throw ApplicationFailure.nonRetryable(`this change request is ${state.status} now`, 'DECIDED');
+    // Two people may click at once: the first decision stands, the second hears who beat them.
+    if (decision) throw ApplicationFailure.nonRetryable(`already ${decision.approved ? 'approved' : 'rejected'} by ${decision.by}`, 'DECIDED');
+    decision = { approved, by: user, reason };
+    state.decidedBy = user;
+    state.decidedAt = at();
+    if (approved) state.status = 'approved';
+    else state.rejectionReason = reason;
+    // The clicker hears the outcome (applied, conflict …), not just "accepted".
+    await condition(finished);
+    return state;
+  };
+  const validateDecision = ({ user }: DecisionInput) => {
+    if (!user) throw new Error('the deciding user is missing');
+    if (state.status !== 'awaiting_approval') throw new Error(`this change request is ${state.status.replace('_', ' ')}; it no longer takes decisions`);
+  };
+  setHandler(approveUpdate, (d) => decide(true, d), {
+    validator: (d) => {
+      validateDecision(d);
+      if (d.user === input.requester) throw new Error(SELF_APPROVAL_MESSAGE);
+    },
+  });
+  setHandler(rejectUpdate, (d) => decide(false, d), {
+    validator: (d) => {
+      validateDecision(d);
+      if (!d.reason?.trim()) throw new Error('a rejection needs a reason');
+    },
+  });
+
+  /** Decisions that change nothing are still traceable: who said no (or that nobody said yes), and why. */
+  const auditDecision = (action: string, actor: string, reason?: string) =>
+    data.recordAuditEvent({
+      eventId: `${workflowId}:${action}`,
+      actor,
+      action,
+      entityKind: prepared!.plan.kind,
+      entityKey: prepared!.plan.key,
+      environment: prepared!.plan.envs.length === 1 ? prepared!.plan.envs[0] : undefined,
+      tenant: prepared!.plan.tenant,
+      reason,
+      requestId: input.requestId,
+      detail: { requester: input.requester, summary: prepared!.plan.summary, riskReasons: state.riskReasons },
+    });
+
+  const end = async (): Promise<ChangeRequestState> => {
+    await condition(allHandlersFinished);
+    return state;
+  };
+
+  try {
+    prepared = await data.prepareChange({ requestId: input.requestId, requester: input.requester, command: input.command, reason: justification });
+  } catch (err) {
+    state.status = failureCode(err) === 'FORBIDDEN' || failureCode(err) === 'VALIDATION' ? 'refused' : 'failed';
+    state.message = failureMessage(err);
+    await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: failureCode(err) ?? 'FAILED' });
+    return end();
+  }
+  state.classification = prepared.classification;
+  state.riskReasons = prepared.riskReasons;
+  state.summary = prepared.plan.summary;
+
+  if (prepared.classification === 'emergency') {
+    await startChild(breakGlassWorkflow, {
+      workflowId: workflowIds.breakGlass(input.requestId),
+      args: [{ requestId: input.requestId, actor: input.requester, command: input.command, reason: justification ?? '', replyTo: input.replyTo, ...input.breakGlass }],
+      // The review runs for a day; this request is done once break-glass has taken over.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    state.status = 'applied';
+    state.message = `applied through break-glass (${workflowIds.breakGlass(input.requestId)}); a review by someone else is due`;
+    return end();
+  }
+
+  if (prepared.classification === 'risky') {
+    const timeoutMs = input.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+    state.status = 'awaiting_approval';
+    state.expiresAt = new Date(Date.now() + timeoutMs).toISOString();
+    await notifySafely({ kind: 'approval_requested', id: `${workflowId}:approval`, at: at(), replyTo: input.replyTo, ...facts(), riskReasons: state.riskReasons, expiresAt: state.expiresAt, workflowId });
+    const decided = await condition(() => decision !== undefined, timeoutMs);
+    if (!decided) {
+      state.status = 'expired';
+      state.message = `nobody approved it within ${Math.round(timeoutMs / 60_000)} min; nothing was changed`;
+      await auditDecision('change.expired', 'system', state.message);
+      await notifySafely({ kind: 'change_expired', id: `${workflowId}:expired`, at: at(), replyTo: input.replyTo, ...facts(), expiredAt: at() });
+      return end();
+    }
+    if (!decision!.approved) {
+      state.status = 'rejected';
+      state.message = `rejected by ${decision!.by}: ${decision!.reason}`;
+      await auditDecision('change.rejected', decision!.by, decision!.reason);
+      await notifySafely({ kind: 'change_rejected', id: `${workflowId}:rejected`, at: at(), replyTo: input.replyTo, ...facts(), rejectedBy: decision!.by, rejectionReason: decision!.reason ?? '' });
+      return end();
+    }
+  }
+
+  state.status = 'applying';
+  const plan = prepared.plan;
+  if (plan.rollout) {
+    try {
+      const { rollout } = plan;
+      await startChild(rolloutWorkflow, {
+        workflowId: workflowIds.rollout(plan.key, rollout.env),
+        args: [
+          {
+            rolloutId: input.requestId,
+            flagKey: plan.key,
+            env: rollout.env,
+            variation: rollout.variation,
+            stages: rollout.stages,
+            cohorts: rollout.cohorts,
+            bakeMs: rollout.bakeMs,
+            fromPercent: rollout.fromPercent,
+            requester: input.requester,
+            approvedBy: decision?.by,
+            reason: justification,
+            replyTo: input.replyTo,
+          },
+        ],
+        // The rollout outlives this request by hours or days.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      state.status = 'applied';
+      state.message = `rollout started (${workflowIds.rollout(plan.key, rollout.env)})`;
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      state.status = 'refused';
+      state.message = `a rollout of ${plan.key} in ${plan.rollout.env} is already running: pause, promote or abort it first`;
+      await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: 'CONFLICT' });
+    }
+    return end();
+  }
+
+  try {
+    const applied = await data.applyPlannedChange({
+      changeId: `${workflowId}:apply`,
+      actor: input.requester,
+      plan,
+      request: prepared.request,
+      reason: justification,
+      approvedBy: decision?.by,
+      requestId: input.requestId,
+    });
+    state.appliedVersion = applied.version;
+    state.status = 'applied';
+    await ensureGuardrailMonitors(plan);
+    await notifySafely({ kind: 'change_applied', id: `${workflowId}:applied`, at: at(), replyTo: input.replyTo, ...facts(), version: applied.version, approvedBy: decision?.by, actor: input.requester });
+  } catch (err) {
+    state.message = failureMessage(err);
+    if (failureCode(err) === 'CONFLICT') {
+      state.status = 'conflict';
+      state.message = `${plan.key} changed after this request was made (it was version ${plan.expectedVersion}); nothing was applied — look at the current state and ask again`;
+      await notifySafely({ kind: 'change_conflict', id: `${workflowId}:conflict`, at: at(), replyTo: input.replyTo, ...facts(), message: state.message });
+    } else {
+      state.status = failureCode(err) === 'FORBIDDEN' || failureCode(err) === 'VALIDATION' ? 'refused' : 'failed';
+      await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: failureCode(err) ?? 'FAILED' });
+    }
+  }
+  return end();
+}

@@ -1,0 +1,156 @@
+/**
+ * What workflows accept, answer and can be told: declared once and imported by the worker,
+ * the command layer (console, Slack) and the tests. No I/O here: this file is bundled into
+ * the workflow sandbox.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export const TASK_QUEUE_DEFAULT = 'switchyard';
+
+/** Where a reply or notification should go; the transport decides how to deliver it. */
+export interface ReplyTarget {
+  transport: 'slack' | 'console';
+  /** Slack channel or console session id. */
+  channel?: string;
+  /** Slack response_url for ephemeral follow-ups. */
+  responseUrl?: string;
+  user: string;
+}
+
+/** A change someone asked for, as the command layer hands it to the change-request workflow. */
+export interface ChangeRequestInput {
+  /** Idempotency: the same Slack request / console line → the same id → one workflow. */
+  requestId: string;
+  requester: string;
+  /** The parsed command (core/command), serialisable. */
+  command: Record<string, unknown> & { name: string };
+  reason?: string;
+  replyTo: ReplyTarget;
+  /** How long a risky change waits for a decision; default 24 h. */
+  approvalTimeoutMs?: number;
+  /** For break-glass commands: the review deadline and reminder offsets (BreakGlassInput's defaults otherwise). */
+  breakGlass?: Pick<BreakGlassInput, 'reviewDueMs' | 'remindBeforeMs'>;
+}
+
+export type ChangeRequestStatus =
+  | 'validating'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'applying'
+  | 'applied'
+  | 'rejected'
+  | 'expired'
+  | 'conflict'
+  | 'refused'
+  | 'failed';
+
+export interface ChangeRequestState {
+  requestId: string;
+  status: ChangeRequestStatus;
+  classification?: 'standard' | 'risky' | 'emergency';
+  riskReasons: string[];
+  requester: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  rejectionReason?: string;
+  /** Human summary of the change (old → new). */
+  summary?: string;
+  message?: string;
+  appliedVersion?: number;
+  expiresAt?: string;
+}
+
+export interface DecisionInput {
+  user: string;
+  reason?: string;
+}
+
+/** What the requester hears when they try to approve their own change (SPEC §5: never the requester). */
+export const SELF_APPROVAL_MESSAGE = 'you requested this change; another eligible person must approve it';
+/** What the break-glass actor hears when they try to review their own change. */
+export const SELF_REVIEW_MESSAGE = 'you made this break-glass change; someone else must review it';
+
+/** Updates, so the clicker hears at once when a self-approval or an ineligible approver is refused. */
+export const approveUpdate = defineUpdate<ChangeRequestState, [DecisionInput]>('approve');
+export const rejectUpdate = defineUpdate<ChangeRequestState, [DecisionInput]>('reject');
+export const changeRequestStateQuery = defineQuery<ChangeRequestState>('changeRequestState');
+
+export interface RolloutInput {
+  rolloutId: string;
+  flagKey: string;
+  env: string;
+  variation: string;
+  /** Percent stages, e.g. [1, 5, 25, 50, 100]; or cohorts of tenants. */
+  stages?: number[];
+  cohorts?: string[];
+  bakeMs: number;
+  requester: string;
+  reason?: string;
+  replyTo: ReplyTarget;
+  /** How often guardrails are checked during a bake. */
+  guardrailIntervalMs?: number;
+  /** The variation's share when the rollout was requested: stages at or below it are skipped, never lowered to. */
+  fromPercent?: number;
+  /** Who approved the rollout (4-eyes), carried into each stage's audit row. */
+  approvedBy?: string;
+}
+
+export type RolloutStatus = 'running' | 'baking' | 'paused' | 'completed' | 'aborted' | 'rolled_back';
+
+export interface RolloutState {
+  rolloutId: string;
+  flagKey: string;
+  env: string;
+  variation: string;
+  stages: Array<number | string>;
+  /** Index of the last applied stage; -1 before the first. */
+  stageIndex: number;
+  status: RolloutStatus;
+  nextStepAt?: string;
+  guardrail: 'ok' | 'breached' | 'unchecked';
+  message?: string;
+}
+
+export interface RolloutControlInput {
+  user: string;
+}
+
+export const pauseSignal = defineSignal<[RolloutControlInput]>('pause');
+export const resumeSignal = defineSignal<[RolloutControlInput]>('resume');
+export const abortSignal = defineSignal<[RolloutControlInput]>('abort');
+export const promoteSignal = defineSignal<[RolloutControlInput]>('promote');
+export const rolloutStateQuery = defineQuery<RolloutState>('rolloutState');
+
+export interface BreakGlassInput {
+  requestId: string;
+  actor: string;
+  command: Record<string, unknown> & { name: string };
+  reason: string;
+  replyTo: ReplyTarget;
+  /** Default 24 h. */
+  reviewDueMs?: number;
+  /** Offsets before the deadline at which reminders go out; default 4 h and 1 h. */
+  remindBeforeMs?: number[];
+}
+
+export interface BreakGlassState {
+  requestId: string;
+  incidentId?: string;
+  status: 'applying' | 'awaiting_review' | 'escalated' | 'reviewed' | 'failed';
+  actor: string;
+  reviewDueAt?: string;
+  reviewedBy?: string;
+  remindersSent: number;
+  message?: string;
+}
+
+export const reviewUpdate = defineUpdate<BreakGlassState, [DecisionInput]>('review');
+export const breakGlassStateQuery = defineQuery<BreakGlassState>('breakGlassState');
+
+export const workflowIds = {
+  changeRequest: (requestId: string) => `change-${requestId}`,
+  rollout: (flagKey: string, env: string) => `rollout-${env}-${flagKey}`,
+  breakGlass: (requestId: string) => `break-glass-${requestId}`,
+  guardrail: (flagKey: string, env: string) => `guardrail-${env}-${flagKey}`,
+  staleFlagsSchedule: 'stale-flags-daily',
+};

@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getFlag } from '../storage/flags.js';
+import { seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
+import { staleFlagsWorkflow } from './stale-flags.js';
+import { ensureStaleFlagsSchedule, startGuardrailMonitor } from './starters.js';
+
+let h: TemporalHarness;
+let prometheus: Server;
+const queries: string[] = [];
+
+beforeAll(async () => {
+  h = await startTemporalHarness();
+  prometheus = createServer((req, res) => {
+    const query = new URL(req.url!, 'http://x').searchParams.get('query')!;
+    queries.push(query);
+    const value = query.includes('checkout_errors') ? '12' : '0.5';
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, value] }] } }));
+  });
+  await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
+  h.settings.PROMETHEUS_URL = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  prometheus?.close();
+  await h?.close();
+});
+
+describe('guardrail monitor', () => {
+  it('kills the flag as system when the metric crosses the threshold, and says so', async () => {
+    await seedFlag(h, { key: 'gm-checkout', guardrails: { auto_disable: { metric: 'checkout_errors', threshold: 5, window: '5m' } } });
+    const handle = await startGuardrailMonitor(h.client, { flagKey: 'gm-checkout', env: 'production', checkEveryMs: 200 }, h.taskQueue);
+    expect(await handle.result()).toEqual({ outcome: 'killed', value: 12 });
+    expect(queries).toContain('sum(rate(checkout_errors[5m]))');
+    expect((await getFlag(h.db.pool, 'gm-checkout'))?.document.environments.production?.killed).toBe(true);
+    const audit = await h.db.pool.query("SELECT actor, on_behalf_of, reason FROM audit_log WHERE entity_key = 'gm-checkout' AND action = 'flag.auto-disable'");
+    expect(audit.rows).toEqual([{ actor: 'system', on_behalf_of: 'guardrail', reason: 'guardrail checkout_errors at 12 exceeded 5' }]);
+    const told = await h.db.pool.query("SELECT event FROM outbox WHERE event->>'kind' = 'guardrail_breach' AND event->>'flagKey' = 'gm-checkout'");
+    expect(told.rows[0].event).toMatchObject({ response: 'killed', value: 12, threshold: 5 });
+  });
+
+  it('stops when the flag has no guardrail to watch', async () => {
+    await seedFlag(h, { key: 'gm-plain' });
+    const handle = await startGuardrailMonitor(h.client, { flagKey: 'gm-plain', env: 'production', checkEveryMs: 200 }, h.taskQueue);
+    expect(await handle.result()).toEqual({ outcome: 'no_guardrail' });
+  });
+});
+
+describe('stale flags', () => {
+  it('lists release flags past their expiry and leaves fresh ones and ops flags out', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await seedFlag(h, { key: 'sf-expired', expiry: yesterday });
+    await seedFlag(h, { key: 'sf-fresh' });
+    await seedFlag(h, { key: 'sf-ops', kind: 'ops', expiry: undefined, default: 'on' });
+    const result = await h.client.workflow.execute(staleFlagsWorkflow, { workflowId: `stale-${Date.now()}`, taskQueue: h.taskQueue, args: [{}] });
+    expect(result.count).toBe(1);
+    const { rows } = await h.db.pool.query("SELECT event FROM outbox WHERE event->>'kind' = 'stale_flags'");
+    expect(rows[0].event.flags).toEqual([expect.objectContaining({ key: 'sf-expired', why: 'expired', owner: 'team-test' })]);
+  });
+
+  it('creates the daily schedule once, however often it is ensured', async () => {
+    const first = await ensureStaleFlagsSchedule(h.client, { taskQueue: h.taskQueue });
+    const second = await ensureStaleFlagsSchedule(h.client, { taskQueue: h.taskQueue });
+    expect([first.created, second.created]).toEqual([true, false]);
+    const described = await h.client.schedule.getHandle(first.scheduleId).describe();
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'staleFlagsWorkflow', taskQueue: h.taskQueue });
+    expect(described.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 9, end: 9, step: 1 }] });
+  });
+});
