@@ -1,0 +1,40 @@
+import { createServer } from 'node:http';
+import { createLogger } from '../core/logger.js';
+import { parseSettings } from '../core/settings.js';
+import { startEvaluator } from '../evaluator/server.js';
+
+/**
+ * A server for the HTTP benchmarks, run in a child process so it does not share an event loop
+ * with the load generator. `evaluator`: the real evaluator, configured from the environment
+ * (REDIS_PREFIX, …). `bare`: node:http answering BENCH_BODY to every request once its body is read.
+ * Reports `{ url }` to the parent over IPC, and stops on SIGTERM.
+ */
+const mode = process.argv[2];
+const send = (message: unknown) => process.send?.(message);
+
+if (mode === 'evaluator') {
+  const parsed = parseSettings({ ...process.env, EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+  if (!parsed.ok) throw new Error(parsed.message);
+  const evaluator = await startEvaluator(parsed.settings, { log: createLogger('silent') });
+  await evaluator.loaded;
+  process.on('SIGTERM', () => void evaluator.close().finally(() => process.exit(0)));
+  send({ url: evaluator.url });
+} else if (mode === 'bare') {
+  const body = process.env.BENCH_BODY ?? '{}';
+  const length = String(Buffer.byteLength(body));
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': length });
+      response.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('bare server has no port');
+    send({ url: `http://127.0.0.1:${address.port}` });
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+} else {
+  throw new Error(`server-child: mode must be "evaluator" or "bare" (got ${JSON.stringify(mode)})`);
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOutbox } from '../activities/outbox-notifier.js';
+import { createLogger } from '../core/logger.js';
+import { getFlag } from '../storage/flags.js';
+import { grantRole } from '../storage/role-bindings.js';
+import { eventually, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
+import { createCommandHandler, type CommandHandler } from './command-handler.js';
+import { ACTION } from './render/action-ids.js';
+import type { Block } from './render/blocks.js';
+
+const log = createLogger('silent');
+let h: TemporalHarness;
+let handler: CommandHandler;
+
+beforeAll(async () => {
+  h = await startTemporalHarness();
+  const deps = { pool: h.db.pool, log };
+  await grantRole(deps, { subject: 'U_OPS1', role: 'operator', env: 'production', actor: 'test-setup' });
+  await grantRole(deps, { subject: 'U_OPS2', role: 'operator', env: 'production', actor: 'test-setup' });
+  await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
+  handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ['dev', 'staging', 'production'] });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const command = (user: string, slash: '/flag' | '/config' | '/change', text: string, requestId = randomUUID()) =>
+  handler.handleCommand({ transport: 'console', user, command: slash, text, requestId, replyTo: { transport: 'console', user } });
+const click = (user: string, actionId: string, value: string, reason?: string) =>
+  handler.handleAction({ user, actionId, value, requestId: randomUUID(), replyTo: { transport: 'console', user }, reason });
+const buttons = (blocks: Block[]) => blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => [e.action_id, e.value]) : []));
+
+describe('the command handler', () => {
+  it('a retried request (same request id) makes one change, not two', async () => {
+    await seedFlag(h, { key: 'retry-me' });
+    const requestId = randomUUID();
+    const first = await command('U_DEV', '/flag', 'on retry-me --env staging', requestId);
+    const again = await command('U_DEV', '/flag', 'on retry-me --env staging', requestId);
+    expect(first.ok).toBe(true);
+    expect(first.text).toMatch(/applied/);
+    expect(again.text).toMatch(/applied/);
+    expect((await getFlag(h.db.pool, 'retry-me'))?.version).toBe(2);
+  });
+
+  it('a standard change the requester may not make is refused with who and what', async () => {
+    await seedFlag(h, { key: 'dev-cannot' });
+    const reply = await command('U_DEV', '/flag', 'on dev-cannot --env production');
+    expect(reply.text).toMatch(/refused/);
+    expect(reply.text).toMatch(/U_DEV may not/);
+  });
+
+  it('a risky change can be shown with its buttons and approved by id from a second operator', async () => {
+    await seedFlag(h, { key: 'show-approve' });
+    const requestId = randomUUID();
+    const requested = await command('U_OPS1', '/flag', 'on show-approve --env production --reason "go live"', requestId);
+    expect(requested.text).toMatch(/awaiting approval/);
+    const shown = await command('U_OPS2', '/change', `show ${requestId}`);
+    expect(buttons(shown.blocks)).toEqual([
+      [ACTION.approve, `change-${requestId}`],
+      [ACTION.reject, `change-${requestId}`],
+    ]);
+    const listed = await command('U_OPS2', '/change', 'list');
+    expect(listed.text).toMatch(/open change request/);
+    expect(JSON.stringify(listed.blocks)).toContain(requestId);
+
+    const approved = await command('U_OPS2', '/change', `approve ${requestId}`);
+    expect(approved.ok).toBe(true);
+    expect(approved.text).toMatch(/applied/);
+    const late = await click('U_OPS2', ACTION.reject, `change-${requestId}`, 'too late');
+    expect(late.ok).toBe(false);
+    expect(late.text).toMatch(/applied/);
+    expect((await getFlag(h.db.pool, 'show-approve'))?.document.environments.production?.serve).toEqual({ serve: 'on' });
+  });
+
+  it('a rejection without a reason is refused before it reaches the workflow', async () => {
+    const reply = await click('U_OPS2', ACTION.reject, 'change-anything');
+    expect(reply.ok).toBe(false);
+    expect(reply.text).toMatch(/a rejection needs a reason/);
+  });
+
+  it('a developer may not pause a production rollout', async () => {
+    await seedFlag(h, { key: 'prod-rollout' });
+    const reply = await command('U_DEV', '/flag', 'rollout pause prod-rollout --env production');
+    expect(reply.ok).toBe(false);
+    expect(reply.text).toMatch(/U_DEV may not flag\.rollout\.pause prod-rollout in production/);
+  });
+
+  it('break-glass applies at once and only someone else can mark it reviewed', async () => {
+    await seedFlag(h, { key: 'glass' });
+    const reply = await command('U_OPS1', '/flag', 'break-glass glass on --env production --reason "outage #42"');
+    expect(reply.text).toMatch(/applied/);
+    const incident = await eventually(async () => (await readOutbox(h.db.pool)).find((r) => r.event.kind === 'incident_opened' && r.event.summary.includes('glass')));
+    expect((await getFlag(h.db.pool, 'glass'))?.document.environments.production?.serve).toEqual({ serve: 'on' });
+    const requestId = (incident.event as { requestId: string }).requestId;
+
+    const self = await click('U_OPS1', ACTION.breakGlassReview, `break-glass-${requestId}`);
+    expect(self.ok).toBe(false);
+    expect(self.text).toMatch(/someone else must review it/);
+    const other = await click('U_OPS2', ACTION.breakGlassReview, `break-glass-${requestId}`, 'checked the graphs');
+    expect(other.ok).toBe(true);
+    expect(other.text).toMatch(/reviewed by U_OPS2/);
+  });
+
+  it('says plainly that role changes from chat are not available, and how to do it instead', async () => {
+    const reply = await command('U_OPS1', '/change', 'role grant U9 operator --env production --reason "on-call"');
+    expect(reply.ok).toBe(false);
+    expect(reply.text).toContain('switchyard role grant U9 operator --env production');
+  });
+});

@@ -1,0 +1,153 @@
+import type { Client } from '@temporalio/client';
+import { CommandError } from '../core/command/errors.js';
+import { parseCommand } from '../core/command/parse.js';
+import type { Command } from '../core/command/schema.js';
+import type { SlashCommand } from '../core/command/usage.js';
+import { SwitchyardError, ValidationError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Pool } from '../storage/db.js';
+import type { ReplyTarget } from '../workflows/contracts.js';
+import { CHANGE_COMMANDS, requestChange } from './change-requests.js';
+import { decideChange, reviewBreakGlass } from './decisions.js';
+import { answerRead, READ_COMMANDS, type ReadCommand } from './read-commands.js';
+import { ACTION, ROLLOUT_ACTIONS } from './render/action-ids.js';
+import { renderError, renderHelp, renderNotice } from './render/replies.js';
+import { errorReply, okReply, type Reply } from './reply.js';
+import { controlRollout, rolloutCommandOf, type RolloutControlCommand } from './rollout-control.js';
+import { changeWorkflowId, expectWorkflowId, isBreakGlassWorkflow } from './workflow-refs.js';
+
+export interface CommandHandlerDeps {
+  client: Client;
+  taskQueue: string;
+  pool: Pool;
+  log: Logger;
+  /** Environments in risk order (settings ENVIRONMENTS). */
+  environments: readonly string[];
+  now?: () => Date;
+  /** How long a changing command waits for its outcome before answering; default 5 s. */
+  waitMs?: number;
+}
+
+export interface CommandInput {
+  transport: 'slack' | 'console';
+  user: string;
+  command: SlashCommand;
+  text: string;
+  /** Idempotency key: a retried delivery of the same request reaches the same workflow. */
+  requestId: string;
+  replyTo: ReplyTarget;
+}
+
+export interface ActionInput {
+  user: string;
+  actionId: string;
+  /** The button's value: the workflow id it acts on. */
+  value: string;
+  requestId: string;
+  replyTo: ReplyTarget;
+  /** Required for Reject; optional notes for a review. */
+  reason?: string;
+}
+
+export interface CommandHandler {
+  handleCommand(input: CommandInput): Promise<Reply>;
+  handleAction(input: ActionInput): Promise<Reply>;
+}
+
+const ROLLOUT_CONTROLS = new Set(['flag.rollout.pause', 'flag.rollout.resume', 'flag.rollout.abort', 'flag.rollout.promote']);
+
+/** Commands the grammar knows but the control plane cannot carry out yet: said plainly, not faked. */
+function notYet(command: Command): string | undefined {
+  switch (command.name) {
+    case 'change.role.grant':
+    case 'change.role.revoke':
+      return `role changes from chat are not available yet (they need a 4-eyes workflow of their own): an operator runs \`switchyard role ${command.name.endsWith('grant') ? 'grant' : 'revoke'} ${command.subject} ${command.role}${command.env ? ` --env ${command.env}` : ''}${command.tenant ? ` --tenant ${command.tenant}` : ''} --reason "…"\`, which is audited`;
+    case 'change.revert':
+      return 'reverting a past change is not available from chat yet: look at `/flag history <key>` and request the old state again';
+    case 'config.secret.set':
+      return 'secrets are typed into a Slack dialog, never into a command; the console cannot set them yet';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The one entry point of every transport (Slack, console): parses the command, answers reads
+ * from storage, hands changes to the change-request workflow and decisions to its updates. Never
+ * throws: every failure comes back as an error Reply the user can act on.
+ *
+ * @example
+ * const handler = createCommandHandler({ client, taskQueue: 'switchyard', pool, log, environments: ['dev', 'staging', 'production'] });
+ * const reply = await handler.handleCommand({ transport: 'console', user: 'U1', command: '/flag', text: 'show checkout', requestId: 'r1', replyTo: { transport: 'console', user: 'U1' } });
+ */
+export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
+  const now = deps.now ?? (() => new Date());
+  const waitMs = deps.waitMs ?? 5000;
+
+  const failed = (err: unknown, what: Record<string, unknown>): Reply => {
+    if (err instanceof SwitchyardError) return errorReply(renderError(err.message));
+    deps.log.error({ err, ...what }, 'command failed');
+    return errorReply(renderError(`something went wrong: ${err instanceof Error ? err.message : String(err)} (the details are in the bot's log)`));
+  };
+
+  async function run(input: CommandInput, command: Command): Promise<Reply> {
+    if (command.name === 'flag.help' || command.name === 'config.help' || command.name === 'change.help') return okReply(renderHelp(command.text));
+    if (READ_COMMANDS.has(command.name)) return okReply(await answerRead(command as ReadCommand, { client: deps.client, pool: deps.pool, environments: deps.environments, now }));
+    if (ROLLOUT_CONTROLS.has(command.name)) return okReply(await controlRollout(deps, input.user, command as RolloutControlCommand), false);
+    if (command.name === 'change.approve' || command.name === 'change.reject') {
+      const workflowId = changeWorkflowId(command.id);
+      const reason = command.name === 'change.reject' ? command.reason : undefined;
+      if (isBreakGlassWorkflow(workflowId)) {
+        if (command.name === 'change.reject') throw new ValidationError('a break-glass change is already applied: review it (approve) or request the old state again');
+        return okReply(await reviewBreakGlass(deps.client, workflowId, { user: input.user }), false);
+      }
+      return okReply(await decideChange(deps.client, workflowId, { approve: command.name === 'change.approve', user: input.user, reason }), false);
+    }
+    const unsupported = notYet(command);
+    if (unsupported) return errorReply(renderNotice(unsupported));
+    if (CHANGE_COMMANDS.has(command.name)) {
+      return okReply(await requestChange({ client: deps.client, taskQueue: deps.taskQueue, waitMs }, { user: input.user, requestId: input.requestId, command, replyTo: input.replyTo }));
+    }
+    throw new ValidationError(`${command.name} is not handled here`);
+  }
+
+  return {
+    async handleCommand(input) {
+      let command: Command;
+      try {
+        command = parseCommand(input.command, input.text, { environments: deps.environments });
+      } catch (err) {
+        if (err instanceof CommandError) return errorReply(renderError(err.message));
+        return failed(err, { command: input.command, text: input.text });
+      }
+      try {
+        return await run(input, command);
+      } catch (err) {
+        return failed(err, { command: command.name, user: input.user, requestId: input.requestId });
+      }
+    },
+
+    async handleAction(input) {
+      try {
+        switch (input.actionId) {
+          case ACTION.approve:
+          case ACTION.reject:
+            return okReply(await decideChange(deps.client, expectWorkflowId(input.value, 'change'), { approve: input.actionId === ACTION.approve, user: input.user, reason: input.reason }), false);
+          case ACTION.breakGlassReview:
+            return okReply(await reviewBreakGlass(deps.client, expectWorkflowId(input.value, 'break-glass'), { user: input.user, notes: input.reason }), false);
+          case ACTION.rolloutPause:
+          case ACTION.rolloutResume:
+          case ACTION.rolloutPromote:
+          case ACTION.rolloutAbort: {
+            const command = await rolloutCommandOf(deps.client, expectWorkflowId(input.value, 'rollout'), ROLLOUT_ACTIONS[input.actionId]);
+            return okReply(await controlRollout(deps, input.user, command), false);
+          }
+          default:
+            return errorReply(renderError(`unknown button \`${input.actionId}\``));
+        }
+      } catch (err) {
+        return failed(err, { actionId: input.actionId, user: input.user, value: input.value });
+      }
+    },
+  };
+}

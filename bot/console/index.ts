@@ -1,0 +1,31 @@
+import { Client, Connection } from '@temporalio/client';
+import { createLogger } from '../../core/logger.js';
+import type { Settings } from '../../core/settings.js';
+import { createPool } from '../../storage/db.js';
+import { createCommandHandler } from '../command-handler.js';
+import { runConsole } from './repl.js';
+
+export { runConsole, CONSOLE_HELP, type ConsoleOptions } from './repl.js';
+export { blocksToText, mrkdwnToText } from './blocks-to-text.js';
+
+/**
+ * `switchyard console --as <user>`: the console on stdin/stdout against the configured Temporal
+ * and Postgres. Resolves when the user quits (or stdin ends); connections are closed by then.
+ */
+export async function consoleMain(settings: Settings, user: string): Promise<void> {
+  if (!settings.TEMPORAL_ADDRESS) {
+    throw new Error('TEMPORAL_ADDRESS is required for the console (or run `switchyard dev`, which starts Temporal and the console)');
+  }
+  // Log lines would tear through the prompt: only warnings and worse, on stderr.
+  const log = createLogger(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? settings.LOG_LEVEL : 'warn', 'console');
+  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  const pool = createPool(settings.DATABASE_URL, { log, max: 4 });
+  try {
+    const handler = createCommandHandler({ client, taskQueue: settings.TEMPORAL_TASK_QUEUE, pool, log, environments: settings.ENVIRONMENTS });
+    await runConsole({ user, handler, pool, input: process.stdin, output: process.stdout, log });
+  } finally {
+    await pool.end().catch(() => undefined);
+    await connection.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,13 @@
+import type { Message } from './render/blocks.js';
+
+/**
+ * What the command layer answers, whatever the transport: a rendered message, whether it reports
+ * a failure, and whether only the caller should see it (Slack: an ephemeral reply).
+ */
+export interface Reply extends Message {
+  ok: boolean;
+  ephemeral: boolean;
+}
+
+export const okReply = (message: Message, ephemeral = true): Reply => ({ ...message, ok: true, ephemeral });
+export const errorReply = (message: Message): Reply => ({ ...message, ok: false, ephemeral: true });

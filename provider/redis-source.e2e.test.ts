@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { OpenFeature, ProviderEvents, type Client } from '@openfeature/server-sdk';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../core/logger.js';
+import type { EnvSnapshot } from '../core/snapshot.js';
+import { redisKeys } from '../storage/redis-keys.js';
+import { writeSnapshot } from '../storage/snapshot-publisher.js';
+import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
+import { redisSource } from './redis-source.js';
+import { SwitchyardProvider } from './switchyard-provider.js';
+import { killedIn, SEED_KEY, snapshotOf } from './test-snapshots.js';
+
+const quiet = { logger: { warn: () => undefined, info: () => undefined } };
+const dogfooder = { targetingKey: 'ada', user: { email: 'ada@companyos.io' } };
+let redis: Redis;
+const prefixes: string[] = [];
+
+function setup(label: string) {
+  const prefix = testRedisPrefix(`provider-${label}`);
+  prefixes.push(prefix);
+  const keys = redisKeys(prefix);
+  const publish = (snapshot: EnvSnapshot) => writeSnapshot({ redis, keys, log: createLogger('silent') }, snapshot);
+  /** Writes a snapshot the way a publisher would whose invalidation got lost. */
+  const writeSilently = (snapshot: EnvSnapshot) =>
+    redis.multi().set(keys.snapshot(snapshot.env), JSON.stringify(snapshot)).set(keys.snapshotVersion(snapshot.env), String(snapshot.version)).exec();
+  return { prefix, keys, publish, writeSilently };
+}
+
+async function clientFor(provider: SwitchyardProvider): Promise<Client> {
+  const domain = randomUUID();
+  await OpenFeature.setProviderAndWait(domain, provider);
+  return OpenFeature.getClient(domain);
+}
+
+beforeAll(() => {
+  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+});
+
+afterAll(async () => {
+  await OpenFeature.close();
+  for (const prefix of prefixes) await clearRedisPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+describe('the provider reading snapshots from Redis', () => {
+  it('serves the published snapshot and switches to a new one as soon as its invalidation arrives', async () => {
+    const { prefix, publish } = setup('invalidation');
+    await publish(snapshotOf('production', 1));
+    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const client = await clientFor(provider);
+    const changed: Array<string[] | undefined> = [];
+    client.addHandler(ProviderEvents.ConfigurationChanged, (event) => changed.push(event?.flagsChanged));
+    expect(await client.getBooleanDetails(SEED_KEY, false, dogfooder)).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+
+    await publish(snapshotOf('production', 2, [killedIn('production')]));
+    await vi.waitFor(async () => expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ value: false, reason: 'DISABLED' }), {
+      timeout: 2_000,
+      interval: 10,
+    });
+    expect(changed).toEqual([[SEED_KEY]]);
+    // Another environment's snapshot is none of this provider's business.
+    await publish(snapshotOf('dev', 9));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(provider.snapshotInfo).toEqual({ env: 'production', version: 2 });
+  });
+
+  it('catches up after a reconnect on a change whose invalidation it missed', async () => {
+    const { prefix, publish, writeSilently } = setup('reconnect');
+    await publish(snapshotOf('production', 1));
+    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const client = await clientFor(provider);
+    await writeSilently(snapshotOf('production', 2, [killedIn('production')]));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(provider.snapshotInfo?.version).toBe(1);
+
+    // Drop only this provider's connections (their name carries the unique prefix).
+    const clients = (await redis.client('LIST')) as string;
+    const ids = clients
+      .split('\n')
+      .filter((line) => line.includes(`name=switchyard-provider:${prefix} `))
+      .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) await redis.client('KILL', 'ID', id!);
+
+    await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(2), { timeout: 3_000, interval: 20 });
+    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ reason: 'DISABLED' });
+  });
+
+  it('refuses to start without a snapshot, saying where it looked', async () => {
+    const { prefix } = setup('missing');
+    await expect(
+      OpenFeature.setProviderAndWait(randomUUID(), new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'staging' }), quiet)),
+    ).rejects.toThrow(new RegExp(`no snapshot of "staging" in Redis under prefix "${prefix}"`));
+  });
+});

@@ -1,0 +1,137 @@
+import { Redis } from 'ioredis';
+import type { EnvSnapshot } from '../core/snapshot.js';
+import { redisKeys, type Invalidation } from '../storage/redis-keys.js';
+import { parseSnapshot } from './parse-snapshot.js';
+import type { SnapshotListener, SnapshotSource } from './snapshot-source.js';
+
+export interface RedisSourceOptions {
+  /** Redis to connect to (e.g. redis://127.0.0.1:6379); or pass `client`. */
+  url?: string;
+  /** An existing connection: it is duplicated for the subscription, and left open on stop. */
+  client?: Redis;
+  /** REDIS_PREFIX of the Switchyard installation (default `switchyard`). */
+  prefix?: string;
+  /** The environment to serve. */
+  env: string;
+  /** Safety re-read of the snapshot version, in ms (default 5 s; 0 turns it off): a net under pub/sub. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * The snapshot the data plane writes to Redis (the evaluator's own source), kept current by the
+ * invalidation channel. Pub/sub drops what is published while disconnected, so after every
+ * (re)subscription the version is read again, and a slow poll backs that up (FIELD-NOTES, Redis).
+ *
+ * @example
+ * new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix: 'switchyard', env: 'production' }));
+ */
+export function redisSource(options: RedisSourceOptions): SnapshotSource {
+  if (!options.url && !options.client) throw new Error('redisSource needs `url` or `client`');
+  if (!options.env) throw new Error('redisSource needs `env` (the environment to serve, e.g. "production")');
+  const prefix = options.prefix ?? 'switchyard';
+  const keys = redisKeys(prefix);
+  const { env } = options;
+  const description = `redis:${prefix}:${env}`;
+  const pollIntervalMs = options.pollIntervalMs ?? 5_000;
+
+  let commands: Redis | undefined;
+  let subscriber: Redis | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let heldVersion = -1;
+  let stale = false;
+
+  const load = async (redis: Redis): Promise<EnvSnapshot> => {
+    const json = await redis.get(keys.snapshot(env));
+    if (json === null) throw new Error(`${description}: no snapshot of "${env}" in Redis under prefix "${prefix}" (has the data plane published it? \`switchyard publish\` writes it)`);
+    const snapshot = parseSnapshot(json, description);
+    if (snapshot.env !== env) throw new Error(`${description}: the snapshot stored for "${env}" says it is for "${snapshot.env}"`);
+    return snapshot;
+  };
+
+  async function stop(): Promise<void> {
+    clearInterval(timer);
+    const sub = subscriber;
+    const redis = commands;
+    subscriber = undefined;
+    commands = undefined;
+    heldVersion = -1;
+    stale = false;
+    sub?.removeAllListeners();
+    sub?.disconnect();
+    if (redis && !options.client) {
+      redis.removeAllListeners();
+      redis.disconnect();
+    }
+  }
+
+  return {
+    description,
+    async start(listener: SnapshotListener) {
+      const owned = !options.client;
+      const common = { lazyConnect: true, connectionName: `switchyard-provider:${prefix}`, retryStrategy: (times: number) => Math.min(times * 100, 1_000) };
+      // Commands fail fast while Redis is away: the provider serves what it holds meanwhile.
+      commands = options.client ?? new Redis(options.url!, { ...common, maxRetriesPerRequest: 1 });
+      subscriber = (options.client ?? commands).duplicate({ ...common, autoResubscribe: false, maxRetriesPerRequest: null });
+      const redis = commands;
+      const sub = subscriber;
+
+      const catchUp = async () => {
+        try {
+          const raw = await redis.get(keys.snapshotVersion(env));
+          if (raw !== null && Number(raw) > heldVersion) {
+            const snapshot = await load(redis);
+            heldVersion = Math.max(heldVersion, snapshot.version);
+            listener.snapshot(snapshot);
+          }
+          if (stale) {
+            stale = false;
+            listener.recovered();
+          }
+        } catch (error) {
+          stale = true;
+          listener.stale(error instanceof Error ? error : new Error(String(error)));
+        }
+      };
+
+      sub.on('message', (channel: string, message: string) => {
+        if (channel !== keys.invalidations) return;
+        let invalidation: Invalidation;
+        try {
+          invalidation = JSON.parse(message) as Invalidation;
+        } catch {
+          return;
+        }
+        if (invalidation?.kind === 'snapshot' && invalidation.env === env && invalidation.version > heldVersion) void catchUp();
+      });
+      sub.on('close', () => {
+        if (stale || !commands) return;
+        stale = true;
+        listener.stale(new Error(`${description}: lost the connection to Redis`));
+      });
+      sub.on('error', () => undefined);
+      if (owned) redis.on('error', () => undefined);
+
+      try {
+        if (owned) await redis.connect();
+        await sub.connect();
+        await sub.subscribe(keys.invalidations);
+        const first = await load(redis);
+        heldVersion = first.version;
+        // On every reconnect: subscribed by hand, so the catch-up read always follows a confirmed
+        // subscription and nothing published in between can slip past both.
+        sub.on('ready', () => {
+          sub.subscribe(keys.invalidations).then(catchUp, () => undefined);
+        });
+        if (pollIntervalMs > 0) {
+          timer = setInterval(() => void catchUp(), pollIntervalMs);
+          timer.unref();
+        }
+        return first;
+      } catch (error) {
+        await stop();
+        throw error instanceof Error && error.message.startsWith(description) ? error : new Error(`${description}: ${(error as Error).message}`);
+      }
+    },
+    stop,
+  };
+}
