@@ -14,7 +14,7 @@ import type { FlagDocument, Guardrails } from '../core/model/flag.js';
 import { kill, rolloutTo, setRollout } from '../core/operations/flag-operations.js';
 import type { Settings } from '../core/settings.js';
 import { applyChange } from '../storage/apply-change.js';
-import { recordAudit, type AuditEntry } from '../storage/audit.js';
+import { logAudit, recordAudit, type AuditEntry } from '../storage/audit.js';
 import type { RedisKeys } from '../storage/redis-keys.js';
 import { SELF_APPROVAL_MESSAGE, SELF_REVIEW_MESSAGE } from '../workflows/contracts.js';
 import { liveRoleBindings, loadEntry, tenantsOfCohorts } from './entries.js';
@@ -81,7 +81,7 @@ export interface AppliedResult {
 }
 
 const CONFLICT_RETRIES = 3;
-const PLANNABLE = new Set<string>(['flag.create', 'flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'flag.rule.add', 'flag.rule.remove', 'flag.override', 'flag.rollout', 'flag.break-glass', 'config.set'] satisfies Array<PlannableCommand['name']>);
+const PLANNABLE = new Set<string>(['flag.create', 'flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'flag.rule.add', 'flag.rule.remove', 'flag.override', 'flag.rollout', 'flag.break-glass', 'config.set', 'config.secret.set'] satisfies Array<PlannableCommand['name']>);
 
 /** Errors a user can act on end the workflow step at once; anything else is retried by Temporal. */
 function permanent<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
@@ -228,7 +228,7 @@ export function createActivities(deps: ActivityDeps) {
       const { eventId, ...entry } = input;
       const seen = await pool.query('SELECT 1 FROM audit_log WHERE change_id = $1 AND action = $2 LIMIT 1', [eventId, entry.action]);
       if (seen.rowCount) return;
-      await recordAudit(pool, { ...entry, changeId: eventId });
+      logAudit(log, await recordAudit(pool, { ...entry, changeId: eventId }));
     }),
 
     notify: async (event: NotificationEvent): Promise<void> => {
@@ -254,7 +254,7 @@ export function createActivities(deps: ActivityDeps) {
       const incident = await closeIncidentReview(pool, input.requestId, input.reviewedBy);
       const seen = await pool.query('SELECT 1 FROM audit_log WHERE change_id = $1 LIMIT 1', [input.eventId]);
       if (seen.rowCount) return;
-      await recordAudit(pool, {
+      const row = await recordAudit(pool, {
         actor: input.reviewedBy,
         action: 'break-glass.review',
         entityKind: incident.entryKey ? 'flag' : undefined,
@@ -265,6 +265,7 @@ export function createActivities(deps: ActivityDeps) {
         reason: input.notes,
         detail: { incidentId: incident.id, breakGlassActor: incident.actor },
       });
+      logAudit(log, row);
     }),
 
     listStaleFlags: (input: { maxAgeDays: number }): Promise<StaleFlag[]> => listStaleFlags(pool, input.maxAgeDays, new Date()),

@@ -209,6 +209,25 @@ program
   });
 
 program
+  .command('console')
+  .description('type /flag, /config and /change lines as a Slack user would, against TEMPORAL_ADDRESS (no Slack workspace needed)')
+  .requiredOption('--as <user>', 'the Slack user id to act as (switch later with `as <user>`)')
+  .action(async (opts: { as: string }) => {
+    const settings = loadSettingsOrExit();
+    const { consoleMain } = await import('../bot/console/index.js');
+    await consoleMain(settings, opts.as);
+  });
+
+program
+  .command('bot')
+  .description('serve the Slack app (slash commands, buttons, modals, App Home) on BOT_PORT, or over Socket Mode with SLACK_APP_TOKEN')
+  .action(async () => {
+    const settings = loadSettingsOrExit();
+    const { runBot } = await import('../bot/slack/index.js');
+    await runBot(settings);
+  });
+
+program
   .command('evaluator')
   .description('run the evaluator service (OFREP, /v1/config, /metrics) on EVALUATOR_PORT')
   .action(async () => {

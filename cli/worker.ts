@@ -4,6 +4,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, t
 import { Redis } from 'ioredis';
 import { createActivities, type Activities } from '../activities/index.js';
 import { OutboxNotifier } from '../activities/outbox-notifier.js';
+import { slackNotifierFromSettings } from '../activities/slack-notifier.js';
 import type { Logger } from '../core/logger.js';
 import { createLogger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
@@ -84,7 +85,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     redis,
     keys: redisKeys(settings.REDIS_PREFIX),
     log,
-    notifier: new OutboxNotifier(pool),
+    // Without a bot token, notifications stay in the outbox table, where the console reads them.
+    notifier: slackNotifierFromSettings(settings, pool, log) ?? new OutboxNotifier(pool),
     settings,
   });
   const taskQueue = options.taskQueue ?? settings.TEMPORAL_TASK_QUEUE;

@@ -29,6 +29,7 @@ export type PlannableCommand = CommandOf<
   | 'flag.rollout'
   | 'flag.break-glass'
   | 'config.set'
+  | 'config.secret.set'
 >;
 
 export type PlannableCommandName = PlannableCommand['name'];
@@ -206,6 +207,36 @@ function configPlan(ctx: PlanContext, cmd: Extract<PlannableCommand, { name: 'co
 }
 
 /**
+ * A secret's next document: the sealed envelope as the environment's scoped value. The plan and
+ * its summary never hold the clear value, so approval messages, the audit log and workflow
+ * histories cannot leak it.
+ */
+function secretPlan(ctx: PlanContext, cmd: Extract<PlannableCommand, { name: 'config.secret.set' }>): ChangePlan {
+  if (!cmd.envelope) throw new ValidationError(`the value of a secret is typed into a dialog, never into a command: run /config secret set ${cmd.key} --env <env> in Slack`);
+  const env = requireEnv(cmd.env, ctx.environments, 'config secret set');
+  const current = ctx.current;
+  if (current && !('valueType' in current && current.type === 'config')) throw new ValidationError(`\`${cmd.key}\` is a flag, not a secret`);
+  const existing = current as ConfigEntry | null;
+  if (existing && !existing.secret) throw new ValidationError(`\`${cmd.key}\` is a plain config entry: a secret needs a key of its own`);
+  const base: ConfigEntry = existing ?? configEntrySchema.parse({ key: cmd.key, valueType: 'string', secret: true });
+  const replaced = base.scopes.some((s) => s.env === env && s.tenant === undefined && s.user === undefined);
+  const next: ConfigEntry = {
+    ...base,
+    scopes: [...base.scopes.filter((s) => !(s.env === env && s.tenant === undefined && s.user === undefined)), { env, value: cmd.envelope }],
+  };
+  return {
+    kind: 'config',
+    key: cmd.key,
+    action: 'config.secret.set',
+    envs: [env],
+    target: { kind: 'config', key: cmd.key, document: configEntrySchema.parse(next) },
+    expectedVersion: ctx.version,
+    summary: `secret ${cmd.key} (env ${env}): ${replaced ? 'replaced' : 'set'} (value sealed, not shown)`,
+    entryKind: 'secret',
+  };
+}
+
+/**
  * Works out the whole next document for a command against the current one. Pure: the caller
  * loads `current` and its version, and stores the result only if that version is still current.
  */
@@ -327,5 +358,7 @@ export function planChange(command: PlannableCommand, ctx: PlanContext): ChangeP
     }
     case 'config.set':
       return configPlan(ctx, command);
+    case 'config.secret.set':
+      return secretPlan(ctx, command);
   }
 }

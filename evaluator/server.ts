@@ -3,12 +3,15 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { compileSnapshot } from '../core/engine/index.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { parseMasterKey } from '../core/secrets/envelope.js';
 import type { Settings } from '../core/settings.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { registerConfigRoutes } from './config-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { createEvaluatorMetrics } from './metrics.js';
 import { registerOfrepRoutes } from './ofrep-routes.js';
+import { registerSecretsRoutes } from './secrets-routes.js';
+import { registerSnapshotRoutes } from './snapshot-routes.js';
 import { BODY_LIMIT_BYTES, registerErrorAnswers, registerJsonBody } from './request-body.js';
 import { SnapshotStore } from './snapshot-store.js';
 
@@ -80,6 +83,10 @@ export async function startEvaluator(settings: Settings, options: StartEvaluator
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const app = createEvaluatorServer({ store, log, metricsRegistry: registry });
+  const keys = redisKeys(settings.REDIS_PREFIX);
+  registerSnapshotRoutes(app, { store, redis, keys, log });
+  const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
+  registerSecretsRoutes(app, { store, redis, keys, masterKey, log });
   const loaded = store.start();
   loaded.then(() => log.info({ environments: store.status().versions }, 'evaluator snapshots loaded'));
   let url: string;

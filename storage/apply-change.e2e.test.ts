@@ -228,7 +228,7 @@ describe('applying a config change', () => {
     expect(ok.version).toBe(1);
   });
 
-  it('serves only the scopes that apply in each environment, and never secrets', async () => {
+  it('serves only the scopes that apply in each environment, and secrets only as marked, sealed entries', async () => {
     await applyChange(
       deps,
       configChange({ key: 'page.size', valueType: 'int', value: 20, scopes: [{ env: 'production', value: 50 }, { tenant: 'acme', value: 10 }] }, 0),
@@ -237,7 +237,8 @@ describe('applying a config change', () => {
 
     const dev = await buildSnapshot(db.pool, 'dev');
     expect(dev.configs['page.size']!.scopes).toEqual([{ tenant: 'acme', value: 10 }]);
-    expect(dev.configs['db.password']).toBeUndefined();
+    // The evaluator needs the envelope to answer /v1/secrets; the flag marks it so /v1/config refuses it.
+    expect(dev.configs['db.password']).toMatchObject({ secret: true, value: { ciphertext: 'xyz' } });
     const [audit] = await auditTrail(db.pool, { entityKey: 'db.password' });
     expect(JSON.stringify(audit!.diff)).not.toContain('xyz');
   });

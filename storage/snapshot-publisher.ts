@@ -24,7 +24,8 @@ return 1`;
 /**
  * The snapshots of several environments as of one consistent moment: a REPEATABLE READ
  * transaction, so each snapshot's version matches exactly the changes it contains.
- * Secrets are left out: they are served by /v1/secrets, never cached in snapshots.
+ * Secrets go in as their sealed envelopes only: the evaluator decrypts them for /v1/secrets and
+ * never serves them on /v1/config or in /v1/snapshot.
  */
 export async function buildSnapshots(pool: Pool, envs?: string[]): Promise<EnvSnapshot[]> {
   const client = await pool.connect();
@@ -37,7 +38,7 @@ export async function buildSnapshots(pool: Pool, envs?: string[]): Promise<EnvSn
     const unknown = wanted.filter((e) => !rows.some((r) => r.name === e));
     if (unknown.length) throw new NotFoundError(`environment ${unknown.join(', ')} unknown: must be one of ${rows.map((r) => r.name).join(', ')}`);
     const flags = await listLatest<FlagDocument>(client, 'flag');
-    const configs = (await listLatest<ConfigEntry>(client, 'config')).filter((c) => !c.document.secret);
+    const configs = await listLatest<ConfigEntry>(client, 'config');
     await client.query('COMMIT');
     const generatedAt = new Date().toISOString();
     return wanted.map((env) => ({

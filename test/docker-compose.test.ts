@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { settingsSchema } from '../core/settings.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -13,16 +14,8 @@ interface ComposeService {
 }
 
 /** The compose file as Docker reads it (YAML merge keys `<<:` included). */
-async function loadCompose(): Promise<{ services: Record<string, ComposeService> }> {
-  let yaml: { parse(text: string, options?: Record<string, unknown>): unknown };
-  try {
-    // A variable specifier, so the typecheck passes while the package is still missing.
-    const name = 'yaml';
-    yaml = (await import(name)) as typeof yaml;
-  } catch {
-    throw new Error('the `yaml` package is missing: add it as a devDependency (`npm install --save-dev yaml`) to check docker-compose.yml');
-  }
-  return yaml.parse(readFileSync(`${root}/docker-compose.yml`, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+function loadCompose(): { services: Record<string, ComposeService> } {
+  return parse(readFileSync(`${root}/docker-compose.yml`, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 }
 
 /** Subcommand names from `switchyard --help` (commander's "Commands:" section). */
@@ -41,7 +34,7 @@ describe('docker-compose.yml', () => {
   let subcommands: Set<string>;
 
   beforeAll(async () => {
-    services = (await loadCompose()).services;
+    services = (loadCompose()).services;
     // Services built from this repository run `switchyard <command>` (the image's entrypoint).
     ours = Object.entries(services).filter(([, s]) => s.build !== undefined);
     subcommands = switchyardSubcommands();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conditionSchema } from '../model/condition.js';
 import { CONFIG_TYPES } from '../model/config-entry.js';
 import { FLAG_KINDS, VALUE_TYPES, flagKeySchema, jsonValueSchema, variationSchema } from '../model/flag.js';
+import { secretEnvelopeSchema } from '../secrets/envelope.js';
 
 /**
  * Parsed slash commands (SPEC §7), one variant per subcommand, discriminated on `name`. Every
@@ -83,7 +84,13 @@ export const commandSchema = z.discriminatedUnion('name', [
     reason,
   }),
   z.object({ name: z.literal('config.get'), key, env: env.optional(), tenant: id.optional(), user: id.optional() }),
-  z.object({ name: z.literal('config.secret.set'), key, env }),
+  z.object({
+    name: z.literal('config.secret.set'),
+    key,
+    env,
+    /** Sealed by the transport (the Slack dialog) before the command enters Temporal; the typed grammar never carries it. */
+    envelope: secretEnvelopeSchema.optional(),
+  }),
   help('change.help'),
   z.object({ name: z.literal('change.list') }),
   z.object({ name: z.literal('change.show'), id }),
