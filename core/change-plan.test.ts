@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { planChange, type PlanContext, type PlannableCommand } from './change-plan.js';
 import { ValidationError } from './errors.js';
-import { configEntrySchema } from './model/config-entry.js';
+import { configEntrySchema, type ConfigEntry } from './model/config-entry.js';
+import { sealSecret } from './secrets/envelope.js';
 import { validateFlag } from './model/validate-flag.js';
 
 const now = new Date('2026-11-24T12:00:00Z');
@@ -113,5 +115,27 @@ describe('planChange for config', () => {
     expect(() => plan(set({ rawValue: '4.5' }), timeout, 2)).toThrow('http.timeout: `4.5` is not an integer');
     expect(() => plan(set({ type: 'string' }), timeout, 2)).toThrow('http.timeout is of type int, not string');
     expect(() => plan(set({}), null, 0)).toThrow(/give its --type/);
+  });
+});
+
+describe('planChange for secrets', () => {
+  const masterKey = randomBytes(32);
+  const envelope = sealSecret(masterKey, 'hunter2-clear');
+
+  it('stores the sealed envelope as the environment value, and neither the plan nor its summary holds the clear value', () => {
+    const p = plan({ name: 'config.secret.set', key: 'payments.api-key', env: 'production', envelope }, null, 0);
+    expect(p.entryKind).toBe('secret');
+    expect(p.target?.document).toMatchObject({ secret: true, scopes: [{ env: 'production', value: envelope }] });
+    expect(JSON.stringify(p)).not.toContain('hunter2-clear');
+    expect(p.summary).toBe('secret payments.api-key (env production): set (value sealed, not shown)');
+    const again = plan({ name: 'config.secret.set', key: 'payments.api-key', env: 'production', envelope: sealSecret(masterKey, 'next') }, p.target!.document as ConfigEntry, 1);
+    expect(again.summary).toContain('replaced');
+    expect((again.target!.document as ConfigEntry).scopes).toHaveLength(1);
+  });
+
+  it('refuses a secret without an envelope (typed into a command) and a plain config entry under the same key', () => {
+    expect(() => plan({ name: 'config.secret.set', key: 'payments.api-key', env: 'production' }, null, 0)).toThrow(/typed into a dialog/);
+    const plain = configEntrySchema.parse({ key: 'payments.api-key', valueType: 'string', value: 'x' });
+    expect(() => plan({ name: 'config.secret.set', key: 'payments.api-key', env: 'production', envelope }, plain, 1)).toThrow(/plain config entry/);
   });
 });
