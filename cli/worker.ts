@@ -12,6 +12,7 @@ import { createPool } from '../storage/db.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { TASK_QUEUE_DEFAULT, workflowIds } from '../workflows/contracts.js';
 import { ensureStaleFlagsSchedule } from '../workflows/starters.js';
+import { ensureGuardrailMonitors } from './guardrail-monitors.js';
 import { Client, Connection } from '@temporalio/client';
 
 /** The workflow bundle's entry: the TypeScript sources under tsx, the compiled files under dist. */
@@ -64,7 +65,8 @@ export interface RunWorkerOptions {
   taskQueue?: string;
   log: Logger;
   /**
-   * Create the daily stale-flags Schedule if missing (default true). Talks to TEMPORAL_ADDRESS;
+   * Create the daily stale-flags Schedule if missing and start guardrail monitors for flags that
+   * have none (default true). Talks to TEMPORAL_ADDRESS;
    * a caller that hands in its own connection to a server elsewhere should pass false and call
    * ensureStaleFlagsSchedule itself.
    */
@@ -95,8 +97,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
     const clientConnection = await Connection.connect({ address });
     try {
-      const { created } = await ensureStaleFlagsSchedule(new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE }), { taskQueue });
+      const client = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
+      const { created } = await ensureStaleFlagsSchedule(client, { taskQueue });
       if (created) log.info({ scheduleId: workflowIds.staleFlagsSchedule }, 'created the daily stale-flags schedule');
+      await ensureGuardrailMonitors(client, pool, { taskQueue, environments: settings.ENVIRONMENTS, log });
     } finally {
       await clientConnection.close();
     }

@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGuardrailMonitors } from '../cli/guardrail-monitors.js';
+import { createLogger } from '../core/logger.js';
 import { getFlag } from '../storage/flags.js';
 import { seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { staleFlagsWorkflow } from './stale-flags.js';
+import { workflowIds } from './contracts.js';
 import { ensureStaleFlagsSchedule, startGuardrailMonitor } from './starters.js';
 
 let h: TemporalHarness;
@@ -44,6 +47,26 @@ describe('guardrail monitor', () => {
     await seedFlag(h, { key: 'gm-plain' });
     const handle = await startGuardrailMonitor(h.client, { flagKey: 'gm-plain', env: 'production', checkEveryMs: 200 }, h.taskQueue);
     expect(await handle.result()).toEqual({ outcome: 'no_guardrail' });
+  });
+});
+
+describe('guardrail monitors at worker start', () => {
+  it('watches every guarded flag where it is configured and not killed, and leaves running monitors alone', async () => {
+    const guard = { auto_disable: { metric: 'boot_errors', threshold: 1, window: '5m' } };
+    await seedFlag(h, { key: 'gm-boot', guardrails: guard, environments: { production: {} } });
+    await seedFlag(h, { key: 'gm-boot-killed', guardrails: guard, environments: { production: { killed: true } } });
+    const options = { taskQueue: h.taskQueue, environments: ['dev', 'staging', 'production'], log: createLogger('silent') };
+
+    await ensureGuardrailMonitors(h.client, h.db.pool, options);
+    const watched = h.client.workflow.getHandle(workflowIds.guardrail('gm-boot', 'production'));
+    const first = await watched.describe();
+    expect(first.status.name).toBe('RUNNING');
+    await expect(h.client.workflow.getHandle(workflowIds.guardrail('gm-boot', 'dev')).describe()).rejects.toThrow(/not found/i);
+    await expect(h.client.workflow.getHandle(workflowIds.guardrail('gm-boot-killed', 'production')).describe()).rejects.toThrow(/not found/i);
+
+    await ensureGuardrailMonitors(h.client, h.db.pool, options);
+    expect((await watched.describe()).runId).toBe(first.runId);
+    await watched.terminate('test over');
   });
 });
 
