@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createLogger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
 import { startEvaluator } from '../evaluator/server.js';
@@ -56,18 +56,18 @@ export async function runDev(base: Settings, options: DevOptions): Promise<void>
   stops.push(() => evaluator.close());
   process.stdout.write(`evaluator: ${evaluator.url} (OFREP at /ofrep/v1/evaluate/flags/{key})\n`);
 
+  // The SDK's own state lines (worker RUNNING, DRAINING…) would tear through the console prompt.
+  Runtime.install({ logger: new DefaultLogger(options.console ? 'WARN' : 'INFO') });
   const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS! });
-  const worker = runWorker({ settings, connection, log: log.child({ name: 'worker' }) });
   stops.push(() => connection.close());
+  const stopWorker = new AbortController();
+  const worker = runWorker({ settings, connection, log: log.child({ name: 'worker' }), stop: stopWorker.signal });
 
-  const shutdown = async () => {
-    process.kill(process.pid, 'SIGTERM');
-  };
   if (options.console) {
     const { consoleMain } = await import('../bot/console/index.js');
-    await consoleMain(settings, options.user);
-    await shutdown();
+    await consoleMain(settings, options.user).finally(() => stopWorker.abort());
   }
+  // Without the console the worker runs until SIGINT/SIGTERM.
   await worker.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));
   await stopAll();
   process.exit(0);

@@ -71,50 +71,60 @@ export interface RunWorkerOptions {
    * ensureStaleFlagsSchedule itself.
    */
   ensureSchedules?: boolean;
+  /** Stops the worker like SIGTERM does (`switchyard dev` aborts it when the console quits). */
+  stop?: AbortSignal;
 }
 
 /**
- * `switchyard worker`: runs workflows and activities until SIGINT/SIGTERM, then drains in-flight
- * activities and closes its pools. Temporal re-dispatches anything it did not finish.
+ * `switchyard worker`: runs workflows and activities until SIGINT/SIGTERM (or `options.stop`
+ * aborts), then drains in-flight activities and closes its pools. A stop that arrives while the
+ * worker is still starting ends it as soon as it has started. Temporal re-dispatches anything it
+ * did not finish.
  */
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const { settings, log } = options;
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  process.once('SIGINT', requestStop);
+  process.once('SIGTERM', requestStop);
+  options.stop?.addEventListener('abort', requestStop, { once: true });
+  if (options.stop?.aborted) requestStop();
+
   const pool = createPool(settings.DATABASE_URL, { log });
   const redis = new Redis(settings.REDIS_URL, { lazyConnect: false });
-  const connection = options.connection ?? (await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? 'localhost:7233' }));
-  const activities = createActivities({
-    pool,
-    redis,
-    keys: redisKeys(settings.REDIS_PREFIX),
-    log,
-    // Without a bot token, notifications stay in the outbox table, where the console reads them.
-    notifier: slackNotifierFromSettings(settings, pool, log) ?? new OutboxNotifier(pool),
-    settings,
-  });
-  const taskQueue = options.taskQueue ?? settings.TEMPORAL_TASK_QUEUE;
-  const worker = await createWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue, activities });
-  if (options.ensureSchedules ?? true) {
-    const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
-    const clientConnection = await Connection.connect({ address });
-    try {
-      const client = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
-      const { created } = await ensureStaleFlagsSchedule(client, { taskQueue });
-      if (created) log.info({ scheduleId: workflowIds.staleFlagsSchedule }, 'created the daily stale-flags schedule');
-      await ensureGuardrailMonitors(client, pool, { taskQueue, environments: settings.ENVIRONMENTS, log });
-    } finally {
-      await clientConnection.close();
-    }
-  }
-  const stop = () => worker.shutdown();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  log.info({ taskQueue, address: settings.TEMPORAL_ADDRESS }, 'worker running');
+  let connection: NativeConnection | undefined = options.connection;
   try {
-    await worker.run();
+    connection ??= await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+    const activities = createActivities({
+      pool,
+      redis,
+      keys: redisKeys(settings.REDIS_PREFIX),
+      log,
+      // Without a bot token, notifications stay in the outbox table, where the console reads them.
+      notifier: slackNotifierFromSettings(settings, pool, log) ?? new OutboxNotifier(pool),
+      settings,
+    });
+    const taskQueue = options.taskQueue ?? settings.TEMPORAL_TASK_QUEUE;
+    const worker = await createWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue, activities });
+    if (options.ensureSchedules ?? true) {
+      const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
+      const clientConnection = await Connection.connect({ address });
+      try {
+        const client = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
+        const { created } = await ensureStaleFlagsSchedule(client, { taskQueue });
+        if (created) log.info({ scheduleId: workflowIds.staleFlagsSchedule }, 'created the daily stale-flags schedule');
+        await ensureGuardrailMonitors(client, pool, { taskQueue, environments: settings.ENVIRONMENTS, log });
+      } finally {
+        await clientConnection.close();
+      }
+    }
+    log.info({ taskQueue, address: settings.TEMPORAL_ADDRESS }, 'worker running');
+    await worker.runUntil(stopRequested);
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    if (!options.connection) await connection.close();
+    process.off('SIGINT', requestStop);
+    process.off('SIGTERM', requestStop);
+    options.stop?.removeEventListener('abort', requestStop);
+    if (!options.connection) await connection?.close();
     await pool.end();
     redis.disconnect();
     log.info('worker stopped');

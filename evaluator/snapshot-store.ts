@@ -136,7 +136,8 @@ export class SnapshotStore {
   private async subscribe(): Promise<void> {
     try {
       await this.options.subscriber.subscribe(this.options.keys.invalidations);
-      await this.sync('subscribed', true);
+      // While the command connection is still connecting, its own 'ready' runs the catch-up read (still after this subscription).
+      if (this.options.redis.status === 'ready') await this.sync('subscribed', true);
     } catch (error) {
       this.options.log.warn({ err: error }, 'subscribing to invalidations failed; will retry on reconnect');
     }
