@@ -10,6 +10,10 @@ describe('promqlFor', () => {
   it('reads an unmapped metric name as a rate over the window', () => {
     expect(promqlFor('checkout_errors_total', '1m')).toBe('sum(rate(checkout_errors_total[1m]))');
   });
+  it('fills in the environment when the template asks for it', () => {
+    const templates = { errors: 'sum(rate(errors_total{env="{env}"}[{window}]))' };
+    expect(promqlFor('errors', '5m', templates, 'production')).toBe('sum(rate(errors_total{env="production"}[5m]))');
+  });
   it('sends something that already is PromQL as it is', () => {
     expect(promqlFor('max(queue_depth)', '1m')).toBe('max(queue_depth)');
   });

@@ -1,7 +1,9 @@
 /**
  * PromQL per guardrail metric name. A flag's guardrail names a metric (`error_rate`); the query
  * that measures it lives here, so flag authors never write PromQL and a query fix reaches every flag.
- * `{window}` is the guardrail's window (e.g. `5m`); `{metric}` the name itself.
+ * `{window}` is the guardrail's window (e.g. `5m`); `{metric}` the name itself; `{env}` the
+ * environment the monitor or rollout watches, so one template can select that environment's series.
+ * Operators add or replace templates with GUARDRAIL_PROMQL (a JSON object, name → template).
  */
 export const PROMQL_TEMPLATES: Record<string, string> = {
   error_rate: 'sum(rate(http_requests_total{status=~"5.."}[{window}])) / sum(rate(http_requests_total[{window}]))',
@@ -10,9 +12,10 @@ export const PROMQL_TEMPLATES: Record<string, string> = {
 /** Anything unmapped: a plain metric name is read as a rate; a name that already looks like PromQL is sent as is. */
 export const DEFAULT_PROMQL_TEMPLATE = 'sum(rate({metric}[{window}]))';
 
-export function promqlFor(metric: string, window: string, templates: Record<string, string> = PROMQL_TEMPLATES): string {
+export function promqlFor(metric: string, window: string, templates: Record<string, string> = PROMQL_TEMPLATES, env?: string): string {
   const template = templates[metric] ?? (/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric) ? DEFAULT_PROMQL_TEMPLATE : metric);
-  return template.replaceAll('{metric}', metric).replaceAll('{window}', window);
+  const filled = template.replaceAll('{metric}', metric).replaceAll('{window}', window);
+  return env === undefined ? filled : filled.replaceAll('{env}', env);
 }
 
 interface PrometheusVectorResponse {

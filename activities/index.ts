@@ -18,7 +18,7 @@ import { logAudit, recordAudit, type AuditEntry } from '../storage/audit.js';
 import type { RedisKeys } from '../storage/redis-keys.js';
 import { SELF_APPROVAL_MESSAGE, SELF_REVIEW_MESSAGE } from '../workflows/contracts.js';
 import { liveRoleBindings, loadEntry, tenantsOfCohorts } from './entries.js';
-import { promqlFor, queryPrometheus } from './guardrail-metric.js';
+import { PROMQL_TEMPLATES, promqlFor, queryPrometheus } from './guardrail-metric.js';
 import { closeIncidentReview, openIncident, type IncidentInput } from './incidents.js';
 import type { NotificationEvent, Notifier, StaleFlag } from './notification-event.js';
 import { listStaleFlags } from './stale-flags.js';
@@ -31,7 +31,7 @@ export interface ActivityDeps {
   keys: RedisKeys;
   log: Logger;
   notifier: Notifier;
-  settings: Pick<Settings, 'ENVIRONMENTS' | 'PROMETHEUS_URL' | 'INCIDENT_WEBHOOK_URL'>;
+  settings: Pick<Settings, 'ENVIRONMENTS' | 'PROMETHEUS_URL' | 'INCIDENT_WEBHOOK_URL'> & Partial<Pick<Settings, 'GUARDRAIL_PROMQL'>>;
   /** PromQL per guardrail metric name; the built-in table when omitted. */
   promqlTemplates?: Record<string, string>;
 }
@@ -241,9 +241,10 @@ export function createActivities(deps: ActivityDeps) {
     }),
 
     /** The metric's current value, or null when Prometheus is not configured or has no data. */
-    queryGuardrailMetric: async (input: { metric: string; window: string }): Promise<number | null> => {
+    queryGuardrailMetric: async (input: { metric: string; window: string; env?: string }): Promise<number | null> => {
       if (!settings.PROMETHEUS_URL) return null;
-      return queryPrometheus(settings.PROMETHEUS_URL, promqlFor(input.metric, input.window, deps.promqlTemplates));
+      const templates = { ...PROMQL_TEMPLATES, ...settings.GUARDRAIL_PROMQL, ...deps.promqlTemplates };
+      return queryPrometheus(settings.PROMETHEUS_URL, promqlFor(input.metric, input.window, templates, input.env));
     },
 
     cohortTenants: permanent((input: { cohorts: string[] }) => tenantsOfCohorts(pool, input.cohorts)),

@@ -7,7 +7,7 @@ import { startGuardrailMonitor } from '../workflows/starters.js';
 
 /**
  * Starts a guardrail monitor for every flag that carries `guardrails.auto_disable`, in each
- * environment where it is configured and not killed, unless one already runs. Change requests start monitors
+ * environment where it is not killed, unless one already runs. Change requests start monitors
  * for the flags they touch; this covers flags that arrived another way (`switchyard import`) or
  * whose monitor ended. Safe at every worker start: running monitors are left alone.
  */
@@ -17,9 +17,9 @@ export async function ensureGuardrailMonitors(client: Client, db: Queryable, opt
   for (const { document: flag } of flags) {
     if (!flag.guardrails?.auto_disable) continue;
     for (const env of options.environments) {
-      // A killed flag stays unwatched until someone turns it on again (that change restarts its monitor).
-      const state = flag.environments[env];
-      if (!state || state.killed) continue;
+      // Top-level rules are live in every environment. A killed flag stays unwatched until someone
+      // turns it on again (that change restarts its monitor).
+      if (flag.environments[env]?.killed) continue;
       await startGuardrailMonitor(client, { flagKey: flag.key, env }, options.taskQueue);
       watched++;
     }

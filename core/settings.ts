@@ -31,6 +31,22 @@ export const settingsSchema = z.object({
   EVALUATOR_HOST: z.string().default('0.0.0.0'),
   SECRETS_MASTER_KEY: base64Key,
   PROMETHEUS_URL: optionalUrl,
+  /** Extra or replacing PromQL templates per guardrail metric name, as a JSON object (see activities/guardrail-metric.ts). */
+  GUARDRAIL_PROMQL: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return {};
+      try {
+        const parsed: unknown = JSON.parse(text);
+        const templates = z.record(z.string(), z.string().min(1)).safeParse(parsed);
+        if (templates.success) return templates.data;
+      } catch {
+        // Reported below with the same message as a wrong shape.
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object mapping metric names to PromQL templates, e.g. {"error_rate":"sum(rate(errors_total{env=\\"{env}\\"}[{window}]))"}' });
+      return z.NEVER;
+    }),
   INCIDENT_WEBHOOK_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

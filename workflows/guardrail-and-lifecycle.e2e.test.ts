@@ -18,7 +18,7 @@ beforeAll(async () => {
   prometheus = createServer((req, res) => {
     const query = new URL(req.url!, 'http://x').searchParams.get('query')!;
     queries.push(query);
-    const value = query.includes('checkout_errors') ? '12' : '0.5';
+    const value = query.includes('checkout_errors') || query.includes('env="staging"') ? '12' : '0.5';
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, value] }] } }));
   });
@@ -43,6 +43,17 @@ describe('guardrail monitor', () => {
     expect(told.rows[0].event).toMatchObject({ response: 'killed', value: 12, threshold: 5 });
   });
 
+  it('fills the monitored environment into an operator-supplied PromQL template', async () => {
+    h.settings.GUARDRAIL_PROMQL = { env_errors: 'sum(rate(errors_total{env="{env}"}[{window}]))' };
+    await seedFlag(h, { key: 'gm-env', guardrails: { auto_disable: { metric: 'env_errors', threshold: 5, window: '1m' } } });
+    const handle = await startGuardrailMonitor(h.client, { flagKey: 'gm-env', env: 'staging', checkEveryMs: 200 }, h.taskQueue);
+    expect(await handle.result()).toEqual({ outcome: 'killed', value: 12 });
+    expect(queries).toContain('sum(rate(errors_total{env="staging"}[1m]))');
+    const flag = (await getFlag(h.db.pool, 'gm-env'))!.document;
+    expect(flag.environments.staging?.killed).toBe(true);
+    expect(flag.environments.production?.killed ?? false).toBe(false);
+  });
+
   it('stops when the flag has no guardrail to watch', async () => {
     await seedFlag(h, { key: 'gm-plain' });
     const handle = await startGuardrailMonitor(h.client, { flagKey: 'gm-plain', env: 'production', checkEveryMs: 200 }, h.taskQueue);
@@ -51,22 +62,27 @@ describe('guardrail monitor', () => {
 });
 
 describe('guardrail monitors at worker start', () => {
-  it('watches every guarded flag where it is configured and not killed, and leaves running monitors alone', async () => {
+  it('watches every guarded flag in each environment where it is not killed, and leaves running monitors alone', async () => {
     const guard = { auto_disable: { metric: 'boot_errors', threshold: 1, window: '5m' } };
-    await seedFlag(h, { key: 'gm-boot', guardrails: guard, environments: { production: {} } });
+    await seedFlag(h, { key: 'gm-boot', guardrails: guard });
     await seedFlag(h, { key: 'gm-boot-killed', guardrails: guard, environments: { production: { killed: true } } });
+    await seedFlag(h, { key: 'gm-boot-plain' });
     const options = { taskQueue: h.taskQueue, environments: ['dev', 'staging', 'production'], log: createLogger('silent') };
+    const monitor = (key: string, env: string) => h.client.workflow.getHandle(workflowIds.guardrail(key, env));
 
     await ensureGuardrailMonitors(h.client, h.db.pool, options);
-    const watched = h.client.workflow.getHandle(workflowIds.guardrail('gm-boot', 'production'));
-    const first = await watched.describe();
+    const first = await monitor('gm-boot', 'production').describe();
     expect(first.status.name).toBe('RUNNING');
-    await expect(h.client.workflow.getHandle(workflowIds.guardrail('gm-boot', 'dev')).describe()).rejects.toThrow(/not found/i);
-    await expect(h.client.workflow.getHandle(workflowIds.guardrail('gm-boot-killed', 'production')).describe()).rejects.toThrow(/not found/i);
+    expect((await monitor('gm-boot', 'dev').describe()).status.name).toBe('RUNNING');
+    expect((await monitor('gm-boot-killed', 'staging').describe()).status.name).toBe('RUNNING');
+    await expect(monitor('gm-boot-killed', 'production').describe()).rejects.toThrow(/not found/i);
+    await expect(monitor('gm-boot-plain', 'production').describe()).rejects.toThrow(/not found/i);
 
     await ensureGuardrailMonitors(h.client, h.db.pool, options);
-    expect((await watched.describe()).runId).toBe(first.runId);
-    await watched.terminate('test over');
+    expect((await monitor('gm-boot', 'production').describe()).runId).toBe(first.runId);
+    for (const [key, env] of [['gm-boot', 'dev'], ['gm-boot', 'staging'], ['gm-boot', 'production'], ['gm-boot-killed', 'dev'], ['gm-boot-killed', 'staging']] as const) {
+      await monitor(key, env).terminate('test over');
+    }
   });
 });
 

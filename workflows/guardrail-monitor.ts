@@ -30,7 +30,7 @@ export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Pr
     const guardrail = await data.loadGuardrail({ flagKey: input.flagKey });
     if (!guardrail) return { outcome: 'no_guardrail' };
     await sleep(input.checkEveryMs ?? parseDuration(guardrail.window));
-    const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window }).catch(() => null);
+    const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env }).catch(() => null);
     if (value !== null && value > guardrail.threshold) {
       // One kill per monitor chain: a retried or replayed kill carries the same change id.
       await data.applyFlagStep({

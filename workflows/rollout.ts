@@ -178,7 +178,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       await condition(() => paused || promoted || abortedBy !== undefined, wait);
       remaining -= Date.now() - started;
       if (guardrail && !abortedBy) {
-        const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window }).catch(() => null);
+        const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env }).catch(() => null);
         // No data (or Prometheus unreachable after retries) proves nothing either way: keep the last verdict.
         if (value !== null && value > guardrail.threshold) return { breach: value, metric: guardrail.metric, threshold: guardrail.threshold };
         if (value !== null) state.guardrail = 'ok';
