@@ -2,20 +2,23 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { ZodError } from 'zod';
-import { planChange, type ChangePlan, type PlannableCommand } from '../core/change-plan.js';
+import { planChange, revertPlan, type ChangePlan, type PlannableCommand } from '../core/change-plan.js';
 import { changeRequestOf } from '../core/command/change-request-of.js';
-import { commandSchema } from '../core/command/schema.js';
+import { commandSchema, type CommandOf } from '../core/command/schema.js';
 import { classify, type ChangeClass } from '../core/classify.js';
 import type { ChangeRequest } from '../core/change-request.js';
 import { canApprove, canPerform } from '../core/rbac.js';
 import { ConflictError, ForbiddenError, SwitchyardError, ValidationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { ConfigEntry } from '../core/model/config-entry.js';
 import type { FlagDocument, Guardrails } from '../core/model/flag.js';
 import { kill, rolloutTo, setRollout } from '../core/operations/flag-operations.js';
 import type { Settings } from '../core/settings.js';
 import { applyChange } from '../storage/apply-change.js';
+import { findAppliedChange } from '../storage/applied-change.js';
 import { logAudit, recordAudit, type AuditEntry } from '../storage/audit.js';
 import type { RedisKeys } from '../storage/redis-keys.js';
+import { grantRole, revokeRole } from '../storage/role-bindings.js';
 import { SELF_APPROVAL_MESSAGE, SELF_REVIEW_MESSAGE } from '../workflows/contracts.js';
 import { liveRoleBindings, loadEntry, tenantsOfCohorts } from './entries.js';
 import { PROMQL_TEMPLATES, promqlFor, queryPrometheus } from './guardrail-metric.js';
@@ -81,7 +84,7 @@ export interface AppliedResult {
 }
 
 const CONFLICT_RETRIES = 3;
-const PLANNABLE = new Set<string>(['flag.create', 'flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'flag.rule.add', 'flag.rule.remove', 'flag.override', 'flag.rollout', 'flag.break-glass', 'config.set', 'config.secret.set'] satisfies Array<PlannableCommand['name']>);
+const PLANNABLE = new Set<string>(['flag.create', 'flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'flag.rule.add', 'flag.rule.remove', 'flag.override', 'flag.rollout', 'flag.break-glass', 'config.set', 'config.secret.set', 'change.role.grant', 'change.role.revoke', 'change.revert'] satisfies Array<PlannableCommand['name'] | 'change.revert'>);
 
 /** Errors a user can act on end the workflow step at once; anything else is retried by Temporal. */
 function permanent<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
@@ -132,21 +135,61 @@ export function createActivities(deps: ActivityDeps) {
     return { bindings, decision };
   };
 
+  /** The plan, and the description RBAC and classification judge, of one change command. */
+  const planOf = async (command: PlannableCommand | CommandOf<'change.revert'>, requester: string): Promise<{ plan: ChangePlan; request: ChangeRequest; currentFlag?: FlagDocument }> => {
+    const now = new Date();
+    if (command.name === 'change.role.grant' || command.name === 'change.role.revoke') {
+      return { plan: planChange(command, { current: null, version: 0, environments: settings.ENVIRONMENTS, now }), request: changeRequestOf(command, { actor: requester })! };
+    }
+    if (command.name === 'change.revert') {
+      const source = await findAppliedChange<FlagDocument | ConfigEntry>(pool, command.id);
+      const current = await loadEntry(pool, source.kind, source.key);
+      const plan = revertPlan(source, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now });
+      const currentFlag = current?.kind === 'flag' ? current.document : undefined;
+      // Judged like the change it undoes: the same entry, environment and tenant.
+      const request: ChangeRequest = {
+        action: 'change.revert',
+        entity: plan.entryKind === 'secret' ? 'secret' : source.kind,
+        key: source.key,
+        env: source.environments.length === 1 ? source.environments[0] : undefined,
+        tenant: plan.tenant,
+        flagKind: currentFlag?.kind,
+        requestedBy: requester,
+      };
+      return { plan, request, currentFlag };
+    }
+    const current = await loadEntry(pool, command.name.startsWith('config.') ? 'config' : 'flag', command.key);
+    const plan = planChange(command, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now });
+    // An unknown cohort is refused now, not when the rollout reaches it.
+    if (plan.rollout?.cohorts) await tenantsOfCohorts(pool, plan.rollout.cohorts);
+    const currentFlag = current?.kind === 'flag' ? current.document : undefined;
+    const request = changeRequestOf(command, { actor: requester, flagKind: currentFlag?.kind })!;
+    if (plan.rollout && request.rollout) request.rollout.from = plan.rollout.fromPercent;
+    return { plan, request, currentFlag };
+  };
+
+  /** Grants or revokes a binding once per change id: a retried activity finds its own audit row. */
+  const applyRoleChange = async (role: NonNullable<ChangePlan['role']>, input: ApplyPlannedChangeInput): Promise<AppliedResult> => {
+    const done = await pool.query('SELECT 1 FROM audit_log WHERE change_id = $1 LIMIT 1', [input.changeId]);
+    if (done.rowCount) return { version: 0, applied: false };
+    const binding = { subject: role.subject, role: role.role, env: role.env, tenant: role.tenant, actor: input.actor, reason: input.reason, changeId: input.changeId, approvedBy: input.approvedBy, requestId: input.requestId };
+    if (role.op === 'grant') {
+      const { created } = await grantRole({ pool, log }, binding);
+      return { version: 0, applied: created };
+    }
+    await revokeRole({ pool, log }, binding);
+    return { version: 0, applied: true };
+  };
+
   return {
     prepareChange: permanent(async (input: { requestId: string; requester: string; command: Record<string, unknown> & { name: string }; reason?: string }): Promise<PreparedChange> => {
       const parsed = commandSchema.safeParse(input.command);
       if (!parsed.success) throw new ValidationError(`${input.command.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}`);
       if (!PLANNABLE.has(parsed.data.name)) throw new ValidationError(`${parsed.data.name} does not change anything a change request can apply`);
-      const command = parsed.data as PlannableCommand;
-      const current = await loadEntry(pool, command.name.startsWith('config.') ? 'config' : 'flag', command.key);
-      const plan = planChange(command, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now: new Date() });
-      // An unknown cohort is refused now, not when the rollout reaches it.
-      if (plan.rollout?.cohorts) await tenantsOfCohorts(pool, plan.rollout.cohorts);
-      const flagKind = current?.kind === 'flag' ? current.document.kind : undefined;
-      const request = changeRequestOf(command, { actor: input.requester, flagKind })!;
-      if (plan.rollout && request.rollout) request.rollout.from = plan.rollout.fromPercent;
+      const command = parsed.data as PlannableCommand | CommandOf<'change.revert'>;
+      const { plan, request, currentFlag } = await planOf(command, input.requester);
       const { bindings } = await authorize(input.requester, request);
-      const { class: classification, reasons } = classify(request, { bindings, actor: input.requester, currentFlag: current?.kind === 'flag' ? current.document : undefined });
+      const { class: classification, reasons } = classify(request, { bindings, actor: input.requester, currentFlag });
       if (classification !== 'standard' && !input.reason?.trim()) {
         throw new ValidationError(`${classification === 'risky' ? 'a risky change' : 'break-glass'} needs a justification: add --reason "…" (${reasons.join('; ')})`);
       }
@@ -155,9 +198,10 @@ export function createActivities(deps: ActivityDeps) {
 
     applyPlannedChange: permanent(async (input: ApplyPlannedChangeInput): Promise<AppliedResult> => {
       const { plan } = input;
-      if (!plan.target) throw new ValidationError(`${plan.action} writes nothing by itself`);
       // Enforced where the change is applied: someone whose roles were all revoked while the request waited is stopped here.
       await authorize(input.actor, input.request);
+      if (plan.role) return applyRoleChange(plan.role, input);
+      if (!plan.target) throw new ValidationError(`${plan.action} writes nothing by itself`);
       const result = await applyChange(storage, {
         changeId: input.changeId,
         actor: input.actor,

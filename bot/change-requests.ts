@@ -18,6 +18,9 @@ export const CHANGE_COMMANDS = new Set<string>([
   'flag.rollout',
   'flag.break-glass',
   'config.set',
+  'change.role.grant',
+  'change.role.revoke',
+  'change.revert',
 ]);
 
 const SETTLED: ReadonlySet<ChangeRequestState['status']> = new Set(['awaiting_approval', 'applied', 'rejected', 'expired', 'conflict', 'refused', 'failed']);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '../activities/outbox-notifier.js';
 import { createLogger } from '../core/logger.js';
 import { getFlag } from '../storage/flags.js';
-import { grantRole } from '../storage/role-bindings.js';
+import { grantRole, listRoleBindings } from '../storage/role-bindings.js';
 import { eventually, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { createCommandHandler, type CommandHandler } from './command-handler.js';
 import { ACTION } from './render/action-ids.js';
@@ -102,9 +102,43 @@ describe('the command handler', () => {
     expect(other.text).toMatch(/reviewed by U_OPS2/);
   });
 
-  it('says plainly that role changes from chat are not available, and how to do it instead', async () => {
-    const reply = await command('U_OPS1', '/change', 'role grant U9 operator --env production --reason "on-call"');
-    expect(reply.ok).toBe(false);
-    expect(reply.text).toContain('switchyard role grant U9 operator --env production');
+  it('grants a role from chat only after a second operator approves, and audits who approved', async () => {
+    const requestId = randomUUID();
+    const requested = await command('U_OPS1', '/change', 'role grant U_NEW operator --env production --reason "joins on-call"', requestId);
+    expect(requested.text).toMatch(/awaiting approval/);
+    expect(JSON.stringify(requested.blocks)).toMatch(/role changes always need a second person/);
+    expect(await listRoleBindings(h.db.pool, 'U_NEW')).toEqual([]);
+
+    const self = await command('U_OPS1', '/change', `approve ${requestId}`);
+    expect(self.ok).toBe(false);
+    const approved = await command('U_OPS2', '/change', `approve ${requestId}`);
+    expect(approved.text).toMatch(/applied/);
+    expect(await listRoleBindings(h.db.pool, 'U_NEW')).toEqual([expect.objectContaining({ role: 'operator', env: 'production', grantedBy: 'U_OPS1' })]);
+    const audit = await h.db.pool.query("SELECT actor, approved_by, reason FROM audit_log WHERE action = 'role.grant' AND entity_key = 'U_NEW'");
+    expect(audit.rows).toEqual([{ actor: 'U_OPS1', approved_by: 'U_OPS2', reason: 'joins on-call' }]);
+  });
+
+  it('reverts a change by its request id as a new version, and refuses a revert under later changes', async () => {
+    await seedFlag(h, { key: 'revert-me' });
+    const first = randomUUID();
+    expect((await command('U_DEV', '/flag', 'on revert-me --env staging', first)).text).toMatch(/applied/);
+    const history = await command('U_DEV', '/flag', 'history revert-me');
+    expect(history.text + JSON.stringify(history.blocks)).toContain(first);
+
+    const reverted = await command('U_DEV', '/change', `revert ${first} --reason "not yet"`);
+    expect(reverted.text).toMatch(/applied/);
+    const flag = (await getFlag(h.db.pool, 'revert-me'))!;
+    expect(flag.version).toBe(3);
+    expect(flag.document.environments.staging?.serve).toBeUndefined();
+    const audit = await h.db.pool.query("SELECT actor, reason FROM audit_log WHERE action = 'change.revert' AND entity_key = 'revert-me'");
+    expect(audit.rows).toEqual([{ actor: 'U_DEV', reason: 'not yet' }]);
+
+    // `first` is no longer the latest change: undoing it now would also undo the revert.
+    const stale = await command('U_DEV', '/change', `revert ${first} --reason "again"`);
+    expect(stale.text).toMatch(/refused/);
+    expect(stale.text).toMatch(/changed after/);
+    const unknown = await command('U_DEV', '/change', 'revert no-such-change --reason "x"');
+    expect(unknown.text).toMatch(/refused.*no applied change has the id/);
+    expect((await getFlag(h.db.pool, 'revert-me'))!.version).toBe(3);
   });
 });

@@ -59,11 +59,6 @@ const ROLLOUT_CONTROLS = new Set(['flag.rollout.pause', 'flag.rollout.resume', '
 /** Commands the grammar knows but the control plane cannot carry out yet: said plainly, not faked. */
 function notYet(command: Command): string | undefined {
   switch (command.name) {
-    case 'change.role.grant':
-    case 'change.role.revoke':
-      return `role changes from chat are not available yet (they need a 4-eyes workflow of their own): an operator runs \`switchyard role ${command.name.endsWith('grant') ? 'grant' : 'revoke'} ${command.subject} ${command.role}${command.env ? ` --env ${command.env}` : ''}${command.tenant ? ` --tenant ${command.tenant}` : ''} --reason "…"\`, which is audited`;
-    case 'change.revert':
-      return 'reverting a past change is not available from chat yet: look at `/flag history <key>` and request the old state again';
     case 'config.secret.set':
       return 'secrets are typed into a Slack dialog, never into a command; the console cannot set them yet';
     default:

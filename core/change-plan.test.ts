@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { planChange, type PlanContext, type PlannableCommand } from './change-plan.js';
+import { planChange, revertPlan, type PlanContext, type PlannableCommand } from './change-plan.js';
 import { ValidationError } from './errors.js';
 import { configEntrySchema, type ConfigEntry } from './model/config-entry.js';
 import { sealSecret } from './secrets/envelope.js';
@@ -137,5 +137,31 @@ describe('planChange for secrets', () => {
     expect(() => plan({ name: 'config.secret.set', key: 'payments.api-key', env: 'production' }, null, 0)).toThrow(/typed into a dialog/);
     const plain = configEntrySchema.parse({ key: 'payments.api-key', valueType: 'string', value: 'x' });
     expect(() => plan({ name: 'config.secret.set', key: 'payments.api-key', env: 'production', envelope }, plain, 1)).toThrow(/plain config entry/);
+  });
+});
+
+describe('revertPlan', () => {
+  const before = checkout;
+  const source = { id: 'req-1', kind: 'flag' as const, key: 'checkout-v2', firstVersion: 4, lastVersion: 6, before, actions: ['flag.rollout.stage'], environments: ['production'], tenants: [] };
+
+  it('writes the state before the change as a new version over the latest one', () => {
+    const p = revertPlan(source, ctx({ ...checkout, description: 'later' }, 6));
+    expect(p.expectedVersion).toBe(6);
+    expect(p.target?.document).toBe(before);
+    expect(p.action).toBe('change.revert');
+    expect(p.summary).toBe('revert req-1 (flag.rollout.stage in production): checkout-v2 back to version 3, as it was before');
+  });
+
+  it('refuses while later changes sit on top, and for a change that created the entry', () => {
+    expect(() => revertPlan(source, ctx(checkout, 7))).toThrow(/changed after `req-1` \(which left it at version 6; it is at version 7 now\)/);
+    expect(() => revertPlan({ ...source, firstVersion: 1, lastVersion: 1, before: undefined }, ctx(checkout, 1))).toThrow(/created `checkout-v2`.*kill it instead/);
+  });
+});
+
+describe('planChange for role bindings', () => {
+  it('names the binding and its scope, and refuses an unknown environment', () => {
+    const p = plan({ name: 'change.role.grant', subject: 'U9', role: 'operator', env: 'production', reason: 'on-call' }, null, 0);
+    expect(p).toMatchObject({ kind: 'role', key: 'U9', action: 'role.grant', summary: 'grant operator (env production) to U9', role: { op: 'grant', subject: 'U9', role: 'operator', env: 'production' } });
+    expect(() => plan({ name: 'change.role.revoke', subject: 'U9', role: 'operator', env: 'prod', reason: 'x' }, null, 0)).toThrow(/--env must be one of/);
   });
 });

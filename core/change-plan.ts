@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ChangeTarget } from './change.js';
-import { ValidationError } from './errors.js';
+import { ConflictError, ValidationError } from './errors.js';
 import { configEntrySchema, type ConfigEntry, type ConfigScopeValue, type ConfigType } from './model/config-entry.js';
 import type { CommandOf } from './command/schema.js';
 import type { FlagDocument, JsonValue } from './model/flag.js';
@@ -30,6 +30,8 @@ export type PlannableCommand = CommandOf<
   | 'flag.break-glass'
   | 'config.set'
   | 'config.secret.set'
+  | 'change.role.grant'
+  | 'change.role.revoke'
 >;
 
 export type PlannableCommandName = PlannableCommand['name'];
@@ -39,7 +41,7 @@ export const DEFAULT_BAKE_MS = 4 * 3_600_000;
 
 /** What the control plane will write, worked out before anyone approves it. */
 export interface ChangePlan {
-  kind: 'flag' | 'config';
+  kind: 'flag' | 'config' | 'role';
   key: string;
   /** Audit action, e.g. `flag.on`, `config.set`. */
   action: string;
@@ -54,8 +56,10 @@ export interface ChangePlan {
   summary: string;
   /** Set for `flag.rollout`: what the rollout workflow should do once the request is cleared. */
   rollout?: { variation: string; env: string; stages?: number[]; cohorts?: string[]; bakeMs: number; fromPercent: number };
+  /** Set for role changes: the binding to grant or revoke (`key` is its subject). */
+  role?: { op: 'grant' | 'revoke'; subject: string; role: string; env?: string; tenant?: string };
   /** The flag kind or config secrecy, for classification. */
-  entryKind: FlagDocument['kind'] | 'config' | 'secret';
+  entryKind: FlagDocument['kind'] | 'config' | 'secret' | 'role';
 }
 
 export interface PlanContext {
@@ -236,6 +240,69 @@ function secretPlan(ctx: PlanContext, cmd: Extract<PlannableCommand, { name: 'co
   };
 }
 
+/** A role binding to grant or revoke; the binding table, not an entry version, is what changes. */
+function rolePlan(ctx: PlanContext, cmd: Extract<PlannableCommand, { name: 'change.role.grant' | 'change.role.revoke' }>): ChangePlan {
+  if (cmd.env !== undefined) requireEnv(cmd.env, ctx.environments, `role ${cmd.name.endsWith('grant') ? 'grant' : 'revoke'}`);
+  const op = cmd.name === 'change.role.grant' ? 'grant' : 'revoke';
+  const scope = [cmd.env && `env ${cmd.env}`, cmd.tenant && `tenant ${cmd.tenant}`].filter(Boolean).join(', ') || 'its default scope';
+  return {
+    kind: 'role',
+    key: cmd.subject,
+    action: `role.${op}`,
+    envs: cmd.env ? [cmd.env] : [],
+    tenant: cmd.tenant,
+    expectedVersion: 0,
+    summary: `${op} ${cmd.role} (${scope}) ${op === 'grant' ? 'to' : 'from'} ${cmd.subject}`,
+    role: { op, subject: cmd.subject, role: cmd.role, env: cmd.env, tenant: cmd.tenant },
+    entryKind: 'role',
+  };
+}
+
+/** What a revert needs to know of the change it undoes (storage's findAppliedChange). */
+export interface RevertSource {
+  id: string;
+  kind: 'flag' | 'config';
+  key: string;
+  firstVersion: number;
+  lastVersion: number;
+  before: FlagDocument | ConfigEntry | undefined;
+  actions: string[];
+  environments: string[];
+  tenants: string[];
+}
+
+/**
+ * `/change revert <id>`: the entry back to the state before the change, as a new version (history
+ * is never rewritten). Only while the change is still the latest: undoing it under later changes
+ * would silently undo those too, so that is a conflict that names the versions.
+ */
+export function revertPlan(source: RevertSource, ctx: PlanContext): ChangePlan {
+  const { id, key } = source;
+  if (ctx.version !== source.lastVersion) {
+    throw new ConflictError(
+      `\`${key}\` changed after \`${id}\` (which left it at version ${source.lastVersion}; it is at version ${ctx.version} now): revert the later changes first, or request the state you want`,
+    );
+  }
+  if (!source.before) {
+    throw new ValidationError(
+      `\`${id}\` created \`${key}\`; an entry is never deleted${source.kind === 'flag' ? `: kill it instead (/flag kill ${key} --all --reason "…")` : ': set the value you want instead'}`,
+    );
+  }
+  const envs = source.environments.length ? source.environments : [];
+  const what = source.actions.filter((a) => a !== 'change.revert').join(', ') || 'change';
+  return {
+    kind: source.kind,
+    key,
+    action: 'change.revert',
+    envs,
+    tenant: source.tenants.length === 1 ? source.tenants[0] : undefined,
+    target: source.kind === 'flag' ? { kind: 'flag', key, document: source.before as FlagDocument } : { kind: 'config', key, document: source.before as ConfigEntry },
+    expectedVersion: ctx.version,
+    summary: `revert ${id} (${what}${envs.length ? ` in ${envs.join(', ')}` : ''}): ${key} back to version ${source.firstVersion - 1}, as it was before`,
+    entryKind: source.kind === 'flag' ? (source.before as FlagDocument).kind : (source.before as ConfigEntry).secret ? 'secret' : 'config',
+  };
+}
+
 /**
  * Works out the whole next document for a command against the current one. Pure: the caller
  * loads `current` and its version, and stores the result only if that version is still current.
@@ -360,5 +427,8 @@ export function planChange(command: PlannableCommand, ctx: PlanContext): ChangeP
       return configPlan(ctx, command);
     case 'config.secret.set':
       return secretPlan(ctx, command);
+    case 'change.role.grant':
+    case 'change.role.revoke':
+      return rolePlan(ctx, command);
   }
 }

@@ -27,6 +27,9 @@ export interface RoleBindingInput {
   reason?: string;
   /** The change request that carried the grant, for the audit row. */
   changeId?: string;
+  /** Set when the change came through a 4-eyes change request. */
+  approvedBy?: string;
+  requestId?: string;
 }
 
 function toBinding(r: Record<string, unknown>): RoleBindingRow {
@@ -78,6 +81,8 @@ export async function grantRole(deps: { pool: Pool; log: Logger }, input: RoleBi
       environment: input.env,
       tenant: input.tenant,
       changeId: input.changeId,
+      approvedBy: input.approvedBy,
+      requestId: input.requestId,
       reason: input.reason,
       diff: { [describe(input)]: { old: null, new: 'granted' } },
       detail: { role: input.role, bindingId: Number(rows[0].id) },
@@ -105,6 +110,8 @@ export async function revokeRole(deps: { pool: Pool; log: Logger }, input: RoleB
       environment: input.env,
       tenant: input.tenant,
       changeId: input.changeId,
+      approvedBy: input.approvedBy,
+      requestId: input.requestId,
       reason: input.reason,
       diff: { [describe(input)]: { old: 'granted', new: null } },
       detail: { role: input.role, bindingId: Number(rows[0].id) },

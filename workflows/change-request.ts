@@ -31,6 +31,8 @@ const data = proxyActivities<Activities>(activityPresets.dataPlane);
 
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
 
+const USER_ERRORS = new Set(['FORBIDDEN', 'VALIDATION', 'CONFLICT', 'NOT_FOUND']);
+
 type Decision = { approved: boolean; by: string; reason?: string };
 
 /**
@@ -121,7 +123,8 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
       eventId: `${workflowId}:${action}`,
       actor,
       action,
-      entityKind: prepared!.plan.kind,
+      // Role bindings are audited under this kind by storage, so decisions about them sit beside them.
+      entityKind: prepared!.plan.kind === 'role' ? 'role-binding' : prepared!.plan.kind,
       entityKey: prepared!.plan.key,
       environment: prepared!.plan.envs.length === 1 ? prepared!.plan.envs[0] : undefined,
       tenant: prepared!.plan.tenant,
@@ -138,7 +141,8 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   try {
     prepared = await data.prepareChange({ requestId: input.requestId, requester: input.requester, command: input.command, reason: justification });
   } catch (err) {
-    state.status = failureCode(err) === 'FORBIDDEN' || failureCode(err) === 'VALIDATION' ? 'refused' : 'failed';
+    // Anything the user can act on (rights, input, a revert under later changes, an unknown id) is a refusal, not a failure.
+    state.status = USER_ERRORS.has(failureCode(err) ?? '') ? 'refused' : 'failed';
     state.message = failureMessage(err);
     await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: failureCode(err) ?? 'FAILED' });
     return end();

@@ -55,6 +55,9 @@ export function renderHistory(key: string, rows: AuditRow[]): Message {
     if (r.onBehalfOf) parts.push(`for ${who(r.onBehalfOf)}`);
     if (r.approvedBy) parts.push(`approved by ${who(r.approvedBy)}`);
     if (r.reason) parts.push(`— ${r.reason}`);
+    // The id `/change revert` takes: the request's (every stage of a rollout shares it), else the change's own.
+    const id = r.requestId ?? r.changeId;
+    if (id) parts.push(`(${code(id)})`);
     return `• ${parts.filter(Boolean).join(' ')}`;
   });
   return { text: `History of ${key}: ${rows.length} change(s)`, blocks: [section(`*History of ${code(key)}* (newest first)`), section(lines.join('\n'))] };
