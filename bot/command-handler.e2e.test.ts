@@ -141,4 +141,15 @@ describe('the command handler', () => {
     expect(unknown.text).toMatch(/refused.*no applied change has the id/);
     expect((await getFlag(h.db.pool, 'revert-me'))!.version).toBe(3);
   });
+
+  it('refuses to revert a rollout that is still running and points at abort', async () => {
+    await seedFlag(h, { key: 'revert-rolling' });
+    const requestId = randomUUID();
+    expect((await command('U_DEV', '/flag', 'rollout revert-rolling on --env staging --stages 10,100 --bake 1h', requestId)).text).toMatch(/rollout started/);
+    await eventually(async () => ((await getFlag(h.db.pool, 'revert-rolling'))!.version >= 2 ? true : undefined));
+    const refused = await command('U_DEV', '/change', `revert ${requestId} --reason "undo"`);
+    expect(refused.ok).toBe(false);
+    expect(refused.text).toContain('/flag rollout abort revert-rolling --env staging');
+    expect((await command('U_DEV', '/flag', 'rollout abort revert-rolling --env staging')).ok).toBe(true);
+  });
 });

@@ -13,6 +13,7 @@ import { answerRead, READ_COMMANDS, type ReadCommand } from './read-commands.js'
 import { ACTION, ROLLOUT_ACTIONS } from './render/action-ids.js';
 import { renderError, renderHelp, renderNotice } from './render/replies.js';
 import { errorReply, okReply, type Reply } from './reply.js';
+import { refuseRevertDuringRollout } from './revert-guard.js';
 import { controlRollout, rolloutCommandOf, type RolloutControlCommand } from './rollout-control.js';
 import { changeWorkflowId, expectWorkflowId, isBreakGlassWorkflow } from './workflow-refs.js';
 
@@ -100,6 +101,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
     }
     const unsupported = notYet(command);
     if (unsupported) return errorReply(renderNotice(unsupported));
+    if (command.name === 'change.revert') await refuseRevertDuringRollout(deps, command.id);
     if (CHANGE_COMMANDS.has(command.name)) {
       return okReply(await requestChange({ client: deps.client, taskQueue: deps.taskQueue, waitMs }, { user: input.user, requestId: input.requestId, command, replyTo: input.replyTo }));
     }
