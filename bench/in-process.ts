@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FlagdProvider } from '@openfeature/flagd-provider';
 import { OpenFeature, type Client, type EvaluationContext, type Provider } from '@openfeature/server-sdk';
 import { compileSnapshot } from '../core/engine/index.js';
 import type { EvaluationContext as EngineContext } from '../core/engine/types.js';
@@ -9,7 +10,7 @@ import { fileSource } from '../provider/file-source.js';
 import { SwitchyardProvider } from '../provider/switchyard-provider.js';
 import { seedFlag } from '../provider/test-snapshots.js';
 import { makeContexts, type BenchContext, type Path } from './contexts.js';
-import { SEED_KEY } from './peer-flags.js';
+import { FLAGD_CONFIGURATION, SEED_KEY } from './peer-flags.js';
 import { ConstantProvider, createFlagdCore, createUnleash, FlagdCoreProvider, silentLogger, UnleashBenchProvider, unleashContextOf } from './peer-providers.js';
 import { median } from './stats.js';
 
@@ -75,6 +76,9 @@ async function clientWith(provider: Provider): Promise<Client> {
   await OpenFeature.setProviderAndWait(domain, provider);
   return OpenFeature.getClient(domain);
 }
+
+/** flagd's published provider, in-process resolver over a flag file (offline mode). */
+export const FLAGD_PROVIDER = '@openfeature/flagd-provider, offline file';
 
 /** Name of the row that measures the OpenFeature SDK alone. */
 export const SDK_FLOOR = 'SDK floor: provider answering a constant';
@@ -146,6 +150,11 @@ export async function runInProcess(log: (line: string) => void): Promise<InProce
     const switchyardClient = await clientWith(provider);
     const floorClient = await clientWith(new ConstantProvider());
     const flagdClient = await clientWith(new FlagdCoreProvider(flagd));
+    // flagd's own provider as its users run it without a daemon: in-process resolver, flags from a file.
+    const flagdFile = join(dir, 'flagd-flags.json');
+    writeFileSync(flagdFile, FLAGD_CONFIGURATION);
+    const flagdProvider = new FlagdProvider({ resolverType: 'in-process', offlineFlagSourcePath: flagdFile }, silentLogger);
+    const flagdProviderClient = await clientWith(flagdProvider);
     const unleashClient = await clientWith(new UnleashBenchProvider(unleash));
 
     // The provider must give exactly the engine's answers, or the timings compare different work.
@@ -153,6 +162,7 @@ export async function runInProcess(log: (line: string) => void): Promise<InProce
     for (let i = 0; i < contexts.length; i++) {
       if ((await switchyardClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== ours.answers[i]) sdkMatchesEngine = false;
       if ((await flagdClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== theirs[0]!.answers[i]) sdkMatchesEngine = false;
+      if ((await flagdProviderClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== theirs[0]!.answers[i]) sdkMatchesEngine = false;
     }
     log(`  OpenFeature providers give the bare engines' answers on all ${contexts.length} contexts: ${sdkMatchesEngine}`);
 
@@ -176,6 +186,7 @@ export async function runInProcess(log: (line: string) => void): Promise<InProce
     ];
     const sdkCases: Case[] = [
       { name: 'SwitchyardProvider', via: 'OpenFeature SDK', run: sdkLoop(switchyardClient, contexts) },
+      { name: FLAGD_PROVIDER, via: 'OpenFeature SDK', run: sdkLoop(flagdProviderClient, contexts) },
       { name: 'flagd-core provider', via: 'OpenFeature SDK', run: sdkLoop(flagdClient, contexts) },
       { name: 'unleash-client provider', via: 'OpenFeature SDK', run: sdkLoop(unleashClient, contexts) },
       { name: 'SwitchyardProvider, env not in context', via: 'OpenFeature SDK', run: sdkLoop(switchyardClient, withoutEnv) },

@@ -1,7 +1,7 @@
 import type { HttpResult } from './http.js';
 import { CONNECTIONS, DURATION_S } from './http.js';
 import type { InProcessResult, TimingRow } from './in-process.js';
-import { SDK_FLOOR } from './in-process.js';
+import { FLAGD_PROVIDER, SDK_FLOOR } from './in-process.js';
 import type { Machine } from './machine.js';
 import type { PropagationResult } from './propagation.js';
 
@@ -39,7 +39,9 @@ function targets(results: BenchResults): Target[] {
     const engine = timingOf(inProcess, 'flagd-core')!.nsPerEval / timingOf(inProcess, 'Switchyard')!.nsPerEval;
     const sdk = timingOf(inProcess, 'flagd-core provider')!.nsPerEval / timingOf(inProcess, 'SwitchyardProvider')!.nsPerEval;
     list.push({ target: 'In-process ≥ 1.5× faster than flagd — bare engines', measured: `${engine.toFixed(2)}×`, ok: engine >= 1.5 });
-    list.push({ target: 'In-process ≥ 1.5× faster than flagd — both through the OpenFeature SDK', measured: `${sdk.toFixed(2)}×`, ok: sdk >= 1.5 });
+    const published = timingOf(inProcess, FLAGD_PROVIDER)!.nsPerEval / timingOf(inProcess, 'SwitchyardProvider')!.nsPerEval;
+    list.push({ target: "In-process ≥ 1.5× faster than flagd — through the OpenFeature SDK, against flagd's own provider (offline file)", measured: `${published.toFixed(2)}×`, ok: published >= 1.5 });
+    list.push({ target: 'In-process ≥ 1.5× faster than flagd — through the OpenFeature SDK, against the thinnest flagd-core wrapper', measured: `${sdk.toFixed(2)}×`, ok: sdk >= 1.5 });
   }
   if (!(http instanceof Error)) {
     list.push({ target: 'OFREP ≥ 50 % of bare node:http req/s', measured: `${(http.ratio * 100).toFixed(1)} %`, ok: http.ratio >= 0.5 });
@@ -85,7 +87,7 @@ function inProcessSection(result: InProcessResult): string {
     'How each was run:',
     '- **engine**: Switchyard `compileSnapshot(snapshot).evaluate(key, context)`; flagd `FlagdCore.resolveBooleanEvaluation(key, false, context, logger)` after `setConfigurations` (flag definition in `bench/peer-flags.ts`: `if` + `ends_with` on `user.email`, `==` on `tenant.tier`, `==` on `env` then `fractional` 25/75); Unleash `unleash.isEnabled(key, context)` (started with `bootstrap`, `refreshInterval: 0`, `disableMetrics: true`, `InMemStorageProvider`; a `default` strategy with an `STR_ENDS_WITH` email constraint, and `flexibleRollout` 25 % constrained to `environment IN production` and `tier NOT_IN enterprise`), with contexts converted to Unleash\'s shape beforehand.',
     '- **provider, no SDK**: `SwitchyardProvider.resolve()` — the synchronous core every `resolve*Evaluation` wraps (type check, env injection, error mapping, metadata), called directly.',
-    '- **OpenFeature SDK**: `client.getBooleanValue()` of `@openfeature/server-sdk`, each engine behind a provider: ours is `SwitchyardProvider` (file source); flagd and Unleash behind the thinnest wrappers in `bench/peer-providers.ts` (one synchronous engine call, wrapped in a resolved promise; the Unleash wrapper also maps the context per call, as any Unleash provider must). The floor row is a provider answering a constant: the SDK\'s own cost.',
+    '- **OpenFeature SDK**: `client.getBooleanValue()` of `@openfeature/server-sdk`, each engine behind a provider: ours is `SwitchyardProvider` (file source); flagd twice — its published `@openfeature/flagd-provider` with the in-process resolver reading the flag file (offline mode, what a flagd user runs without a daemon), and the thinnest wrapper over flagd-core in `bench/peer-providers.ts` — and Unleash behind a thin wrapper there too (one synchronous engine call, wrapped in a resolved promise; the Unleash wrapper also maps the context per call, as any Unleash provider must). The floor row is a provider answering a constant: the SDK\'s own cost.',
     '',
     `Through the SDK the SDK itself dominates: its floor is ${floor.nsPerEval.toFixed(0)} ns, ${floorShare.toFixed(0)} % of SwitchyardProvider's ${ours.sdk.nsPerEval.toFixed(0)} ns. A CPU profile of the floor loop (taken when this benchmark was written, @openfeature/server-sdk 1.23) showed the SDK's down-levelled async generators (\`__async\`), per-call object spreads (\`__spreadValues\`/\`__spreadProps\`) and the garbage they make (about a third of the samples in GC) — nothing a provider can avoid. Applications that evaluate in a hot loop can call \`SwitchyardProvider.resolve()\` directly (the "provider, no SDK" row), at the price of skipping OpenFeature hooks. What a provider adds is the "above the SDK floor" column.`,
   );
