@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { createActivities, type Activities } from '../activities/index.js';
 import { OutboxNotifier } from '../activities/outbox-notifier.js';
 import { slackNotifierFromSettings } from '../activities/slack-notifier.js';
+import { SwitchyardError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createLogger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
@@ -94,7 +95,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const redis = new Redis(settings.REDIS_URL, { lazyConnect: false });
   let connection: NativeConnection | undefined = options.connection;
   try {
-    connection ??= await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+    const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
+    connection ??= await NativeConnection.connect({ address }).catch((err: unknown) => {
+      throw new SwitchyardError(`cannot reach Temporal at TEMPORAL_ADDRESS=${address}: ${err instanceof Error ? err.message : String(err)}`, 'UNAVAILABLE', 503);
+    });
     const activities = createActivities({
       pool,
       redis,
@@ -107,7 +111,6 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     const taskQueue = options.taskQueue ?? settings.TEMPORAL_TASK_QUEUE;
     const worker = await createWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue, activities });
     if (options.ensureSchedules ?? true) {
-      const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
       const clientConnection = await Connection.connect({ address });
       try {
         const client = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });

@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { connectClient } from '../../workflows/starters.js';
+import { SwitchyardError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import type { Settings } from '../../core/settings.js';
 import { createPool } from '../../storage/db.js';
@@ -14,12 +15,11 @@ export { blocksToText, mrkdwnToText } from './blocks-to-text.js';
  */
 export async function consoleMain(settings: Settings, user: string): Promise<void> {
   if (!settings.TEMPORAL_ADDRESS) {
-    throw new Error('TEMPORAL_ADDRESS is required for the console (or run `switchyard dev`, which starts Temporal and the console)');
+    throw new SwitchyardError('configuration error: TEMPORAL_ADDRESS is required for the console (or run `switchyard dev`, which starts Temporal and the console)', 'CONFIG', 500);
   }
   // Log lines would tear through the prompt: only warnings and worse, on stderr.
   const log = createLogger(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? settings.LOG_LEVEL : 'warn', 'console');
-  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  const { client, connection } = await connectClient(settings.TEMPORAL_ADDRESS, settings.TEMPORAL_NAMESPACE);
   const pool = createPool(settings.DATABASE_URL, { log, max: 4 });
   try {
     const handler = createCommandHandler({ client, taskQueue: settings.TEMPORAL_TASK_QUEUE, pool, log, environments: settings.ENVIRONMENTS });

@@ -1,11 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
 import { SwitchyardError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import type { Settings } from '../../core/settings.js';
 import { createPool } from '../../storage/db.js';
 import { createCommandHandler } from '../command-handler.js';
 import { temporalHomeSource } from './app-home.js';
-import { createSlackApp } from './app.js';
+import { checkSlackSettings, createSlackApp } from './app.js';
+import { connectClient } from '../../workflows/starters.js';
 
 export { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from './app.js';
 
@@ -17,8 +17,8 @@ export { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions 
 export async function runBot(settings: Settings): Promise<void> {
   const log = createLogger(settings.LOG_LEVEL, 'bot');
   if (!settings.TEMPORAL_ADDRESS) throw new SwitchyardError('configuration error: TEMPORAL_ADDRESS is required for `switchyard bot` (use `switchyard dev` for a local Temporal)', 'CONFIG', 500);
-  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  checkSlackSettings(settings);
+  const { client, connection } = await connectClient(settings.TEMPORAL_ADDRESS, settings.TEMPORAL_NAMESPACE);
   const pool = createPool(settings.DATABASE_URL, { log });
   const handler = createCommandHandler({ client, taskQueue: settings.TEMPORAL_TASK_QUEUE, pool, log, environments: settings.ENVIRONMENTS });
   const slack = createSlackApp({ settings, handler, log, temporal: { client, taskQueue: settings.TEMPORAL_TASK_QUEUE }, home: temporalHomeSource(client) });
