@@ -86,7 +86,7 @@ describe('the audit log', () => {
 
     const verification = await verifyAuditChain(db.pool);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n, max(seq)::int AS top FROM audit_log');
-    expect(verification).toEqual({ ok: true, rows: rows[0].n });
+    expect(verification).toMatchObject({ ok: true, rows: rows[0].n, head: { seq: rows[0].n } });
     expect(rows[0].top).toBe(rows[0].n);
   });
 
@@ -118,6 +118,36 @@ describe('a chain with a row removed', () => {
       const verification = await verifyAuditChain(own.pool);
       expect(verification).toMatchObject({ ok: false, rows: 1, brokenAt: { seq: rows[2]!.seq, id: rows[2]!.id } });
       expect(verification.ok === false && verification.brokenAt.reason).toContain('missing');
+    } finally {
+      await own.drop();
+    }
+  });
+});
+
+describe('a chain with its newest rows removed', () => {
+  it('still verifies on its own, and fails against a head recorded before the removal', async () => {
+    const own = await createTestDatabase();
+    try {
+      for (const action of ['a', 'b', 'c']) await recordAudit(own.pool, { actor: 'U_BOB', action });
+      const before = await verifyAuditChain(own.pool);
+      expect(before.ok).toBe(true);
+      const head = before.ok ? before.head! : undefined;
+      expect(head?.seq).toBe(3);
+      expect((await verifyAuditChain(own.pool, { expectHead: head })).ok).toBe(true);
+
+      const client = await own.pool.connect();
+      await client.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
+      await client.query('DELETE FROM audit_log WHERE seq = 3');
+      await client.query('ALTER TABLE audit_log ENABLE TRIGGER USER');
+      client.release();
+
+      // A truncated chain is internally consistent: only the recorded head shows what is gone.
+      expect((await verifyAuditChain(own.pool)).ok).toBe(true);
+      const against = await verifyAuditChain(own.pool, { expectHead: head });
+      expect(against).toMatchObject({ ok: false, rows: 2, brokenAt: { seq: 3 } });
+      expect(against.ok === false && against.brokenAt.reason).toContain('rows 3..3 were removed');
+      const rewritten = await verifyAuditChain(own.pool, { expectHead: { seq: 2, hash: 'f'.repeat(64) } });
+      expect(rewritten).toMatchObject({ ok: false, brokenAt: { seq: 2 } });
     } finally {
       await own.drop();
     }
