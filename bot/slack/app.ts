@@ -58,7 +58,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     token: settings.SLACK_BOT_TOKEN,
     ...(settings.SLACK_SIGNING_SECRET ? { signingSecret: settings.SLACK_SIGNING_SECRET } : {}),
     ...(socketMode ? { socketMode: true, appToken: settings.SLACK_APP_TOKEN } : { endpoints: SLACK_EVENTS_PATH, port: settings.BOT_PORT, processBeforeResponse: false }),
+    // The Socket Mode client opens its connection with a Web API client of its own, configured apart.
     ...(settings.SLACK_API_URL ? { clientOptions: { slackApiUrl: settings.SLACK_API_URL } } : {}),
+    ...(settings.SLACK_API_URL && socketMode ? { installerOptions: { clientOptions: { slackApiUrl: settings.SLACK_API_URL } } } : {}),
     logger: boltLogger(log),
   });
   registerListeners(app, {

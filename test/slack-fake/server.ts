@@ -62,7 +62,7 @@ function parseArgs(body: string, contentType: string | undefined): Record<string
  * A local stand-in for Slack's Web API (SLACK_API_URL points here) and for response_url
  * endpoints: it records what the app sent and answers like Slack does, including 429s on demand.
  */
-export async function startFakeSlack(): Promise<FakeSlack> {
+export async function startFakeSlack(options: { methods?: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> } = {}): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const waiters = new Set<{ match: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }>();
   let tsCounter = 0;
@@ -80,6 +80,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   };
 
   const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
+    const extra = options.methods?.[method];
+    if (extra) return extra(args);
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://fake.slack.test/', team: 'Fake', team_id: 'T_FAKE', user: 'switchyard', user_id: 'U_BOT', bot_id: 'B_BOT' };
