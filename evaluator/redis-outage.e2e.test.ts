@@ -78,7 +78,9 @@ async function evaluateSeed(evaluator: RunningEvaluator, sdkKey: string) {
     headers: { authorization: `Bearer ${sdkKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ context: { targetingKey: 'u1', user: { email: 'ada@companyos.io' } } }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, ms: performance.now() - started };
+  // 401 (a key not loaded yet) has no body in OFREP: polls must be able to look again.
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, ms: performance.now() - started };
 }
 
 const readyz = async (evaluator: RunningEvaluator) => {
