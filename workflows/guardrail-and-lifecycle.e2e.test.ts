@@ -12,13 +12,16 @@ import { ensureStaleFlagsSchedule, startGuardrailMonitor } from './starters.js';
 let h: TemporalHarness;
 let prometheus: Server;
 const queries: string[] = [];
+/** Per PromQL query: whether this read is a breach (default: the fixed answers below). */
+const breachAfter = new Map<string, () => boolean>();
 
 beforeAll(async () => {
   h = await startTemporalHarness();
   prometheus = createServer((req, res) => {
     const query = new URL(req.url!, 'http://x').searchParams.get('query')!;
     queries.push(query);
-    const value = query.includes('checkout_errors') || query.includes('env="staging"') ? '12' : '0.5';
+    const breach = breachAfter.get(query)?.() ?? (query.includes('checkout_errors') || query.includes('env="staging"'));
+    const value = breach ? '12' : '0.5';
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, value] }] } }));
   });
@@ -52,6 +55,21 @@ describe('guardrail monitor', () => {
     const flag = (await getFlag(h.db.pool, 'gm-env'))!.document;
     expect(flag.environments.staging?.killed).toBe(true);
     expect(flag.environments.production?.killed ?? false).toBe(false);
+  });
+
+  it('keeps watching across continue-as-new runs and kills once, with the chain\'s one change id', async () => {
+    let checks = 0;
+    h.settings.GUARDRAIL_PROMQL = { ...h.settings.GUARDRAIL_PROMQL, chained_errors: 'chained_errors' };
+    breachAfter.set('chained_errors', () => ++checks > 5);
+    await seedFlag(h, { key: 'gm-chain', guardrails: { auto_disable: { metric: 'chained_errors', threshold: 5, window: '1m' } } });
+    const handle = await startGuardrailMonitor(h.client, { flagKey: 'gm-chain', env: 'production', checkEveryMs: 100, checksPerRun: 2 }, h.taskQueue);
+    const first = (await handle.describe()).runId;
+    expect(await h.client.workflow.getHandle(handle.workflowId).result()).toEqual({ outcome: 'killed', value: 12 });
+    // Three runs at least: two checks each before the sixth check breached.
+    const last = await h.client.workflow.getHandle(handle.workflowId).describe();
+    expect(last.runId).not.toBe(first);
+    const audit = await h.db.pool.query("SELECT change_id FROM audit_log WHERE entity_key = 'gm-chain' AND action = 'flag.auto-disable'");
+    expect(audit.rows).toEqual([{ change_id: `${handle.workflowId}:${first}:kill` }]);
   });
 
   it('stops when the flag has no guardrail to watch', async () => {

@@ -12,6 +12,8 @@ export interface GuardrailMonitorInput {
   env: string;
   /** Overrides the guardrail's own window between checks (tests). */
   checkEveryMs?: number;
+  /** Continue as new after this many checks even if the server has not suggested it (tests). */
+  checksPerRun?: number;
 }
 
 export interface GuardrailMonitorResult {
@@ -26,6 +28,7 @@ export interface GuardrailMonitorResult {
  */
 export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Promise<GuardrailMonitorResult> {
   const { workflowId, firstExecutionRunId } = workflowInfo();
+  let checks = 0;
   while (true) {
     const guardrail = await data.loadGuardrail({ flagKey: input.flagKey });
     if (!guardrail) return { outcome: 'no_guardrail' };
@@ -57,7 +60,8 @@ export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Pr
       });
       return { outcome: 'killed', value };
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    checks++;
+    if (workflowInfo().continueAsNewSuggested || (input.checksPerRun !== undefined && checks >= input.checksPerRun)) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof guardrailMonitorWorkflow>(input);
     }
