@@ -3,19 +3,23 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { getFlag } from '../storage/flags.js';
+import { startHarnessEvaluator, type HarnessEvaluator } from '../test/harness-evaluator.js';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { approveUpdate, changeRequestStateQuery, rejectUpdate, type ChangeRequestInput } from './contracts.js';
 import { startChangeRequest } from './starters.js';
 
 let h: TemporalHarness;
+let served: HarnessEvaluator;
 
 beforeAll(async () => {
   h = await startTemporalHarness();
+  served = await startHarnessEvaluator(h, ['staging']);
   await grantRole(h, 'U_DEV', 'developer');
   await grantRole(h, 'U_OPS1', 'operator');
   await grantRole(h, 'U_OPS2', 'operator');
 });
 afterAll(async () => {
+  await served?.close();
   await h?.close();
 });
 
@@ -53,6 +57,10 @@ describe('change request workflow', () => {
     expect(state.summary).toContain('off');
     const snapshot = JSON.parse((await h.redis.get(h.keys.snapshot('staging')))!) as EnvSnapshot;
     expect(snapshot.flags['std-checkout']?.environments.staging?.serve).toEqual({ serve: 'on' });
+    await eventually(async () => {
+      const { body } = await served.ofrep('staging', 'std-checkout', { targetingKey: 'u-1' });
+      return body.value === true ? body : undefined;
+    }, 2_000, 'the evaluator serving the change');
   });
 
   it('starts one workflow for one request id, however often it is retried', async () => {

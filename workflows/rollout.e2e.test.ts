@@ -4,17 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPercent } from '../core/operations/flag-operations.js';
 import { getFlag } from '../storage/flags.js';
+import { startHarnessEvaluator, type HarnessEvaluator } from '../test/harness-evaluator.js';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { abortSignal, pauseSignal, promoteSignal, resumeSignal, rolloutStateQuery, workflowIds, type RolloutInput } from './contracts.js';
 import { rolloutWorkflow } from './rollout.js';
 import { controlRollout, startChangeRequest } from './starters.js';
 
 let h: TemporalHarness;
+let served: HarnessEvaluator;
 let prometheus: Server;
 let errorRate = 0.01;
 
 beforeAll(async () => {
   h = await startTemporalHarness();
+  served = await startHarnessEvaluator(h, ['staging']);
   await grantRole(h, 'U_DEV', 'developer');
   await grantRole(h, 'U_LEAD', 'operator');
   // A tiny stand-in for Prometheus' instant-query API, answering whatever the test sets.
@@ -28,6 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   prometheus?.close();
+  await served?.close();
   await h?.close();
 });
 
@@ -64,6 +68,8 @@ describe('rollout workflow', () => {
     const rollout = h.client.workflow.getHandle<typeof rolloutWorkflow>(workflowIds.rollout('ro-walk', 'staging'));
 
     const seen: number[] = [];
+    const users = Array.from({ length: 10_000 }, (_, n) => `user-${n}`);
+    let servedOn = new Set<string>();
     for (const [i, expected] of [1, 5, 25, 50, 100].entries()) {
       const state = await eventually(async () => {
         const s = await rollout.query(rolloutStateQuery);
@@ -73,6 +79,21 @@ describe('rollout workflow', () => {
       seen.push(await percentOf('ro-walk', 'staging'));
       expect(seen[i]).toBe(expected);
       if (i < 4) expect(Date.parse(state.nextStepAt!)).toBeGreaterThan(Date.now() - 1_000);
+
+      // The evaluator's split follows the stage: the snapshot it holds is this stage's (the bake is 1 s).
+      const version = Number(await h.redis.get(h.keys.snapshotVersion('staging')));
+      await eventually(async () => (served.evaluator.store.status().versions.staging === version ? true : undefined), 2_000, `the evaluator at version ${version}`);
+      const held = served.evaluator.store.get('staging')!.compiled;
+      const on = new Set(users.filter((u) => {
+        const result = held.evaluate('ro-walk', { targetingKey: u, env: 'staging' });
+        return result.ok && result.value === true;
+      }));
+      expect(Math.abs((on.size / users.length) * 100 - expected)).toBeLessThanOrEqual(1.5);
+      expect([...servedOn].filter((u) => !on.has(u))).toEqual([]);
+      servedOn = on;
+      // …and HTTP serves what the evaluator holds.
+      const sample = users.find((u) => on.has(u))!;
+      expect((await served.ofrep('staging', 'ro-walk', { targetingKey: sample })).body).toMatchObject({ value: true, reason: 'SPLIT' });
     }
     const final = await rollout.result();
     expect(final.status).toBe('completed');
