@@ -1,4 +1,5 @@
 import type { EvaluationContext } from '@openfeature/server-sdk';
+import { seededRandom } from '../test/seeded-random.js';
 
 /** Which step of the seed flag a context is built to reach. */
 export type Path = 'dogfood' | 'enterprise' | 'plain';
@@ -10,18 +11,6 @@ export type BenchContext = EvaluationContext & {
   tenant?: { id: string; tier: string };
 };
 
-/** A small, seeded generator: the same 100,000 contexts on every run, so runs compare. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TIERS = ['standard', 'beta', 'free'];
 const DOMAINS = ['example.com', 'acme.test', 'mail.test'];
 
@@ -31,7 +20,7 @@ const DOMAINS = ['example.com', 'acme.test', 'mail.test'];
  * who land in the 25 / 75 split.
  */
 export function makeContexts(count: number, env = 'production', seed = 20261124): Array<{ path: Path; context: BenchContext }> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const contexts: Array<{ path: Path; context: BenchContext }> = [];
   for (let i = 0; i < count; i++) {
     const targetingKey = `user-${i}-${Math.floor(random() * 1e9).toString(36)}`;

@@ -223,11 +223,9 @@ function secretPlan(ctx: PlanContext, cmd: Extract<PlannableCommand, { name: 'co
   const existing = current as ConfigEntry | null;
   if (existing && !existing.secret) throw new ValidationError(`\`${cmd.key}\` is a plain config entry: a secret needs a key of its own`);
   const base: ConfigEntry = existing ?? configEntrySchema.parse({ key: cmd.key, valueType: 'string', secret: true });
-  const replaced = base.scopes.some((s) => s.env === env && s.tenant === undefined && s.user === undefined);
-  const next: ConfigEntry = {
-    ...base,
-    scopes: [...base.scopes.filter((s) => !(s.env === env && s.tenant === undefined && s.user === undefined)), { env, value: cmd.envelope }],
-  };
+  const envValue = (s: ConfigScopeValue) => s.env === env && s.tenant === undefined && s.user === undefined;
+  const replaced = base.scopes.some(envValue);
+  const next: ConfigEntry = { ...base, scopes: [...base.scopes.filter((s) => !envValue(s)), { env, value: cmd.envelope }] };
   return {
     kind: 'config',
     key: cmd.key,

@@ -17,7 +17,6 @@ export interface AppliedChangeRecord<D = unknown> {
   actions: string[];
   environments: string[];
   tenants: string[];
-  actors: string[];
 }
 
 /**
@@ -25,14 +24,14 @@ export interface AppliedChangeRecord<D = unknown> {
  * of a rollout carries) or by the change id stored with each version.
  */
 export async function findAppliedChange<D>(db: Queryable, id: string): Promise<AppliedChangeRecord<D>> {
-  const { rows } = await db.query<{ kind: EntryKind; key: string; version: number; created_by: string }>(
+  const { rows } = await db.query<{ kind: EntryKind; key: string; version: number }>(
     `WITH ids AS (
        SELECT $1::text AS change_id
        UNION SELECT change_id FROM audit_log WHERE request_id = $1 AND change_id IS NOT NULL
      )
-     SELECT 'flag' AS kind, key, version, created_by FROM flag_versions WHERE change_id IN (SELECT change_id FROM ids)
+     SELECT 'flag' AS kind, key, version FROM flag_versions WHERE change_id IN (SELECT change_id FROM ids)
      UNION ALL
-     SELECT 'config' AS kind, key, version, created_by FROM config_versions WHERE change_id IN (SELECT change_id FROM ids)
+     SELECT 'config' AS kind, key, version FROM config_versions WHERE change_id IN (SELECT change_id FROM ids)
      ORDER BY version`,
     [id],
   );
@@ -42,8 +41,8 @@ export async function findAppliedChange<D>(db: Queryable, id: string): Promise<A
   const { kind, key } = rows[0]!;
   const firstVersion = Number(rows[0]!.version);
   const lastVersion = Number(rows[rows.length - 1]!.version);
-  const audit = await db.query<{ action: string; environment: string | null; tenant: string | null; actor: string }>(
-    `SELECT DISTINCT action, environment, tenant, actor FROM audit_log
+  const audit = await db.query<{ action: string; environment: string | null; tenant: string | null }>(
+    `SELECT DISTINCT action, environment, tenant FROM audit_log
       WHERE entity_kind = $1 AND entity_key = $2 AND (request_id = $3 OR change_id = $3)`,
     [kind, key, id],
   );
@@ -59,6 +58,5 @@ export async function findAppliedChange<D>(db: Queryable, id: string): Promise<A
     actions: distinct(audit.rows.map((r) => r.action)),
     environments: distinct(audit.rows.map((r) => r.environment)),
     tenants: distinct(audit.rows.map((r) => r.tenant)),
-    actors: distinct([...audit.rows.map((r) => r.actor), ...rows.map((r) => r.created_by)]),
   };
 }

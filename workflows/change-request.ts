@@ -243,7 +243,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
       state.message = `${plan.key} changed after this request was made (it was version ${plan.expectedVersion}); nothing was applied — look at the current state and ask again`;
       await notifySafely({ kind: 'change_conflict', id: `${workflowId}:conflict`, at: at(), replyTo: input.replyTo, ...facts(), message: state.message });
     } else {
-      state.status = failureCode(err) === 'FORBIDDEN' || failureCode(err) === 'VALIDATION' ? 'refused' : 'failed';
+      state.status = USER_ERRORS.has(failureCode(err) ?? '') ? 'refused' : 'failed';
       await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: failureCode(err) ?? 'FAILED' });
     }
   }

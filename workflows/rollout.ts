@@ -127,6 +127,9 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       requestId: input.rolloutId,
     });
 
+  /** What every rollout notification says about which rollout it is. */
+  const rolloutFacts = { replyTo: input.replyTo, rolloutId: input.rolloutId, flagKey: input.flagKey, env: input.env, variation: input.variation };
+
   const finish = async (status: RolloutState['status'], by: string, message: string): Promise<RolloutState> => {
     state.status = status;
     state.message = message;
@@ -135,11 +138,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       kind: 'rollout_finished',
       id: changeId('finished'),
       at: at(),
-      replyTo: input.replyTo,
-      rolloutId: input.rolloutId,
-      flagKey: input.flagKey,
-      env: input.env,
-      variation: input.variation,
+      ...rolloutFacts,
       outcome: status === 'completed' ? 'completed' : status === 'aborted' ? 'aborted' : 'rolled_back',
       by,
       message,
@@ -200,11 +199,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       kind: 'rollout_progress',
       id: changeId(`progress:${i}`),
       at: at(),
-      replyTo: input.replyTo,
-      rolloutId: input.rolloutId,
-      flagKey: input.flagKey,
-      env: input.env,
-      variation: input.variation,
+      ...rolloutFacts,
       stage: stages[i]!,
       stageIndex: i,
       stageCount: stages.length,

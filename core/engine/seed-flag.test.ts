@@ -4,6 +4,7 @@ import type { FlagDocument } from '../model/flag.js';
 import { validateFlag } from '../model/validate-flag.js';
 import type { EnvSnapshot } from '../snapshot.js';
 import { compileSnapshot } from './compile.js';
+import { seededRandom } from '../../test/seeded-random.js';
 
 const seed: unknown = JSON.parse(readFileSync(new URL('../../test/fixtures/seed-flag.json', import.meta.url), 'utf8'));
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -21,18 +22,7 @@ function withRustAt(flag: FlagDocument, percent: number): FlagDocument {
   return { ...flag, rules };
 }
 
-// Random-looking but reproducible keys: a failure can be replayed.
-function pseudoRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = pseudoRandom(20260301);
+const random = seededRandom(20260301);
 const KEYS = Array.from({ length: 10_000 }, () => random().toString(36).slice(2));
 
 describe('the seed flag graph_search.v2.enable', () => {
