@@ -3,7 +3,8 @@ import { GRANTABLE_ROLES } from '../core/command/schema.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { logAudit, recordAudit } from './audit.js';
 import { withTransaction, type Pool, type Queryable } from './db.js';
-import { assertKnownEnvironments } from './environments.js';
+import { assertKnownEnvironments, listEnvironments } from './environments.js';
+import { assertGrantableScope } from '../core/role-scope.js';
 
 export interface RoleBindingRow {
   id: number;
@@ -59,10 +60,13 @@ function describe(input: RoleBindingInput): string {
  * subject already holds changes nothing and returns the existing one (`created: false`).
  */
 export async function grantRole(deps: { pool: Pool; log: Logger }, input: RoleBindingInput): Promise<{ binding: RoleBindingRow; created: boolean }> {
-  if (!(GRANTABLE_ROLES as readonly string[]).includes(input.role)) {
+  if (input.role !== 'system' && !(GRANTABLE_ROLES as readonly string[]).includes(input.role)) {
     throw new ValidationError(`role must be one of ${GRANTABLE_ROLES.join(', ')} (got ${input.role})`);
   }
   if (input.env) await assertKnownEnvironments(deps.pool, [input.env]);
+  // The same rule as a grant through chat: no binding that could never authorize anything.
+  const environments = (await listEnvironments(deps.pool)).map((e) => e.name);
+  assertGrantableScope(input.role, { env: input.env, tenant: input.tenant }, { environments });
   const params = [input.subject, input.role, input.env ?? null, input.tenant ?? null];
   const outcome = await withTransaction(deps.pool, async (client) => {
     // Serializes grants of the same binding so two concurrent grants create one.
@@ -129,4 +133,10 @@ export async function listRoleBindings(db: Queryable, subject: string, options: 
     options.includeRevoked ?? false,
   ]);
   return rows.map(toBinding);
+}
+
+/** Whether any binding was ever granted here, revoked ones included: `switchyard dev` seeds only a database that has none. */
+export async function anyRoleBindingEver(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM role_bindings) AS any');
+  return rows[0]?.any ?? false;
 }

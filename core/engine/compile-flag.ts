@@ -55,6 +55,7 @@ function buildEvaluator(flag: FlagDocument, env: string, now: () => number): Fla
     return success(key, variations.get(id)!, id, reason, decidedBy);
   };
 
+  // A kill serves the flag's off variation (the `false` one for a boolean flag), never simply the default.
   const offId = offVariationId(flag);
   if (state?.killed) {
     const killed = result(offId, 'DISABLED', 'kill');
@@ -102,10 +103,16 @@ function buildEvaluator(flag: FlagDocument, env: string, now: () => number): Fla
   ].sort((a, b) => a.rule.priority - b.rule.priority || a.origin - b.origin || a.index - b.index);
   const rules: CompiledRule[] = ordered.map(({ rule }) => compileRule(rule, decision));
 
-  const envServe = state?.serve ? decision(state.serve, 'STATIC', 'env:rollout', 'env:serve') : undefined;
+  // A fixed answer is STATIC when nothing in this environment can vary it (no rules, overrides,
+  // tenant kills or rollout), DEFAULT when something could have and nothing did (OpenFeature's
+  // meaning of the two). Decided here, once, so the hot path pays nothing for it.
+  const varies =
+    rules.length > 0 || userOverrides.size > 0 || tenantOverrides.size > 0 || killedTenants.size > 0 || (state?.serve !== undefined && 'rollout' in state.serve);
+  const fixedReason: Reason = varies ? 'DEFAULT' : 'STATIC';
+  const envServe = state?.serve ? decision(state.serve, fixedReason, 'env:rollout', 'env:serve') : undefined;
   const defaultId = defaultVariationId(flag);
   if (defaultId === undefined) throw new Error(`default ${JSON.stringify(flag.default)} is neither a variation id nor a variation's value`);
-  const fallback = result(defaultId, 'DEFAULT', 'default');
+  const fallback = result(defaultId, fixedReason, 'default');
 
   const checksTenant = killedTenants.size > 0 || tenantOverrides.size > 0;
   const ruleCount = rules.length;

@@ -55,7 +55,7 @@ describe('resolution order (SPEC §4)', () => {
 
   it('a kill in another environment does not apply here', () => {
     const f = flag({ environments: { staging: { killed: true } } });
-    expect(evaluate(f, {})).toMatchObject({ variant: 'off', reason: 'DEFAULT', decidedBy: 'default' });
+    expect(evaluate(f, {})).toMatchObject({ variant: 'off', reason: 'STATIC', decidedBy: 'default' });
   });
 
   it('a tenant kill disables the flag for that tenant only, before any override', () => {
@@ -194,5 +194,78 @@ describe('resolution order (SPEC §4)', () => {
     const compiled = compileSnapshot(snapshot([flag()]));
     expect(compiled.evaluate('checkout.redesign', undefined as never)).toMatchObject({ ok: true, variant: 'off' });
     expect(compiled.evaluate('checkout.redesign', 'x' as never)).toMatchObject({ ok: false, errorCode: 'INVALID_CONTEXT' });
+  });
+});
+
+function opsSwitch(input: Partial<FlagDocumentInput> = {}): FlagDocument {
+  return flag({
+    key: 'payments.circuit',
+    kind: 'ops',
+    default: 'on',
+    variations: [
+      { id: 'on', value: true },
+      { id: 'off', value: false },
+    ],
+    ...input,
+  });
+}
+
+describe('a kill always turns the feature off', () => {
+  it('a killed ops flag (default on) serves its false variation, not the default', () => {
+    const f = opsSwitch({ environments: { production: { killed: true } } });
+    expect(evaluate(f, { targetingKey: 'u1' })).toMatchObject({ value: false, variant: 'off', reason: 'DISABLED', decidedBy: 'kill' });
+  });
+
+  it('a tenant kill of an ops flag serves false to that tenant and leaves the others on', () => {
+    const f = opsSwitch({ environments: { production: { killedTenants: ['acme'] } } });
+    expect(evaluate(f, { targetingKey: 'u1', tenant: { id: 'acme' } })).toMatchObject({ value: false, variant: 'off', reason: 'DISABLED', decidedBy: 'kill:tenant' });
+    expect(evaluate(f, { targetingKey: 'u1', tenant: { id: 'globex' } })).toMatchObject({ value: true, variant: 'on' });
+  });
+
+  it('a boolean flag serves false when killed even if it names a true offVariation', () => {
+    const f = opsSwitch({ offVariation: 'on', environments: { production: { killed: true } } });
+    expect(evaluate(f, {})).toMatchObject({ value: false, variant: 'off', reason: 'DISABLED' });
+  });
+
+  it('a non-boolean flag serves the offVariation it declares, whatever its default', () => {
+    const f = flag({ default: 'on', offVariation: 'off', environments: { production: { killed: true } } });
+    expect(evaluate(f, {})).toMatchObject({ value: 'classic', variant: 'off', reason: 'DISABLED' });
+  });
+
+  it('an imported non-boolean flag without an offVariation serves its default when killed (import warned about it)', () => {
+    const f = flag({ default: 'beta', environments: { production: { killed: true } } });
+    expect(evaluate(f, {})).toMatchObject({ variant: 'beta', reason: 'DISABLED', decidedBy: 'kill' });
+  });
+});
+
+describe('reasons: STATIC when nothing here can vary the answer, DEFAULT when something could have', () => {
+  const ruled = { rules: [{ priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'on' as const } }] };
+
+  it('a flag without rules, overrides, tenant kills or rollout answers its default as STATIC', () => {
+    expect(evaluate(opsSwitch(), { targetingKey: 'u1' })).toMatchObject({ value: true, reason: 'STATIC', decidedBy: 'default' });
+    expect(evaluate(opsSwitch({ environments: { production: { serve: { serve: 'off' } } } }), {})).toMatchObject({ variant: 'off', reason: 'STATIC' });
+  });
+
+  it('rules elsewhere do not count: only this environment and the global rules', () => {
+    expect(evaluate(opsSwitch({ environments: { staging: ruled } }), {})).toMatchObject({ reason: 'STATIC' });
+  });
+
+  it('global or environment rules that did not match make the answer DEFAULT', () => {
+    expect(evaluate(opsSwitch(ruled), { plan: 'free' })).toMatchObject({ reason: 'DEFAULT', decidedBy: 'default' });
+    expect(evaluate(opsSwitch({ environments: { production: { ...ruled, serve: { serve: 'off' } } } }), { plan: 'free' })).toMatchObject({
+      variant: 'off', reason: 'DEFAULT', decidedBy: 'env:serve',
+    });
+  });
+
+  it('a user override, a tenant override or a tenant kill make the others DEFAULT', () => {
+    for (const production of [
+      { userOverrides: { 'user-1': { variation: 'off' } } },
+      { tenantOverrides: { acme: 'off' } },
+      { killedTenants: ['acme'] },
+    ]) {
+      expect(evaluate(opsSwitch({ environments: { production } }), { targetingKey: 'user-2', tenant: { id: 'globex' } })).toMatchObject({
+        variant: 'on', reason: 'DEFAULT',
+      });
+    }
   });
 });

@@ -110,7 +110,10 @@ export const flagDocumentSchema = z
     /** Context attribute used for bucketing; `targetingKey` unless e.g. `tenant.id`. */
     stickiness: z.string().default('targetingKey'),
     default: jsonValueSchema,
-    /** The safe variation served when killed; the default variation unless given. */
+    /**
+     * The variation a kill serves. Required for a non-boolean flag; a boolean flag always serves its
+     * `false` variation when killed, so it may name only that one.
+     */
     offVariation: variationIdSchema.optional(),
     variations: z.array(variationSchema).min(1),
     rules: z.array(ruleSchema).default([]),

@@ -66,6 +66,32 @@ describe('flag validation', () => {
     expect(message).toMatch(/must be a valid regular expression/);
   });
 
+  it('refuses an offVariation that is not a variation id, naming the variations', () => {
+    expect(refusal(release({ offVariation: 'ghost' }))).toMatch(/offVariation: unknown variation "ghost" \(variations: off, on\)/);
+    expect(refusal(release({ offVariation: 'ghost' }), 'import')).toMatch(/offVariation: unknown variation "ghost"/);
+  });
+
+  it('refuses to create a non-boolean flag without an offVariation, and accepts one that declares it', () => {
+    const banner = release({ variations: [{ id: 'a', value: 1 }, { id: 'b', value: 2 }], default: 'b' });
+    expect(refusal(banner)).toMatch(/offVariation: a number flag must declare the variation a kill serves \(--off <variation>, one of a, b\)/);
+    expect(validateFlag({ ...banner, offVariation: 'a' }, { now: NOW, mode: 'create' }).warnings).toEqual([]);
+  });
+
+  it('imports a non-boolean flag without an offVariation, warning with its key that a kill serves the default', () => {
+    const banner = release({ variations: [{ id: 'a', value: 'x' }, { id: 'b', value: 'y' }], default: 'b' });
+    const { warnings } = validateFlag(banner, { now: NOW, mode: 'import' });
+    expect(warnings).toEqual([expect.stringMatching(/^search\.release: offVariation: a string flag declares no offVariation, so a kill serves its default variation "b"/)]);
+  });
+
+  it('refuses to create a boolean flag whose offVariation is not its false variation', () => {
+    expect(refusal(release({ offVariation: 'on' }))).toMatch(/offVariation: "on" is not false; a kill of a boolean flag always serves its `false` variation "off"/);
+    expect(validateFlag(release({ offVariation: 'off' }), { now: NOW, mode: 'create' }).warnings).toEqual([]);
+  });
+
+  it('refuses to create a boolean flag without a false variation', () => {
+    expect(refusal(release({ variations: [{ id: 'on', value: true }], default: 'on' }))).toMatch(/a boolean flag needs a `false` variation/);
+  });
+
   it('accepts the seed example unchanged on import, flagging it stale', () => {
     const { flag, warnings } = validateFlag(seed, { now: NOW, mode: 'import' });
     expect(flag.rules).toHaveLength(3);

@@ -34,14 +34,67 @@ export function defaultVariationId(flag: Pick<FlagDocument, 'default' | 'variati
   return flag.variations.find((v) => isDeepStrictEqual(v.value, flag.default))?.id;
 }
 
-export function offVariationId(flag: FlagDocument): string {
-  return flag.offVariation ?? defaultVariationId(flag) ?? flag.variations[0]!.id;
+/** Whether the flag serves booleans (its declared value type, else the type of its variations' values). */
+export function isBooleanFlag(flag: Pick<FlagDocument, 'valueType' | 'variations'>): boolean {
+  if (flag.valueType) return flag.valueType === 'boolean';
+  return flag.variations.length > 0 && flag.variations.every((v) => typeof v.value === 'boolean');
+}
+
+/** Where a flag's off variation comes from: the `false` variation, the declared `offVariation`, or the default as a last resort. */
+export type OffVariationSource = 'false' | 'declared' | 'default';
+
+/**
+ * What a kill serves (environment or tenant kill). A kill must turn the feature off, so it is
+ * never simply the default (an ops flag defaults to on): a boolean flag serves its `false`
+ * variation whatever the default or a declared `offVariation` say; any other flag serves the
+ * `offVariation` it declares. Only a non-boolean flag imported without one falls back to its
+ * default variation (import warns about exactly that), because there is no value that means
+ * "off" for a string, number or JSON flag unless its owner says which.
+ */
+export function offVariation(flag: Pick<FlagDocument, 'valueType' | 'variations' | 'offVariation' | 'default'>): { id: string; source: OffVariationSource } {
+  if (isBooleanFlag(flag)) {
+    const falsy = flag.variations.find((v) => v.value === false);
+    if (falsy) return { id: falsy.id, source: 'false' };
+  }
+  if (flag.offVariation !== undefined && flag.variations.some((v) => v.id === flag.offVariation)) return { id: flag.offVariation, source: 'declared' };
+  return { id: defaultVariationId(flag) ?? flag.variations[0]!.id, source: 'default' };
+}
+
+export function offVariationId(flag: Pick<FlagDocument, 'valueType' | 'variations' | 'offVariation' | 'default'>): string {
+  return offVariation(flag).id;
 }
 
 export function formatZodIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(document)'}: ${issue.message}`)
     .join('; ');
+}
+
+/**
+ * A kill must have a clear "off" to serve. Creating a flag refuses one without it; importing an
+ * existing definition only warns (naming the flag and what a kill will serve instead), so
+ * flags-as-code written before the rule still load.
+ */
+function checkOffVariation(flag: FlagDocument, into: string[], importing: boolean): void {
+  const prefix = importing ? `${flag.key}: ` : '';
+  const { id, source } = offVariation(flag);
+  if (isBooleanFlag(flag)) {
+    if (source !== 'false') {
+      into.push(
+        `${prefix}offVariation: a boolean flag needs a \`false\` variation for a kill to serve${importing ? ` (until it has one, a kill serves "${id}")` : ''}`,
+      );
+    } else if (flag.offVariation !== undefined && flag.offVariation !== id) {
+      into.push(`${prefix}offVariation: "${flag.offVariation}" is not false; a kill of a boolean flag always serves its \`false\` variation "${id}"`);
+    }
+    return;
+  }
+  if (source === 'default') {
+    into.push(
+      importing
+        ? `${prefix}offVariation: a ${flag.valueType ?? 'non-boolean'} flag declares no offVariation, so a kill serves its default variation "${id}"; declare the variation that turns the feature off ("offVariation": "<id>")`
+        : `offVariation: a ${flag.valueType ?? 'non-boolean'} flag must declare the variation a kill serves (--off <variation>, one of ${flag.variations.map((v) => v.id).join(', ')})`,
+    );
+  }
 }
 
 /**
@@ -73,7 +126,11 @@ export function validateFlag(input: unknown, options: ValidateFlagOptions = {}):
   if (defaultVariationId(flag) === undefined) {
     problems.push(`default: ${JSON.stringify(flag.default)} is neither a variation id nor a variation's value`);
   }
-  if (flag.offVariation && !ids.has(flag.offVariation)) problems.push(`offVariation: unknown variation "${flag.offVariation}"`);
+  if (flag.offVariation !== undefined && !ids.has(flag.offVariation)) {
+    problems.push(`offVariation: unknown variation "${flag.offVariation}" (variations: ${[...ids].join(', ')})`);
+  } else {
+    checkOffVariation(flag, options.mode === 'import' ? warnings : problems, options.mode === 'import');
+  }
 
   const checkServe = (where: string, serve: Serve | undefined) => {
     if (!serve) return;
