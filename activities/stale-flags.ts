@@ -4,7 +4,7 @@ import type { StaleFlag } from './notification-event.js';
 
 const DAY_MS = 86_400_000;
 
-/** Release and experiment flags past their expiry, or first created more than `maxAgeDays` ago (SPEC §6). */
+/** Release and experiment flags past their expiry, or first created more than `maxAgeDays` ago (docs/design.md#stale-flags). */
 export async function listStaleFlags(pool: Pool, maxAgeDays: number, now: Date): Promise<StaleFlag[]> {
   const { rows } = await pool.query<{ key: string; document: FlagDocument; first_at: Date }>(
     `SELECT latest.key, latest.document, first.first_at

@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { createLogger } from '../core/logger.js';
-import { seedFlag } from '../provider/test-snapshots.js';
+import { seedFlag } from '../test/snapshots.js';
 import { redisKeys, type SdkKeyRecord } from '../storage/redis-keys.js';
 import { hashSdkKey } from '../storage/sdk-keys.js';
 import { writeSnapshot } from '../storage/snapshot-publisher.js';
 import { clearRedisPrefix } from '../test/db.js';
-import { startChildServer } from './child-server.js';
+import { startServerProcess } from './start-server-process.js';
 import { SEED_KEY } from './peer-flags.js';
 import { percentile } from './stats.js';
 
@@ -85,7 +85,7 @@ export async function runHttp(log: (line: string) => void): Promise<HttpResult> 
     const path = `/ofrep/v1/evaluate/flags/${SEED_KEY}`;
     const headers = { authorization: `Bearer ${sdkKey}`, 'content-type': 'application/json' };
 
-    const evaluator = await startChildServer('evaluator', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, ENVIRONMENTS: 'production' });
+    const evaluator = await startServerProcess('evaluator', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, ENVIRONMENTS: 'production' });
     let evaluatorResult: LoadResult;
     let answer: string;
     try {
@@ -100,7 +100,7 @@ export async function runHttp(log: (line: string) => void): Promise<HttpResult> 
     }
     log(`  evaluator: ${evaluatorResult.requestsPerSecond.toFixed(0)} req/s, p50 ${evaluatorResult.p50ms.toFixed(2)} ms, p99 ${evaluatorResult.p99ms.toFixed(2)} ms, non-2xx ${evaluatorResult.non2xx}`);
 
-    const bare = await startChildServer('bare', { BENCH_BODY: answer });
+    const bare = await startServerProcess('bare', { BENCH_BODY: answer });
     let bareResult: LoadResult;
     try {
       await load('bare node:http', { url: `${bare.url}${path}`, headers, body }, WARMUP_S);

@@ -8,7 +8,7 @@ import type { EvaluationContext as EngineContext } from '../core/engine/types.js
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { fileSource } from '../provider/file-source.js';
 import { SwitchyardProvider } from '../provider/switchyard-provider.js';
-import { seedFlag } from '../provider/test-snapshots.js';
+import { seedFlag } from '../test/snapshots.js';
 import { makeContexts, type BenchContext, type Path } from './contexts.js';
 import { FLAGD_CONFIGURATION, SEED_KEY } from './peer-flags.js';
 import { ConstantProvider, createFlagdCore, createUnleash, FlagdCoreProvider, silentLogger, UnleashBenchProvider, unleashContextOf } from './peer-providers.js';

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createLogger } from '../core/logger.js';
 import type { FlagDocument } from '../core/model/flag.js';
-import { seedFlag } from '../provider/test-snapshots.js';
+import { seedFlag } from '../test/snapshots.js';
 import { applyChange } from '../storage/apply-change.js';
 import { createPool } from '../storage/db.js';
 import type { StorageDeps } from '../storage/deps.js';
@@ -11,7 +11,7 @@ import { migrate } from '../storage/migrate.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { createSdkKey } from '../storage/sdk-keys.js';
 import { clearRedisPrefix } from '../test/db.js';
-import { startChildServer } from './child-server.js';
+import { startServerProcess } from './start-server-process.js';
 import { SEED_KEY } from './peer-flags.js';
 import { percentile } from './stats.js';
 
@@ -61,7 +61,7 @@ export async function runPropagation(log: (line: string) => void): Promise<Propa
     let version = (await applyChange(deps, { changeId: randomUUID(), actor: 'cli:bench', action: 'flag.create', target: { kind: 'flag', key: SEED_KEY, document: killed(seed, false) }, expectedVersion: 0, reason: 'benchmark' })).version;
     const { key } = await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'bench', actor: 'cli:bench' });
 
-    const evaluator = await startChildServer('evaluator', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, ENVIRONMENTS: 'dev,staging,production' });
+    const evaluator = await startServerProcess('evaluator', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, ENVIRONMENTS: 'dev,staging,production' });
     const endpoint = `${evaluator.url}/ofrep/v1/evaluate/flags/${SEED_KEY}`;
     const request = { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ context: { targetingKey: 'ada', user: { email: 'ada@companyos.io' } } }) };
     const servedReason = async () => {

@@ -24,7 +24,7 @@ export interface ReadDeps {
   now: () => Date;
 }
 
-/** SPEC §6 lifecycle: release/experiment flags past their expiry or older than 90 days. */
+/** Stale, as docs/design.md#stale-flags defines it: release/experiment flags past their expiry or older than 90 days. */
 const STALE_AFTER_MS = 90 * 86_400_000;
 function isStale(flag: FlagDocument, now: Date): boolean {
   if (flag.kind !== 'release' && flag.kind !== 'experiment') return false;

@@ -20,7 +20,7 @@ export function openStorage(settings: Settings, log: Logger = createLogger(setti
   };
 }
 
-/** Who a CLI change is recorded as: `cli:<name>` (SPEC: operator bootstrap is audited like any change). */
+/** Who a CLI change is recorded as: `cli:<name>` (operator bootstrap is audited like any change, docs/design.md#audit-chain). */
 export function cliActor(name: string | undefined): string {
   const who = name ?? process.env.SWITCHYARD_OPERATOR ?? process.env.USER ?? 'operator';
   return `cli:${who}`;

@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 
 /**
- * Finds (or builds once) the `temporal` CLI and runs a throwaway dev server from it (SPEC §9).
+ * Finds (or builds once) the `temporal` CLI and runs a throwaway dev server from it, so
+ * `switchyard dev` and the tests need no Temporal installed.
  * We start the server ourselves rather than through the SDK's launcher: that one downloads the
- * CLI and gives up after 5 s, which a cold start on 2 cores can exceed (FIELD-NOTES, Temporal).
+ * CLI and gives up after 5 s, which a cold start on 2 cores can exceed; we wait on its port instead.
  */
 
 async function isExecutableFile(path: string): Promise<boolean> {
@@ -193,7 +194,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     '--db-filename', dbFile,
     '--namespace', 'default',
     '--log-level', 'warn',
-    // Same as the SDK's own launcher: without these, workflow updates are refused (FIELD-NOTES).
+    // Same as the SDK's own launcher: without these the server refuses workflow updates (approvals, reviews, rollout controls).
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   ];

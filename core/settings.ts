@@ -7,7 +7,7 @@ const base64Key = z
   .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
   .optional();
 
-/** Static configuration (SPEC §3), read once at boot. */
+/** Static configuration, read once at boot: a missing or malformed variable stops the process with one line naming it. */
 export const settingsSchema = z.object({
   DATABASE_URL: z.url().default('postgres://localhost:5432/switchyard'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),

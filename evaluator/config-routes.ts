@@ -11,7 +11,7 @@ type ScopeQuery = { tenant?: string | string[]; user?: string | string[] };
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
 
 /**
- * `GET /v1/config/{key}?tenant=…&user=…` (SPEC §8): the dynamic config value resolved
+ * `GET /v1/config/{key}?tenant=…&user=…` (docs/design.md#config-resolution): the dynamic config value resolved
  * user → tenant → environment → global for the SDK key's environment.
  */
 export function registerConfigRoutes(app: FastifyInstance, store: Store, metrics: EvaluatorMetrics): void {
@@ -26,7 +26,7 @@ export function registerConfigRoutes(app: FastifyInstance, store: Store, metrics
       const held = store.get(record.env);
       if (!held) return answerNotLoaded(reply, record.env);
       const key = request.params.key;
-      if (held.secretConfigs.has(key)) {
+      if (held.secrets.has(key)) {
         return reply.code(403).send({
           key,
           errorCode: 'FORBIDDEN',

@@ -17,7 +17,7 @@ export function registerHealthRoutes(app: FastifyInstance, store: Pick<SnapshotS
     // With Redis down but snapshots held, the evaluator still answers correctly as of the last
     // change it saw. Failing readiness would make load balancers pull every replica at once and
     // turn a Redis outage into a total one, so it stays ready and says it is degraded
-    // (SPEC §8); `switchyard_redis_connected` and `switchyard_snapshot_age_seconds` alert on it.
+    // (docs/design.md#evaluator); `switchyard_redis_connected` and `switchyard_snapshot_age_seconds` alert on it.
     if (!redisConnected) return reply.send({ ready: true, degraded: true, servingLastKnownGood: true, ...body });
     return reply.send({ ready: true, degraded: false, ...body });
   });

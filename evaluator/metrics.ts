@@ -7,7 +7,7 @@ export const UNKNOWN_FLAG_LABEL = '__unknown__';
 export type Route = 'flag' | 'bulk' | 'config';
 
 /**
- * The evaluator's Prometheus metrics (SPEC §6: evaluations per flag, variation and environment;
+ * The evaluator's Prometheus metrics (docs/design.md#evaluator: evaluations per flag, variation and environment;
  * latency), in a registry of their own so several servers can live in one process (tests).
  */
 export function createEvaluatorMetrics(store: Pick<SnapshotStore, 'status'>, registry = new Registry()) {

@@ -42,7 +42,7 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
 }
 
-/** OFREP evaluation (SPEC §8): single flag for server providers, bulk with ETag for web providers. */
+/** OFREP evaluation (docs/design.md#evaluator): single flag for server providers, bulk with ETag for web providers. */
 export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics: EvaluatorMetrics): void {
   app.post<{ Params: { key: string } }>('/ofrep/v1/evaluate/flags/:key', {
     onResponse: (_request, reply, done) => {

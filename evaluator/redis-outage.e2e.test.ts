@@ -8,7 +8,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../core/logger.js';
 import { parseSettings, type Settings } from '../core/settings.js';
 import { redisKeys } from '../storage/redis-keys.js';
-import { seedFlag, snapshotOf, uniquePrefix, within, writeSdkKey, writeSnapshot } from './redis-fixture.js';
+import { testRedisPrefix } from '../test/db.js';
+import { plantSdkKey, plantSnapshot, within } from '../test/redis-fixture.js';
+import { seedFlag, snapshotOf } from '../test/snapshots.js';
 import { startEvaluator, type RunningEvaluator } from './server.js';
 
 // These tests kill Redis, so they run their own redis-server processes: never the shared one on 6379.
@@ -99,12 +101,12 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('when Redis becomes unreachable', () => {
   it('keeps serving the last known good snapshot, says so, and catches up on a change it missed', async () => {
     const port = await freePort();
-    const prefix = uniquePrefix('outage');
+    const prefix = testRedisPrefix('evaluator-outage');
     const keys = redisKeys(prefix);
     let redis = await startRedisServer(port);
     const admin = new Redis({ port, host: '127.0.0.1' });
-    await writeSnapshot(admin, keys, snapshotOf('production', 1, [seed]));
-    const sdkKey = await writeSdkKey(admin, keys, { env: 'production', scopes: ['flags'] });
+    await plantSnapshot(admin, keys, snapshotOf('production', 1, [seed]));
+    const sdkKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['flags'] });
     admin.disconnect();
 
     // The safety poll is pushed out of the way: only the reconnect catch-up can find the change.
@@ -132,7 +134,7 @@ describe('when Redis becomes unreachable', () => {
     const writer = new Redis({ port: scratchPort, host: '127.0.0.1' });
     const killed = structuredClone(seed);
     killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
-    await writeSnapshot(writer, keys, snapshotOf('production', 2, [killed]), { publish: false });
+    await plantSnapshot(writer, keys, snapshotOf('production', 2, [killed]), { announce: false });
     await writer.save();
     writer.disconnect();
     await stopRedisServer(scratch);
@@ -140,21 +142,21 @@ describe('when Redis becomes unreachable', () => {
     redis = await startRedisServer(port, 'catch-up.rdb');
     const elapsed = await within(1_000, async () => (await evaluateSeed(evaluator, sdkKey)).body.reason === 'DISABLED');
     expect(elapsed).toBeLessThan(1_000);
-    // Redis came back without the SDK key table: known keys keep working (see SnapshotStore.reloadKeys).
+    // Redis came back without the SDK key table: known keys keep working (see SnapshotSync.reloadKeys).
     expect((await evaluateSeed(evaluator, sdkKey)).status).toBe(200);
     expect((await readyz(evaluator)).body).toMatchObject({ ready: true, degraded: false, redis: 'connected', environments: { production: 2 } });
     expect(await metricsText(evaluator)).toContain('switchyard_redis_connected 1');
 
     // Invalidations flow again on the re-established subscription (the poll is still out of the way).
     const after = new Redis({ port, host: '127.0.0.1' });
-    await writeSnapshot(after, keys, snapshotOf('production', 3, [seed]));
+    await plantSnapshot(after, keys, snapshotOf('production', 3, [seed]));
     after.disconnect();
     await within(1_000, async () => (await evaluateSeed(evaluator, sdkKey)).body.reason === 'TARGETING_MATCH');
   });
 
   it('answers /healthz but not /readyz while Redis is down at boot, and loads once it is up', async () => {
     const port = await freePort();
-    const prefix = uniquePrefix('boot');
+    const prefix = testRedisPrefix('evaluator-boot');
     const keys = redisKeys(prefix);
     const evaluator = await startEvaluator(settingsFor(port, prefix), { log, pollIntervalMs: 600_000, reconnectCapMs: 100 });
     running.push(evaluator);
@@ -165,8 +167,8 @@ describe('when Redis becomes unreachable', () => {
 
     await startRedisServer(port);
     const admin = new Redis({ port, host: '127.0.0.1' });
-    await writeSnapshot(admin, keys, snapshotOf('production', 3, [seed]));
-    const sdkKey = await writeSdkKey(admin, keys, { env: 'production', scopes: ['flags'] });
+    await plantSnapshot(admin, keys, snapshotOf('production', 3, [seed]));
+    const sdkKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['flags'] });
     admin.disconnect();
     await evaluator.loaded;
     await within(2_000, async () => (await evaluateSeed(evaluator, sdkKey)).status === 200);

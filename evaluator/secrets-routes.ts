@@ -1,50 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import type { ConfigEntry } from '../core/model/config-entry.js';
-import { openSecret } from '../core/secrets/envelope.js';
-import type { EnvSnapshot } from '../core/snapshot.js';
-import type { RedisKeys } from '../storage/redis-keys.js';
+import { ValidationError } from '../core/errors.js';
+import { isSecretEnvelope, openSecret } from '../core/secrets/envelope.js';
 import { authorize } from './authorize.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 export interface SecretsRouteOptions {
   store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'>;
-  redis: Pick<Redis, 'get'>;
-  keys: RedisKeys;
   /** SECRETS_MASTER_KEY decoded; without it the route answers 503 saying so. */
   masterKey: Buffer | undefined;
   log: Logger;
 }
 
-type Held = { version: number; secrets: Map<string, ConfigEntry> };
-
 /**
- * `GET /v1/secrets/{key}` (SPEC §8), for SDK keys with the `secrets` scope only. Secret entries
- * (envelopes) are read from the environment's Redis snapshot when the store reports a new
- * version and kept in memory; the clear value exists only in the response.
+ * `GET /v1/secrets/{key}` (docs/design.md#secrets-at-rest), for SDK keys with the `secrets` scope only. Secret entries
+ * (envelopes) come from the snapshot the store holds in memory, so a request never reads Redis;
+ * the clear value exists only in the response.
  * The environment's value wins over the global one; tenant/user scopes do not apply to secrets.
  */
 export function registerSecretsRoutes(app: FastifyInstance, options: SecretsRouteOptions): void {
-  const { store, redis, keys, masterKey, log } = options;
-  const held = new Map<string, Held>();
+  const { store, masterKey, log } = options;
 
-  async function secretsOf(env: string): Promise<Map<string, ConfigEntry> | undefined> {
-    const version = store.status().versions[env];
-    const cached = held.get(env);
-    if (cached && cached.version === version) return cached.secrets;
-    try {
-      const raw = await redis.get(keys.snapshot(env));
-      if (!raw) return cached?.secrets;
-      const snapshot = JSON.parse(raw) as EnvSnapshot;
-      const secrets = new Map(Object.values(snapshot.configs ?? {}).filter((c) => c.secret).map((c) => [c.key, c]));
-      held.set(env, { version: snapshot.version, secrets });
-      return secrets;
-    } catch (err) {
-      // Redis away: the secrets read last time still answer.
-      log.warn({ err: err instanceof Error ? err.message : String(err), env }, 'secrets: snapshot not readable, serving the last one read');
-      return cached?.secrets;
-    }
+  /** The environment's secret entries as held (undefined until the environment is loaded). */
+  async function secretsOf(env: string): Promise<ReadonlyMap<string, ConfigEntry> | undefined> {
+    return store.get(env)?.secrets;
   }
 
   app.get<{ Params: { key: string } }>('/v1/secrets/:key', async (request, reply) => {
@@ -57,12 +37,24 @@ export function registerSecretsRoutes(app: FastifyInstance, options: SecretsRout
     const entry = secrets.get(key);
     const envelope = entry?.scopes.find((s) => s.env === record.env && !s.tenant && !s.user)?.value ?? entry?.value;
     if (!entry || envelope === undefined) return reply.code(404).send({ key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `no secret "${key}" in ${record.env}` });
+    // Two different faults, two different fixes: a value written in clear (before storage refused
+    // that) is re-sealed; an envelope that does not open points at the key. Neither names the value.
+    if (!isSecretEnvelope(envelope)) {
+      log.error({ key, env: record.env }, 'secret: the stored value is not a sealed envelope');
+      return reply.code(500).send({
+        key,
+        errorCode: 'GENERAL',
+        errorDetails: `the stored value of secret "${key}" in ${record.env} is not a sealed envelope: set it again (switchyard import with SECRETS_MASTER_KEY set, or /config secret set in Slack)`,
+      });
+    }
     try {
       const value = openSecret(masterKey, envelope);
       return reply.header('cache-control', 'no-store').send({ key, value });
     } catch (err) {
-      log.error({ key, env: record.env, err: err instanceof Error ? err.message : String(err) }, 'secret could not be decrypted');
-      return reply.code(500).send({ errorDetails: `secret "${key}" could not be decrypted (is SECRETS_MASTER_KEY the one it was sealed with?)` });
+      // openSecret's messages are fixed texts (another master key / altered envelope), never the value.
+      const why = err instanceof ValidationError ? err.message : 'decryption failed';
+      log.error({ key, env: record.env, err: why }, 'secret could not be decrypted');
+      return reply.code(500).send({ key, errorCode: 'GENERAL', errorDetails: `secret "${key}" could not be decrypted: ${why}` });
     }
   });
 }

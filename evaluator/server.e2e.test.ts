@@ -7,13 +7,15 @@ import { compileSnapshot } from '../core/engine/index.js';
 import { createLogger } from '../core/logger.js';
 import { configEntrySchema } from '../core/model/config-entry.js';
 import { redisKeys } from '../storage/redis-keys.js';
-import { deletePrefix, flag, seedFlag, snapshotOf, uniquePrefix, within, writeSdkKey, writeSnapshot } from './redis-fixture.js';
+import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
+import { plantSdkKey, plantSnapshot, within } from '../test/redis-fixture.js';
+import { flag, seedFlag, snapshotOf } from '../test/snapshots.js';
 import { createEvaluatorServer } from './server.js';
 import { SnapshotStore } from './snapshot-store.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = createLogger('silent');
-const prefix = uniquePrefix('server');
+const prefix = testRedisPrefix('evaluator-server');
 const keys = redisKeys(prefix);
 const seed = seedFlag();
 const SEED = seed.key;
@@ -42,7 +44,7 @@ const banner = flag({
 });
 
 let admin: Redis;
-let connections: Redis[] = [];
+const connections: Redis[] = [];
 let store: SnapshotStore;
 let app: FastifyInstance;
 let prodKey: string;
@@ -76,11 +78,11 @@ function bulk(sdkKey: string, body: unknown, headers: Record<string, string> = {
 
 beforeAll(async () => {
   admin = new Redis(REDIS_URL);
-  await writeSnapshot(admin, keys, snapshotOf('production', 1, [seed, banner], { [checkoutLimit.key]: checkoutLimit, [apiSecret.key]: apiSecret }));
-  await writeSnapshot(admin, keys, snapshotOf('dev', 1, [seed]));
-  prodKey = await writeSdkKey(admin, keys, { env: 'production', scopes: ['flags', 'config'] });
-  devKey = await writeSdkKey(admin, keys, { env: 'dev', scopes: ['flags'] });
-  configOnlyKey = await writeSdkKey(admin, keys, { env: 'production', scopes: ['config'] });
+  await plantSnapshot(admin, keys, snapshotOf('production', 1, [seed, banner], { [checkoutLimit.key]: checkoutLimit, [apiSecret.key]: apiSecret }));
+  await plantSnapshot(admin, keys, snapshotOf('dev', 1, [seed]));
+  prodKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['flags', 'config'] });
+  devKey = await plantSdkKey(admin, keys, { env: 'dev', scopes: ['flags'] });
+  configOnlyKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['config'] });
   store = startStore();
   await store.start();
   app = createEvaluatorServer({ store, log });
@@ -90,7 +92,7 @@ afterAll(async () => {
   await app?.close();
   store?.stop();
   for (const connection of connections) connection.disconnect();
-  await deletePrefix(admin, prefix);
+  await clearRedisPrefix(admin, prefix);
   admin.disconnect();
 });
 
@@ -186,7 +188,8 @@ describe('OFREP bulk evaluation', () => {
     expect(flags).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: SEED, value: true, variant: 'rust_engine' }),
-        expect.objectContaining({ key: 'ui.banner', value: 'none', reason: 'DEFAULT' }),
+        // Nothing in production can vary the banner (no rules, overrides or rollout): STATIC, not DEFAULT.
+        expect.objectContaining({ key: 'ui.banner', value: 'none', reason: 'STATIC' }),
       ]),
     );
     const etag = first.headers.etag as string;
@@ -258,14 +261,14 @@ describe('invalidations', () => {
   it('serves a snapshot published after a change within a second', async () => {
     const killed = structuredClone(seed);
     killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
-    await writeSnapshot(admin, keys, snapshotOf('production', 2, [killed, banner], { [checkoutLimit.key]: checkoutLimit }));
+    await plantSnapshot(admin, keys, snapshotOf('production', 2, [killed, banner], { [checkoutLimit.key]: checkoutLimit }));
     const elapsed = await within(1_000, async () => (await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json().reason === 'DISABLED');
     expect(elapsed).toBeLessThan(1_000);
     expect(store.status().versions.production).toBe(2);
   });
 
   it('never replaces a held snapshot with an older version', async () => {
-    await writeSnapshot(admin, keys, snapshotOf('production', 1, [seed]));
+    await plantSnapshot(admin, keys, snapshotOf('production', 1, [seed]));
     await store.refresh();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(store.status().versions.production).toBe(2);
@@ -273,7 +276,7 @@ describe('invalidations', () => {
   });
 
   it('accepts a new SDK key once its invalidation arrives', async () => {
-    const fresh = await writeSdkKey(admin, keys, { env: 'dev', scopes: ['flags'] });
+    const fresh = await plantSdkKey(admin, keys, { env: 'dev', scopes: ['flags'] });
     await within(1_000, async () => (await evaluate(fresh, SEED, { context: {} })).statusCode === 200);
   });
 });
@@ -286,7 +289,7 @@ describe('with the OpenFeature server SDK and its OFREP provider', () => {
       await OpenFeature.setProviderAndWait('evaluator-e2e', new OFREPProvider({ baseUrl, headers: { Authorization: `Bearer ${prodKey}` } }));
       const client = OpenFeature.getClient('evaluator-e2e');
       const banner = await client.getStringDetails('ui.banner', 'fallback', { targetingKey: 'u1' });
-      expect(banner).toMatchObject({ value: 'none', variant: 'off', reason: 'DEFAULT' });
+      expect(banner).toMatchObject({ value: 'none', variant: 'off', reason: 'STATIC' });
       const missing = await client.getBooleanDetails('no.such.flag', true, { targetingKey: 'u1' });
       expect(missing).toMatchObject({ value: true, errorCode: 'FLAG_NOT_FOUND' });
       const wrongType = await client.getNumberDetails('ui.banner', 7, { targetingKey: 'u1' });

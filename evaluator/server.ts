@@ -22,7 +22,7 @@ export interface EvaluatorServerOptions {
 }
 
 /**
- * The evaluator's HTTP app (SPEC §8), not yet listening. Every answer comes from the store's
+ * The evaluator's HTTP app (docs/design.md#evaluator), not yet listening. Every answer comes from the store's
  * memory; nothing on the request path waits on Redis.
  *
  * @example
@@ -37,6 +37,7 @@ export function createEvaluatorServer({ store, log, metricsRegistry }: Evaluator
   registerErrorAnswers(app, log);
   registerOfrepRoutes(app, store, metrics);
   registerConfigRoutes(app, store, metrics);
+  registerSnapshotRoutes(app, store);
   registerHealthRoutes(app, store, metrics.registry);
   return app;
 }
@@ -83,12 +84,10 @@ export async function startEvaluator(settings: Settings, options: StartEvaluator
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const app = createEvaluatorServer({ store, log, metricsRegistry: registry });
-  const keys = redisKeys(settings.REDIS_PREFIX);
-  registerSnapshotRoutes(app, { store, redis, keys, log });
   const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
-  registerSecretsRoutes(app, { store, redis, keys, masterKey, log });
+  registerSecretsRoutes(app, { store, masterKey, log });
   const loaded = store.start();
-  loaded.then(() => log.info({ environments: store.status().versions }, 'evaluator snapshots loaded'));
+  void loaded.then(() => log.info({ environments: store.status().versions }, 'evaluator snapshots loaded'));
   let url: string;
   try {
     url = await app.listen({ port: settings.EVALUATOR_PORT, host: settings.EVALUATOR_HOST });

@@ -7,7 +7,6 @@ import { compileSnapshot } from '../core/engine/index.js';
 import { createLogger } from '../core/logger.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { createEvaluatorServer } from '../evaluator/server.js';
-import { registerSnapshotRoutes } from '../evaluator/snapshot-routes.js';
 import { SnapshotStore } from '../evaluator/snapshot-store.js';
 import { redisKeys, type SdkKeyRecord } from '../storage/redis-keys.js';
 import { hashSdkKey } from '../storage/sdk-keys.js';
@@ -15,7 +14,7 @@ import { writeSnapshot } from '../storage/snapshot-publisher.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
 import { evaluatorSource } from './evaluator-source.js';
 import { SwitchyardProvider } from './switchyard-provider.js';
-import { killedIn, SEED_KEY, snapshotOf } from './test-snapshots.js';
+import { killedIn, SEED_KEY, snapshotOf } from '../test/snapshots.js';
 
 const log = createLogger('silent');
 const quiet = { logger: { warn: () => undefined, info: () => undefined } };
@@ -56,7 +55,6 @@ beforeAll(async () => {
   store = new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production'], pollIntervalMs: 0 });
   await store.start();
   app = createEvaluatorServer({ store, log });
-  registerSnapshotRoutes(app, { store, redis, keys, log });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 

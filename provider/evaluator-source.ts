@@ -1,5 +1,5 @@
 import type { EnvSnapshot } from '../core/snapshot.js';
-import { checkSnapshot } from './parse-snapshot.js';
+import { checkSnapshot } from '../core/parse-snapshot.js';
 import type { SnapshotListener, SnapshotSource } from './snapshot-source.js';
 
 export interface EvaluatorSourceOptions {
@@ -75,23 +75,26 @@ export function evaluatorSource(options: EvaluatorSourceOptions): SnapshotSource
     return snapshot;
   };
 
-  const poll = (listener: SnapshotListener) => {
-    timer = setTimeout(async () => {
-      try {
-        const snapshot = await fetchSnapshot();
-        if (!running) return;
-        if (stale) {
-          stale = false;
-          listener.recovered();
-        }
-        if (snapshot) listener.snapshot(snapshot);
-      } catch (error) {
-        if (!running) return;
-        stale = true;
-        listener.stale(error as Error);
+  /** One poll: never rejects (a failure is reported as stale), then schedules the next. */
+  const pollOnce = async (listener: SnapshotListener) => {
+    try {
+      const snapshot = await fetchSnapshot();
+      if (!running) return;
+      if (stale) {
+        stale = false;
+        listener.recovered();
       }
-      if (running) poll(listener);
-    }, interval);
+      if (snapshot) listener.snapshot(snapshot);
+    } catch (error) {
+      if (!running) return;
+      stale = true;
+      listener.stale(error as Error);
+    }
+    if (running) poll(listener);
+  };
+
+  const poll = (listener: SnapshotListener) => {
+    timer = setTimeout(() => void pollOnce(listener), interval);
     timer.unref();
   };
 

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { parseSnapshot } from './parse-snapshot.js';
+import { parseSnapshot } from '../core/parse-snapshot.js';
 import type { SnapshotListener, SnapshotSource } from './snapshot-source.js';
 
 export interface FileSourceOptions {

@@ -7,9 +7,10 @@ import type { EnvSnapshot } from '../core/snapshot.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { writeSnapshot } from '../storage/snapshot-publisher.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
+import { plantSnapshot } from '../test/redis-fixture.js';
 import { redisSource } from './redis-source.js';
 import { SwitchyardProvider } from './switchyard-provider.js';
-import { killedIn, SEED_KEY, snapshotOf } from './test-snapshots.js';
+import { killedIn, SEED_KEY, snapshotOf } from '../test/snapshots.js';
 
 const quiet = { logger: { warn: () => undefined, info: () => undefined } };
 const dogfooder = { targetingKey: 'ada', user: { email: 'ada@companyos.io' } };
@@ -22,8 +23,7 @@ function setup(label: string) {
   const keys = redisKeys(prefix);
   const publish = (snapshot: EnvSnapshot) => writeSnapshot({ redis, keys, log: createLogger('silent') }, snapshot);
   /** Writes a snapshot the way a publisher would whose invalidation got lost. */
-  const writeSilently = (snapshot: EnvSnapshot) =>
-    redis.multi().set(keys.snapshot(snapshot.env), JSON.stringify(snapshot)).set(keys.snapshotVersion(snapshot.env), String(snapshot.version)).exec();
+  const writeSilently = (snapshot: EnvSnapshot) => plantSnapshot(redis, keys, snapshot, { announce: false });
   return { prefix, keys, publish, writeSilently };
 }
 

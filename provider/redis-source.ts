@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import type { EnvSnapshot } from '../core/snapshot.js';
-import { redisKeys, type Invalidation } from '../storage/redis-keys.js';
-import { parseSnapshot } from './parse-snapshot.js';
+import { listenForInvalidations, type InvalidationListener } from '../storage/invalidation-listener.js';
+import { redisKeys } from '../storage/redis-keys.js';
+import { redisSnapshotReader, type SnapshotReader } from '../storage/snapshot-reader.js';
 import type { SnapshotListener, SnapshotSource } from './snapshot-source.js';
 
 export interface RedisSourceOptions {
@@ -19,8 +20,9 @@ export interface RedisSourceOptions {
 
 /**
  * The snapshot the data plane writes to Redis (the evaluator's own source), kept current by the
- * invalidation channel. Pub/sub drops what is published while disconnected, so after every
- * (re)subscription the version is read again, and a slow poll backs that up (FIELD-NOTES, Redis).
+ * invalidation channel, read the same way the evaluator reads it. Pub/sub drops what is
+ * published while disconnected, so after every (re)subscription the version is read again, and
+ * a slow poll backs that up.
  *
  * @example
  * new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix: 'switchyard', env: 'production' }));
@@ -36,20 +38,22 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
 
   let commands: Redis | undefined;
   let subscriber: Redis | undefined;
+  let invalidations: InvalidationListener | undefined;
   let timer: NodeJS.Timeout | undefined;
   let heldVersion = -1;
   let stale = false;
 
-  const load = async (redis: Redis): Promise<EnvSnapshot> => {
-    const json = await redis.get(keys.snapshot(env));
-    if (json === null) throw new Error(`${description}: no snapshot of "${env}" in Redis under prefix "${prefix}" (has the data plane published it? \`switchyard publish\` writes it)`);
-    const snapshot = parseSnapshot(json, description);
-    if (snapshot.env !== env) throw new Error(`${description}: the snapshot stored for "${env}" says it is for "${snapshot.env}"`);
-    return snapshot;
+  const load = async (reader: SnapshotReader): Promise<EnvSnapshot> => {
+    const read = await reader.snapshot(env);
+    if (read.found === 'nothing') throw new Error(`${description}: no snapshot of "${env}" in Redis under prefix "${prefix}" (has the data plane published it? \`switchyard publish\` writes it)`);
+    if (read.found === 'unreadable') throw new Error(`${description}: ${read.problem}`);
+    return read.snapshot;
   };
 
   async function stop(): Promise<void> {
     clearInterval(timer);
+    invalidations?.stop();
+    invalidations = undefined;
     const sub = subscriber;
     const redis = commands;
     subscriber = undefined;
@@ -74,12 +78,13 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
       subscriber = (options.client ?? commands).duplicate({ ...common, autoResubscribe: false, maxRetriesPerRequest: null });
       const redis = commands;
       const sub = subscriber;
+      const reader = redisSnapshotReader(redis, keys);
 
       const catchUp = async () => {
         try {
-          const raw = await redis.get(keys.snapshotVersion(env));
-          if (raw !== null && Number(raw) > heldVersion) {
-            const snapshot = await load(redis);
+          const [version] = await reader.versions([env]);
+          if (version !== undefined && version > heldVersion) {
+            const snapshot = await load(reader);
             heldVersion = Math.max(heldVersion, snapshot.version);
             listener.snapshot(snapshot);
           }
@@ -93,16 +98,6 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
         }
       };
 
-      sub.on('message', (channel: string, message: string) => {
-        if (channel !== keys.invalidations) return;
-        let invalidation: Invalidation;
-        try {
-          invalidation = JSON.parse(message) as Invalidation;
-        } catch {
-          return;
-        }
-        if (invalidation?.kind === 'snapshot' && invalidation.env === env && invalidation.version > heldVersion) void catchUp();
-      });
       sub.on('close', () => {
         if (stale || !commands) return;
         stale = true;
@@ -114,14 +109,17 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
       try {
         if (owned) await redis.connect();
         await sub.connect();
-        await sub.subscribe(keys.invalidations);
-        const first = await load(redis);
-        heldVersion = first.version;
-        // On every reconnect: subscribed by hand, so the catch-up read always follows a confirmed
-        // subscription and nothing published in between can slip past both.
-        sub.on('ready', () => {
-          sub.subscribe(keys.invalidations).then(catchUp, () => undefined);
+        // Listening starts after the first connect: re-subscriptions (each with a catch-up read)
+        // follow every later reconnect, and the first read below follows this subscription.
+        invalidations = listenForInvalidations(sub, keys, {
+          invalidated: (invalidation) => {
+            if (invalidation.kind === 'snapshot' && invalidation.env === env && invalidation.version > heldVersion) void catchUp();
+          },
+          resubscribed: () => void catchUp(),
         });
+        await invalidations.subscribe();
+        const first = await load(reader);
+        heldVersion = first.version;
         if (pollIntervalMs > 0) {
           timer = setInterval(() => void catchUp(), pollIntervalMs);
           timer.unref();

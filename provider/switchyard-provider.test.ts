@@ -7,12 +7,12 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { fileSource } from './file-source.js';
 import { SwitchyardProvider } from './switchyard-provider.js';
-import { killedIn, SEED_KEY, snapshotOf } from './test-snapshots.js';
+import { killedIn, SEED_KEY, snapshotOf } from '../test/snapshots.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-provider-'));
 const quiet = { logger: { warn: () => undefined, info: () => undefined } };
 
-function writeSnapshot(name: string, snapshot: EnvSnapshot | string): string {
+function writeSnapshotFile(name: string, snapshot: EnvSnapshot | string): string {
   const path = join(dir, name);
   writeFileSync(path, typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot));
   return path;
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('the in-process provider with a production snapshot file', async () => {
-  const production = await clientFor(new SwitchyardProvider(fileSource(writeSnapshot('production.json', snapshotOf('production', 7))), quiet));
+  const production = await clientFor(new SwitchyardProvider(fileSource(writeSnapshotFile('production.json', snapshotOf('production', 7))), quiet));
 
   it('serves the rust engine to a @companyos.io email', async () => {
     const details = await production.getBooleanDetails(SEED_KEY, false, { targetingKey: 'ada', user: { email: 'ada@companyos.io' } });
@@ -76,7 +76,7 @@ describe('the in-process provider with a production snapshot file', async () => 
 
 describe('the in-process provider with a dev snapshot file', () => {
   it('serves the default false, since the production rollout rule does not apply', async () => {
-    const dev = await clientFor(new SwitchyardProvider(fileSource(writeSnapshot('dev.json', snapshotOf('dev', 3))), quiet));
+    const dev = await clientFor(new SwitchyardProvider(fileSource(writeSnapshotFile('dev.json', snapshotOf('dev', 3))), quiet));
     const details = await dev.getBooleanDetails(SEED_KEY, true, { targetingKey: 'carol' });
     expect(details).toMatchObject({ value: false, variant: 'legacy', reason: 'DEFAULT' });
   });
@@ -84,7 +84,7 @@ describe('the in-process provider with a dev snapshot file', () => {
 
 describe('a watched snapshot file', () => {
   it('picks up a newer version, announces the changed flags, and ignores an older one', async () => {
-    const path = writeSnapshot('watched.json', snapshotOf('production', 1));
+    const path = writeSnapshotFile('watched.json', snapshotOf('production', 1));
     const provider = new SwitchyardProvider(fileSource(path, { watch: true, debounceMs: 10 }), quiet);
     const client = await clientFor(provider);
     const changes: Array<string[] | undefined> = [];
@@ -92,12 +92,12 @@ describe('a watched snapshot file', () => {
     const context = { targetingKey: 'ada', user: { email: 'ada@companyos.io' } };
     expect(await client.getBooleanValue(SEED_KEY, false, context)).toBe(true);
 
-    writeSnapshot('watched.json', snapshotOf('production', 2, [killedIn('production')]));
+    writeSnapshotFile('watched.json', snapshotOf('production', 2, [killedIn('production')]));
     await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(2), { timeout: 3_000 });
     expect(await client.getBooleanDetails(SEED_KEY, true, context)).toMatchObject({ value: false, reason: 'DISABLED' });
     await vi.waitFor(() => expect(changes).toEqual([[SEED_KEY]]));
 
-    writeSnapshot('watched.json', snapshotOf('production', 1));
+    writeSnapshotFile('watched.json', snapshotOf('production', 1));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(provider.snapshotInfo?.version).toBe(2);
     expect(await client.getBooleanDetails(SEED_KEY, true, context)).toMatchObject({ reason: 'DISABLED' });
@@ -106,7 +106,7 @@ describe('a watched snapshot file', () => {
 
 describe('a snapshot file that cannot be served', () => {
   it('fails initialization with a message naming the file and the problem', async () => {
-    const broken = writeSnapshot('broken.json', '{"env": "production", "flags": {}}');
+    const broken = writeSnapshotFile('broken.json', '{"env": "production", "flags": {}}');
     await expect(OpenFeature.setProviderAndWait(randomUUID(), new SwitchyardProvider(fileSource(broken), quiet))).rejects.toThrow(
       /broken\.json.*"version" must be a non-negative integer/,
     );

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the path of a `temporal` CLI (SPEC §9): $TEMPORAL_CLI_PATH, then PATH, then our cache,
+# Prints the path of a `temporal` CLI for `switchyard dev` and the tests: $TEMPORAL_CLI_PATH, then PATH, then our cache,
 # else builds it once from source with Go. Never downloads a prebuilt binary: this machine may be
 # offline and we only run what we built or were given. Progress goes to stderr; stdout is the path.
 set -euo pipefail

@@ -12,7 +12,7 @@ export const DEFAULT_REVIEW_DUE_MS = 24 * 3_600_000;
 export const DEFAULT_REMIND_BEFORE_MS = [4 * 3_600_000, 3_600_000];
 
 /**
- * Break-glass (SPEC §5–6): the change is applied at once, an incident is opened, and a second
+ * Break-glass (docs/design.md#break-glass): the change is applied at once, an incident is opened, and a second
  * person must review it within the deadline — reminded before it, escalated at it, and still
  * waited for afterwards: an unreviewed emergency change never silently closes.
  */

@@ -1,7 +1,7 @@
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quietTemporalRuntime } from '../test/temporal.js';
-import { loadFixtures, replayFixtures } from './replay-fixtures.js';
+import { loadFixtures, replayFixtures } from '../test/replay-fixtures.js';
 
 /**
  * Histories recorded from real runs (workflows/replay-record.e2e.test.ts) must replay on today's

@@ -7,7 +7,7 @@ const data = proxyActivities<Activities>(activityPresets.dataPlane);
 
 export const STALE_AGE_DAYS = 90;
 
-/** The daily lifecycle check (SPEC §6): release/experiment flags past expiry or older than 90 days. */
+/** The daily lifecycle check (docs/design.md#stale-flags): release/experiment flags past expiry or older than 90 days. */
 export async function staleFlagsWorkflow(input: { maxAgeDays?: number } = {}): Promise<{ count: number }> {
   const flags = await data.listStaleFlags({ maxAgeDays: input.maxAgeDays ?? STALE_AGE_DAYS });
   if (flags.length) {

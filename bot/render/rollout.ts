@@ -47,7 +47,7 @@ function controls(view: RolloutView): ButtonElement[] {
   }
 }
 
-/** The rollout message (SPEC §7: one message per rollout, kept up to date with the stage). */
+/** The rollout message (docs/design.md#rollout: one message per rollout, kept up to date with the stage). */
 export function renderRollout(view: RolloutView): Message {
   const done = ['completed', 'aborted', 'rolled_back'].includes(view.status);
   const title = `Rollout of ${code(view.flagKey)} → ${code(view.variation)} in *${view.env}*: ${view.status.replace('_', ' ')}`;

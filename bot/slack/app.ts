@@ -41,7 +41,7 @@ export function checkSlackSettings(settings: SlackAppSettings): void {
 }
 
 /**
- * The Slack app (SPEC §7): Bolt's HTTP receiver on `/slack/events` for commands, interactivity
+ * The Slack app (docs/design.md#commands): Bolt's HTTP receiver on `/slack/events` for commands, interactivity
  * and events, or Socket Mode when SLACK_APP_TOKEN is set. Bolt verifies every HTTP request's
  * signature and refuses timestamps more than 5 minutes off with 401; `processBeforeResponse`
  * stays false so listeners answer Slack on ack(), before their slow work.

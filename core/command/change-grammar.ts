@@ -38,7 +38,7 @@ const withReason = (name: 'change.reject' | 'change.revert'): Subcommand => ({
   build: (a) => ({ name, id: a.positional(0, '<id>'), reason: a.required('reason', '"<text>"') }),
 });
 
-/** The /change grammar (SPEC §7). */
+/** The /change grammar (docs/design.md#commands). */
 export const CHANGE_SUBCOMMANDS: Subcommand[] = [
   { path: ['list'], name: 'change.list', options: {}, build: () => ({ name: 'change.list' }) },
   withId('change.show'),

@@ -55,7 +55,7 @@ function secretSet(a: Args) {
   return { name: 'config.secret.set' as const, key, env: a.env() };
 }
 
-/** The /config grammar (SPEC §7). */
+/** The /config grammar (docs/design.md#commands). */
 export const CONFIG_SUBCOMMANDS: Subcommand[] = [
   { path: ['set'], name: 'config.set', options: { type: 'value', reason: 'value', ...SCOPE }, build: set },
   { path: ['get'], name: 'config.get', options: SCOPE, build: (a) => ({ name: 'config.get', key: a.key(), ...scope(a) }) },

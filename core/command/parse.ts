@@ -10,7 +10,7 @@ import { USAGE, usageFor, type SlashCommand } from './usage.js';
 export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
 
 export interface ParseOptions {
-  /** The environments `--env` accepts, ordered by risk (SPEC §4). */
+  /** The environments `--env` accepts, ordered by risk (docs/design.md#environments-tenants-and-cohorts). */
   environments?: readonly string[];
 }
 

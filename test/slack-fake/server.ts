@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One call the fake received: a Web API method, or a post to a response_url. */
@@ -102,7 +102,7 @@ export async function startFakeSlack(options: { methods?: Record<string, (args: 
     }
   };
 
-  const server: Server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const auth = req.headers.authorization?.replace(/^Bearer /, '');
@@ -129,6 +129,13 @@ export async function startFakeSlack(options: { methods?: Record<string, (args: 
     const result = answer(method, args);
     record({ method, args, at: Date.now(), token, status: 200, result });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+  };
+  // A handler that throws answers 500 rather than leaving an unhandled rejection and a hung client.
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(err));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,15 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export interface ChildServer {
+export interface ServerProcess {
   url: string;
   pid: number;
   stop(): Promise<void>;
 }
 
-/** Starts bench/server-child.ts in its own Node process and waits for it to report its URL. */
-export function startChildServer(mode: 'evaluator' | 'bare', env: Record<string, string>): Promise<ChildServer> {
-  const script = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+/** Starts bench/server-process.ts in its own Node process and waits for it to report its URL. */
+export function startServerProcess(mode: 'evaluator' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
+  const script = fileURLToPath(new URL('./server-process.ts', import.meta.url));
   const child: ChildProcess = fork(script, [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const stop = () =>
     new Promise<void>((resolve) => {

@@ -4,8 +4,8 @@ import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../cli/worker.js';
 
-/** Recorded workflow histories that the current workflow code must replay without a determinism error. */
-export const FIXTURES_DIR = fileURLToPath(new URL('./__fixtures__', import.meta.url));
+/** Workflow histories recorded by workflows/replay-record.e2e.test.ts, which today's workflow code must replay without a determinism error. */
+export const FIXTURES_DIR = fileURLToPath(new URL('../workflows/__fixtures__', import.meta.url));
 
 const History = proto.temporal.api.history.v1.History;
 type HistoryMessage = ReturnType<typeof History.fromObject>;

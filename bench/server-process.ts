@@ -36,5 +36,5 @@ if (mode === 'evaluator') {
   });
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 } else {
-  throw new Error(`server-child: mode must be "evaluator" or "bare" (got ${JSON.stringify(mode)})`);
+  throw new Error(`server-process: mode must be "evaluator" or "bare" (got ${JSON.stringify(mode)})`);
 }

@@ -1,4 +1,4 @@
-import type { EnvSnapshot } from '../core/snapshot.js';
+import type { EnvSnapshot } from './snapshot.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { compileSnapshot } from '../core/engine/index.js';
+import { createLogger } from '../core/logger.js';
+import type { EnvSnapshot } from '../core/snapshot.js';
+import { FakeSnapshotReader } from '../test/fake-snapshot-reader.js';
+import { killedIn, SEED_KEY, snapshotOf } from '../test/snapshots.js';
+import { HeldSnapshots, type CompileFn } from './held-snapshots.js';
+import { hashSdkKey } from './sdk-key-table.js';
+import { SnapshotSync } from './snapshot-sync.js';
+
+const log = createLogger('silent');
+const dogfooder = { env: 'production', targetingKey: 'ada', user: { email: 'ada@companyos.io' } };
+const keyRecord = (env: string) => JSON.stringify({ id: `id-${env}`, env, scopes: ['flags'], name: `${env} key` });
+
+function syncOver(reader: FakeSnapshotReader, options: { environments?: string[]; compile?: CompileFn } = {}) {
+  const held = new HeldSnapshots(options.compile ?? ((s) => compileSnapshot(s)), log);
+  const syncs: Array<{ reason: string; first: boolean }> = [];
+  const sync = new SnapshotSync({ reader, held, log, environments: options.environments ?? ['production'], synced: (reason, first) => syncs.push({ reason, first }) });
+  return { held, sync, syncs };
+}
+
+const served = (held: HeldSnapshots, env = 'production') => held.get(env)?.compiled.evaluate(SEED_KEY, { ...dogfooder, env });
+
+describe('keeping the held snapshots in step with what is published', () => {
+  it('loads every known environment on the first comparison, and serves an empty one where nothing is published', async () => {
+    const reader = new FakeSnapshotReader().put(snapshotOf('production', 3));
+    const { held, sync, syncs } = syncOver(reader, { environments: ['production', 'staging'] });
+    await sync.run('start', true);
+    expect(held.versions()).toEqual({ production: 3, staging: 0 });
+    expect(served(held)).toMatchObject({ ok: true, variant: 'rust_engine' });
+    expect(sync.loaded).toBe(true);
+    expect(syncs).toEqual([{ reason: 'start', first: true }]);
+  });
+
+  it('discovers environments that are published or that an SDK key names', async () => {
+    const reader = new FakeSnapshotReader().put(snapshotOf('production', 1)).put(snapshotOf('dev', 4));
+    reader.sdkKeyHash = { [hashSdkKey('sy_eu')]: keyRecord('eu') };
+    const { held, sync } = syncOver(reader, { environments: [] });
+    await sync.run('start', false);
+    expect(held.versions()).toEqual({ eu: 0 });
+    await sync.run('connected', true);
+    expect(held.versions()).toEqual({ eu: 0, production: 1, dev: 4 });
+  });
+
+  it('never steps back to an older version, nor reloads one it holds', async () => {
+    const reader = new FakeSnapshotReader().put(snapshotOf('production', 5, [killedIn('production')]));
+    const { held, sync } = syncOver(reader);
+    await sync.run('start', true);
+    reader.put(snapshotOf('production', 4));
+    await sync.run('poll', false);
+    await sync.apply({ kind: 'snapshot', env: 'production', version: 4 });
+    await sync.apply({ kind: 'snapshot', env: 'production', version: 5 });
+    expect(held.versionOf('production')).toBe(5);
+    expect(served(held)).toMatchObject({ reason: 'DISABLED' });
+    expect(reader.reads.get('production')).toBe(1);
+  });
+
+  it('keeps serving the held snapshot when a newer one is unreadable or does not compile', async () => {
+    const reader = new FakeSnapshotReader().put(snapshotOf('production', 1));
+    const broken = new Set<number>([3]);
+    const compile: CompileFn = (snapshot: EnvSnapshot) => {
+      if (broken.has(snapshot.version)) throw new Error('does not compile');
+      return compileSnapshot(snapshot);
+    };
+    const { held, sync } = syncOver(reader, { compile });
+    await sync.run('start', true);
+    reader.stored.set('production', { unreadable: 'not valid JSON', version: 2 });
+    await sync.run('poll', false);
+    expect(held.versionOf('production')).toBe(1);
+    reader.put(snapshotOf('production', 3, [killedIn('production')]));
+    await sync.apply({ kind: 'snapshot', env: 'production', version: 3 });
+    expect(held.versionOf('production')).toBe(1);
+    expect(served(held)).toMatchObject({ variant: 'rust_engine' });
+  });
+
+  it('keeps what it holds through an unreachable Redis, and counts only comparisons that succeeded', async () => {
+    const reader = new FakeSnapshotReader().put(snapshotOf('production', 2));
+    const { held, sync, syncs } = syncOver(reader);
+    reader.unreachable = true;
+    await sync.run('start', true);
+    expect(sync.loaded).toBe(false);
+    expect(sync.lastSyncAt).toBeUndefined();
+    reader.unreachable = false;
+    await sync.run('connected', true);
+    reader.unreachable = true;
+    await sync.run('poll', false);
+    await sync.apply({ kind: 'snapshot', env: 'production', version: 9 });
+    expect(held.versionOf('production')).toBe(2);
+    expect(syncs).toEqual([{ reason: 'connected', first: true }]);
+  });
+
+  it('folds comparisons requested while one runs into one more run', async () => {
+    const reader = new FakeSnapshotReader().put(snapshotOf('production', 1));
+    const { sync, syncs } = syncOver(reader);
+    await Promise.all([sync.run('start', true), sync.run('poll', false), sync.run('poll', false), sync.run('subscribed', true)]);
+    expect(syncs.map((s) => s.first)).toEqual([true, false]);
+  });
+});
+
+describe('keeping the SDK key table', () => {
+  it('keeps the held keys when the table vanishes unannounced (Redis restarted empty), and drops them when storage announces it', async () => {
+    const reader = new FakeSnapshotReader().put(snapshotOf('production', 1));
+    reader.sdkKeyHash = { [hashSdkKey('sy_prod')]: keyRecord('production') };
+    const { sync } = syncOver(reader);
+    await sync.run('start', true);
+    expect(sync.findSdkKey('sy_prod')?.env).toBe('production');
+    reader.sdkKeyHash = {};
+    await sync.run('connected', true);
+    expect(sync.findSdkKey('sy_prod')?.env).toBe('production');
+    await sync.apply({ kind: 'sdk-keys' });
+    expect(sync.findSdkKey('sy_prod')).toBeUndefined();
+  });
+
+  it('loads the environment of a key that names one it did not know', async () => {
+    const reader = new FakeSnapshotReader().put(snapshotOf('production', 1)).put(snapshotOf('eu', 7));
+    const { held, sync } = syncOver(reader);
+    await sync.run('start', false);
+    expect(held.has('eu')).toBe(false);
+    reader.sdkKeyHash = { [hashSdkKey('sy_eu')]: keyRecord('eu') };
+    await sync.apply({ kind: 'sdk-keys' });
+    await expect.poll(() => held.versionOf('eu')).toBe(7);
+    expect(sync.findSdkKey('sy_eu')?.env).toBe('eu');
+  });
+});

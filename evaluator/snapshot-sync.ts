@@ -1,0 +1,140 @@
+import type { Logger } from '../core/logger.js';
+import { emptySnapshot } from '../core/snapshot.js';
+import type { Invalidation, SdkKeyRecord } from '../storage/redis-keys.js';
+import type { SnapshotReader } from '../storage/snapshot-reader.js';
+import type { HeldSnapshots } from './held-snapshots.js';
+import { SdkKeyTable } from './sdk-key-table.js';
+
+export interface SnapshotSyncOptions {
+  reader: SnapshotReader;
+  held: HeldSnapshots;
+  log: Logger;
+  /** Environments to load even when no SDK key references them yet. */
+  environments?: readonly string[];
+  /** After every full comparison that succeeded; `first` on the very first one. */
+  synced(reason: string, first: boolean): void;
+}
+
+/**
+ * Brings the held snapshots and SDK keys up to date with Redis: a full comparison (versions of
+ * every known environment, optionally discovering new ones) or one invalidation at a time.
+ * Failures are logged and leave what is held serving; the next trigger tries again.
+ */
+export class SnapshotSync {
+  private readonly knownEnvs = new Set<string>();
+  private keyTable = SdkKeyTable.empty();
+  private running: Promise<void> | undefined;
+  private again = false;
+  /** True once a full comparison has succeeded. */
+  loaded = false;
+  /** Epoch ms of the last full comparison that succeeded. */
+  lastSyncAt: number | undefined;
+
+  constructor(private readonly options: SnapshotSyncOptions) {
+    for (const env of options.environments ?? []) this.knownEnvs.add(env);
+  }
+
+  findSdkKey(clearKey: string): SdkKeyRecord | undefined {
+    return this.keyTable.lookup(clearKey);
+  }
+
+  /** Serialised: a comparison requested while one runs is folded into one more run afterwards. */
+  run(reason: string, discover: boolean): Promise<void> {
+    if (this.running) {
+      this.again ||= discover;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        await this.compare(reason, discover);
+        while (this.again) {
+          this.again = false;
+          await this.compare(reason, true);
+        }
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  async apply(invalidation: Invalidation): Promise<void> {
+    try {
+      if (invalidation.kind === 'sdk-keys') {
+        await this.reloadKeys(true);
+      } else {
+        this.knownEnvs.add(invalidation.env);
+        if (invalidation.version > this.options.held.versionOf(invalidation.env)) await this.load(invalidation.env);
+      }
+    } catch (error) {
+      // The poll or the next reconnect catches up; nothing is lost for good.
+      this.options.log.warn({ err: error }, 'applying an invalidation failed');
+    }
+  }
+
+  private async compare(reason: string, discover: boolean): Promise<void> {
+    const { reader, held, log } = this.options;
+    try {
+      await this.reloadKeys(false);
+      if (discover) {
+        for (const env of this.keyTable.environments()) this.knownEnvs.add(env);
+        for (const env of await reader.environments()) this.knownEnvs.add(env);
+      }
+      const envs = [...this.knownEnvs];
+      const versions = await reader.versions(envs);
+      await Promise.all(
+        envs.map(async (env, i) => {
+          const version = versions[i];
+          if (version === undefined) {
+            // Nothing published for this environment yet: it serves no flags, which is not the
+            // same as "not loaded". A held snapshot is kept (Redis may have lost its data).
+            if (!held.has(env)) held.hold(emptySnapshot(env));
+            return;
+          }
+          if (version > held.versionOf(env)) await this.load(env);
+        }),
+      );
+      this.lastSyncAt = Date.now();
+      const first = !this.loaded;
+      this.loaded = true;
+      this.options.synced(reason, first);
+    } catch (error) {
+      log.warn({ err: error, reason }, 'snapshot sync with redis failed; serving held snapshots');
+    }
+  }
+
+  /**
+   * `explicit` is true when storage announced a key change. A hash that vanished without such an
+   * announcement looks like a Redis restarted without its data, not like every key revoked at
+   * once, so the held table stays (a lost announcement of a real revocation is caught by the next
+   * explicit one or by storage re-publishing).
+   */
+  private async reloadKeys(explicit: boolean): Promise<void> {
+    const { log } = this.options;
+    const { table, problems } = SdkKeyTable.fromHash(await this.options.reader.sdkKeys());
+    for (const problem of problems) log.error(problem);
+    if (table.fingerprint === this.keyTable.fingerprint) return;
+    if (table.size === 0 && this.keyTable.size > 0 && !explicit) {
+      log.warn('sdk key table is missing from redis; keeping the held keys');
+      return;
+    }
+    this.keyTable = table;
+    for (const env of table.environments()) {
+      if (this.knownEnvs.has(env)) continue;
+      this.knownEnvs.add(env);
+      if (this.loaded) void this.load(env).catch((error) => log.warn({ err: error, env }, 'loading snapshot failed'));
+    }
+  }
+
+  private async load(env: string): Promise<void> {
+    const { held, log } = this.options;
+    const read = await this.options.reader.snapshot(env);
+    if (read.found === 'nothing') {
+      if (!held.has(env)) held.hold(emptySnapshot(env));
+    } else if (read.found === 'unreadable') {
+      log.error({ env, problem: read.problem }, 'snapshot in redis cannot be served; keeping the held one');
+    } else {
+      held.hold(read.snapshot);
+    }
+  }
+}
