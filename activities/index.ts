@@ -7,7 +7,8 @@ import { changeRequestOf } from '../core/command/change-request-of.js';
 import { commandSchema, type CommandOf } from '../core/command/schema.js';
 import { classify, type ChangeClass } from '../core/classify.js';
 import type { ChangeRequest } from '../core/change-request.js';
-import { canApprove, canPerform } from '../core/rbac.js';
+import { canApprove, canPerform, type RoleBinding } from '../core/rbac.js';
+import { judgedOnDiff as judgeOnDiff, type TouchedScopes } from '../core/touched-scopes.js';
 import { ConflictError, ForbiddenError, SwitchyardError, ValidationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ConfigEntry } from '../core/model/config-entry.js';
@@ -45,6 +46,8 @@ export interface PreparedChange {
   request: ChangeRequest;
   classification: ChangeClass;
   riskReasons: string[];
+  /** The environments and tenants the change's documents differ in (undefined for role changes). */
+  touched?: TouchedScopes;
 }
 
 /** One edit of a flag in one environment that the system makes on someone's behalf. */
@@ -135,8 +138,13 @@ export function createActivities(deps: ActivityDeps) {
     return { bindings, decision };
   };
 
+  const judgedOnDiff = (plan: ChangePlan, request: ChangeRequest, before: FlagDocument | ConfigEntry | null | undefined) => judgeOnDiff(plan, request, before, settings.ENVIRONMENTS);
+
   /** The plan, and the description RBAC and classification judge, of one change command. */
-  const planOf = async (command: PlannableCommand | CommandOf<'change.revert'>, requester: string): Promise<{ plan: ChangePlan; request: ChangeRequest; currentFlag?: FlagDocument }> => {
+  const planOf = async (
+    command: PlannableCommand | CommandOf<'change.revert'>,
+    requester: string,
+  ): Promise<{ plan: ChangePlan; request: ChangeRequest; touched?: TouchedScopes; currentFlag?: FlagDocument }> => {
     const now = new Date();
     if (command.name === 'change.role.grant' || command.name === 'change.role.revoke') {
       return { plan: planChange(command, { current: null, version: 0, environments: settings.ENVIRONMENTS, now }), request: changeRequestOf(command, { actor: requester })! };
@@ -146,7 +154,7 @@ export function createActivities(deps: ActivityDeps) {
       const current = await loadEntry(pool, source.kind, source.key);
       const plan = revertPlan(source, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now });
       const currentFlag = current?.kind === 'flag' ? current.document : undefined;
-      // Judged like the change it undoes: the same entry, environment and tenant.
+      // Judged on what undoing it changes now: the same entry, and the environments and tenants that differ.
       const request: ChangeRequest = {
         action: 'change.revert',
         entity: plan.entryKind === 'secret' ? 'secret' : source.kind,
@@ -156,7 +164,7 @@ export function createActivities(deps: ActivityDeps) {
         flagKind: currentFlag?.kind,
         requestedBy: requester,
       };
-      return { plan, request, currentFlag };
+      return { plan, ...judgedOnDiff(plan, request, current?.document), currentFlag };
     }
     const current = await loadEntry(pool, command.name.startsWith('config.') ? 'config' : 'flag', command.key);
     const plan = planChange(command, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now });
@@ -165,7 +173,34 @@ export function createActivities(deps: ActivityDeps) {
     const currentFlag = current?.kind === 'flag' ? current.document : undefined;
     const request = changeRequestOf(command, { actor: requester, flagKind: currentFlag?.kind })!;
     if (plan.rollout && request.rollout) request.rollout.from = plan.rollout.fromPercent;
-    return { plan, request, currentFlag };
+    return { plan, ...judgedOnDiff(plan, request, current?.document), currentFlag };
+  };
+
+  /**
+   * Applying re-judges the change on its documents, not on what was typed or carried in the
+   * workflow: the entry is re-read, and if it is still the version the plan was made against, what
+   * the target changes relative to it is authorized again. (If it moved, storage refuses the write
+   * as a conflict, or finds this change id already applied; the prepared request is judged then.)
+   */
+  const rejudge = async (input: ApplyPlannedChangeInput): Promise<{ request: ChangeRequest; touched?: TouchedScopes; currentFlag?: FlagDocument }> => {
+    const { plan } = input;
+    if (plan.role || !plan.target) return { request: input.request };
+    const current = await loadEntry(pool, plan.target.kind, plan.key);
+    const currentFlag = current?.kind === 'flag' ? current.document : undefined;
+    if ((current?.version ?? 0) !== plan.expectedVersion) {
+      const units = input.request.touched ?? [];
+      const environments = [...new Set(units.map((u) => u.env))];
+      const tenants = [...new Set(units.flatMap((u) => (u.tenant ? [u.tenant] : [])))];
+      return { request: input.request, touched: { units, environments, tenants }, currentFlag };
+    }
+    return { ...judgedOnDiff(plan, input.request, current?.document), currentFlag };
+  };
+
+  /** Without an approval or break-glass, only a change that is standard for its actor on what it touches may be applied. */
+  const assertMayApply = (input: ApplyPlannedChangeInput, request: ChangeRequest, bindings: RoleBinding[], currentFlag?: FlagDocument) => {
+    if (input.breakGlass || input.approvedBy) return;
+    const { class: classification, reasons } = classify(request, { bindings, actor: input.actor, currentFlag });
+    if (classification !== 'standard') throw new ForbiddenError(`${input.actor} may not apply this change without a second person: ${reasons.join('; ')}`);
   };
 
   /** Grants or revokes a binding once per change id: a retried activity finds its own audit row. */
@@ -187,19 +222,27 @@ export function createActivities(deps: ActivityDeps) {
       if (!parsed.success) throw new ValidationError(`${input.command.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}`);
       if (!PLANNABLE.has(parsed.data.name)) throw new ValidationError(`${parsed.data.name} does not change anything a change request can apply`);
       const command = parsed.data as PlannableCommand | CommandOf<'change.revert'>;
-      const { plan, request, currentFlag } = await planOf(command, input.requester);
+      const { plan, request, touched, currentFlag } = await planOf(command, input.requester);
       const { bindings } = await authorize(input.requester, request);
       const { class: classification, reasons } = classify(request, { bindings, actor: input.requester, currentFlag });
       if (classification !== 'standard' && !input.reason?.trim()) {
         throw new ValidationError(`${classification === 'risky' ? 'a risky change' : 'break-glass'} needs a justification: add --reason "…" (${reasons.join('; ')})`);
       }
-      return { plan, request, classification, riskReasons: classification === 'standard' ? [] : reasons };
+      return { plan, request, classification, riskReasons: classification === 'standard' ? [] : reasons, ...(touched ? { touched } : {}) };
     }),
 
     applyPlannedChange: permanent(async (input: ApplyPlannedChangeInput): Promise<AppliedResult> => {
       const { plan } = input;
-      // Enforced where the change is applied: someone whose roles were all revoked while the request waited is stopped here.
-      await authorize(input.actor, input.request);
+      // Enforced where the change is applied, on what it touches: someone whose roles were revoked
+      // while the request waited, or a change that reaches further than it was judged on, stops here.
+      const { request, touched, currentFlag } = await rejudge(input);
+      const { bindings } = await authorize(input.actor, request);
+      assertMayApply(input, request, bindings, currentFlag);
+      if (input.approvedBy) {
+        const approver = await liveRoleBindings(pool, input.approvedBy);
+        const decision = canApprove(approver, input.approvedBy, { ...request, requestedBy: input.actor });
+        if (!decision.allowed) throw new ForbiddenError(decision.reason);
+      }
       if (plan.role) return applyRoleChange(plan.role, input);
       if (!plan.target) throw new ValidationError(`${plan.action} writes nothing by itself`);
       const result = await applyChange(storage, {
@@ -208,8 +251,10 @@ export function createActivities(deps: ActivityDeps) {
         action: plan.action,
         target: plan.target,
         expectedVersion: plan.expectedVersion,
-        environment: plan.envs.length === 1 ? plan.envs[0] : undefined,
-        tenant: plan.tenant,
+        // The columns name the one environment or tenant when there is one; the detail names them all.
+        environment: touched ? (touched.environments.length === 1 ? touched.environments[0] : undefined) : plan.envs.length === 1 ? plan.envs[0] : undefined,
+        tenant: touched ? (touched.tenants.length === 1 ? touched.tenants[0] : undefined) : plan.tenant,
+        ...(touched ? { touched: { environments: touched.environments, tenants: touched.tenants } } : {}),
         reason: input.reason,
         approvedBy: input.approvedBy,
         requestId: input.requestId,

@@ -8,6 +8,8 @@ import { eventually, seedFlag, startTemporalHarness, type TemporalHarness } from
 import { createCommandHandler, type CommandHandler } from './command-handler.js';
 import { ACTION } from './render/action-ids.js';
 import type { Block } from './render/blocks.js';
+import { rolloutStateQuery, workflowIds } from '../workflows/contracts.js';
+import { rolloutWorkflow } from '../workflows/rollout.js';
 
 const log = createLogger('silent');
 let h: TemporalHarness;
@@ -29,6 +31,16 @@ const command = (user: string, slash: '/flag' | '/config' | '/change', text: str
   handler.handleCommand({ transport: 'console', user, command: slash, text, requestId, replyTo: { transport: 'console', user } });
 const click = (user: string, actionId: string, value: string, reason?: string) =>
   handler.handleAction({ user, actionId, value, requestId: randomUUID(), replyTo: { transport: 'console', user }, reason });
+/** A rollout baking its first stage for a minute, as a rollout change would start it. */
+async function startRollout(flagKey: string, env: string) {
+  const handle = await h.client.workflow.start(rolloutWorkflow, {
+    workflowId: workflowIds.rollout(flagKey, env),
+    taskQueue: h.taskQueue,
+    args: [{ rolloutId: randomUUID(), flagKey, env, variation: 'on', stages: [1, 10, 100], bakeMs: 60_000, requester: 'U_OPS1', replyTo: { transport: 'console', user: 'U_OPS1' } }],
+  });
+  await eventually(async () => ((await handle.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
+  return handle;
+}
 const buttons = (blocks: Block[]) => blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => [e.action_id, e.value]) : []));
 
 describe('the command handler', () => {
@@ -79,11 +91,43 @@ describe('the command handler', () => {
     expect(reply.text).toMatch(/a rejection needs a reason/);
   });
 
-  it('a developer may not pause a production rollout', async () => {
+  it('a developer may not pause a production rollout: the rollout itself refuses, with who and what', async () => {
     await seedFlag(h, { key: 'prod-rollout' });
+    const rollout = await startRollout('prod-rollout', 'production');
     const reply = await command('U_DEV', '/flag', 'rollout pause prod-rollout --env production');
     expect(reply.ok).toBe(false);
     expect(reply.text).toMatch(/U_DEV may not flag\.rollout\.pause prod-rollout in production/);
+    expect((await rollout.query(rolloutStateQuery)).status).toBe('baking');
+    expect((await command('U_OPS1', '/flag', 'rollout abort prod-rollout --env production')).ok).toBe(true);
+  });
+
+  it('rollout controls answer with the state they left, and a promote on a paused rollout is refused', async () => {
+    await seedFlag(h, { key: 'held-rollout' });
+    const rollout = await startRollout('held-rollout', 'staging');
+    const paused = await command('U_DEV', '/flag', 'rollout pause held-rollout --env staging');
+    expect(paused.ok).toBe(true);
+    expect(paused.text).toMatch(/^paused by U_DEV\. Rollout of held-rollout \(on\) in staging: paused, 1 % \(stage 1\/3\)/);
+    expect(buttons(paused.blocks).map(([id]) => id)).toEqual([ACTION.rolloutResume, ACTION.rolloutPromote, ACTION.rolloutAbort]);
+
+    const promote = await click('U_DEV', ACTION.rolloutPromote, rollout.workflowId);
+    expect(promote.ok).toBe(false);
+    expect(promote.text).toMatch(/cannot promote this rollout: paused: resume first \(\/flag rollout resume held-rollout --env staging\)/);
+    const promoteCommand = await command('U_DEV', '/flag', 'rollout promote held-rollout --env staging');
+    expect(promoteCommand.text).toMatch(/cannot promote the rollout of .*held-rollout.* in staging: paused: resume first/);
+    const resumed = await click('U_DEV', ACTION.rolloutResume, rollout.workflowId);
+    expect(resumed.text).toMatch(/^resumed by U_DEV\. .*baking, 1 % \(stage 1\/3\)/);
+    expect((await rollout.query(rolloutStateQuery)).stageIndex).toBe(0);
+
+    const promoted = await command('U_DEV', '/flag', 'rollout promote held-rollout --env staging');
+    expect(promoted.text).toMatch(/^promoted by U_DEV\. .*10 % \(stage 2\/3\)/);
+    const aborted = await command('U_DEV', '/flag', 'rollout abort held-rollout --env staging');
+    expect(aborted.text).toMatch(/^aborted by U_DEV\. .*: aborted/);
+    const late = await command('U_DEV', '/flag', 'rollout resume held-rollout --env staging');
+    expect(late.ok).toBe(false);
+    // Whether it reaches the workflow while it winds up or after: the same news.
+    expect(late.text).toMatch(/the rollout of .*held-rollout.* in staging.* already aborted/);
+    const none = await command('U_DEV', '/flag', 'rollout pause no-rollout --env staging');
+    expect(none.text).toMatch(/no rollout of .*no-rollout.* is running in staging/);
   });
 
   it('break-glass applies at once and only someone else can mark it reviewed', async () => {

@@ -14,7 +14,7 @@ import { ACTION, ROLLOUT_ACTIONS } from './render/action-ids.js';
 import { renderError, renderHelp, renderNotice } from './render/replies.js';
 import { errorReply, okReply, type Reply } from './reply.js';
 import { refuseRevertDuringRollout } from './revert-guard.js';
-import { controlRollout, rolloutCommandOf, type RolloutControlCommand } from './rollout-control.js';
+import { controlOf, controlRollout, type RolloutControlCommand } from './rollout-control.js';
 import { changeWorkflowId, expectWorkflowId, isBreakGlassWorkflow } from './workflow-refs.js';
 
 export interface CommandHandlerDeps {
@@ -89,7 +89,10 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   async function run(input: CommandInput, command: Command): Promise<Reply> {
     if (command.name === 'flag.help' || command.name === 'config.help' || command.name === 'change.help') return okReply(renderHelp(command.text));
     if (READ_COMMANDS.has(command.name)) return okReply(await answerRead(command as ReadCommand, { client: deps.client, pool: deps.pool, environments: deps.environments, now }));
-    if (ROLLOUT_CONTROLS.has(command.name)) return okReply(await controlRollout(deps, input.user, command as RolloutControlCommand), false);
+    if (ROLLOUT_CONTROLS.has(command.name)) {
+      const { key, env } = command as RolloutControlCommand;
+      return okReply(await controlRollout(deps.client, input.user, controlOf(command as RolloutControlCommand), { flagKey: key, env }), false);
+    }
     if (command.name === 'change.approve' || command.name === 'change.reject') {
       const workflowId = changeWorkflowId(command.id);
       const reason = command.name === 'change.reject' ? command.reason : undefined;
@@ -135,10 +138,8 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
           case ACTION.rolloutPause:
           case ACTION.rolloutResume:
           case ACTION.rolloutPromote:
-          case ACTION.rolloutAbort: {
-            const command = await rolloutCommandOf(deps.client, expectWorkflowId(input.value, 'rollout'), ROLLOUT_ACTIONS[input.actionId]);
-            return okReply(await controlRollout(deps, input.user, command), false);
-          }
+          case ACTION.rolloutAbort:
+            return okReply(await controlRollout(deps.client, input.user, ROLLOUT_ACTIONS[input.actionId], { workflowId: expectWorkflowId(input.value, 'rollout') }), false);
           default:
             return errorReply(renderError(`unknown button \`${input.actionId}\``));
         }

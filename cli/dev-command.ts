@@ -1,12 +1,16 @@
 import { mkdirSync } from 'node:fs';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createLogger } from '../core/logger.js';
+import { Runtime } from '@temporalio/worker';
+import { SwitchyardError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
 import { startEvaluator } from '../evaluator/server.js';
+import { postgresConnectionProblem, redactedDatabaseUrl } from '../storage/db.js';
 import { ensureEnvironments } from '../storage/environments.js';
 import { migrate } from '../storage/migrate.js';
 import { createSdkKey, listSdkKeys, syncSdkKeysToRedis } from '../storage/sdk-keys.js';
 import { publishSnapshots } from '../storage/snapshot-publisher.js';
+import { openDevLog, temporalLoggerInto } from './dev-log.js';
+import { describeSeed, SEED_ACTOR, seedWalkthroughRoles } from './dev-seed.js';
 import { openStorage } from './storage-runtime.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 import { runWorker } from './worker.js';
@@ -17,36 +21,115 @@ export interface DevOptions {
 }
 
 /**
- * `switchyard dev` (SPEC §9): everything on one machine with embedded defaults. Postgres and
- * Redis are expected at their URLs; Temporal is started from the `temporal` CLI unless
- * TEMPORAL_ADDRESS points at one. Its state lives in .temporal/ so workflows survive a restart.
+ * `switchyard dev`: everything on one machine with embedded defaults. Postgres and Redis are
+ * expected at their URLs; Temporal is started from the `temporal` CLI unless TEMPORAL_ADDRESS
+ * points at one. Its state lives in .temporal/ so workflows survive a restart.
+ *
+ * With the console, the terminal is the console's: every log line (ours and Temporal's) goes to
+ * a file named in the banner, and a failure to start is one line. A fresh database gets the
+ * README walkthrough's roles, so its first command is not refused.
  */
 export async function runDev(base: Settings, options: DevOptions): Promise<void> {
-  const log = createLogger(base.LOG_LEVEL, 'dev');
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const logFile = options.console ? openDevLog() : undefined;
+  const log = createLogger(base.LOG_LEVEL, 'dev', logFile?.destination);
+  // Installed before anything touches Temporal's native runtime: it can be set only once.
+  const verbose = base.LOG_LEVEL === 'debug' || base.LOG_LEVEL === 'trace';
+  Runtime.install({ logger: temporalLoggerInto(log.child({ name: 'temporal' }), verbose ? 'DEBUG' : 'INFO') });
+  log.info({ user: options.user }, 'switchyard dev starting');
+
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'stop failed'));
   };
 
+  const details = logFile ? ` (details in ${logFile.path})` : '';
+  /** A failure to start is one line on the terminal; its stack goes to the log. */
+  const startFailed = async (err: unknown): Promise<never> => {
+    log.error({ err }, 'switchyard dev could not start');
+    await stopAll();
+    if (err instanceof SwitchyardError) throw err;
+    // ioredis gives up on a command after its retries without saying where it tried.
+    if (err instanceof Error && err.name === 'MaxRetriesPerRequestError') {
+      throw new SwitchyardError(`cannot reach Redis at REDIS_URL=${base.REDIS_URL}: start it (from a clone: \`bash scripts/services.sh\`) or point REDIS_URL at a running server`, 'UNAVAILABLE', 503);
+    }
+    throw new SwitchyardError(`switchyard dev could not start: ${err instanceof Error ? err.message : String(err)}${details}`, 'UNAVAILABLE', 503);
+  };
+
+  const { settings, lines } = await startServices(base, log, stops, say).catch(startFailed);
+
+  const stopWorker = new AbortController();
+  let isRunning = false;
+  let running!: () => void;
+  const workerRunning = new Promise<void>((resolve) => (running = resolve));
+  let workerError: unknown;
+  // runWorker connects on its own, so an unreachable Temporal reads the same as for `switchyard worker`.
+  const worker = runWorker({
+    settings,
+    log: log.child({ name: 'worker' }),
+    stop: stopWorker.signal,
+    onRunning: () => {
+      isRunning = true;
+      running();
+    },
+  }).catch((err: unknown) => {
+    workerError = err;
+    if (!isRunning) return;
+    log.error({ err }, 'worker stopped with an error');
+    say(`worker stopped: ${err instanceof Error ? err.message : String(err)}${details}`);
+  });
+  // The console opens once the worker polls: a first command then gets its answer, not "still running".
+  await Promise.race([workerRunning, worker]);
+  if (!isRunning) await startFailed(workerError ?? new Error('the worker stopped before it started'));
+
+  if (logFile) lines.push(`logs       ${logFile.path}`);
+  say(['Switchyard dev is up.', ...lines.map((l) => `  ${l}`)].join('\n'));
+
+  if (options.console) {
+    const { consoleMain } = await import('../bot/console/index.js');
+    await consoleMain(settings, options.user, { log: log.child({ name: 'console' }) }).finally(() => stopWorker.abort());
+  }
+  // Without the console the worker runs until SIGINT/SIGTERM.
+  await worker;
+  await stopAll();
+  process.exit(0);
+}
+
+/** Postgres first (the likeliest thing to be missing, and cheap to check), then Temporal, data, the evaluator. Returns the banner's lines. */
+async function startServices(base: Settings, log: Logger, stops: Array<() => Promise<void>>, say: (line: string) => void): Promise<{ settings: Settings; lines: string[] }> {
+  await migrate(base.DATABASE_URL, { log }).catch((err: unknown) => {
+    throw postgresConnectionProblem(err, base.DATABASE_URL) ?? err;
+  });
+  const lines = [`database   ${redactedDatabaseUrl(base.DATABASE_URL)}`];
+
   let settings = base;
   if (!settings.TEMPORAL_ADDRESS) {
     mkdirSync('.temporal', { recursive: true });
-    log.info('starting a local Temporal dev server (first run may build the temporal CLI with Go)');
-    const temporal = await startTemporalDevServer({ dbFile: '.temporal/dev.db', log: (line) => log.debug(line) });
+    say('Starting a local Temporal dev server (the first run builds the temporal CLI with Go)…');
+    const temporal = await startTemporalDevServer({ dbFile: '.temporal/dev.db', log: (line) => log.debug({ name: 'temporal-server' }, line) });
     stops.push(() => temporal.stop());
     settings = { ...settings, TEMPORAL_ADDRESS: temporal.address };
-    log.info({ address: temporal.address, ui: `http://127.0.0.1:${temporal.uiPort}` }, 'Temporal dev server up');
+    lines.push(`Temporal   ${temporal.address} (UI http://127.0.0.1:${temporal.uiPort})`);
+  } else {
+    lines.push(`Temporal   ${settings.TEMPORAL_ADDRESS}`);
   }
 
-  await migrate(settings.DATABASE_URL, { log });
   const storage = openStorage(settings, log);
   stops.push(() => storage.close());
   await ensureEnvironments(storage.deps.pool, settings.ENVIRONMENTS);
   await publishSnapshots(storage.deps);
+
+  const seeded = await seedWalkthroughRoles(storage.deps, settings.ENVIRONMENTS);
+  lines.push(
+    seeded
+      ? `roles      ${describeSeed(seeded)} (seeded into this fresh database for the README walkthrough, audited as \`${SEED_ACTOR}\`)`
+      : 'roles      as this database has them (`switchyard role list <user>`)',
+  );
+
   if ((await listSdkKeys(storage.deps.pool)).length === 0) {
     for (const env of settings.ENVIRONMENTS) {
       const { key } = await createSdkKey(storage.deps, { env, scopes: ['flags', 'config'], name: 'dev', actor: 'cli:dev', reason: 'first run of switchyard dev' });
-      process.stdout.write(`SDK key for ${env} (shown once): ${key}\n`);
+      lines.push(`SDK key    ${env}: ${key} (shown once)`);
     }
   } else {
     await syncSdkKeysToRedis(storage.deps);
@@ -54,21 +137,6 @@ export async function runDev(base: Settings, options: DevOptions): Promise<void>
 
   const evaluator = await startEvaluator(settings, { log: log.child({ name: 'evaluator' }) });
   stops.push(() => evaluator.close());
-  process.stdout.write(`evaluator: ${evaluator.url} (OFREP at /ofrep/v1/evaluate/flags/{key})\n`);
-
-  // The SDK's own state lines (worker RUNNING, DRAINING…) would tear through the console prompt.
-  Runtime.install({ logger: new DefaultLogger(options.console ? 'WARN' : 'INFO') });
-  const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS! });
-  stops.push(() => connection.close());
-  const stopWorker = new AbortController();
-  const worker = runWorker({ settings, connection, log: log.child({ name: 'worker' }), stop: stopWorker.signal });
-
-  if (options.console) {
-    const { consoleMain } = await import('../bot/console/index.js');
-    await consoleMain(settings, options.user).finally(() => stopWorker.abort());
-  }
-  // Without the console the worker runs until SIGINT/SIGTERM.
-  await worker.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));
-  await stopAll();
-  process.exit(0);
+  lines.push(`evaluator  ${evaluator.url} (OFREP at /ofrep/v1/evaluate/flags/{key})`);
+  return { settings, lines };
 }

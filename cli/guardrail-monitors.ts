@@ -1,17 +1,25 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../core/logger.js';
 import type { FlagDocument } from '../core/model/flag.js';
+import type { Settings } from '../core/settings.js';
 import type { Queryable } from '../storage/db.js';
 import { listLatest } from '../storage/entry-versions.js';
-import { startGuardrailMonitor } from '../workflows/starters.js';
+import { connectClient, startGuardrailMonitor } from '../workflows/starters.js';
+
+export interface GuardrailMonitorOptions {
+  taskQueue: string;
+  environments: readonly string[];
+  log: Logger;
+}
 
 /**
  * Starts a guardrail monitor for every flag that carries `guardrails.auto_disable`, in each
- * environment where it is not killed, unless one already runs. Change requests start monitors
- * for the flags they touch; this covers flags that arrived another way (`switchyard import`) or
- * whose monitor ended. Safe at every worker start: running monitors are left alone.
+ * environment where it is not killed, unless one already runs. Workflows start monitors for the
+ * flags they change or roll out (workflows/guardrail-monitor.ts, watchGuardrail); this covers
+ * flags that arrived another way (`switchyard import`) or whose monitor ended. Safe at every worker
+ * start and after every import: running monitors are left alone.
  */
-export async function ensureGuardrailMonitors(client: Client, db: Queryable, options: { taskQueue: string; environments: string[]; log: Logger }): Promise<number> {
+export async function ensureGuardrailMonitors(client: Client, db: Queryable, options: GuardrailMonitorOptions): Promise<number> {
   const flags = await listLatest<FlagDocument>(db, 'flag');
   let watched = 0;
   for (const { document: flag } of flags) {
@@ -26,4 +34,28 @@ export async function ensureGuardrailMonitors(client: Client, db: Queryable, opt
   }
   if (watched) options.log.info({ monitors: watched }, 'guardrail monitors running');
   return watched;
+}
+
+/** What a one-shot command needs to start monitors: a client and where the worker listens. */
+export interface GuardrailMonitorTarget extends GuardrailMonitorOptions {
+  client: Client;
+}
+
+/**
+ * A Temporal client for a one-shot CLI command that must start monitors (`switchyard import`), or
+ * the warning to print when there is none: the import itself needs only Postgres and Redis, so an
+ * unreachable Temporal leaves the flags to the worker's next start rather than failing the import.
+ */
+export async function openGuardrailMonitorTarget(
+  settings: Pick<Settings, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'ENVIRONMENTS'>,
+  log: Logger,
+): Promise<{ target?: GuardrailMonitorTarget; warning?: string; close(): Promise<void> }> {
+  const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
+  try {
+    const { client, connection } = await connectClient(address, settings.TEMPORAL_NAMESPACE);
+    return { target: { client, taskQueue: settings.TEMPORAL_TASK_QUEUE, environments: settings.ENVIRONMENTS, log }, close: () => connection.close() };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { warning: `guarded flags are not watched yet (${why}): the worker starts their monitors when it starts`, close: async () => undefined };
+  }
 }

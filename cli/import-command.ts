@@ -12,12 +12,18 @@ import { getFlag } from '../storage/flags.js';
 import { jsonDiff, type JsonDiff } from '../core/model/json-diff.js';
 import { validateConfigEntry } from '../core/model/validate-config-value.js';
 import { readEntryFiles } from './entry-files.js';
+import { sealSecretEntry, unsealedSecretValues } from '../core/secrets/sealed-entry.js';
+import { ensureGuardrailMonitors, type GuardrailMonitorTarget } from './guardrail-monitors.js';
 
 export interface ImportOptions {
   env?: string;
   actor: string;
   reason?: string;
   dryRun?: boolean;
+  /** SECRETS_MASTER_KEY decoded: plain secret values in the files are sealed with it before anything is written. */
+  masterKey?: Buffer;
+  /** Where to start guardrail monitors for the guarded flags, so they are watched from the import on. */
+  monitors?: GuardrailMonitorTarget;
 }
 
 interface PlannedImport {
@@ -63,6 +69,8 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
   const problems: string[] = [];
   const plans: PlannedImport[] = [];
   const seen = new Set<string>();
+  /** Secrets with a plain value and no master key to seal it: refused before anything is written. */
+  const unsealed: string[] = [];
   for (const { file, document } of files) {
     try {
       const isConfig = typeof document === 'object' && document !== null && (document as { type?: unknown }).type === 'config';
@@ -70,6 +78,13 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
         let entry = validateConfigEntry(document);
         const stored = await getConfig(deps.pool, entry.key);
         if (options.env) entry = scopeConfigToEnv(entry, stored?.document, options.env);
+        if (entry.secret && options.masterKey) {
+          const sealed = sealSecretEntry(entry, options.masterKey, stored?.document);
+          entry = sealed.entry;
+          warnings.push(...sealed.warnings);
+        } else if (unsealedSecretValues(entry).length) {
+          unsealed.push(entry.key);
+        }
         plans.push({ target: { kind: 'config', key: entry.key, document: entry }, expectedVersion: stored?.version ?? 0, diff: jsonDiff(stored?.document ?? null, entry) });
       } else {
         const validated = validateFlag(document, { mode: 'import' });
@@ -85,6 +100,11 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
     } catch (error) {
       problems.push(`${file}: ${(error as Error).message}`);
     }
+  }
+  if (unsealed.length) {
+    const noKey = `SECRETS_MASTER_KEY is not set, and secret ${unsealed.join(', ')} ${unsealed.length > 1 ? 'hold' : 'holds'} a plain value that must be sealed with it (set SECRETS_MASTER_KEY to the 32-byte base64 key the evaluator uses)`;
+    if (!problems.length) throw new ValidationError(`nothing imported: ${noKey}`);
+    problems.push(noKey);
   }
   if (problems.length) throw new ValidationError(`nothing imported:\n  ${problems.join('\n  ')}`);
 
@@ -104,7 +124,9 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
     if (plan.expectedVersion > 0) {
       for (const path of changed) {
         const { old, new: next } = plan.diff[path]!;
-        lines.push(`    ${path}: ${JSON.stringify(old)} → ${JSON.stringify(next)}`);
+        // A secret's values are envelopes: that they changed is news, their ciphertext is not.
+        const sealed = plan.target.kind === 'config' && plan.target.document.secret && /^(value|scopes)\b/.test(path);
+        lines.push(sealed ? `    ${path}: changed (sealed, not shown)` : `    ${path}: ${JSON.stringify(old)} → ${JSON.stringify(next)}`);
       }
     }
     if (options.dryRun) continue;
@@ -120,5 +142,6 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
     await applyChange(deps, change);
     applied++;
   }
+  if (applied && options.monitors) await ensureGuardrailMonitors(options.monitors.client, deps.pool, options.monitors);
   return { lines, warnings, applied, unchanged };
 }

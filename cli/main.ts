@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { SwitchyardError, ValidationError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
-import { loadSettingsOrExit } from './settings.js';
+import { databaseUrlOf, loadSettingsOrExit } from './settings.js';
 import { cliActor, openStorage } from './storage-runtime.js';
 
 /**
@@ -49,20 +49,26 @@ program
 
 program
   .command('import <path>')
-  .description('validate flags/config as code (a JSON file or a directory), print the diff, apply it')
+  .description('validate flags/config as code (a JSON file or a directory), print the diff, apply it; plain secret values are sealed with SECRETS_MASTER_KEY')
   .option('--env <env>', 'take only this environment’s state from the files; other environments keep theirs')
   .option('--reason <text>', 'why, for the audit log')
   .option('--dry-run', 'print the diff without applying')
   .addOption(asOption())
   .action(async (path: string, opts: { env?: string; reason?: string; dryRun?: boolean; as?: string }) => {
     const { importEntries } = await import('./import-command.js');
+    const { parseMasterKey } = await import('../core/secrets/envelope.js');
+    const secretsKey = loadSettingsOrExit().SECRETS_MASTER_KEY;
+    // Guarded flags are watched from the import on (without Temporal: from the worker's next start).
+    const { openGuardrailMonitorTarget } = await import('./guardrail-monitors.js');
+    const monitors = opts.dryRun ? undefined : await openGuardrailMonitorTarget(loadSettingsOrExit(), createLogger(process.env.LOG_LEVEL ?? 'warn', 'cli'));
     await withStorage(async ({ deps }) => {
-      const report = await importEntries(deps, path, { ...opts, actor: cliActor(opts.as) });
+      const report = await importEntries(deps, path, { ...opts, actor: cliActor(opts.as), ...(secretsKey ? { masterKey: parseMasterKey(secretsKey) } : {}), monitors: monitors?.target });
+      if (monitors?.warning && report.applied) report.warnings.push(monitors.warning);
       for (const warning of report.warnings) console.error(`warning: ${warning}`);
       for (const line of report.lines) console.log(line);
       const verb = opts.dryRun ? 'would apply' : 'applied';
       console.log(`${verb} ${opts.dryRun ? report.lines.filter((l) => !l.startsWith(' ') && !l.startsWith('=')).length : report.applied}, unchanged ${report.unchanged}`);
-    });
+    }).finally(() => monitors?.close());
   });
 
 program
@@ -156,14 +162,15 @@ role
   .command('grant <user> <role>')
   .description('grant a role (developer, product_manager, operator, admin), optionally scoped; audited')
   .option('--env <env>', 'only in this environment')
-  .option('--tenant <id>', 'only for this tenant (admin)')
+  .option('--tenant <id>', 'only for this tenant (required for admin)')
   .option('--reason <text>', 'why, for the audit log')
   .addOption(asOption())
   .action(async (user: string, roleName: string, opts: { env?: string; tenant?: string; reason?: string; as?: string }) => {
     const { grantRole } = await import('../storage/role-bindings.js');
     await withStorage(async ({ deps }) => {
       const { binding, created } = await grantRole(deps, { subject: user, role: roleName, env: opts.env, tenant: opts.tenant, actor: cliActor(opts.as), reason: opts.reason ?? 'bootstrap from the CLI' });
-      const scope = [binding.env && `env ${binding.env}`, binding.tenant && `tenant ${binding.tenant}`].filter(Boolean).join(', ') || 'its default scope';
+      const { describeRoleScope } = await import('../core/role-scope.js');
+      const scope = describeRoleScope(binding.role, { env: binding.env ?? undefined, tenant: binding.tenant ?? undefined });
       console.log(`${created ? 'granted' : 'already held'}: ${binding.subject} is ${binding.role} (${scope})`);
     });
   });
@@ -209,7 +216,7 @@ program
 program
   .command('dev')
   .description('the whole stack on this machine: Temporal dev server (unless TEMPORAL_ADDRESS), migrations, worker, evaluator and the console')
-  .option('--as <user>', 'the Slack user id the console acts as', 'U_DEV')
+  .option('--as <user>', 'the Slack user id the console acts as (a fresh database gets the walkthrough\'s U_ALICE and U_BOB)', 'U_ALICE')
   .option('--no-console', 'run the services only (no interactive console)')
   .action(async (opts: { as: string; console: boolean }) => {
     const settings = loadSettingsOrExit();
@@ -251,7 +258,12 @@ program
     process.once('SIGTERM', stop);
   });
 
-program.parseAsync().catch((error: unknown) => {
+program.parseAsync().catch(async (error: unknown) => {
+  // A Postgres that cannot be reached or logged in to is one line, whichever command met it.
+  const { postgresConnectionProblem } = await import('../storage/db.js');
+  const databaseUrl = databaseUrlOf();
+  const problem = databaseUrl === undefined ? undefined : postgresConnectionProblem(error, databaseUrl);
+  if (problem) error = problem;
   if (error instanceof SwitchyardError) {
     console.error(`error: ${error.message}`);
     process.exit(1);

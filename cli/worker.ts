@@ -13,6 +13,7 @@ import { createPool } from '../storage/db.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { TASK_QUEUE_DEFAULT, workflowIds } from '../workflows/contracts.js';
 import { ensureStaleFlagsSchedule } from '../workflows/starters.js';
+import { benignUserErrorsInterceptor } from './benign-user-errors.js';
 import { ensureGuardrailMonitors } from './guardrail-monitors.js';
 import { Client, Connection } from '@temporalio/client';
 
@@ -57,6 +58,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue ?? TASK_QUEUE_DEFAULT,
     workflowBundle: await workflowBundle(),
     activities: options.activities,
+    // A user's refusal is not an activity failure: logged at debug, not as a warning with a stack.
+    interceptors: { activity: [benignUserErrorsInterceptor] },
   });
 }
 
@@ -74,6 +77,8 @@ export interface RunWorkerOptions {
   ensureSchedules?: boolean;
   /** Stops the worker like SIGTERM does (`switchyard dev` aborts it when the console quits). */
   stop?: AbortSignal;
+  /** Called once the worker polls its task queue (`switchyard dev` opens the console then). */
+  onRunning?: () => void;
 }
 
 /**
@@ -122,6 +127,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
       }
     }
     log.info({ taskQueue, address: settings.TEMPORAL_ADDRESS }, 'worker running');
+    options.onRunning?.();
     await worker.runUntil(stopRequested);
   } finally {
     process.off('SIGINT', requestStop);

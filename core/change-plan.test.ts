@@ -52,6 +52,17 @@ describe('planChange', () => {
     expect(environments.every((e) => (p.target!.document as typeof checkout).environments[e]?.killed)).toBe(true);
   });
 
+  it('pins a user in the one environment named, or in every one with --all, and says so', () => {
+    const staging = plan({ name: 'flag.override', key: 'checkout-v2', variation: 'on', user: 'user-9', env: 'staging', ttlMs: 3_600_000 });
+    const doc = staging.target!.document as typeof checkout;
+    expect(Object.keys(doc.environments).filter((e) => Object.keys(doc.environments[e]!.userOverrides).length)).toEqual(['staging']);
+    expect(doc.environments.production?.userOverrides).toEqual({});
+    expect(staging.summary).toContain('in staging: default (off) → default (off), users user-9→on until 2026-11-24T13:00:00.000Z');
+    const all = plan({ name: 'flag.override', key: 'checkout-v2', variation: 'on', user: 'user-9', all: true });
+    expect(environments.every((e) => (all.target!.document as typeof checkout).environments[e]?.userOverrides['user-9'])).toBe(true);
+    expect(() => plan({ name: 'flag.override', key: 'checkout-v2', variation: 'on', user: 'user-9' })).toThrow('flag override needs --env <env> (one environment) or --all (every environment)');
+  });
+
   it('refuses a change that changes nothing, and says what the flag already does', () => {
     expect(() => plan({ name: 'flag.off', key: 'checkout-v2', env: 'dev' })).not.toThrow();
     const off = plan({ name: 'flag.off', key: 'checkout-v2', env: 'dev' }).target!.document as typeof checkout;

@@ -4,7 +4,8 @@ import { ConflictError, ValidationError } from './errors.js';
 import { configEntrySchema, type ConfigEntry, type ConfigScopeValue, type ConfigType } from './model/config-entry.js';
 import type { CommandOf } from './command/schema.js';
 import type { FlagDocument, JsonValue } from './model/flag.js';
-import { defaultVariationId, validateFlag } from './model/validate-flag.js';
+import { defaultVariationId, offVariationId, validateFlag } from './model/validate-flag.js';
+import { assertGrantableScope, describeRoleScope } from './role-scope.js';
 import {
   addRule,
   booleanVariation,
@@ -104,6 +105,8 @@ export function describeEnv(flag: FlagDocument | null, env: string): string {
   if (state.killedTenants.length) parts.push(`killed for ${state.killedTenants.join(', ')}`);
   const tenants = Object.entries(state.tenantOverrides);
   if (tenants.length) parts.push(`tenants ${tenants.map(([t, v]) => `${t}→${label(v)}`).join(', ')}`);
+  const users = Object.entries(state.userOverrides);
+  if (users.length) parts.push(`users ${users.map(([u, o]) => `${u}→${label(o.variation)}${o.expiresAt ? ` until ${o.expiresAt}` : ''}`).join(', ')}`);
   if (state.rules.length) parts.push(`${state.rules.length} rule(s)`);
   return parts.join(', ');
 }
@@ -242,7 +245,9 @@ function secretPlan(ctx: PlanContext, cmd: Extract<PlannableCommand, { name: 'co
 function rolePlan(ctx: PlanContext, cmd: Extract<PlannableCommand, { name: 'change.role.grant' | 'change.role.revoke' }>): ChangePlan {
   if (cmd.env !== undefined) requireEnv(cmd.env, ctx.environments, `role ${cmd.name.endsWith('grant') ? 'grant' : 'revoke'}`);
   const op = cmd.name === 'change.role.grant' ? 'grant' : 'revoke';
-  const scope = [cmd.env && `env ${cmd.env}`, cmd.tenant && `tenant ${cmd.tenant}`].filter(Boolean).join(', ') || 'its default scope';
+  // Only grants are checked: a binding granted before the rule must stay revocable.
+  if (op === 'grant') assertGrantableScope(cmd.role, { env: cmd.env, tenant: cmd.tenant }, { environments: ctx.environments });
+  const scope = describeRoleScope(cmd.role, { env: cmd.env, tenant: cmd.tenant });
   return {
     kind: 'role',
     key: cmd.subject,
@@ -323,6 +328,7 @@ export function planChange(command: PlannableCommand, ctx: PlanContext): ChangeP
           valueType: command.type,
           variations,
           default: defaultId,
+          ...(command.off !== undefined ? { offVariation: command.off } : {}),
           expiry: command.expiry,
           ticket: command.ticket,
           createdAt: ctx.now.toISOString(),
@@ -336,7 +342,7 @@ export function planChange(command: PlannableCommand, ctx: PlanContext): ChangeP
         envs: [],
         target: { kind: 'flag', key: flag.key, document: flag },
         expectedVersion: 0,
-        summary: `new ${flag.kind} flag ${flag.key} (${flag.variations.map((v) => v.id).join(', ')}; default ${defaultId}), owner ${flag.owner}`,
+        summary: `new ${flag.kind} flag ${flag.key} (${flag.variations.map((v) => v.id).join(', ')}; default ${defaultId}; a kill serves ${offVariationId(flag)}), owner ${flag.owner}`,
         entryKind: flag.kind,
       };
     }
@@ -377,8 +383,9 @@ export function planChange(command: PlannableCommand, ctx: PlanContext): ChangeP
     }
     case 'flag.override': {
       const flag = requireFlag(ctx, command.key);
-      // The grammar has no --env here: a debug pin follows the user everywhere, which is what dark-launch testing wants.
-      const envs = ctx.environments;
+      // One environment, or every one only when asked for: a pin in production is a production change.
+      if (!command.all && !command.env) throw new ValidationError('flag override needs --env <env> (one environment) or --all (every environment)');
+      const envs = command.all ? ctx.environments : [requireEnv(command.env, ctx.environments, 'flag override')];
       const expiresAt = command.ttlMs ? new Date(ctx.now.getTime() + command.ttlMs) : undefined;
       const next = envs.reduce((doc, env) => overrideUser(doc, env, command.user, command.variation, expiresAt), flag);
       return flagPlan(ctx, flag, next, 'flag.override', envs);

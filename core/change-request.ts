@@ -1,5 +1,11 @@
 import type { FlagKind } from './model/flag.js';
 
+/** One place a change reaches: an environment, or only one tenant's settings in it. */
+export interface TouchedUnit {
+  env: string;
+  tenant?: string;
+}
+
 /**
  * What a command wants to change, independent of the transport that carried it: the input of
  * RBAC (core/rbac.ts) and classification (core/classify.ts). Built from a parsed command plus
@@ -29,9 +35,28 @@ export interface ChangeRequest {
   role?: string;
   /** Who asked; approvals compare against it (4-eyes). */
   requestedBy?: string;
+  /**
+   * Where the change's documents actually differ (core/touched-scopes.ts). When given and not
+   * empty, RBAC and classification judge each unit as its own environment (and tenant), and `env`
+   * and `tenant` above are only what was typed. Absent or empty: the request is judged as typed
+   * (role changes; a flag creation, which changes no environment yet).
+   */
+  touched?: TouchedUnit[];
 }
 
-/** SPEC §6: the default rollout plan, in percent. */
+/** The request as it reads for one unit of what it touches. */
+export function unitRequests(request: ChangeRequest): ChangeRequest[] {
+  if (!request.touched?.length) return [request];
+  const { touched, ...rest } = request;
+  return touched.map((unit) => ({ ...rest, env: unit.env, tenant: unit.tenant }));
+}
+
+/** How a unit reads for a human: `production`, `production (tenant acme)`. */
+export function unitLabel(unit: { env?: string; tenant?: string }): string {
+  return `${unit.env ?? 'every environment'}${unit.tenant ? ` (tenant ${unit.tenant})` : ''}`;
+}
+
+/** The default rollout plan, in percent (docs/design.md#rollout). */
 export const DEFAULT_STAGES: readonly number[] = [1, 5, 25, 50, 100];
 
 /** Actions that change nothing; every role may run them. */

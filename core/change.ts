@@ -21,9 +21,11 @@ export interface Change {
   target: ChangeTarget;
   /** The version the requester saw; 0 means the entry must not exist yet. A mismatch is a conflict. */
   expectedVersion: number;
-  /** Where: the environment(s) and tenant the change touches, for the audit row. */
+  /** Where: the environment and tenant the change touches, for the audit row's columns (when there is one of each). */
   environment?: string;
   tenant?: string;
+  /** Every environment and tenant the change's documents differ in, for the audit row's detail. */
+  touched?: { environments: string[]; tenants: string[] };
   /** Why: a ticket or a justification. */
   reason?: string;
   ticket?: string;

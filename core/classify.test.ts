@@ -12,7 +12,7 @@ const bindings: RoleBinding[] = [
 const as = (actor: string) => ({ bindings, actor });
 const release = (over: Partial<ChangeRequest>): ChangeRequest => ({ action: 'flag.rollout', entity: 'flag', key: 'checkout', flagKind: 'release', env: 'production', variation: 'on', ...over });
 
-describe('classifying a change (SPEC §5)', () => {
+describe('classifying a change', () => {
   it('a rollout from 0% straight to 100% is risky and names the skipped stages', () => {
     const result = classify(release({ rollout: { from: 0, to: 100, stages: [100] } }), as('UPM'));
     expect(result.class).toBe('risky');
@@ -77,5 +77,53 @@ describe('classifying a change (SPEC §5)', () => {
   it('break-glass is an emergency; system stage advances are standard', () => {
     expect(classify(release({ action: 'flag.break-glass' }), as('UOPS')).class).toBe('emergency');
     expect(classify(release({ action: 'flag.rollout.stage', rollout: { from: 5, to: 25 } }), as('system')).class).toBe('standard');
+  });
+});
+
+describe('classifying what a change touches, unit by unit', () => {
+  // The README's setup: Alice develops in dev and staging and is an operator in production.
+  const team: RoleBinding[] = [
+    { subject: 'U_ALICE', role: 'developer' },
+    { subject: 'U_ALICE', role: 'operator', env: 'production' },
+    { subject: 'U_BOB', role: 'operator', env: 'production' },
+    { subject: 'U_DEV', role: 'developer' },
+    { subject: 'U_ADMIN', role: 'admin', tenant: 'acme' },
+  ];
+  const everywhere = [{ env: 'dev' }, { env: 'staging' }, { env: 'production' }];
+  const killAll: ChangeRequest = { action: 'flag.kill', entity: 'flag', key: 'x', flagKind: 'release', touched: everywhere };
+
+  it('a kill in every environment is standard for someone who may change the flag in each of them', () => {
+    const result = classify(killAll, { bindings: team, actor: 'U_ALICE' });
+    expect(result.class).toBe('standard');
+    expect(result.reasons).toContain('kill switch in production: reduces exposure, applied at once');
+  });
+
+  it('where the actor lacks the right, the kill waits, names that environment and offers break-glass there', () => {
+    const result = classify(killAll, { bindings: team, actor: 'U_DEV' });
+    expect(result.class).toBe('risky');
+    const text = result.reasons.join('\n');
+    expect(text).toContain('/flag break-glass x off --env production --reason "…"');
+    expect(text).not.toMatch(/in (dev|staging)\b/);
+  });
+
+  it("an override in production is the operator's production change: 4-eyes", () => {
+    const pin: ChangeRequest = { action: 'flag.override', entity: 'flag', key: 'x', flagKind: 'release', env: 'production', user: 'user-5', variation: 'off', touched: [{ env: 'production' }] };
+    const result = classify(pin, { bindings: team, actor: 'U_BOB' });
+    expect(result.class).toBe('risky');
+    expect(result.reasons).toContain('changed in production under the operator role (4-eyes)');
+    expect(classify({ ...pin, env: 'staging', touched: [{ env: 'staging' }] }, { bindings: team, actor: 'U_DEV' }).class).toBe('standard');
+  });
+
+  it('the typed --env does not decide: what the documents touch does', () => {
+    // Typed staging, but the plan wrote production too (the old override did): judged on production.
+    const result = classify({ action: 'flag.override', entity: 'flag', key: 'x', env: 'staging', user: 'u', touched: [{ env: 'staging' }, { env: 'production' }] }, { bindings: team, actor: 'U_DEV' });
+    expect(result.class).toBe('risky');
+    expect(result.reasons.join()).toMatch(/U_DEV may not flag\.override x in production/);
+  });
+
+  it("a tenant's admin kills that tenant everywhere at once, but not another tenant", () => {
+    const tenantKill = (tenant: string): ChangeRequest => ({ action: 'flag.kill', entity: 'flag', key: 'x', tenant, touched: everywhere.map((u) => ({ ...u, tenant })) });
+    expect(classify(tenantKill('acme'), { bindings: team, actor: 'U_ADMIN' }).class).toBe('standard');
+    expect(classify(tenantKill('globex'), { bindings: team, actor: 'U_ADMIN' }).class).toBe('risky');
   });
 });

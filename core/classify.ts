@@ -1,9 +1,13 @@
-import { DEFAULT_STAGES, planSteps, skippedStages, type ChangeRequest } from './change-request.js';
+import { DEFAULT_STAGES, planSteps, skippedStages, unitRequests, type ChangeRequest } from './change-request.js';
 import type { FlagDocument } from './model/flag.js';
+import { isBooleanFlag, offVariationId } from './model/validate-flag.js';
 import { currentPercent } from './operations/flag-operations.js';
 import { canPerform, touchesProduction, type PolicyOptions, type RoleBinding } from './rbac.js';
 
 export type ChangeClass = 'standard' | 'risky' | 'emergency';
+
+/** standard < risky < emergency: a change is as risky as its riskiest part. */
+export const CLASS_ORDER: readonly ChangeClass[] = ['standard', 'risky', 'emergency'];
 
 export interface Classification {
   class: ChangeClass;
@@ -47,33 +51,33 @@ function rolloutSteps(request: ChangeRequest, ctx: ClassifyContext): Array<[numb
   return to === undefined || to <= from ? [] : [[from, to]];
 }
 
-/**
- * Classifies a requested change (SPEC §5): `emergency` for break-glass; `risky` (4-eyes) for
- * production-wide config, ops flags in production, secrets, rollouts that skip stages, role
- * changes, operator changes in production and anything outside the actor's own rights;
- * otherwise `standard`, applied at once.
- *
- * @example classify({ action: 'flag.rollout', entity: 'flag', key: 'k', env: 'production', rollout: { from: 0, to: 100, stages: [100] } }, ctx)
- * // { class: 'risky', reasons: ['jumps from 0% to 100% in production, skipping the 1%, 5%, 25%, 50% stages'] }
- */
-export function classify(request: ChangeRequest, ctx: ClassifyContext): Classification {
-  if (request.action === 'flag.break-glass') {
-    return { class: 'emergency', reasons: ['break-glass: applied at once; an incident is opened and a second person reviews within 24 h'] };
-  }
+/** What to type to turn the flag off in `env` at once, when a kill there has to wait. */
+function breakGlassOffer(request: ChangeRequest, flag: FlagDocument | undefined): string {
+  const serve = !flag || isBooleanFlag(flag) ? 'off' : offVariationId(flag);
+  return `/flag break-glass ${request.key} ${serve} --env ${request.env} --reason "…"`;
+}
+
+/** One unit: the request as if it named exactly one environment (and tenant). */
+function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classification {
   const decision = canPerform(ctx.bindings, ctx.actor, request, ctx);
+  const where = request.env ?? 'every environment';
   if (decision.allowed && decision.role === 'system') {
-    return { class: 'standard', reasons: [`automated ${request.action} by Switchyard`] };
+    return { class: 'standard', reasons: [`automated ${request.action} by Switchyard in ${where}`] };
   }
   const production = touchesProduction(request, ctx);
-  const where = request.env ?? 'every environment';
   const kind = request.flagKind ?? ctx.currentFlag?.kind;
 
   if (SAFE_ACTIONS.has(request.action) && decision.allowed) {
-    return { class: 'standard', reasons: [`${request.action === 'flag.kill' ? 'kill switch' : request.action}: reduces exposure, applied at once`] };
+    return { class: 'standard', reasons: [`${request.action === 'flag.kill' ? 'kill switch' : request.action} in ${where}: reduces exposure, applied at once`] };
   }
 
   const risky: string[] = [];
   if (!decision.allowed) risky.push(`outside ${ctx.actor}'s own rights (${decision.reason})`);
+  // A kill is the safe direction, but not where the actor may not change the flag: a second person
+  // approves it there, or someone on call turns it off at once.
+  if (!decision.allowed && request.action === 'flag.kill' && request.env !== undefined && request.tenant === undefined) {
+    risky.push(`${ctx.actor} may not change ${request.key} in ${request.env}, so this kill waits for a second person; if it cannot wait, someone on call in ${request.env} can run \`${breakGlassOffer(request, ctx.currentFlag)}\``);
+  }
   if (request.entity === 'secret') risky.push('secrets always need a second person');
   if (request.entity === 'role') risky.push(`role changes always need a second person (${request.action.endsWith('grant') ? 'grants' : 'revokes'} ${request.role ?? 'a role'})`);
   if (request.entity === 'config' && production && request.tenant === undefined && request.user === undefined) {
@@ -95,10 +99,34 @@ export function classify(request: ChangeRequest, ctx: ClassifyContext): Classifi
 
   const reasons: string[] = [];
   if (!production) reasons.push(request.env ? `${request.env} is not a production environment` : `${request.action} changes no environment`);
-  else if (decision.role === 'product_manager') reasons.push(`${kind ?? 'flag'} change by a product manager within the stage plan`);
-  else if (decision.role === 'admin') reasons.push(`tenant ${request.tenant} setting changed by its admin`);
+  else if (decision.role === 'product_manager') reasons.push(`${kind ?? 'flag'} change in ${where} by a product manager within the stage plan`);
+  else if (decision.role === 'admin') reasons.push(`tenant ${request.tenant} setting in ${where} changed by its admin`);
   const steps = staged ? rolloutSteps(request, ctx) : [];
   if (steps.length === 1) reasons.push(`rollout step ${percent(steps[0]![0])} → ${percent(steps[0]![1])} follows the stage plan`);
   if (reasons.length === 0) reasons.push(decision.reason);
   return { class: 'standard', reasons };
+}
+
+/**
+ * Classifies a requested change (SPEC §5): `emergency` for break-glass; `risky` (4-eyes) for
+ * production-wide config, ops flags in production, secrets, rollouts that skip stages, role
+ * changes, operator changes in production and anything outside the actor's own rights;
+ * otherwise `standard`, applied at once.
+ *
+ * A request that carries what it touches (`touched`) is classified unit by unit (each
+ * environment, or tenant in it, the change's documents differ in) and gets the class of its
+ * riskiest unit, with that unit's reasons: nothing reaches an environment the actor may not
+ * change without a second person, and adding environments never lowers the class.
+ *
+ * @example classify({ action: 'flag.rollout', entity: 'flag', key: 'k', env: 'production', rollout: { from: 0, to: 100, stages: [100] } }, ctx)
+ * // { class: 'risky', reasons: ['jumps from 0% to 100% in production, skipping the 1%, 5%, 25%, 50% stages'] }
+ */
+export function classify(request: ChangeRequest, ctx: ClassifyContext): Classification {
+  if (request.action === 'flag.break-glass') {
+    return { class: 'emergency', reasons: ['break-glass: applied at once; an incident is opened and a second person reviews within 24 h'] };
+  }
+  const results = unitRequests(request).map((unit) => classifyUnit(unit, ctx));
+  const top = results.reduce((a, r) => (CLASS_ORDER.indexOf(r.class) > CLASS_ORDER.indexOf(a) ? r.class : a), 'standard' as ChangeClass);
+  const reasons = [...new Set(results.filter((r) => r.class === top).flatMap((r) => r.reasons))];
+  return { class: top, reasons };
 }

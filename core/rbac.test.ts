@@ -13,7 +13,7 @@ const bindings: RoleBinding[] = [
 
 const flag = (over: Partial<ChangeRequest>): ChangeRequest => ({ action: 'flag.on', entity: 'flag', key: 'checkout', flagKind: 'release', ...over });
 
-describe('who may change what (SPEC §5)', () => {
+describe('who may change what', () => {
   it('a developer changes anything in dev and staging but cannot touch production', () => {
     expect(canPerform(bindings, 'UDEV', flag({ env: 'dev' })).allowed).toBe(true);
     expect(canPerform(bindings, 'UDEV', { action: 'config.set', entity: 'config', key: 'timeout', env: 'staging' }).allowed).toBe(true);
@@ -94,5 +94,34 @@ describe('who may approve (4-eyes)', () => {
 
   it('the system never approves', () => {
     expect(canApprove(bindings, 'system', risky).allowed).toBe(false);
+  });
+});
+
+describe('rights over what a change touches', () => {
+  const team: RoleBinding[] = [
+    { subject: 'U_ALICE', role: 'developer' },
+    { subject: 'U_ALICE', role: 'operator', env: 'production' },
+    { subject: 'U_BOB', role: 'operator', env: 'production' },
+    { subject: 'U_CAROL', role: 'operator' },
+  ];
+  const everywhere = [{ env: 'dev' }, { env: 'staging' }, { env: 'production' }];
+
+  it('"every environment" is each environment, not a scope of its own', () => {
+    const killAll: ChangeRequest = { action: 'flag.kill', entity: 'flag', key: 'x', touched: everywhere };
+    expect(canPerform(team, 'U_ALICE', killAll).allowed).toBe(true);
+    const bob = canPerform(team, 'U_BOB', killAll);
+    expect(bob.allowed).toBe(false);
+    expect(bob.reason).toContain('U_BOB may not flag.kill x in dev');
+    expect(bob.reason).toContain('U_BOB may not flag.kill x in staging');
+    expect(bob.reason).not.toContain('in production');
+  });
+
+  it('an approver must be able to make every part of the change', () => {
+    const killAll: ChangeRequest = { action: 'flag.kill', entity: 'flag', key: 'x', touched: everywhere, requestedBy: 'U_DEV' };
+    const bob = canApprove(team, 'U_BOB', killAll);
+    expect(bob.allowed).toBe(false);
+    expect(bob.reason).toMatch(/^U_BOB cannot approve: U_BOB may not flag\.kill x in dev/);
+    expect(canApprove(team, 'U_ALICE', killAll)).toMatchObject({ allowed: true, role: 'operator' });
+    expect(canApprove(team, 'U_CAROL', killAll).allowed).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { READ_ACTIONS, skippedStages, planSteps, DEFAULT_STAGES, type ChangeRequest } from './change-request.js';
+import { READ_ACTIONS, skippedStages, planSteps, DEFAULT_STAGES, unitLabel, unitRequests, type ChangeRequest } from './change-request.js';
 
 /** SPEC §5. */
 export const ROLES = ['system', 'developer', 'product_manager', 'operator', 'admin'] as const;
@@ -50,10 +50,12 @@ const ADMIN_ACTIONS = new Set(['flag.on', 'flag.off', 'flag.serve', 'flag.kill',
 /** Tried in this order, so a decision names the narrowest role that suffices. */
 const ROLE_ORDER: Role[] = ['admin', 'developer', 'product_manager', 'operator', 'system'];
 
-export function touchesProduction(request: Pick<ChangeRequest, 'env' | 'action'>, options: PolicyOptions = {}): boolean {
+/** Whether the request reaches a production environment (any of the units it touches, when known). */
+export function touchesProduction(request: Pick<ChangeRequest, 'env' | 'action' | 'touched'>, options: PolicyOptions = {}): boolean {
   if (request.action === 'flag.create') return false;
   const production = options.productionEnvironments ?? ['production'];
-  return request.env === undefined || production.includes(request.env);
+  const envs = request.touched?.length ? request.touched.map((u) => u.env) : [request.env];
+  return envs.some((env) => env === undefined || production.includes(env));
 }
 
 /** Whether every upward step of the request's rollout stays within the stage plan. */
@@ -126,19 +128,12 @@ export function bindingsOf(bindings: readonly RoleBinding[], actor: string): Rol
   return actor === SYSTEM_ACTOR ? [{ subject: actor, role: 'system' }, ...own] : own;
 }
 
-/**
- * Whether `actor` may make the change (SPEC §5's table). Allowed is not the same as applied at
- * once: classify() decides whether a second person must approve.
- *
- * @example canPerform(bindings, 'U1', { action: 'flag.on', entity: 'flag', key: 'checkout', env: 'production' })
- * // { allowed: false, reason: 'U1 may not flag.on checkout in production: developer (below production) does not cover production' }
- */
-export function canPerform(bindings: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions = {}): Decision {
-  const own = bindingsOf(bindings, actor);
-  const what = `${request.action} ${request.key} in ${envLabel(request)}${request.tenant ? ` for tenant ${request.tenant}` : ''}`;
-  if (own.length === 0) return { allowed: false, reason: `${actor} has no Switchyard role, so may not ${what}` };
-  if (READ_ACTIONS.has(request.action)) return { allowed: true, reason: `${actor} may read`, role: own[0]!.role };
+function whatOf(request: ChangeRequest): string {
+  return `${request.action} ${request.key} in ${envLabel(request)}${request.tenant ? ` for tenant ${request.tenant}` : ''}`;
+}
 
+function canPerformUnit(own: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions): Decision {
+  const what = whatOf(request);
   const refusals: string[] = [];
   for (const role of ROLE_ORDER) {
     for (const binding of own.filter((b) => b.role === role)) {
@@ -157,6 +152,38 @@ export function canPerform(bindings: readonly RoleBinding[], actor: string, requ
   return { allowed: false, reason: `${actor} may not ${what}: ${refusals.join('; ')}` };
 }
 
+/** The most privileged of the roles the units needed (ROLE_ORDER runs from least to most). */
+function widestRole(roles: ReadonlyArray<Role | undefined>): Role | undefined {
+  return roles.reduce<Role | undefined>((a, b) => (a === undefined || (b !== undefined && ROLE_ORDER.indexOf(b) > ROLE_ORDER.indexOf(a)) ? b : a), undefined);
+}
+
+/**
+ * Whether `actor` may make the change (SPEC §5's table). Allowed is not the same as applied at
+ * once: classify() decides whether a second person must approve.
+ *
+ * A request that carries what it touches (`touched`) is judged unit by unit, each as its own
+ * environment and tenant: allowed only when every unit is, and a refusal names the units that
+ * are not. "Every environment" is never one scope of its own.
+ *
+ * @example canPerform(bindings, 'U1', { action: 'flag.on', entity: 'flag', key: 'checkout', env: 'production' })
+ * // { allowed: false, reason: 'U1 may not flag.on checkout in production: developer (below production) does not cover production' }
+ */
+export function canPerform(bindings: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions = {}): Decision {
+  const own = bindingsOf(bindings, actor);
+  const units = unitRequests(request);
+  const where = units.map(unitLabel).join(', ');
+  if (own.length === 0) {
+    const what = units.length === 1 ? whatOf(units[0]!) : `${request.action} ${request.key} in ${where}`;
+    return { allowed: false, reason: `${actor} has no Switchyard role, so may not ${what}` };
+  }
+  if (READ_ACTIONS.has(request.action)) return { allowed: true, reason: `${actor} may read`, role: own[0]!.role };
+  const decisions = units.map((unit) => canPerformUnit(own, actor, unit, options));
+  if (decisions.length === 1) return decisions[0]!;
+  const refused = decisions.filter((d) => !d.allowed);
+  if (refused.length === 0) return { allowed: true, reason: `${actor} may ${request.action} ${request.key} in each of ${where}: ${decisions.map((d) => d.reason).join('; ')}`, role: widestRole(decisions.map((d) => d.role)) };
+  return { allowed: false, reason: refused.map((d) => d.reason).join('; ') };
+}
+
 /**
  * Whether `approver` may approve someone else's risky change (4-eyes): never the requester, never
  * the system, and only someone who could make the change themselves; production changes need an
@@ -168,12 +195,17 @@ export function canApprove(bindings: readonly RoleBinding[], approver: string, r
     return { allowed: false, reason: `${approver} requested this change and cannot approve it: a second person must` };
   }
   if (approver === SYSTEM_ACTOR) return { allowed: false, reason: 'the system cannot approve changes' };
-  const decision = canPerform(bindings, approver, request, options);
-  if (!decision.allowed) return { allowed: false, reason: `${approver} cannot approve: ${decision.reason}` };
-  if (touchesProduction(request, options)) {
-    const operator = bindingsOf(bindings, approver).find((b) => b.role === 'operator' && inScope(b, request, options));
-    if (!operator) return { allowed: false, reason: `${approver} cannot approve: a production change needs an operator in ${envLabel(request)} to approve` };
-    return { allowed: true, reason: `${approver} may approve as operator`, role: 'operator' };
+  // The approver must be able to make every part of the change: each environment (and tenant) it touches.
+  const roles: Role[] = [];
+  for (const unit of unitRequests(request)) {
+    const decision = canPerform(bindings, approver, unit, options);
+    if (!decision.allowed) return { allowed: false, reason: `${approver} cannot approve: ${decision.reason}` };
+    if (touchesProduction(unit, options)) {
+      const operator = bindingsOf(bindings, approver).find((b) => b.role === 'operator' && inScope(b, unit, options));
+      if (!operator) return { allowed: false, reason: `${approver} cannot approve: a production change needs an operator in ${envLabel(unit)} to approve` };
+      roles.push('operator');
+    } else if (decision.role) roles.push(decision.role);
   }
-  return { allowed: true, reason: `${approver} may approve as ${decision.role}`, role: decision.role };
+  const role = widestRole(roles);
+  return { allowed: true, reason: `${approver} may approve as ${role}`, role };
 }

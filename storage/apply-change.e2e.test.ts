@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
@@ -9,6 +9,7 @@ import { ConflictError, ValidationError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import type { ConfigEntryInput } from '../core/model/config-entry.js';
 import type { FlagDocument } from '../core/model/flag.js';
+import { sealSecret } from '../core/secrets/envelope.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
 import { applyChange, buildSnapshot } from './apply-change.js';
@@ -233,13 +234,14 @@ describe('applying a config change', () => {
       deps,
       configChange({ key: 'page.size', valueType: 'int', value: 20, scopes: [{ env: 'production', value: 50 }, { tenant: 'acme', value: 10 }] }, 0),
     );
-    await applyChange(deps, configChange({ key: 'db.password', valueType: 'string', secret: true, value: { ciphertext: 'xyz' } }, 0));
+    const envelope = sealSecret(randomBytes(32), 'xyz-clear');
+    await applyChange(deps, configChange({ key: 'db.password', valueType: 'string', secret: true, value: envelope }, 0));
 
     const dev = await buildSnapshot(db.pool, 'dev');
     expect(dev.configs['page.size']!.scopes).toEqual([{ tenant: 'acme', value: 10 }]);
     // The evaluator needs the envelope to answer /v1/secrets; the flag marks it so /v1/config refuses it.
-    expect(dev.configs['db.password']).toMatchObject({ secret: true, value: { ciphertext: 'xyz' } });
+    expect(dev.configs['db.password']).toMatchObject({ secret: true, value: envelope });
     const [audit] = await auditTrail(db.pool, { entityKey: 'db.password' });
-    expect(JSON.stringify(audit!.diff)).not.toContain('xyz');
+    expect(JSON.stringify(audit!.diff)).not.toContain(envelope.ciphertext);
   });
 });

@@ -11,6 +11,7 @@ import { assertKnownEnvironments } from './environments.js';
 import { jsonDiff } from '../core/model/json-diff.js';
 import { publishSnapshots } from './snapshot-publisher.js';
 import { validateConfigEntry } from '../core/model/validate-config-value.js';
+import { assertSecretValuesSealed } from '../core/secrets/sealed-entry.js';
 
 export { buildSnapshot, publishSnapshots } from './snapshot-publisher.js';
 
@@ -86,7 +87,8 @@ async function applyInTransaction(client: PoolClient, change: Change, log: Stora
     approvedBy: change.approvedBy,
     requestId: change.requestId,
     diff: jsonDiff(auditable(kind, current?.document), auditable(kind, document)),
-    detail: { version, previousVersion: found },
+    // The hash chain covers `detail`, so the full list of places is as tamper-evident as the columns.
+    detail: { version, previousVersion: found, ...(change.touched ? { touched: change.touched } : {}) },
   });
 
   const result: AppliedChange = { changeId: change.changeId, key, kind, version, applied: true, auditId: audit.id, snapshots };
@@ -115,6 +117,8 @@ async function applyInTransaction(client: PoolClient, change: Change, log: Stora
  *     target: { kind: 'flag', key: 'checkout.v2', document }, environment: 'production', reason: 'INC-12' });
  */
 export async function applyChange(deps: StorageDeps, change: Change): Promise<AppliedChange> {
+  // Every write of a secret passes here, so this is where a clear value is stopped, whatever sent it.
+  assertSecretValuesSealed(change.target);
   let outcome: Outcome;
   try {
     outcome = await withTransaction(deps.pool, (client) => applyInTransaction(client, change, deps.log));

@@ -12,7 +12,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities, PreparedChange } from '../activities/index.js';
 import { activityPresets } from './activity-options.js';
 import { breakGlassWorkflow } from './break-glass.js';
-import { guardrailMonitorWorkflow } from './guardrail-monitor.js';
+import { watchGuardrail } from './guardrail-monitor.js';
 import {
   SELF_APPROVAL_MESSAGE,
   approveUpdate,
@@ -36,26 +36,6 @@ const USER_ERRORS = new Set(['FORBIDDEN', 'VALIDATION', 'CONFLICT', 'NOT_FOUND']
 type Decision = { approved: boolean; by: string; reason?: string };
 
 /**
- * A flag that carries `guardrails.auto_disable` gets a monitor in each environment the change
- * touched; one already watching keeps going (SPEC §6, guardrail monitor).
- */
-async function ensureGuardrailMonitors(plan: PreparedChange['plan']): Promise<void> {
-  const document = plan.target?.kind === 'flag' ? plan.target.document : undefined;
-  if (!document?.guardrails?.auto_disable) return;
-  for (const env of plan.envs) {
-    try {
-      await startChild(guardrailMonitorWorkflow, {
-        workflowId: workflowIds.guardrail(plan.key, env),
-        args: [{ flagKey: plan.key, env }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
-}
-
-/**
  * One change someone asked for (SPEC §6): validate → classify → (risky: wait for a second person or
  * expiry) → apply with the version seen at request time → notify. Started with the request id in
  * its workflow id, so a retried Slack request reaches the same workflow.
@@ -68,13 +48,21 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   let prepared: PreparedChange | undefined;
   let decision: Decision | undefined;
   const at = () => new Date().toISOString();
+  /** The one environment and tenant the change touches, when there is exactly one (audit columns, notifications; the audit detail lists them all). */
+  const where = (): { environment?: string; tenant?: string } => {
+    const { plan, touched } = prepared!;
+    if (!touched) return { environment: plan.envs.length === 1 ? plan.envs[0] : undefined, tenant: plan.tenant };
+    return { environment: touched.environments.length === 1 ? touched.environments[0] : undefined, tenant: touched.tenants.length === 1 ? touched.tenants[0] : undefined };
+  };
+
   const facts = () => ({
     requestId: input.requestId,
     requester: input.requester,
     entryKey: prepared!.plan.key,
     action: prepared!.plan.action,
-    env: prepared!.plan.envs[0],
-    tenant: prepared!.plan.tenant,
+    // The one environment and tenant touched; a change of several names them in its summary.
+    env: where().environment,
+    tenant: where().tenant,
     summary: prepared!.plan.summary,
     reason: justification,
   });
@@ -126,11 +114,10 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
       // Role bindings are audited under this kind by storage, so decisions about them sit beside them.
       entityKind: prepared!.plan.kind === 'role' ? 'role-binding' : prepared!.plan.kind,
       entityKey: prepared!.plan.key,
-      environment: prepared!.plan.envs.length === 1 ? prepared!.plan.envs[0] : undefined,
-      tenant: prepared!.plan.tenant,
+      ...where(),
       reason,
       requestId: input.requestId,
-      detail: { requester: input.requester, summary: prepared!.plan.summary, riskReasons: state.riskReasons },
+      detail: { requester: input.requester, summary: prepared!.plan.summary, riskReasons: state.riskReasons, ...(prepared!.touched ? { touched: { environments: prepared!.touched.environments, tenants: prepared!.touched.tenants } } : {}) },
     });
 
   const end = async (): Promise<ChangeRequestState> => {
@@ -234,7 +221,8 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     });
     state.appliedVersion = applied.version;
     state.status = 'applied';
-    await ensureGuardrailMonitors(plan);
+    // A flag that carries `guardrails.auto_disable` is watched in each environment the change touched.
+    if (plan.target?.kind === 'flag' && plan.target.document.guardrails?.auto_disable) await watchGuardrail(plan.key, plan.envs);
     await notifySafely({ kind: 'change_applied', id: `${workflowId}:applied`, at: at(), replyTo: input.replyTo, ...facts(), version: applied.version, approvedBy: decision?.by, actor: input.requester });
   } catch (err) {
     state.message = failureMessage(err);

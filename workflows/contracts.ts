@@ -87,8 +87,6 @@ export interface RolloutInput {
   requester: string;
   reason?: string;
   replyTo: ReplyTarget;
-  /** How often guardrails are checked during a bake. */
-  guardrailIntervalMs?: number;
   /** The variation's share when the rollout was requested: stages at or below it are skipped, never lowered to. */
   fromPercent?: number;
   /** Who approved the rollout (4-eyes), carried into each stage's audit row. */
@@ -111,14 +109,30 @@ export interface RolloutState {
   message?: string;
 }
 
+/** What a person may do to a running rollout. */
+export type RolloutControl = 'pause' | 'resume' | 'abort' | 'promote';
+
 export interface RolloutControlInput {
+  action: RolloutControl;
   user: string;
 }
 
-export const pauseSignal = defineSignal<[RolloutControlInput]>('pause');
-export const resumeSignal = defineSignal<[RolloutControlInput]>('resume');
-export const abortSignal = defineSignal<[RolloutControlInput]>('abort');
-export const promoteSignal = defineSignal<[RolloutControlInput]>('promote');
+/**
+ * Pause, resume, abort and promote are one update: its validator refuses what the rollout's state
+ * forbids (a finished rollout, a promote while paused …) before anything is written to history,
+ * its handler checks the user's role and answers with the state the control left behind.
+ */
+export const rolloutControlUpdate = defineUpdate<RolloutState, [RolloutControlInput]>('control');
+
+/** What a guardrail monitor saw when it killed the flag; the flag's rollout in that environment rolls back at once. */
+export interface GuardrailBreach {
+  metric: string;
+  value: number;
+  threshold: number;
+}
+
+/** From the guardrail monitor, the system, to the rollout: nobody waits for an answer, so a signal. */
+export const guardrailBreachSignal = defineSignal<[GuardrailBreach]>('guardrailBreach');
 export const rolloutStateQuery = defineQuery<RolloutState>('rolloutState');
 
 export interface BreakGlassInput {

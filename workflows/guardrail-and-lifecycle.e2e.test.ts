@@ -1,7 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuardrailMonitors } from '../cli/guardrail-monitors.js';
+import { importEntries } from '../cli/import-command.js';
 import { createLogger } from '../core/logger.js';
 import { getFlag } from '../storage/flags.js';
 import { seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
@@ -100,6 +104,41 @@ describe('guardrail monitors at worker start', () => {
     expect((await monitor('gm-boot', 'production').describe()).runId).toBe(first.runId);
     for (const [key, env] of [['gm-boot', 'dev'], ['gm-boot', 'staging'], ['gm-boot', 'production'], ['gm-boot-killed', 'dev'], ['gm-boot-killed', 'staging']] as const) {
       await monitor(key, env).terminate('test over');
+    }
+  });
+});
+
+describe('guardrail monitors after an import', () => {
+  it('watches a guarded flag brought in by `switchyard import` from that moment, in every environment', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchyard-import-'));
+    const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const flag = {
+      key: 'gm-imported',
+      description: 'arrives by import',
+      owner: 'team-test',
+      kind: 'release',
+      expiry,
+      variations: [
+        { id: 'on', value: true },
+        { id: 'off', value: false },
+      ],
+      default: 'off',
+      guardrails: { auto_disable: { metric: 'import_errors', threshold: 5, window: '5m' } },
+    };
+    await writeFile(join(dir, 'gm-imported.json'), JSON.stringify(flag));
+    const log = createLogger('silent');
+    const environments = ['dev', 'staging', 'production'];
+    const monitor = (env: string) => h.client.workflow.getHandle(workflowIds.guardrail('gm-imported', env));
+    try {
+      const report = await importEntries({ pool: h.db.pool, redis: h.redis, keys: h.keys, log }, dir, {
+        actor: 'cli:test',
+        monitors: { client: h.client, taskQueue: h.taskQueue, environments, log },
+      });
+      expect(report.applied).toBe(1);
+      for (const env of environments) expect((await monitor(env).describe()).status.name).toBe('RUNNING');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      for (const env of environments) await monitor(env).terminate('test over').catch(() => undefined);
     }
   });
 });

@@ -1,7 +1,21 @@
-import { continueAsNew, allHandlersFinished, condition, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  proxyActivities,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import { activityPresets } from './activity-options.js';
 import { parseDuration } from '../core/duration.js';
+import { activityPresets } from './activity-options.js';
+import { guardrailBreachSignal, workflowIds, type GuardrailBreach } from './contracts.js';
 import { notifySafely } from './notify-safely.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
@@ -22,9 +36,41 @@ export interface GuardrailMonitorResult {
 }
 
 /**
- * Watches one flag's `guardrails.auto_disable` in one environment (SPEC §6): each window, read the
- * metric; above the threshold, kill the flag as `system`. The guardrail is re-read every window,
- * so editing or removing it takes effect without restarting the monitor.
+ * Makes sure a monitor watches `flagKey` in each of `envs`, from inside a workflow (a change that
+ * touched a guarded flag, a rollout of one). One already watching keeps going; the monitor outlives
+ * whoever started it. Client code (worker start, `switchyard import`) uses cli/guardrail-monitors.ts.
+ */
+export async function watchGuardrail(flagKey: string, envs: readonly string[]): Promise<void> {
+  for (const env of envs) {
+    try {
+      await startChild(guardrailMonitorWorkflow, {
+        workflowId: workflowIds.guardrail(flagKey, env),
+        args: [{ flagKey, env }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+}
+
+/**
+ * Tells the flag's rollout in `env`, if one runs, that its guardrail was breached: it rolls back
+ * now instead of at its own next check. No rollout (or a finished one) is the usual case.
+ */
+async function stopRollout(flagKey: string, env: string, breach: GuardrailBreach): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(workflowIds.rollout(flagKey, env)).signal(guardrailBreachSignal, breach);
+  } catch (err) {
+    log.info('no running rollout to stop', { flagKey, env, error: String(err) });
+  }
+}
+
+/**
+ * Watches one flag's `guardrails.auto_disable` in one environment (docs/design.md#guardrail-monitor):
+ * each window, read the metric; above the threshold, kill the flag as `system` and stop
+ * its rollout there, if any. The guardrail is re-read every window, so editing or removing it takes
+ * effect without restarting the monitor.
  */
 export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Promise<GuardrailMonitorResult> {
   const { workflowId, firstExecutionRunId } = workflowInfo();
@@ -46,6 +92,8 @@ export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Pr
         reason: `guardrail ${guardrail.metric} at ${value} exceeded ${guardrail.threshold}`,
         requestId: workflowId,
       });
+      // Monitors run for months: one killed before this change was deployed replays without the signal.
+      if (patched('breach-stops-rollout')) await stopRollout(input.flagKey, input.env, { metric: guardrail.metric, value, threshold: guardrail.threshold });
       await notifySafely({
         kind: 'guardrail_breach',
         id: `${workflowId}:${firstExecutionRunId}:breach`,

@@ -6,8 +6,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
-import { approveUpdate, breakGlassStateQuery, changeRequestStateQuery, pauseSignal, promoteSignal, resumeSignal, reviewUpdate, rolloutStateQuery, workflowIds } from './contracts.js';
-import { FIXTURES_DIR, historyFromFixture, historyToFixture, replayFixtures } from './replay-fixtures.js';
+import { approveUpdate, breakGlassStateQuery, changeRequestStateQuery, reviewUpdate, rolloutControlUpdate, rolloutStateQuery, workflowIds } from './contracts.js';
+import { FIXTURES_DIR, historyFromFixture, historyToFixture, replayFixtures } from '../test/replay-fixtures.js';
 import { startBreakGlass, startChangeRequest, startGuardrailMonitor } from './starters.js';
 
 /**
@@ -66,7 +66,10 @@ it('the main workflows replay their own fresh histories (and, when asked, record
   );
   recorded.push(await record('change-request-expired', expired));
 
-  // Rollout started by a standard change request: pause, promote, guardrail checks, completion.
+  // Rollout started by a standard change request: its guardrail monitor, pause, a refused promote,
+  // resume, promote, guardrail checks, completion. rollout-completed was re-recorded when the controls
+  // became updates (they were signals): a rollout started on the signal-based code cannot replay on
+  // this code, so rollouts still running then must finish or be aborted before that deploy.
   await seedFlag(h, { key: 'rp-rollout', guardrails: { auto_disable: { metric: 'rp_errors', threshold: 100, window: '1m' } } });
   const rolloutRequest = await startChangeRequest(
     h.client,
@@ -76,10 +79,14 @@ it('the main workflows replay their own fresh histories (and, when asked, record
   recorded.push(await record('change-request-rollout', rolloutRequest));
   const rollout = h.client.workflow.getHandle(workflowIds.rollout('rp-rollout', 'production'));
   await eventually(async () => ((await rollout.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
-  await rollout.signal(pauseSignal, { user: 'U_PM' });
+  // Controls are updates: a refused one (promote while paused) never reaches the history, an accepted one does.
+  await rollout.executeUpdate(rolloutControlUpdate, { args: [{ action: 'pause', user: 'U_PM' }] });
+  await rollout.executeUpdate(rolloutControlUpdate, { args: [{ action: 'promote', user: 'U_PM' }] }).catch(() => undefined);
   await new Promise((r) => setTimeout(r, 300));
-  await rollout.signal(resumeSignal, { user: 'U_PM' });
-  await rollout.signal(promoteSignal, { user: 'U_PM' });
+  await rollout.executeUpdate(rolloutControlUpdate, { args: [{ action: 'resume', user: 'U_PM' }] });
+  // A product manager may not promote in production (refused by the handler's role check, in the history); an operator may.
+  await rollout.executeUpdate(rolloutControlUpdate, { args: [{ action: 'promote', user: 'U_PM' }] }).catch(() => undefined);
+  await rollout.executeUpdate(rolloutControlUpdate, { args: [{ action: 'promote', user: 'U_OPS1' }] });
   recorded.push(await record('rollout-completed', rollout));
 
   // Break-glass: reminder, escalation, refused self-review, review.

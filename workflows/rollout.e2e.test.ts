@@ -6,14 +6,18 @@ import { currentPercent } from '../core/operations/flag-operations.js';
 import { getFlag } from '../storage/flags.js';
 import { startHarnessEvaluator, type HarnessEvaluator } from '../test/harness-evaluator.js';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
-import { abortSignal, pauseSignal, promoteSignal, resumeSignal, rolloutStateQuery, workflowIds, type RolloutInput } from './contracts.js';
+import type { WorkflowHandle } from '@temporalio/client';
+import { rolloutControlUpdate, rolloutStateQuery, workflowIds, type RolloutControl, type RolloutInput } from './contracts.js';
+import { guardrailMonitorWorkflow } from './guardrail-monitor.js';
 import { rolloutWorkflow } from './rollout.js';
-import { controlRollout, startChangeRequest } from './starters.js';
+import { startChangeRequest, startGuardrailMonitor } from './starters.js';
 
 let h: TemporalHarness;
 let served: HarnessEvaluator;
 let prometheus: Server;
 let errorRate = 0.01;
+/** When each Prometheus query arrived (ms since the epoch). */
+const queriedAt: number[] = [];
 
 beforeAll(async () => {
   h = await startTemporalHarness();
@@ -23,6 +27,7 @@ beforeAll(async () => {
   // A tiny stand-in for Prometheus' instant-query API, answering whatever the test sets.
   prometheus = createServer((req, res) => {
     const query = new URL(req.url!, 'http://x').searchParams.get('query');
+    queriedAt.push(Date.now());
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { query }, value: [Date.now() / 1000, String(errorRate)] }] } }));
   });
@@ -54,6 +59,27 @@ function startRollout(input: Partial<RolloutInput> & { flagKey: string }) {
     taskQueue: h.taskQueue,
     args: [{ rolloutId: randomUUID(), env: 'staging', variation: 'on', bakeMs: 1_000, requester: 'U_DEV', replyTo: { transport: 'console', user: 'U_DEV' }, ...input }],
   });
+}
+
+/** A rollout control as the bot sends it: the workflow answers with its state, or refuses. */
+const control = (handle: WorkflowHandle<typeof rolloutWorkflow>, action: RolloutControl, user = 'U_DEV') =>
+  handle.executeUpdate(rolloutControlUpdate, { args: [{ action, user }] });
+
+/** What a refused control tells the caller: the workflow's own words. */
+async function refusalOf(attempt: Promise<unknown>): Promise<string> {
+  const err = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeDefined();
+  let cause = err as { message?: string; cause?: unknown } | undefined;
+  while (cause?.cause) cause = cause.cause as typeof cause;
+  return cause?.message ?? '';
+}
+
+/** A monitor started ahead of the rollout, checking every `checkEveryMs`, so the test decides who sees the breach. */
+async function monitorFirst(flagKey: string, checkEveryMs: number) {
+  return startGuardrailMonitor(h.client, { flagKey, env: 'staging', checkEveryMs }, h.taskQueue);
 }
 
 describe('rollout workflow', () => {
@@ -103,49 +129,76 @@ describe('rollout workflow', () => {
     expect(rows.every((r) => r.action === 'flag.rollout.stage' && r.actor === 'system' && r.on_behalf_of === 'U_DEV')).toBe(true);
   });
 
-  it('pause holds it, promote skips the bake, abort rolls back to 0 %', async () => {
+  it('pause holds it and answers paused; promote while paused is refused and the resume does not jump; promote skips the bake; abort rolls back to 0 %', async () => {
     await seedFlag(h, { key: 'ro-control' });
     const handle = await startRollout({ flagKey: 'ro-control', bakeMs: 60_000 });
     await eventually(async () => ((await handle.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
-    await controlRollout(h.client, { flagKey: 'ro-control', env: 'staging', action: 'pause', user: 'U_DEV' });
-    await handle.signal(promoteSignal, { user: 'U_DEV' });
+    expect(await control(handle, 'pause')).toMatchObject({ status: 'paused', stageIndex: 0 });
+    expect(await refusalOf(control(handle, 'promote'))).toMatch(/^paused: resume first/);
+    expect(await refusalOf(control(handle, 'pause'))).toMatch(/already paused/);
     await new Promise((r) => setTimeout(r, 1_500));
     const paused = await handle.query(rolloutStateQuery);
     expect(paused.status).toBe('paused');
     expect(paused.stageIndex).toBe(0);
     expect(await percentOf('ro-control', 'staging')).toBe(1);
 
-    await handle.signal(resumeSignal, { user: 'U_DEV' });
-    const promoted = await eventually(async () => {
-      const s = await handle.query(rolloutStateQuery);
-      return s.stageIndex === 1 && s.status === 'baking' ? s : undefined;
-    });
-    expect(Date.parse(promoted.nextStepAt!) - Date.now()).toBeGreaterThan(30_000);
-    expect(await percentOf('ro-control', 'staging')).toBe(5);
+    // The refused promote left nothing behind: resuming goes on baking stage 1, it does not jump.
+    const resumed = await control(handle, 'resume');
+    expect(resumed).toMatchObject({ status: 'baking', stageIndex: 0 });
+    expect(Date.parse(resumed.nextStepAt!) - Date.now()).toBeGreaterThan(30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await handle.query(rolloutStateQuery)).stageIndex).toBe(0);
+    expect(await percentOf('ro-control', 'staging')).toBe(1);
+    expect(await refusalOf(control(handle, 'resume'))).toMatch(/not paused/);
 
-    await handle.signal(abortSignal, { user: 'U_LEAD' });
-    const aborted = await handle.result();
+    const promoted = await control(handle, 'promote');
+    expect(promoted.stageIndex).toBe(1);
+    expect(await percentOf('ro-control', 'staging')).toBe(5);
+    const baking = await eventually(async () => {
+      const s = await handle.query(rolloutStateQuery);
+      return s.status === 'baking' ? s : undefined;
+    });
+    expect(Date.parse(baking.nextStepAt!) - Date.now()).toBeGreaterThan(30_000);
+
+    const aborted = await control(handle, 'abort', 'U_LEAD');
     expect(aborted.status).toBe('aborted');
     expect(await percentOf('ro-control', 'staging')).toBe(0);
+    expect((await handle.result()).status).toBe('aborted');
     const rows = await stageRows('ro-control');
     expect(rows.map((r) => r.action)).toEqual(['flag.rollout.stage', 'flag.rollout.stage', 'flag.rollout.abort']);
     expect(rows[2]).toMatchObject({ actor: 'system', on_behalf_of: 'U_LEAD' });
     const controls = await h.db.pool.query("SELECT actor, action FROM audit_log WHERE entity_key = 'ro-control' AND action LIKE 'rollout.%' ORDER BY seq");
     expect(controls.rows).toEqual([
       { actor: 'U_DEV', action: 'rollout.pause' },
-      { actor: 'U_DEV', action: 'rollout.promote' },
       { actor: 'U_DEV', action: 'rollout.resume' },
+      { actor: 'U_DEV', action: 'rollout.promote' },
     ]);
   });
 
-  it('rolls back to 0 % as system when a guardrail is breached during a bake', async () => {
+  it('checks the guardrail at the guardrail\'s own window and rolls back to 0 % as system when it is breached', async () => {
     errorRate = 0.01;
-    await seedFlag(h, { key: 'ro-guarded', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1m' } } });
-    const handle = await startRollout({ flagKey: 'ro-guarded', bakeMs: 1_000, guardrailIntervalMs: 200 });
-    await eventually(async () => ((await handle.query(rolloutStateQuery)).stageIndex === 1 ? true : undefined));
-    expect((await handle.query(rolloutStateQuery)).guardrail).toBe('ok');
+    await seedFlag(h, { key: 'ro-guarded', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1s' } } });
+    // The flag's monitor is already running and will not check during this test: only the rollout reads the metric.
+    const monitor = await monitorFirst('ro-guarded', 600_000);
+    const handle = await startRollout({ flagKey: 'ro-guarded', bakeMs: 60_000 });
+    const baking = await eventually(async () => {
+      const s = await handle.query(rolloutStateQuery);
+      return s.status === 'baking' ? s : undefined;
+    });
+    expect(baking.guardrail).toBe('unchecked');
+    const since = Date.now();
+    const seenFrom = queriedAt.length;
+    await eventually(async () => ((await handle.query(rolloutStateQuery)).guardrail === 'ok' ? true : undefined), 3_000, 'a guardrail check within one 1 s window');
+    await new Promise((r) => setTimeout(r, 2_600));
+    // One read per second of baking, not one per minute.
+    const reads = queriedAt.slice(seenFrom).filter((t) => t >= since).length;
+    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(reads).toBeLessThanOrEqual(7);
+
     errorRate = 0.2;
+    const breachedAt = Date.now();
     const state = await handle.result();
+    expect(Date.now() - breachedAt).toBeLessThan(5_000);
     expect(state.status).toBe('rolled_back');
     expect(state.guardrail).toBe('breached');
     expect(state.message).toMatch(/error_rate at 0\.2 exceeded 0\.05/);
@@ -157,6 +210,54 @@ describe('rollout workflow', () => {
       return r.rows[0]?.event;
     });
     expect(breach).toMatchObject({ metric: 'error_rate', value: 0.2, threshold: 0.05, response: 'rolled_back' });
+    await monitor.terminate('test over');
+    errorRate = 0.01;
+  });
+
+  it('rolls back within seconds when the flag\'s monitor sees a breach, not at its own next check a minute later', async () => {
+    errorRate = 0.01;
+    // A one-minute window: the rollout itself would not read the metric for a minute.
+    await seedFlag(h, { key: 'ro-monitored', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1m' } } });
+    const monitor = await monitorFirst('ro-monitored', 200);
+    const handle = await startRollout({ flagKey: 'ro-monitored', bakeMs: 60_000 });
+    await eventually(async () => ((await handle.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
+    expect(await percentOf('ro-monitored', 'staging')).toBe(1);
+
+    errorRate = 0.2;
+    const breachedAt = Date.now();
+    const state = await handle.result();
+    // Kill, signal, roll back, notify: a few activities on a busy test machine, not the minute until the rollout's own check.
+    expect(Date.now() - breachedAt).toBeLessThan(5_000);
+    expect(state.status).toBe('rolled_back');
+    expect(state.guardrail).toBe('breached');
+    expect(state.message).toMatch(/error_rate at 0\.2 exceeded 0\.05: rolled back to 0 % \(its monitor killed the flag\)/);
+    expect(await monitor.result()).toEqual({ outcome: 'killed', value: 0.2 });
+    const flag = (await getFlag(h.db.pool, 'ro-monitored'))!.document;
+    expect(flag.environments.staging?.killed).toBe(true);
+    expect(currentPercent(flag, 'staging', 'on')).toBe(0);
+    expect((await stageRows('ro-monitored')).map((r) => r.action)).toEqual(['flag.rollout.stage', 'flag.rollout.rollback']);
+    errorRate = 0.01;
+  });
+
+  it('a rollout started on a guarded flag is watched by its monitor from the start', async () => {
+    await seedFlag(h, { key: 'ro-watched', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1m' } } });
+    const monitor = h.client.workflow.getHandle<typeof guardrailMonitorWorkflow>(workflowIds.guardrail('ro-watched', 'staging'));
+    await expect(monitor.describe()).rejects.toThrow(/not found/i);
+    const request = await startChangeRequest(
+      h.client,
+      { requestId: randomUUID(), requester: 'U_DEV', command: { name: 'flag.rollout', key: 'ro-watched', variation: 'on', env: 'staging', bakeMs: 60_000 }, replyTo: { transport: 'console', user: 'U_DEV' } },
+      h.taskQueue,
+    );
+    expect((await request.result()).status).toBe('applied');
+    const rollout = h.client.workflow.getHandle<typeof rolloutWorkflow>(workflowIds.rollout('ro-watched', 'staging'));
+    await eventually(async () => ((await rollout.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
+    const described = await monitor.describe();
+    expect(described.status.name).toBe('RUNNING');
+    expect(described.type).toBe('guardrailMonitorWorkflow');
+    // Other environments were not rolled out, so nothing watches them yet.
+    await expect(h.client.workflow.getHandle(workflowIds.guardrail('ro-watched', 'production')).describe()).rejects.toThrow(/not found/i);
+    expect((await control(rollout, 'abort')).status).toBe('aborted');
+    await monitor.terminate('test over');
   });
 
   it('rolls out cohort by cohort through tenant overrides', async () => {
@@ -172,23 +273,18 @@ describe('rollout workflow', () => {
     expect(first.stages).toEqual(['beta', 'standard']);
     const overrides = async () => (await getFlag(h.db.pool, 'ro-cohorts'))!.document.environments.staging?.tenantOverrides;
     expect(await overrides()).toEqual({ 't-beta1': 'on', 't-beta2': 'on' });
-    await handle.signal(promoteSignal, { user: 'U_DEV' });
+    expect((await control(handle, 'promote')).stageIndex).toBe(1);
     await eventually(async () => ((await handle.query(rolloutStateQuery)).status === 'completed' ? true : undefined));
     expect(await overrides()).toEqual({ 't-beta1': 'on', 't-beta2': 'on', 't-std1': 'on' });
   });
 
-  it('ignores a control from someone without a role for it, and tells them why', async () => {
+  it('refuses a control from someone without a role for it, at once and with the reason', async () => {
     await seedFlag(h, { key: 'ro-stranger' });
     const handle = await startRollout({ flagKey: 'ro-stranger', bakeMs: 60_000 });
     await eventually(async () => ((await handle.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
-    await handle.signal(abortSignal, { user: 'U_STRANGER' });
-    const told = await eventually(async () => {
-      const r = await h.db.pool.query("SELECT event FROM outbox WHERE event->>'kind' = 'change_refused' AND event->>'requester' = 'U_STRANGER'");
-      return r.rows[0]?.event;
-    });
-    expect(told.message).toMatch(/U_STRANGER has no Switchyard role/);
+    expect(await refusalOf(control(handle, 'abort', 'U_STRANGER'))).toMatch(/U_STRANGER has no Switchyard role/);
     expect((await handle.query(rolloutStateQuery)).status).toBe('baking');
-    await handle.signal(abortSignal, { user: 'U_DEV' });
+    expect((await control(handle, 'abort')).status).toBe('aborted');
     expect((await handle.result()).status).toBe('aborted');
   });
 

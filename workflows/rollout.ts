@@ -1,28 +1,28 @@
-import { allHandlersFinished, condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities, FlagStep } from '../activities/index.js';
+import { parseDuration } from '../core/duration.js';
 import { activityPresets } from './activity-options.js';
-import {
-  abortSignal,
-  pauseSignal,
-  promoteSignal,
-  resumeSignal,
-  rolloutStateQuery,
-  type RolloutControlInput,
-  type RolloutInput,
-  type RolloutState,
-} from './contracts.js';
+import { guardrailBreachSignal, rolloutControlUpdate, rolloutStateQuery, type RolloutControlInput, type RolloutInput, type RolloutState } from './contracts.js';
+import { asCallerFailure } from './failures.js';
+import { watchGuardrail } from './guardrail-monitor.js';
 import { notifySafely } from './notify-safely.js';
+import { controlRefusal, inArrivalOrder, validateControl, type ControlledRollout, type RolloutStop } from './rollout-controls.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
 const metrics = proxyActivities<Activities>(activityPresets.metrics);
+/** Someone is waiting for a control's answer: a role check that keeps failing ends in a refusal, not a hang. */
+const asking = proxyActivities<Activities>({ ...activityPresets.dataPlane, retry: { ...activityPresets.dataPlane.retry, maximumAttempts: 3 } });
 
 export const DEFAULT_STAGES = [1, 5, 25, 50, 100];
-export const DEFAULT_GUARDRAIL_INTERVAL_MS = 60_000;
+/** How long a control's answer waits for the rollout to act on it (write the promoted stage, roll back an abort). */
+const CONTROL_ANSWER_WAIT = '10 seconds';
 
 /**
- * A staged rollout (SPEC §6): each stage is written as `system` on behalf of the requester with a
- * change id fixed by the rollout and the stage index, so a worker that dies mid-stage or mid-bake
- * never applies a stage twice. Guardrails are checked while baking; a breach rolls back to 0 %.
+ * A staged rollout (docs/design.md#rollout): each stage is written as `system` on behalf of the
+ * requester with a change id fixed by the rollout and the stage index, so a worker that dies
+ * mid-stage or mid-bake never applies a stage twice. Guardrails are checked while baking, at the
+ * guardrail's own window, and the flag's guardrail monitor signals a breach it sees at once: either
+ * way the rollout rolls back to 0 %.
  */
 export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState> {
   const { workflowId } = workflowInfo();
@@ -40,33 +40,51 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
     guardrail: 'unchecked',
   };
   let paused = false;
-  let abortedBy: string | undefined;
   let promoted = false;
+  /** True while a stage is being written: a promote then skips the bake that follows it. */
+  let applying = false;
+  const halt: { why?: RolloutStop } = {};
   const at = () => new Date().toISOString();
   const changeId = (step: string) => `${workflowId}:${input.rolloutId}:${step}`;
+  const over = () => state.status === 'completed' || state.status === 'aborted' || state.status === 'rolled_back';
 
   setHandler(rolloutStateQuery, () => state);
-  const over = () => state.status === 'completed' || state.status === 'aborted' || state.status === 'rolled_back';
+
+  const controlled = (): ControlledRollout => ({ flagKey: input.flagKey, env: input.env, status: state.status, paused, stop: halt.why });
+
   let controls = 0;
-  let controlQueue: Promise<void> = Promise.resolve();
-  type Control = 'pause' | 'resume' | 'abort' | 'promote';
+  const serially = inArrivalOrder();
   /**
-   * Pause / resume / abort / promote come as signals, which cannot answer: whoever may not control
-   * this rollout is told through a notification and otherwise ignored. Each accepted control is
-   * audited (an abort by its rollback row).
+   * One control, after the validator accepted it: the user's role is checked by an activity, the
+   * control is applied and audited (an abort by its rollback row), and the caller gets the state it
+   * left behind — the promoted stage written, the abort rolled back — or the refusal.
    */
-  const handleControl = async (action: Control, apply: (user: string) => void, { user }: RolloutControlInput) => {
-    const id = changeId(`${action}:${++controls}`);
-    const verdict = await data.authorizeRolloutControl({ user, action: `flag.rollout.${action}`, flagKey: input.flagKey, env: input.env });
-    if (!verdict.allowed) {
-      await notifySafely({ kind: 'change_refused', id, at: at(), replyTo: { ...input.replyTo, user }, requestId: input.rolloutId, requester: user, message: verdict.reason, code: 'FORBIDDEN' });
-      return;
+  const control = async ({ action, user }: RolloutControlInput): Promise<RolloutState> => {
+    const verdict = await asking
+      .authorizeRolloutControl({ user, action: `flag.rollout.${action}`, flagKey: input.flagKey, env: input.env })
+      .catch((err: unknown) => Promise.reject(asCallerFailure(err)));
+    if (!verdict.allowed) throw ApplicationFailure.nonRetryable(verdict.reason, 'FORBIDDEN');
+    // Earlier controls and the role check took time: the state may forbid it now.
+    const why = controlRefusal(action, controlled());
+    if (why) throw ApplicationFailure.nonRetryable(why, 'REFUSED');
+    if (action === 'abort') {
+      halt.why = { kind: 'abort', by: user };
+      state.message = `aborted by ${user}: rolling back to 0 %`;
+      await condition(over, CONTROL_ANSWER_WAIT);
+      return state;
     }
-    if (over()) return;
-    apply(user);
-    if (action === 'abort') return;
+    const target = Math.min(state.stageIndex + (applying ? 2 : 1), stages.length - 1);
+    if (action === 'pause') {
+      paused = true;
+      state.status = 'paused';
+      delete state.nextStepAt;
+    } else if (action === 'resume') {
+      paused = false;
+    } else {
+      promoted = true;
+    }
     await data.recordAuditEvent({
-      eventId: id,
+      eventId: changeId(`${action}:${++controls}`),
       actor: user,
       action: `rollout.${action}`,
       entityKind: 'flag',
@@ -75,39 +93,18 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       requestId: input.rolloutId,
       detail: { stageIndex: state.stageIndex, stages: state.stages },
     });
+    if (action === 'resume') await condition(() => state.status !== 'paused' || over(), CONTROL_ANSWER_WAIT);
+    if (action === 'promote') await condition(() => state.stageIndex >= target || over(), CONTROL_ANSWER_WAIT);
+    return state;
   };
-  // One at a time, in arrival order: "pause, then promote" must never act as "promote, then pause".
-  const control = (action: Control, apply: (user: string) => void) => (signal: RolloutControlInput) =>
-    (controlQueue = controlQueue
-      .then(() => handleControl(action, apply, signal))
-      .catch((err: unknown) => log.warn('rollout control failed', { action, user: signal.user, error: String(err) })));
-  setHandler(
-    pauseSignal,
-    control('pause', () => {
-      if (state.status === 'running' || state.status === 'baking') {
-        paused = true;
-        state.status = 'paused';
-      }
-    }),
-  );
-  setHandler(
-    resumeSignal,
-    control('resume', () => {
-      paused = false;
-    }),
-  );
-  setHandler(
-    abortSignal,
-    control('abort', (user) => {
-      abortedBy ??= user;
-    }),
-  );
-  setHandler(
-    promoteSignal,
-    control('promote', () => {
-      promoted = true;
-    }),
-  );
+  setHandler(rolloutControlUpdate, (request) => serially(() => control(request)), { validator: (request) => validateControl(request, controlled()) });
+  // The monitor has already killed the flag; the rollout must not write another stage over it.
+  setHandler(guardrailBreachSignal, (breach) => {
+    if (!over()) halt.why ??= { kind: 'breach', seenBy: 'monitor', ...breach };
+  });
+
+  // A guarded flag is watched from the rollout's start, not from the worker's next start.
+  if (await data.loadGuardrail({ flagKey: input.flagKey })) await watchGuardrail(input.flagKey, [input.env]);
 
   const cohortTenants = cohortMode ? await data.cohortTenants({ cohorts: input.cohorts! }) : {};
   const stepFor = (index: number): FlagStep =>
@@ -156,43 +153,48 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       onBehalfOf,
     );
 
-  /** Waits out one bake, pausing the clock while paused; returns why it ended. */
-  const bake = async (): Promise<'done' | 'aborted' | { breach: number; metric: string; threshold: number }> => {
-    promoted = false;
+  /** Waits out one bake, the clock stopped while paused; ends early on a promote, an abort or a breach. */
+  const bake = async (): Promise<void> => {
     let remaining = input.bakeMs;
     const guardrail = await data.loadGuardrail({ flagKey: input.flagKey });
-    const interval = input.guardrailIntervalMs ?? DEFAULT_GUARDRAIL_INTERVAL_MS;
-    while (true) {
-      if (abortedBy) return 'aborted';
+    // The guardrail's own window, as its monitor reads it: a shorter one would only re-read a half-filled window.
+    const every = guardrail ? parseDuration(guardrail.window) : remaining;
+    while (!halt.why) {
       if (paused) {
         delete state.nextStepAt;
-        await condition(() => !paused || abortedBy !== undefined);
+        await condition(() => !paused || halt.why !== undefined);
         continue;
       }
-      if (promoted || remaining <= 0) return 'done';
+      if (promoted) {
+        promoted = false;
+        return;
+      }
+      if (remaining <= 0) return;
       state.status = 'baking';
       const started = Date.now();
       state.nextStepAt = new Date(started + remaining).toISOString();
-      const wait = guardrail ? Math.min(remaining, interval) : remaining;
-      await condition(() => paused || promoted || abortedBy !== undefined, wait);
+      const woken = await condition(() => paused || promoted || halt.why !== undefined, Math.min(remaining, every));
       remaining -= Date.now() - started;
-      if (guardrail && !abortedBy) {
-        const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env }).catch(() => null);
-        // No data (or Prometheus unreachable after retries) proves nothing either way: keep the last verdict.
-        if (value !== null && value > guardrail.threshold) return { breach: value, metric: guardrail.metric, threshold: guardrail.threshold };
-        if (value !== null) state.guardrail = 'ok';
-      }
+      if (woken || !guardrail) continue;
+      const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env }).catch(() => null);
+      // No data (or Prometheus unreachable after retries) proves nothing either way: keep the last verdict.
+      if (value !== null && value > guardrail.threshold) halt.why ??= { kind: 'breach', seenBy: 'rollout', metric: guardrail.metric, value, threshold: guardrail.threshold };
+      else if (value !== null) state.guardrail = 'ok';
     }
   };
 
   if (stages.length === 0) return finish('completed', input.requester, `${input.variation} already serves ${from} % of ${input.flagKey} in ${input.env}: no stage left`);
 
-  for (let i = 0; i < stages.length; i++) {
-    if (paused) await condition(() => !paused || abortedBy !== undefined);
-    if (abortedBy) break;
+  for (let i = 0; i < stages.length && !halt.why; i++) {
+    if (paused) await condition(() => !paused || halt.why !== undefined);
+    if (halt.why) break;
     state.status = 'running';
+    applying = true;
     await apply(stepFor(i), changeId(`stage:${i}`), 'flag.rollout.stage', `${input.reason ? `${input.reason} — ` : ''}stage ${i + 1}/${stages.length}: ${stages[i]}${cohortMode ? '' : ' %'}`);
+    applying = false;
     state.stageIndex = i;
+    // A breach or an abort while the stage was written undoes it now, not after its bake.
+    if (halt.why) break;
     const last = i === stages.length - 1;
     if (!last) state.nextStepAt = new Date(Date.now() + input.bakeMs).toISOString();
     await notifySafely({
@@ -207,30 +209,21 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       requester: input.requester,
     });
     if (last) return finish('completed', input.requester, `${input.flagKey} in ${input.env}: ${input.variation} fully rolled out`);
-
-    const outcome = await bake();
-    if (outcome === 'aborted') break;
-    if (outcome !== 'done') {
-      state.guardrail = 'breached';
-      const message = `guardrail ${outcome.metric} at ${outcome.breach} exceeded ${outcome.threshold}: rolled back to 0 %`;
-      await rollBack('rollback', message);
-      await notifySafely({
-        kind: 'guardrail_breach',
-        id: changeId('breach'),
-        at: at(),
-        replyTo: input.replyTo,
-        flagKey: input.flagKey,
-        env: input.env,
-        metric: outcome.metric,
-        value: outcome.breach,
-        threshold: outcome.threshold,
-        response: 'rolled_back',
-        workflowId,
-      });
-      return finish('rolled_back', 'system', message);
-    }
+    await bake();
   }
 
-  await rollBack('abort', `aborted by ${abortedBy}`, abortedBy);
-  return finish('aborted', abortedBy!, `aborted by ${abortedBy}: ${input.flagKey} in ${input.env} rolled back to 0 %`);
+  const why = halt.why!;
+  if (why.kind === 'abort') {
+    await rollBack('abort', `aborted by ${why.by}`, why.by);
+    return finish('aborted', why.by, `aborted by ${why.by}: ${input.flagKey} in ${input.env} rolled back to 0 %`);
+  }
+  state.guardrail = 'breached';
+  const message = `guardrail ${why.metric} at ${why.value} exceeded ${why.threshold}: rolled back to 0 %${why.seenBy === 'monitor' ? ' (its monitor killed the flag)' : ''}`;
+  await rollBack('rollback', message);
+  // A breach the monitor saw has been announced by the monitor, with the kill.
+  if (why.seenBy === 'rollout') {
+    const { metric, value, threshold } = why;
+    await notifySafely({ kind: 'guardrail_breach', id: changeId('breach'), at: at(), replyTo: input.replyTo, flagKey: input.flagKey, env: input.env, metric, value, threshold, response: 'rolled_back', workflowId });
+  }
+  return finish('rolled_back', 'system', message);
 }

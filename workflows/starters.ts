@@ -6,16 +6,7 @@ import { Client, Connection, ScheduleAlreadyRunning, WorkflowExecutionAlreadySta
 import { SwitchyardError } from '../core/errors.js';
 import { breakGlassWorkflow } from './break-glass.js';
 import { changeRequestWorkflow } from './change-request.js';
-import {
-  TASK_QUEUE_DEFAULT,
-  abortSignal,
-  pauseSignal,
-  promoteSignal,
-  resumeSignal,
-  workflowIds,
-  type BreakGlassInput,
-  type ChangeRequestInput,
-} from './contracts.js';
+import { TASK_QUEUE_DEFAULT, workflowIds, type BreakGlassInput, type ChangeRequestInput } from './contracts.js';
 import { guardrailMonitorWorkflow, type GuardrailMonitorInput } from './guardrail-monitor.js';
 import { staleFlagsWorkflow } from './stale-flags.js';
 
@@ -74,7 +65,7 @@ export function startGuardrailMonitor(client: Client, input: GuardrailMonitorInp
 }
 
 /**
- * The daily stale-flag listing (SPEC §6) as a Temporal Schedule. Safe to call at every worker or
+ * The daily stale-flag listing (docs/design.md#stale-flags) as a Temporal Schedule. Safe to call at every worker or
  * `dev` start: an existing schedule is left as it is.
  */
 export async function ensureStaleFlagsSchedule(
@@ -94,14 +85,4 @@ export async function ensureStaleFlagsSchedule(
     if (err instanceof ScheduleAlreadyRunning) return { scheduleId, created: false };
     throw err;
   }
-}
-
-const ROLLOUT_SIGNALS = { pause: pauseSignal, resume: resumeSignal, abort: abortSignal, promote: promoteSignal };
-
-/**
- * `/flag rollout pause|resume|abort|promote <key> --env <env>`: signals the running rollout. The
- * rollout checks the user's role itself and notifies them when it ignores the signal.
- */
-export async function controlRollout(client: Client, input: { flagKey: string; env: string; action: keyof typeof ROLLOUT_SIGNALS; user: string }): Promise<void> {
-  await client.workflow.getHandle(workflowIds.rollout(input.flagKey, input.env)).signal(ROLLOUT_SIGNALS[input.action], { user: input.user });
 }

@@ -98,7 +98,7 @@ beforeAll(async () => {
   evalRedis = [new Redis('redis://127.0.0.1:6379', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }), new Redis('redis://127.0.0.1:6379')];
   store = new SnapshotStore({ redis: evalRedis[0]!, subscriber: evalRedis[1]!, keys: h.keys, compile: compileSnapshot, log, environments: ENVS, pollIntervalMs: 500 });
   evaluator = createEvaluatorServer({ store, log });
-  registerSecretsRoutes(evaluator, { store, redis: evalRedis[0]!, keys: h.keys, masterKey: MASTER, log });
+  registerSecretsRoutes(evaluator, { store, masterKey: MASTER, log });
   void store.start();
   evaluatorUrl = await evaluator.listen({ port: 0, host: '127.0.0.1' });
 }, 180_000);

@@ -42,7 +42,7 @@ export function changeRequestOf(command: Command, context: RequestContext): Chan
     case 'flag.rollout.promote':
       return { ...flag(command.key), env: command.env, rollout: { to: 100 } };
     case 'flag.override':
-      return { ...flag(command.key), env: command.env, user: command.user, variation: command.variation };
+      return { ...flag(command.key), env: command.all ? undefined : command.env, user: command.user, variation: command.variation };
     case 'flag.break-glass':
       return { ...flag(command.key), env: command.env, variation: command.serve };
     case 'config.set':

@@ -32,6 +32,9 @@ function create(a: Args) {
   if (defaultId !== undefined && parsed && !parsed.variations.some((v) => v.id === defaultId)) {
     a.fail(`\`--default\` must be one of the variations ${parsed.variations.map((v) => v.id).join(', ')} (got \`${defaultId}\`)`);
   }
+  const offId = a.option('off');
+  const ids = parsed?.variations.map((v) => v.id) ?? ['on', 'off'];
+  if (offId !== undefined && !ids.includes(offId)) a.fail(`\`--off\` must be one of the variations ${ids.join(', ')} (got \`${offId}\`)`);
   const expiryText = a.option('expiry');
   return {
     name: 'flag.create' as const,
@@ -42,6 +45,7 @@ function create(a: Args) {
     type,
     variations: parsed?.variations,
     default: defaultId,
+    off: offId,
     expiry: expiryText === undefined ? undefined : a.read('--expiry', expiryText, parseDate),
     ticket: a.option('ticket'),
   };
@@ -75,6 +79,18 @@ function kill(a: Args) {
   return { name: 'flag.kill' as const, key, env, all, tenant: a.option('tenant'), reason: a.required('reason', '"<text>"') };
 }
 
+/** Overrides live per environment: one is named, or `--all` says every one (each judged like any change there). */
+function override(a: Args) {
+  const key = a.key();
+  const variation = a.positional(1, '<variation>');
+  const user = a.read('--user', a.required('user', '<id>'), normalizeUser);
+  const env = a.optionalEnv();
+  const all = a.flag('all');
+  if (env && all) a.fail('give `--env <env>` or `--all`, not both');
+  if (!env && !all) a.fail('say where the override applies: `--env <env>` for one environment, or `--all` for every environment');
+  return { name: 'flag.override' as const, key, variation, user, env, all, ttlMs: a.duration('ttl'), reason: a.option('reason') };
+}
+
 function ruleAdd(a: Args) {
   const key = a.key();
   const env = a.env();
@@ -85,12 +101,12 @@ function ruleAdd(a: Args) {
   return { name: 'flag.rule.add' as const, key, env, condition, serve, priority: priorityText === undefined ? undefined : Number(priorityText) };
 }
 
-/** The /flag grammar (SPEC §7). */
+/** The /flag grammar (docs/design.md#commands). */
 export const FLAG_SUBCOMMANDS: Subcommand[] = [
   {
     path: ['create'],
     name: 'flag.create',
-    options: { kind: 'value', owner: 'value', description: 'value', type: 'value', variations: 'value', default: 'value', expiry: 'value', ticket: 'value' },
+    options: { kind: 'value', owner: 'value', description: 'value', type: 'value', variations: 'value', default: 'value', off: 'value', expiry: 'value', ticket: 'value' },
     build: create,
   },
   { path: ['show'], name: 'flag.show', options: { env: 'value' }, build: (a) => ({ name: 'flag.show', key: a.key(), env: a.optionalEnv() }) },
@@ -127,20 +143,7 @@ export const FLAG_SUBCOMMANDS: Subcommand[] = [
     options: { env: 'value' },
     build: (a) => ({ name: 'flag.rule.remove', key: a.key(), env: a.env(), ruleId: a.positional(1, '<rule-id>') }),
   },
-  {
-    path: ['override'],
-    name: 'flag.override',
-    // SPEC §7 has no --env here; overrides live per environment, so one may be named (none: every environment).
-    options: { user: 'value', ttl: 'value', env: 'value' },
-    build: (a) => ({
-      name: 'flag.override',
-      key: a.key(),
-      variation: a.positional(1, '<variation>'),
-      user: a.read('--user', a.required('user', '<id>'), normalizeUser),
-      env: a.optionalEnv(),
-      ttlMs: a.duration('ttl'),
-    }),
-  },
+  { path: ['override'], name: 'flag.override', options: { user: 'value', ttl: 'value', env: 'value', all: 'boolean', reason: 'value' }, build: override },
   { path: ['kill'], name: 'flag.kill', options: { env: 'value', all: 'boolean', tenant: 'value', reason: 'value' }, build: kill },
   {
     path: ['break-glass'],

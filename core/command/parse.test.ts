@@ -118,10 +118,19 @@ describe('/flag', () => {
   });
 
   it('override normalizes a Slack mention and reads the ttl', () => {
-    expect(parseCommand('/flag', 'override checkout on --user <@U123ABC|alice> --ttl 1h')).toEqual({
-      name: 'flag.override', key: 'checkout', variation: 'on', user: 'U123ABC', ttlMs: 3_600_000,
+    expect(parseCommand('/flag', 'override checkout on --user <@U123ABC|alice> --env staging --ttl 1h')).toEqual({
+      name: 'flag.override', key: 'checkout', variation: 'on', user: 'U123ABC', env: 'staging', all: false, ttlMs: 3_600_000,
     });
     expect(parseCommand('/flag', 'override checkout on --user U1 --env staging')).toMatchObject({ env: 'staging', ttlMs: undefined });
+  });
+
+  it('override takes one environment or --all, and a reason', () => {
+    expect(parseCommand('/flag', 'override checkout-v2 off --user user-5 --env production --reason "support case 812"')).toMatchObject({
+      env: 'production', all: false, reason: 'support case 812',
+    });
+    expect(parseCommand('/flag', 'override checkout on --user U1 --all')).toMatchObject({ env: undefined, all: true });
+    expect(() => parseCommand('/flag', 'override checkout on --user U1')).toThrow(/`--env <env>` for one environment, or `--all` for every environment/);
+    expect(() => parseCommand('/flag', 'override checkout on --user U1 --env dev --all')).toThrow(/not both/);
   });
 
   it('kill takes one environment or --all; break-glass names what to serve', () => {

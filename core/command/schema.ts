@@ -5,7 +5,7 @@ import { FLAG_KINDS, VALUE_TYPES, flagKeySchema, jsonValueSchema, variationSchem
 import { secretEnvelopeSchema } from '../secrets/envelope.js';
 
 /**
- * Parsed slash commands (SPEC §7), one variant per subcommand, discriminated on `name`. Every
+ * Parsed slash commands (docs/design.md#commands), one variant per subcommand, discriminated on `name`. Every
  * transport (Slack, console, CLI) produces these; nothing downstream sees command text.
  */
 
@@ -34,6 +34,8 @@ export const commandSchema = z.discriminatedUnion('name', [
     type: z.enum(VALUE_TYPES),
     variations: z.array(variationSchema).optional(),
     default: z.string().optional(),
+    /** The variation a kill serves; required for a non-boolean flag (a boolean one serves `false`). */
+    off: z.string().optional(),
     expiry: z.iso.date().optional(),
     ticket: z.string().optional(),
   }),
@@ -59,7 +61,17 @@ export const commandSchema = z.discriminatedUnion('name', [
   rolloutControl('flag.rollout.promote'),
   z.object({ name: z.literal('flag.rule.add'), key, env, condition: conditionSchema, serve: id, priority: z.number().int().optional() }),
   z.object({ name: z.literal('flag.rule.remove'), key, env, ruleId: id }),
-  z.object({ name: z.literal('flag.override'), key, variation: id, user: id, env: env.optional(), ttlMs: z.number().int().positive().optional() }),
+  z.object({
+    name: z.literal('flag.override'),
+    key,
+    variation: id,
+    user: id,
+    /** One environment, or `all` for every one; a plan with neither is refused. */
+    env: env.optional(),
+    all: z.boolean().optional(),
+    ttlMs: z.number().int().positive().optional(),
+    reason: reason.optional(),
+  }),
   z.object({ name: z.literal('flag.kill'), key, env: env.optional(), all: z.boolean(), tenant: id.optional(), reason }),
   z.object({
     name: z.literal('flag.break-glass'),

@@ -1,11 +1,11 @@
 /**
- * One usage line per subcommand (SPEC §7). Errors quote the line of the subcommand the user
+ * One usage line per subcommand (docs/design.md#commands). Errors quote the line of the subcommand the user
  * meant; `help` replies with the lines of its command.
  */
 export const USAGE = {
   'flag.help': '/flag help [<subcommand>]',
   'flag.create':
-    '/flag create <key> --kind release|ops|permission|experiment --owner <team> --description "<text>" [--type boolean|string|number|json] [--variations id=value,…] [--default <id>] [--expiry YYYY-MM-DD] [--ticket <url-or-id>]',
+    '/flag create <key> --kind release|ops|permission|experiment --owner <team> --description "<text>" [--type boolean|string|number|json] [--variations id=value,…] [--default <id>] [--off <id> (what a kill serves; required unless boolean)] [--expiry YYYY-MM-DD] [--ticket <url-or-id>]',
   'flag.show': '/flag show <key> [--env <env>]',
   'flag.list': '/flag list [--owner <team>] [--stale]',
   'flag.on': '/flag on|off <key> --env <env> [--tenant <id>] [--reason "<text>"]',
@@ -19,7 +19,7 @@ export const USAGE = {
   'flag.rollout.promote': '/flag rollout pause|resume|abort|promote <key> --env <env>',
   'flag.rule.add': '/flag rule add <key> --env <env> --if "<attr> <op> <value> [and …]" --serve <variation> [--priority <n>]',
   'flag.rule.remove': '/flag rule remove <key> --env <env> <rule-id>',
-  'flag.override': '/flag override <key> <variation> --user <id> [--env <env>] [--ttl 1h]',
+  'flag.override': '/flag override <key> <variation> --user <id> --env <env>|--all [--ttl 1h] [--reason "<text>"]',
   'flag.kill': '/flag kill <key> [--env <env> | --all] [--tenant <id>] --reason "<text>"',
   'flag.break-glass': '/flag break-glass <key> <on|off|variation> --env <env> --reason "<text>"',
   'flag.history': '/flag history <key> [--limit <n>]',
