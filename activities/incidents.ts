@@ -1,56 +1,49 @@
-import type { Pool } from 'pg';
 import { NotFoundError } from '../core/errors.js';
+import type { IncidentInput } from '../storage/incident-store-type.js';
+import type { ActivityContext } from './context.js';
+import { permanent } from './permanent.js';
 
-export interface IncidentInput {
-  requestId: string;
-  actor: string;
-  summary: string;
-  reason: string;
-  entryKey?: string;
-  env?: string;
-  reviewDueAt: string;
-}
+export type { IncidentInput } from '../storage/incident-store-type.js';
 
-interface IncidentRow {
-  id: number;
-  entryKey: string | null;
-  environment: string | null;
-  actor: string;
-  webhookDeliveredAt: Date | null;
-}
+/** The incident of a break-glass change: opened (and sent to a ticketing bridge) once, closed by its review. */
+export function incidentActivities({ stores, settings }: ActivityContext) {
+  const { incidents, audit } = stores;
+  return {
+    /**
+     * The incident record, once per request id; when a webhook is configured the incident is POSTed
+     * there until it accepts it. A webhook failure throws so the activity retries; the row is
+     * already there and is not duplicated.
+     */
+    openIncident: permanent(async (input: IncidentInput): Promise<{ incidentId: string }> => {
+      const row = await incidents.open(input);
+      const incidentId = `INC-${row.id}`;
+      const webhookUrl = settings.INCIDENT_WEBHOOK_URL;
+      if (webhookUrl && !row.webhookDeliveredAt) {
+        const response = await fetch(webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `switchyard-incident-${input.requestId}` },
+          body: JSON.stringify({ incidentId, kind: 'break-glass', ...input }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!response.ok) throw new Error(`incident webhook answered ${response.status} ${response.statusText}`);
+        await incidents.markWebhookDelivered(row.id);
+      }
+      return { incidentId };
+    }),
 
-const SELECT = 'SELECT id, entry_key AS "entryKey", environment, actor, webhook_delivered_at AS "webhookDeliveredAt" FROM incidents WHERE request_id = $1';
-
-/**
- * The incident record of a break-glass change, once per request id; when a webhook is configured
- * (a ticketing bridge) the incident is POSTed there until it accepts it. A webhook failure throws so
- * the activity retries; the row is already there and is not duplicated.
- */
-export async function openIncident(pool: Pool, webhookUrl: string | undefined, input: IncidentInput): Promise<{ incidentId: string }> {
-  await pool.query(
-    `INSERT INTO incidents (request_id, actor, summary, reason, entry_key, environment, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (request_id) DO NOTHING`,
-    [input.requestId, input.actor, input.summary, input.reason, input.entryKey ?? null, input.env ?? null, JSON.stringify({ reviewDueAt: input.reviewDueAt })],
-  );
-  const row = (await pool.query<IncidentRow>(SELECT, [input.requestId])).rows[0]!;
-  const incidentId = `INC-${row.id}`;
-  if (webhookUrl && !row.webhookDeliveredAt) {
-    const response = await fetch(webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `switchyard-incident-${input.requestId}` },
-      body: JSON.stringify({ incidentId, kind: 'break-glass', ...input }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok) throw new Error(`incident webhook answered ${response.status} ${response.statusText}`);
-    await pool.query('UPDATE incidents SET webhook_delivered_at = now() WHERE id = $1', [row.id]);
-  }
-  return { incidentId };
-}
-
-/** Marks the incident reviewed (first reviewer wins) and returns it. */
-export async function closeIncidentReview(pool: Pool, requestId: string, reviewedBy: string): Promise<IncidentRow> {
-  await pool.query('UPDATE incidents SET reviewed_by = $2, reviewed_at = now() WHERE request_id = $1 AND reviewed_by IS NULL', [requestId, reviewedBy]);
-  const row = (await pool.query<IncidentRow>(SELECT, [requestId])).rows[0];
-  if (!row) throw new NotFoundError(`no incident for break-glass request ${requestId}`);
-  return row;
+    closeIncidentReview: permanent(async (input: { requestId: string; reviewedBy: string; notes?: string; eventId: string }): Promise<void> => {
+      const incident = await incidents.closeReview(input.requestId, input.reviewedBy);
+      if (!incident) throw new NotFoundError(`no incident for break-glass request ${input.requestId}`);
+      await audit.recordOnce(input.eventId, {
+        actor: input.reviewedBy,
+        action: 'break-glass.review',
+        entityKind: incident.entryKey ? 'flag' : undefined,
+        entityKey: incident.entryKey ?? undefined,
+        environment: incident.environment ?? undefined,
+        requestId: input.requestId,
+        reason: input.notes,
+        detail: { incidentId: incident.id, breakGlassActor: incident.actor },
+      });
+    }),
+  };
 }

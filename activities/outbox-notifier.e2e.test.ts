@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from '../test/db.js';
 import type { NotificationEvent } from './notification-event.js';
-import { OUTBOX_CHANNEL, OutboxNotifier, readOutbox } from './outbox-notifier.js';
+import { OUTBOX_CHANNEL, readOutbox } from '../storage/outbox.js';
+import { OutboxNotifier } from './outbox-notifier.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {

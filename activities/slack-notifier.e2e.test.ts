@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { startFakeSlack, type FakeSlack } from '../test/slack-fake/server.js';
 import type { NotificationEvent } from './notification-event.js';

@@ -1,12 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { webApi } from '@slack/bolt';
 import type { Pool } from 'pg';
-import { renderNotification } from '../bot/render/notifications.js';
-import type { Message } from '../bot/render/blocks.js';
+import { renderNotification } from '../render/notifications.js';
+import type { Message } from '../render/blocks.js';
 import type { Logger } from '../core/logger.js';
-import type { Settings } from '../core/settings.js';
+import { findSlackMessage, rememberSlackMessage } from '../storage/slack-messages.js';
 import type { NotificationEvent, Notifier } from './notification-event.js';
 
+/** The Slack variables the worker's notifier reads; declared and validated with the bot's (bot/slack/settings.ts, joined in cli/settings.ts). */
+type Settings = { SLACK_BOT_TOKEN?: string; SLACK_API_URL?: string; SLACK_APPROVALS_CHANNEL?: string; SLACK_INCIDENTS_CHANNEL?: string };
 type WebClient = webApi.WebClient;
 const { ErrorCode, LogLevel } = webApi;
 
@@ -165,17 +167,12 @@ export class SlackNotifier implements Notifier {
     });
   }
 
-  private async lookup(ref: string): Promise<{ channel: string; ts: string } | undefined> {
-    const { rows } = await this.options.pool.query<{ channel: string; ts: string }>('SELECT channel, ts FROM slack_messages WHERE ref = $1', [ref]);
-    return rows[0];
+  private lookup(ref: string): Promise<{ channel: string; ts: string } | undefined> {
+    return findSlackMessage(this.options.pool, ref);
   }
 
-  private async remember(ref: string, channel: string, ts: string): Promise<void> {
-    await this.options.pool.query(
-      `INSERT INTO slack_messages (ref, channel, ts) VALUES ($1, $2, $3)
-       ON CONFLICT (ref) DO UPDATE SET channel = EXCLUDED.channel, ts = EXCLUDED.ts, updated_at = now()`,
-      [ref, channel, ts],
-    );
+  private remember(ref: string, channel: string, ts: string): Promise<void> {
+    return rememberSlackMessage(this.options.pool, ref, { channel, ts });
   }
 }
 

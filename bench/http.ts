@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import { seedFlag } from '../test/snapshots.js';
 import { redisKeys, type SdkKeyRecord } from '../storage/redis-keys.js';
 import { hashSdkKey } from '../storage/sdk-keys.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import { seedFlag } from '../test/snapshots.js';
 import { applyChange } from '../storage/apply-change.js';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import { createLogger } from '../core/logger.js';
-import { parseSettings } from '../core/settings.js';
+import { createLogger } from '../storage/logger.js';
+import { parseSettings } from '../cli/settings.js';
 import { startEvaluator } from '../evaluator/server.js';
 
 /**

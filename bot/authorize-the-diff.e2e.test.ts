@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
-import { planChange } from '../core/change-plan.js';
-import { createLogger } from '../core/logger.js';
+import { planChange } from '../core/change/plan/index.js';
+import { createLogger } from '../storage/logger.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import { getFlag } from '../storage/flags.js';
 import { startHarnessEvaluator, type HarnessEvaluator } from '../test/harness-evaluator.js';

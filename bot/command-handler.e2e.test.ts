@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox } from '../activities/outbox-notifier.js';
-import { createLogger } from '../core/logger.js';
+import { readOutbox } from '../storage/outbox.js';
+import { createLogger } from '../storage/logger.js';
 import { getFlag } from '../storage/flags.js';
 import { grantRole, listRoleBindings } from '../storage/role-bindings.js';
 import { eventually, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { createCommandHandler, type CommandHandler } from './command-handler.js';
-import { ACTION } from './render/action-ids.js';
-import type { Block } from './render/blocks.js';
+import { ACTION } from '../render/action-ids.js';
+import type { Block } from '../render/blocks.js';
 import { rolloutStateQuery, workflowIds } from '../workflows/contracts.js';
 import { rolloutWorkflow } from '../workflows/rollout.js';
 

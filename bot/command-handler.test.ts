@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import type { Pool } from '../storage/db.js';
 import { createCommandHandler } from './command-handler.js';
 
@@ -23,6 +23,23 @@ describe('command handler without services', () => {
     const reply = await run('/change', 'help');
     expect(reply.ok).toBe(true);
     expect(reply.text).toContain('/change approve <id>');
+  });
+
+  it('asks Slack to open a dialog for a secret, with the key and environment the grammar parsed', async () => {
+    const reply = await handler.handleCommand({ transport: 'slack', user: 'U1', command: '/config', text: 'secret set db-password --env production', requestId: 'r', replyTo: { transport: 'slack', user: 'U1' } });
+    expect(reply.ok).toBe(true);
+    expect(reply.dialog).toEqual({ kind: 'secret', key: 'db-password', env: 'production' });
+  });
+
+  it('refuses a secret typed into a command, and one asked for on the console', async () => {
+    const typed = await handler.handleCommand({ transport: 'slack', user: 'U1', command: '/config', text: 'secret set db-password hunter2 --env production', requestId: 'r', replyTo: { transport: 'slack', user: 'U1' } });
+    expect(typed.ok).toBe(false);
+    expect(typed.dialog).toBeUndefined();
+    expect(typed.text).toContain('never type a secret into a command');
+    const console = await run('/config', 'secret set db-password --env production');
+    expect(console.ok).toBe(false);
+    expect(console.dialog).toBeUndefined();
+    expect(console.text).toContain('Slack dialog');
   });
 
   it('refuses a button it does not know instead of guessing', async () => {

@@ -1,17 +1,20 @@
 import type { Client } from '@temporalio/client';
 import { CommandError } from '../core/command/errors.js';
+import { CHANGE_REQUEST_COMMANDS, READ_COMMANDS, ROLLOUT_CONTROL_COMMANDS } from '../core/command/kinds.js';
 import { parseCommand } from '../core/command/parse.js';
 import type { Command } from '../core/command/schema.js';
 import type { SlashCommand } from '../core/command/usage.js';
+import type { SecretEnvelope } from '../core/secrets/envelope.js';
 import { SwitchyardError, ValidationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Pool } from '../storage/db.js';
 import type { ReplyTarget } from '../workflows/contracts.js';
-import { CHANGE_COMMANDS, requestChange } from './change-requests.js';
+import { requestChange } from './change-requests.js';
 import { decideChange, reviewBreakGlass } from './decisions.js';
-import { answerRead, READ_COMMANDS, type ReadCommand } from './read-commands.js';
-import { ACTION, ROLLOUT_ACTIONS } from './render/action-ids.js';
-import { renderError, renderHelp, renderNotice } from './render/replies.js';
+import { answerIncident, type IncidentCommand } from './incident-commands.js';
+import { answerRead, type ReadCommand } from './read-commands.js';
+import { ACTION, ROLLOUT_ACTIONS } from '../render/action-ids.js';
+import { renderError, renderHelp, renderNotice } from '../render/replies.js';
 import { errorReply, okReply, type Reply } from './reply.js';
 import { refuseRevertDuringRollout } from './revert-guard.js';
 import { controlOf, controlRollout, type RolloutControlCommand } from './rollout-control.js';
@@ -37,6 +40,11 @@ export interface CommandInput {
   /** Idempotency key: a retried delivery of the same request reaches the same workflow. */
   requestId: string;
   replyTo: ReplyTarget;
+  /**
+   * For `/config secret set`: the value the user typed into the transport's dialog, already
+   * sealed (the clear value never reaches the command layer), and the dialog's justification.
+   */
+  sealed?: { envelope: SecretEnvelope; reason: string };
 }
 
 export interface ActionInput {
@@ -53,18 +61,6 @@ export interface ActionInput {
 export interface CommandHandler {
   handleCommand(input: CommandInput): Promise<Reply>;
   handleAction(input: ActionInput): Promise<Reply>;
-}
-
-const ROLLOUT_CONTROLS = new Set(['flag.rollout.pause', 'flag.rollout.resume', 'flag.rollout.abort', 'flag.rollout.promote']);
-
-/** Commands the grammar knows but the control plane cannot carry out yet: said plainly, not faked. */
-function notYet(command: Command): string | undefined {
-  switch (command.name) {
-    case 'config.secret.set':
-      return 'secrets are typed into a Slack dialog, never into a command; the console cannot set them yet';
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -87,9 +83,12 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   };
 
   async function run(input: CommandInput, command: Command): Promise<Reply> {
-    if (command.name === 'flag.help' || command.name === 'config.help' || command.name === 'change.help') return okReply(renderHelp(command.text));
+    if (command.name === 'flag.help' || command.name === 'config.help' || command.name === 'change.help' || command.name === 'incident.help') return okReply(renderHelp(command.text));
+    if (command.name === 'incident.list' || command.name === 'incident.show' || command.name === 'incident.review') {
+      return okReply(await answerIncident(command as IncidentCommand, input.user, { client: deps.client, pool: deps.pool, now }), command.name !== 'incident.review');
+    }
     if (READ_COMMANDS.has(command.name)) return okReply(await answerRead(command as ReadCommand, { client: deps.client, pool: deps.pool, environments: deps.environments, now }));
-    if (ROLLOUT_CONTROLS.has(command.name)) {
+    if (ROLLOUT_CONTROL_COMMANDS.has(command.name)) {
       const { key, env } = command as RolloutControlCommand;
       return okReply(await controlRollout(deps.client, input.user, controlOf(command as RolloutControlCommand), { flagKey: key, env }), false);
     }
@@ -102,10 +101,18 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
       }
       return okReply(await decideChange(deps.client, workflowId, { approve: command.name === 'change.approve', user: input.user, reason }), false);
     }
-    const unsupported = notYet(command);
-    if (unsupported) return errorReply(renderNotice(unsupported));
+    if (command.name === 'config.secret.set') {
+      // A secret is never typed into a command: without a sealed value, the transport asks for it in a dialog.
+      const { key, env } = command;
+      if (input.sealed) {
+        const sealed = { ...command, envelope: input.sealed.envelope };
+        return okReply(await requestChange({ client: deps.client, taskQueue: deps.taskQueue, waitMs }, { user: input.user, requestId: input.requestId, command: sealed, reason: input.sealed.reason, replyTo: input.replyTo }));
+      }
+      // Slack opens a dialog; the console and the CLI read the value with echo off (bot/sealed-secret.ts).
+      return { ...okReply(renderNotice(`Type the value of \`${key}\` in ${env} into the dialog.`)), dialog: { kind: 'secret', key, env } };
+    }
     if (command.name === 'change.revert') await refuseRevertDuringRollout(deps, command.id);
-    if (CHANGE_COMMANDS.has(command.name)) {
+    if (CHANGE_REQUEST_COMMANDS.has(command.name)) {
       return okReply(await requestChange({ client: deps.client, taskQueue: deps.taskQueue, waitMs }, { user: input.user, requestId: input.requestId, command, replyTo: input.replyTo }));
     }
     throw new ValidationError(`${command.name} is not handled here`);

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { ValidationError } from '../core/errors.js';
 import { approveUpdate, breakGlassStateQuery, changeRequestStateQuery, rejectUpdate, reviewUpdate } from '../workflows/contracts.js';
-import { renderChangeState, renderNotice } from './render/replies.js';
-import type { Message } from './render/blocks.js';
+import { renderChangeState, renderNotice } from '../render/replies.js';
+import type { Message } from '../render/blocks.js';
 import { isNotFound, userMessageOf } from './temporal-errors.js';
 
 /** A decision the workflow refused: the clicker reads the workflow's own reason. */

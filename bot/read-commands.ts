@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { CommandNameIn } from '../core/command/kinds.js';
 import type { CommandOf } from '../core/command/schema.js';
 import { compileConfig } from '../core/engine/config.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
@@ -7,15 +8,19 @@ import type { Pool } from '../storage/db.js';
 import { auditTrail } from '../storage/audit.js';
 import { getConfig } from '../storage/configs.js';
 import { getFlag, listFlags } from '../storage/flags.js';
+import { listLifecycleFlags } from '../storage/stale-flags.js';
+import { staleFlagsOf } from '../activities/stale-flags.js';
+import type { StaleFlag } from '../core/notifications.js';
 import type { EntryVersion } from '../storage/entry-versions.js';
 import { changeRequestStateQuery } from '../workflows/contracts.js';
-import { renderChangeList, renderChangeState, renderConfig, renderFlag, renderFlagList, renderHistory } from './render/replies.js';
-import type { Message } from './render/blocks.js';
+import { renderChangeList, renderChangeState, renderConfig, renderHistory } from '../render/replies.js';
+import { renderFlag, renderFlagList, type LastChange } from '../render/flags.js';
+import type { Message } from '../render/blocks.js';
 import { changeWorkflowId } from './workflow-refs.js';
 import { isNotFound, userMessageOf } from './temporal-errors.js';
 
-export type ReadCommand = CommandOf<'flag.show' | 'flag.list' | 'flag.history' | 'config.get' | 'change.list' | 'change.show'>;
-export const READ_COMMANDS = new Set<string>(['flag.show', 'flag.list', 'flag.history', 'config.get', 'change.list', 'change.show'] satisfies Array<ReadCommand['name']>);
+/** Incidents are read by ./incident-commands.ts. */
+export type ReadCommand = CommandOf<Exclude<CommandNameIn<'read'>, `incident.${string}`>>;
 
 export interface ReadDeps {
   client: Client;
@@ -24,12 +29,19 @@ export interface ReadDeps {
   now: () => Date;
 }
 
-/** Stale, as docs/design.md#stale-flags defines it: release/experiment flags past their expiry or older than 90 days. */
-const STALE_AFTER_MS = 90 * 86_400_000;
-function isStale(flag: FlagDocument, now: Date): boolean {
-  if (flag.kind !== 'release' && flag.kind !== 'experiment') return false;
-  if (flag.expiry && new Date(flag.expiry).getTime() < now.getTime()) return true;
-  return !!flag.createdAt && now.getTime() - new Date(flag.createdAt).getTime() > STALE_AFTER_MS;
+/** The daily stale-flag post's age limit (workflows/stale-flags.ts), so `/flag list --stale` lists the same flags. */
+const STALE_AGE_DAYS = 90;
+
+/** Release and experiment flags that are stale, with why, as the daily post decides it (docs/design.md#stale-flags). */
+async function staleFlags(pool: Pool, now: Date): Promise<StaleFlag[]> {
+  return staleFlagsOf(await listLifecycleFlags(pool), STALE_AGE_DAYS, now);
+}
+
+/** Who made a flag's latest version: its audit row names the person `system` acted for. */
+async function lastChangeOf(pool: Pool, flag: EntryVersion<FlagDocument>): Promise<LastChange | undefined> {
+  const [row] = await auditTrail(pool, { entityKind: 'flag', entityKey: flag.key, changeId: flag.changeId, limit: 1 });
+  if (!row) return undefined;
+  return { action: row.action, at: row.occurredAt, actor: row.actor, onBehalfOf: row.onBehalfOf, approvedBy: row.approvedBy };
 }
 
 function checkEnv(env: string | undefined, environments: readonly string[]): void {
@@ -56,14 +68,17 @@ async function openChangeRequests(client: Client): Promise<Message> {
 /** Answers the commands that change nothing straight from storage (or the workflow's state). */
 export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<Message> {
   switch (command.name) {
-    case 'flag.show':
+    case 'flag.show': {
       checkEnv(command.env, deps.environments);
-      return renderFlag(await flagOrThrow(deps.pool, command.key), deps.environments, command.env);
+      const flag = await flagOrThrow(deps.pool, command.key);
+      return renderFlag(flag, deps.environments, { only: command.env, last: await lastChangeOf(deps.pool, flag), now: deps.now() });
+    }
     case 'flag.list': {
-      const now = deps.now();
-      const flags = (await listFlags(deps.pool)).filter((f) => (!command.owner || f.document.owner === command.owner) && (!command.stale || isStale(f.document, now)));
+      const stale = command.stale ? await staleFlags(deps.pool, deps.now()) : undefined;
+      const staleKeys = new Set(stale?.map((f) => f.key));
+      const flags = (await listFlags(deps.pool)).filter((f) => (!command.owner || f.document.owner === command.owner) && (!stale || staleKeys.has(f.key)));
       const filter = [command.owner && `owned by ${command.owner}`, command.stale && 'that are stale'].filter(Boolean).join(' ');
-      return renderFlagList(flags, filter);
+      return renderFlagList(flags, filter, stale && { flags: stale, maxAgeDays: STALE_AGE_DAYS });
     }
     case 'flag.history': {
       await flagOrThrow(deps.pool, command.key);

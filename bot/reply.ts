@@ -1,4 +1,4 @@
-import type { Message } from './render/blocks.js';
+import type { Message } from '../render/blocks.js';
 
 /**
  * What the command layer answers, whatever the transport: a rendered message, whether it reports
@@ -7,6 +7,8 @@ import type { Message } from './render/blocks.js';
 export interface Reply extends Message {
   ok: boolean;
   ephemeral: boolean;
+  /** The command needs something only a dialog may collect (a secret's value): the transport opens it. */
+  dialog?: { kind: 'secret'; key: string; env: string };
 }
 
 export const okReply = (message: Message, ephemeral = true): Reply => ({ ...message, ok: true, ephemeral });

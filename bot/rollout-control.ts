@@ -3,8 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CommandOf } from '../core/command/schema.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
 import { rolloutControlUpdate, rolloutStateQuery, workflowIds, type RolloutControl } from '../workflows/contracts.js';
-import type { Message } from './render/blocks.js';
-import { renderRollout, rolloutViewOfState } from './render/rollout.js';
+import type { Message } from '../render/blocks.js';
+import { renderRollout, rolloutViewOfState } from '../render/rollout.js';
 import { isNotFound, userMessageOf } from './temporal-errors.js';
 
 export type RolloutControlCommand = CommandOf<'flag.rollout.pause' | 'flag.rollout.resume' | 'flag.rollout.abort' | 'flag.rollout.promote'>;

@@ -1,27 +1,13 @@
 /**
- * How the command layer, the CLI and tests start the control plane's workflows. Client-side code:
- * not part of the workflow bundle (workflows/index.ts does not export it).
+ * How the command layer, the CLI and tests start the control plane's workflows. Client-side code,
+ * so it lives above workflows/: the workflow bundle never sees @temporalio/client.
  */
-import { Client, Connection, ScheduleAlreadyRunning, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { SwitchyardError } from '../core/errors.js';
-import { breakGlassWorkflow } from './break-glass.js';
-import { changeRequestWorkflow } from './change-request.js';
-import { TASK_QUEUE_DEFAULT, workflowIds, type BreakGlassInput, type ChangeRequestInput } from './contracts.js';
-import { guardrailMonitorWorkflow, type GuardrailMonitorInput } from './guardrail-monitor.js';
-import { staleFlagsWorkflow } from './stale-flags.js';
-
-/**
- * A client for TEMPORAL_ADDRESS, or one line saying it cannot be reached: an unreachable server
- * is a configuration problem for the operator, not a stack trace.
- */
-export async function connectClient(address: string, namespace: string): Promise<{ client: Client; connection: Connection }> {
-  try {
-    const connection = await Connection.connect({ address, connectTimeout: '10s' });
-    return { client: new Client({ connection, namespace }), connection };
-  } catch (err) {
-    throw new SwitchyardError(`cannot reach Temporal at TEMPORAL_ADDRESS=${address}: ${err instanceof Error ? err.message : String(err)}`, 'UNAVAILABLE', 503);
-  }
-}
+import { ScheduleAlreadyRunning, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { breakGlassWorkflow } from '../workflows/break-glass.js';
+import { changeRequestWorkflow } from '../workflows/change-request.js';
+import { TASK_QUEUE_DEFAULT, workflowIds, type BreakGlassInput, type ChangeRequestInput } from '../workflows/contracts.js';
+import { guardrailMonitorWorkflow, type GuardrailMonitorInput } from '../workflows/guardrail-monitor.js';
+import { staleFlagsWorkflow } from '../workflows/stale-flags.js';
 
 /**
  * Starts the change request for `input.requestId`, or returns the one that request already started

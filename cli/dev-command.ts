@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { Runtime } from '@temporalio/worker';
 import { SwitchyardError } from '../core/errors.js';
-import { createLogger, type Logger } from '../core/logger.js';
-import type { Settings } from '../core/settings.js';
+import { createLogger, type Logger } from '../storage/logger.js';
+import type { Settings } from './settings.js';
 import { startEvaluator } from '../evaluator/server.js';
 import { postgresConnectionProblem, redactedDatabaseUrl } from '../storage/db.js';
 import { ensureEnvironments } from '../storage/environments.js';

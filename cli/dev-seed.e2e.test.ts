@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import { grantRole, revokeRole } from '../storage/role-bindings.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { seedWalkthroughRoles } from './dev-seed.js';

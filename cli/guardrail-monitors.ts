@@ -1,10 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../core/logger.js';
 import type { FlagDocument } from '../core/model/flag.js';
-import type { Settings } from '../core/settings.js';
+import type { CoreSettings } from '../core/settings.js';
 import type { Queryable } from '../storage/db.js';
 import { listLatest } from '../storage/entry-versions.js';
-import { connectClient, startGuardrailMonitor } from '../workflows/starters.js';
+import { connectTemporal, type TemporalSettings } from '../bot/temporal-connection.js';
+import { startGuardrailMonitor } from '../bot/workflow-starters.js';
 
 export interface GuardrailMonitorOptions {
   taskQueue: string;
@@ -19,7 +20,7 @@ export interface GuardrailMonitorOptions {
  * flags that arrived another way (`switchyard import`) or whose monitor ended. Safe at every worker
  * start and after every import: running monitors are left alone.
  */
-export async function ensureGuardrailMonitors(client: Client, db: Queryable, options: GuardrailMonitorOptions): Promise<number> {
+export async function startMissingGuardrailMonitors(client: Client, db: Queryable, options: GuardrailMonitorOptions): Promise<number> {
   const flags = await listLatest<FlagDocument>(db, 'flag');
   let watched = 0;
   for (const { document: flag } of flags) {
@@ -47,13 +48,12 @@ export interface GuardrailMonitorTarget extends GuardrailMonitorOptions {
  * unreachable Temporal leaves the flags to the worker's next start rather than failing the import.
  */
 export async function openGuardrailMonitorTarget(
-  settings: Pick<Settings, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'ENVIRONMENTS'>,
+  settings: TemporalSettings & Pick<CoreSettings, 'ENVIRONMENTS'>,
   log: Logger,
 ): Promise<{ target?: GuardrailMonitorTarget; warning?: string; close(): Promise<void> }> {
-  const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
   try {
-    const { client, connection } = await connectClient(address, settings.TEMPORAL_NAMESPACE);
-    return { target: { client, taskQueue: settings.TEMPORAL_TASK_QUEUE, environments: settings.ENVIRONMENTS, log }, close: () => connection.close() };
+    const { client, connection, taskQueue } = await connectTemporal(settings);
+    return { target: { client, taskQueue, environments: settings.ENVIRONMENTS, log }, close: () => connection.close() };
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return { warning: `guarded flags are not watched yet (${why}): the worker starts their monitors when it starts`, close: async () => undefined };

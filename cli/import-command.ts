@@ -13,7 +13,7 @@ import { jsonDiff, type JsonDiff } from '../core/model/json-diff.js';
 import { validateConfigEntry } from '../core/model/validate-config-value.js';
 import { readEntryFiles } from './entry-files.js';
 import { sealSecretEntry, unsealedSecretValues } from '../core/secrets/sealed-entry.js';
-import { ensureGuardrailMonitors, type GuardrailMonitorTarget } from './guardrail-monitors.js';
+import { startMissingGuardrailMonitors, type GuardrailMonitorTarget } from './guardrail-monitors.js';
 
 export interface ImportOptions {
   env?: string;
@@ -142,6 +142,6 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
     await applyChange(deps, change);
     applied++;
   }
-  if (applied && options.monitors) await ensureGuardrailMonitors(options.monitors.client, deps.pool, options.monitors);
+  if (applied && options.monitors) await startMissingGuardrailMonitors(options.monitors.client, deps.pool, options.monitors);
   return { lines, warnings, applied, unchanged };
 }

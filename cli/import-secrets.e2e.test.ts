@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../core/errors.js';
 import type { ConfigEntry } from '../core/model/config-entry.js';
 import { isSecretEnvelope, openSecret, sealSecret } from '../core/secrets/envelope.js';
-import { parseSettings } from '../core/settings.js';
+import { parseSettings } from './settings.js';
 import { startEvaluator, type RunningEvaluator } from '../evaluator/server.js';
 import { applyChange } from '../storage/apply-change.js';
 import { exportConfigs, getConfig } from '../storage/configs.js';
@@ -105,8 +105,8 @@ describe('switchyard import of a secret with a plain value', () => {
     const stored = (await getConfig(db.pool, KEY))!.document;
     expect(isSecretEnvelope(stored.value)).toBe(true);
     expect(stored.scopes.map((s) => isSecretEnvelope(s.value))).toEqual([true]);
-    expect(openSecret(MASTER, stored.value)).toBe(globalClear);
-    expect(openSecret(MASTER, stored.scopes[0]!.value)).toBe(productionClear);
+    expect(openSecret(MASTER, stored.value, { key: KEY })).toBe(globalClear);
+    expect(openSecret(MASTER, stored.scopes[0]!.value, { key: KEY, env: 'production' })).toBe(productionClear);
 
     const snapshot = JSON.parse((await redis.get(deps.keys.snapshot('production')))!) as { configs: Record<string, ConfigEntry> };
     expect(isSecretEnvelope(snapshot.configs[KEY]!.scopes[0]!.value)).toBe(true);
@@ -188,7 +188,7 @@ describe('the evaluator names what is wrong with a stored secret, without its va
   it('an envelope sealed with another master key says so', async () => {
     const key = 'other-key.token';
     const clear = `other-${randomUUID()}`;
-    const document = { key, type: 'config' as const, valueType: 'string' as const, description: '', owner: 'x', secret: true, scopes: [{ env: 'production', value: sealSecret(randomBytes(32), clear) }] };
+    const document = { key, type: 'config' as const, valueType: 'string' as const, description: '', owner: 'x', secret: true, scopes: [{ env: 'production', value: sealSecret(randomBytes(32), clear, { key, env: 'production' }) }] };
     const applied = await applyChange(deps, { changeId: randomUUID(), actor: 'U1', action: 'config.secret.set', target: { kind: 'config', key, document }, expectedVersion: 0, environment: 'production', reason: 'test' });
     await served(applied.snapshots);
     const answer = await readSecret('production', key);

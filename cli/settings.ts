@@ -1,5 +1,28 @@
-import { parseSettings, type Settings } from '../core/settings.js';
+import { activitySettingsSchema } from '../activities/settings.js';
+import { slackSettingsSchema } from '../bot/slack/settings.js';
+import { temporalSettingsSchema } from '../bot/temporal-connection.js';
+import { coreSettingsSchema, parseSettingsWith, type ParsedSettings } from '../core/settings.js';
+import { evaluatorSettingsSchema } from '../evaluator/settings.js';
 import { databaseUrlWithUser } from '../storage/db.js';
+import { storageSettingsSchema } from '../storage/settings.js';
+
+/**
+ * The whole environment, joined from what each layer declares (core, storage, Temporal, Slack,
+ * the evaluator, the activities): read once at boot, so a missing or malformed variable stops
+ * the process before it connects to anything.
+ */
+export const settingsSchema = coreSettingsSchema
+  .extend(storageSettingsSchema.shape)
+  .extend(temporalSettingsSchema.shape)
+  .extend(slackSettingsSchema.shape)
+  .extend(evaluatorSettingsSchema.shape)
+  .extend(activitySettingsSchema.shape);
+export type Settings = ReturnType<typeof settingsSchema.parse>;
+
+/** Parses the environment; on failure the message has one line per bad variable, naming it and what is wrong. */
+export function parseSettings(env: NodeJS.ProcessEnv): ParsedSettings<Settings> {
+  return parseSettingsWith(settingsSchema, env);
+}
 
 /**
  * Boot-time configuration: a bad or missing variable stops the process with one line naming it.

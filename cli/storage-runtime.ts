@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { createLogger, type Logger } from '../core/logger.js';
-import type { Settings } from '../core/settings.js';
+import { createLogger, type Logger } from '../storage/logger.js';
+import type { Settings } from './settings.js';
 import { createPool } from '../storage/db.js';
 import type { StorageDeps } from '../storage/deps.js';
 import { redisKeys } from '../storage/redis-keys.js';

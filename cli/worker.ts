@@ -1,21 +1,20 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import { createActivities, type Activities } from '../activities/index.js';
 import { OutboxNotifier } from '../activities/outbox-notifier.js';
 import { slackNotifierFromSettings } from '../activities/slack-notifier.js';
-import { SwitchyardError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { createLogger } from '../core/logger.js';
-import type { Settings } from '../core/settings.js';
+import { connectTemporal, connectTemporalWorker } from '../bot/temporal-connection.js';
+import { createLogger } from '../storage/logger.js';
 import { createPool } from '../storage/db.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { TASK_QUEUE_DEFAULT, workflowIds } from '../workflows/contracts.js';
-import { ensureStaleFlagsSchedule } from '../workflows/starters.js';
+import { ensureStaleFlagsSchedule } from '../bot/workflow-starters.js';
 import { benignUserErrorsInterceptor } from './benign-user-errors.js';
-import { ensureGuardrailMonitors } from './guardrail-monitors.js';
-import { Client, Connection } from '@temporalio/client';
+import { startMissingGuardrailMonitors } from './guardrail-monitors.js';
+import type { Settings } from './settings.js';
 
 /** The workflow bundle's entry: the TypeScript sources under tsx, the compiled files under dist. */
 export function workflowsEntry(): string {
@@ -100,10 +99,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const redis = new Redis(settings.REDIS_URL, { lazyConnect: false });
   let connection: NativeConnection | undefined = options.connection;
   try {
-    const address = settings.TEMPORAL_ADDRESS ?? 'localhost:7233';
-    connection ??= await NativeConnection.connect({ address }).catch((err: unknown) => {
-      throw new SwitchyardError(`cannot reach Temporal at TEMPORAL_ADDRESS=${address}: ${err instanceof Error ? err.message : String(err)}`, 'UNAVAILABLE', 503);
-    });
+    connection ??= await connectTemporalWorker(settings);
     const activities = createActivities({
       pool,
       redis,
@@ -116,14 +112,13 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     const taskQueue = options.taskQueue ?? settings.TEMPORAL_TASK_QUEUE;
     const worker = await createWorker({ connection, namespace: settings.TEMPORAL_NAMESPACE, taskQueue, activities });
     if (options.ensureSchedules ?? true) {
-      const clientConnection = await Connection.connect({ address });
+      const temporal = await connectTemporal(settings);
       try {
-        const client = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
-        const { created } = await ensureStaleFlagsSchedule(client, { taskQueue });
+        const { created } = await ensureStaleFlagsSchedule(temporal.client, { taskQueue });
         if (created) log.info({ scheduleId: workflowIds.staleFlagsSchedule }, 'created the daily stale-flags schedule');
-        await ensureGuardrailMonitors(client, pool, { taskQueue, environments: settings.ENVIRONMENTS, log });
+        await startMissingGuardrailMonitors(temporal.client, pool, { taskQueue, environments: settings.ENVIRONMENTS, log });
       } finally {
-        await clientConnection.close();
+        await temporal.connection.close();
       }
     }
     log.info({ taskQueue, address: settings.TEMPORAL_ADDRESS }, 'worker running');

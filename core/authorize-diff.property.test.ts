@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planChange, type PlannableCommand } from './change-plan.js';
+import { planChange, type PlannableCommand } from './change/plan/index.js';
 import { CLASS_ORDER, classify, type ChangeClass } from './classify.js';
 import { changeRequestOf } from './command/change-request-of.js';
 import { compileFlag } from './engine/compile-flag.js';
@@ -167,7 +167,7 @@ function judge(flag: FlagDocument, bindings: RoleBinding[], command: PlannableCo
 const served = (r: EvaluationResult) => JSON.stringify(r.ok ? [r.value, r.variant] : [r.errorCode]);
 const same = (a: EvaluationResult, b: EvaluationResult) => served(a) === served(b);
 
-/** SPEC §5's scopes, restated here rather than imported: which environment (and tenant) one binding covers. */
+/** The role scopes of docs/design.md#roles, restated here rather than imported: which environment (and tenant) one binding covers. */
 function covers(binding: RoleBinding, env: string, tenant: string | undefined): boolean {
   if (binding.role === 'admin') return binding.tenant !== undefined && binding.tenant === tenant && (binding.env === undefined || binding.env === env);
   if (binding.tenant !== undefined && binding.tenant !== tenant) return false;

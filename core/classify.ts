@@ -1,4 +1,5 @@
-import { DEFAULT_STAGES, planSteps, skippedStages, unitRequests, type ChangeRequest } from './change-request.js';
+import { unitRequests, type ChangeRequest } from './change-request.js';
+import { DEFAULT_STAGES, planSteps, skippedStages } from './rollout-stages.js';
 import type { FlagDocument } from './model/flag.js';
 import { isBooleanFlag, offVariationId } from './model/validate-flag.js';
 import { currentPercent } from './operations/flag-operations.js';
@@ -22,7 +23,7 @@ export interface ClassifyContext extends PolicyOptions {
   currentFlag?: FlagDocument;
 }
 
-/** Safety moves: taking exposure away is never held for approval (SPEC §5, "kill switch"). */
+/** Safety moves: taking exposure away is never held for approval (docs/design.md#classification). */
 const SAFE_ACTIONS = new Set(['flag.kill', 'flag.rollout.pause', 'flag.rollout.abort', 'flag.rollout.rollback', 'flag.auto-disable']);
 /** Actions that serve one variation to everyone in the environment: a move to 100 %. */
 const FULL_SERVE_ACTIONS = new Set(['flag.on', 'flag.serve', 'flag.rollout.promote']);
@@ -108,7 +109,7 @@ function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classificat
 }
 
 /**
- * Classifies a requested change (SPEC §5): `emergency` for break-glass; `risky` (4-eyes) for
+ * Classifies a requested change (docs/design.md#classification): `emergency` for break-glass; `risky` (4-eyes) for
  * production-wide config, ops flags in production, secrets, rollouts that skip stages, role
  * changes, operator changes in production and anything outside the actor's own rights;
  * otherwise `standard`, applied at once.

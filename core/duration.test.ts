@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration, spokenDuration } from './duration.js';
 
 describe('durations', () => {
   it('reads the units people type in chat', () => {
@@ -24,5 +24,24 @@ describe('durations', () => {
     }
     expect(formatDuration(parseDuration('90s'))).toBe('1m30s');
     expect(formatDuration(parseDuration('4h'))).toBe('4h');
+  });
+});
+
+describe('durations in a sentence', () => {
+  it('says seconds, minutes or hours, never "0 min"', () => {
+    expect(spokenDuration(30_000)).toBe('30 seconds');
+    expect(spokenDuration(1_000)).toBe('1 second');
+    expect(spokenDuration(60_000)).toBe('1 minute');
+    expect(spokenDuration(90_000)).toBe('1 minute 30 seconds');
+    expect(spokenDuration(5 * 60_000)).toBe('5 minutes');
+    expect(spokenDuration(5_400_000)).toBe('1 hour 30 minutes');
+    expect(spokenDuration(24 * 3_600_000)).toBe('24 hours');
+    expect(spokenDuration(3 * 86_400_000)).toBe('3 days');
+    expect(spokenDuration(250)).toBe('250 ms');
+  });
+
+  it('rounds the smaller unit, carrying into the larger one', () => {
+    expect(spokenDuration(119_600)).toBe('2 minutes');
+    expect(spokenDuration(3_599_999)).toBe('1 hour');
   });
 });

@@ -44,3 +44,37 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+const SPOKEN: Array<[number, string]> = [
+  [86_400_000, 'day'],
+  [3_600_000, 'hour'],
+  [60_000, 'minute'],
+  [1_000, 'second'],
+];
+
+/**
+ * A duration as a sentence says it: its largest unit and, when there is a remainder, the next one
+ * (rounded), so a 30-second wait is not "0 min" and a day is not "1440 min". Days start at two.
+ *
+ * @example spokenDuration(30_000) // "30 seconds"
+ * @example spokenDuration(5_400_000) // "1 hour 30 minutes"
+ * @example spokenDuration(86_400_000) // "24 hours"
+ */
+export function spokenDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) throw new ValidationError(`${ms} is not a duration in milliseconds`);
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  // Round to the precision that will be said first, so 59.9 minutes is "1 hour", not "60 minutes".
+  const pick = (value: number) => {
+    const units = value >= 2 * 86_400_000 ? SPOKEN : SPOKEN.slice(1);
+    const i = units.findIndex(([size]) => value >= size);
+    return { unit: units[i]!, next: units[i + 1] };
+  };
+  const first = pick(ms);
+  const step = first.next?.[0] ?? first.unit[0];
+  const rounded = Math.round(ms / step) * step;
+  const { unit: [size, name], next } = pick(rounded);
+  const say = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const whole = Math.floor(rounded / size);
+  const rest = next ? Math.round((rounded - whole * size) / next[0]) : 0;
+  return rest ? `${say(whole, name)} ${say(rest, next![1])}` : say(Math.round(rounded / size), name);
+}

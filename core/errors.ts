@@ -17,7 +17,7 @@ export class SwitchyardError extends Error {
  * Codes of refusals the user can act on (no role, a bad value, a stale version, no such entry):
  * a change request that meets one ends refused, not failed, and no log reports it as a failure.
  */
-export const USER_ERROR_CODES: ReadonlySet<string> = new Set(['FORBIDDEN', 'VALIDATION', 'CONFLICT', 'NOT_FOUND']);
+export const USER_ERROR_CODES: ReadonlySet<string> = new Set(['VALIDATION', 'FORBIDDEN', 'CONFLICT', 'NOT_FOUND']);
 
 export class ValidationError extends SwitchyardError {
   constructor(message: string) {

@@ -1,12 +1,5 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
-
-/** Secrets and credentials never reach a log line, whatever object is logged. */
-const REDACT = ['*.value_encrypted', '*.secret', '*.token', '*.authorization', 'req.headers.authorization', '*.sdkKey', '*.password'];
-
-/** JSON lines on stdout, or on `destination` (e.g. `switchyard dev` writes them to a file, away from the console). */
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'switchyard', destination?: DestinationStream): Logger {
-  const options = { name, level, redact: { paths: REDACT, censor: '[redacted]' } };
-  return destination ? pino(options, destination) : pino(options);
-}
-
-export type { Logger };
+/**
+ * The logger every layer receives. Only the type lives in core (core does no I/O); processes
+ * create pino loggers with storage/logger.ts and hand them down.
+ */
+export type { Logger } from 'pino';

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { READ_ACTIONS, skippedStages, planSteps, DEFAULT_STAGES, unitLabel, unitRequests, type ChangeRequest } from './change-request.js';
+import { unitLabel, unitRequests, type ChangeRequest } from './change-request.js';
+import { READ_ONLY_COMMANDS } from './command/kinds.js';
+import { DEFAULT_STAGES, planSteps, skippedStages } from './rollout-stages.js';
 
-/** SPEC §5. */
+/** The roles of docs/design.md#roles. */
 export const ROLES = ['system', 'developer', 'product_manager', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -123,7 +125,7 @@ function describeBinding(binding: RoleBinding, options: PolicyOptions): string {
 }
 
 /** The bindings that apply to `actor`; the `system` actor always holds the system role. */
-export function bindingsOf(bindings: readonly RoleBinding[], actor: string): RoleBinding[] {
+export function bindingsForActor(bindings: readonly RoleBinding[], actor: string): RoleBinding[] {
   const own = bindings.filter((b) => b.subject === actor);
   return actor === SYSTEM_ACTOR ? [{ subject: actor, role: 'system' }, ...own] : own;
 }
@@ -158,7 +160,7 @@ function widestRole(roles: ReadonlyArray<Role | undefined>): Role | undefined {
 }
 
 /**
- * Whether `actor` may make the change (SPEC §5's table). Allowed is not the same as applied at
+ * Whether `actor` may make the change (the table in docs/design.md#roles). Allowed is not the same as applied at
  * once: classify() decides whether a second person must approve.
  *
  * A request that carries what it touches (`touched`) is judged unit by unit, each as its own
@@ -169,14 +171,14 @@ function widestRole(roles: ReadonlyArray<Role | undefined>): Role | undefined {
  * // { allowed: false, reason: 'U1 may not flag.on checkout in production: developer (below production) does not cover production' }
  */
 export function canPerform(bindings: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions = {}): Decision {
-  const own = bindingsOf(bindings, actor);
+  const own = bindingsForActor(bindings, actor);
   const units = unitRequests(request);
   const where = units.map(unitLabel).join(', ');
   if (own.length === 0) {
     const what = units.length === 1 ? whatOf(units[0]!) : `${request.action} ${request.key} in ${where}`;
     return { allowed: false, reason: `${actor} has no Switchyard role, so may not ${what}` };
   }
-  if (READ_ACTIONS.has(request.action)) return { allowed: true, reason: `${actor} may read`, role: own[0]!.role };
+  if (READ_ONLY_COMMANDS.has(request.action)) return { allowed: true, reason: `${actor} may read`, role: own[0]!.role };
   const decisions = units.map((unit) => canPerformUnit(own, actor, unit, options));
   if (decisions.length === 1) return decisions[0]!;
   const refused = decisions.filter((d) => !d.allowed);
@@ -201,7 +203,7 @@ export function canApprove(bindings: readonly RoleBinding[], approver: string, r
     const decision = canPerform(bindings, approver, unit, options);
     if (!decision.allowed) return { allowed: false, reason: `${approver} cannot approve: ${decision.reason}` };
     if (touchesProduction(unit, options)) {
-      const operator = bindingsOf(bindings, approver).find((b) => b.role === 'operator' && inScope(b, unit, options));
+      const operator = bindingsForActor(bindings, approver).find((b) => b.role === 'operator' && inScope(b, unit, options));
       if (!operator) return { allowed: false, reason: `${approver} cannot approve: a production change needs an operator in ${envLabel(unit)} to approve` };
       roles.push('operator');
     } else if (decision.role) roles.push(decision.role);

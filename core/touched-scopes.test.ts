@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planChange, revertPlan, type PlanContext, type PlannableCommand } from './change-plan.js';
+import { planChange, revertPlan, type PlanContext, type PlannableCommand } from './change/plan/index.js';
 import { configEntrySchema, type ConfigEntry } from './model/config-entry.js';
 import type { FlagDocument } from './model/flag.js';
 import { validateFlag } from './model/validate-flag.js';

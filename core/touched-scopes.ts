@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ChangePlan } from './change-plan.js';
+import type { ChangePlan } from './change/plan/index.js';
 import type { ChangeRequest, TouchedUnit } from './change-request.js';
 import { configEntrySchema, type ConfigEntry, type ConfigScopeValue } from './model/config-entry.js';
 import type { EnvironmentState, FlagDocument } from './model/flag.js';
@@ -119,7 +119,7 @@ class Collector {
 function flagTouches(before: FlagDocument | undefined, after: FlagDocument, environments: readonly string[], into: Collector): void {
   const next = normalizedFlag(after);
   const previous = before && normalizedFlag(before);
-  // Creating a flag is judged by its own rule (developers may create flags; SPEC §5): its global
+  // Creating a flag is judged by its own rule (developers may create flags; docs/design.md#roles): its global
   // fields reach nobody until an environment is changed by a later, separately authorized command.
   // An environment state the new document already sets counts like any change of that environment.
   if (previous && !isDeepStrictEqual(withoutEnvironments(previous), withoutEnvironments(next))) {

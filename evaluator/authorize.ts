@@ -4,25 +4,54 @@ import type { SnapshotStore } from './snapshot-store.js';
 
 export type Scope = SdkKeyRecord['scopes'][number];
 
+export interface AuthorizeOptions {
+  /**
+   * The route family, e.g. `/v1/secrets`: refusals then carry a JSON body saying what is wrong
+   * (Switchyard's own routes). Unset for OFREP, whose protocol wants 401 and 403 without a body.
+   */
+  explain?: string;
+}
+
 /**
- * The SDK key of `Authorization: Bearer <key>`, or undefined after answering 401 (missing or
- * unknown key) or 403 (key without `scope`). OFREP wants both without a body.
+ * The SDK key of `Authorization: Bearer <key>`, or undefined after answering 401 (missing,
+ * unknown, revoked or expired key) or 403 (key without `scope`).
  */
 export function authorize(
   store: Pick<SnapshotStore, 'findSdkKey'>,
   request: FastifyRequest,
   reply: FastifyReply,
   scope: Scope,
+  options: AuthorizeOptions = {},
 ): SdkKeyRecord | undefined {
   const header = request.headers.authorization;
   const token = header !== undefined && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
   const record = token === '' ? undefined : store.findSdkKey(token);
   if (!record) {
-    reply.code(401).header('www-authenticate', 'Bearer').send();
+    reply.code(401).header('www-authenticate', 'Bearer');
+    if (options.explain === undefined) reply.send();
+    else {
+      reply.send({
+        errorCode: 'UNAUTHORIZED',
+        errorDetails:
+          token === ''
+            ? 'no SDK key: send the header Authorization: Bearer <key> (switchyard key create --env <env> prints one)'
+            : 'this SDK key is unknown, revoked, or past the grace period of a rotation: use a live key (switchyard key list shows them)',
+      });
+    }
     return undefined;
   }
   if (!record.scopes.includes(scope)) {
-    reply.code(403).send();
+    reply.code(403);
+    if (options.explain === undefined) reply.send();
+    else {
+      reply.send({
+        errorCode: 'FORBIDDEN',
+        missingScope: scope,
+        errorDetails:
+          `SDK key ${record.id} ("${record.name}") has the scope(s) ${record.scopes.join(', ')}, not ${scope}, which ${options.explain} needs: ` +
+          `use a key created with --scopes ${scope} (switchyard key create --env ${record.env} --scopes ${scope})`,
+      });
+    }
     return undefined;
   }
   return record;

@@ -21,7 +21,7 @@ export function registerConfigRoutes(app: FastifyInstance, store: Store, metrics
       done();
     },
     handler(request, reply) {
-      const record = authorize(store, request, reply, 'config');
+      const record = authorize(store, request, reply, 'config', { explain: '/v1/config' });
       if (!record) return reply;
       const held = store.get(record.env);
       if (!held) return answerNotLoaded(reply, record.env);

@@ -25,6 +25,24 @@ describe('SDK key table', () => {
     expect(problems.join('\n')).toMatch(/scopes/);
   });
 
+  it('accepts a rotated key until its expiresAt and refuses it from then on, cached or not', () => {
+    const expiresAt = '2030-01-01T00:00:00.000Z';
+    const until = Date.parse(expiresAt);
+    const { table } = SdkKeyTable.fromHash({ [hashSdkKey('sy_old')]: JSON.stringify({ id: 'old', env: 'dev', scopes: ['flags'], name: 'web', expiresAt }) });
+    expect(table.lookup('sy_old', until - 1)).toMatchObject({ id: 'old', expiresAt });
+    expect(table.lookup('sy_old', until)).toBeUndefined();
+    expect(table.lookup('sy_old', until + 60_000)).toBeUndefined();
+    // A table built after the expiry refuses it on the first lookup too.
+    const { table: fresh } = SdkKeyTable.fromHash({ [hashSdkKey('sy_old')]: JSON.stringify({ id: 'old', env: 'dev', scopes: ['flags'], name: 'web', expiresAt }) });
+    expect(fresh.lookup('sy_old', until + 1)).toBeUndefined();
+  });
+
+  it('leaves out a record whose expiry cannot be read, rather than letting it live forever', () => {
+    const { table, problems } = SdkKeyTable.fromHash({ [hashSdkKey('sy_bad')]: JSON.stringify({ id: 'x', env: 'dev', scopes: ['flags'], name: 'web', expiresAt: 'tomorrow' }) });
+    expect(table.lookup('sy_bad')).toBeUndefined();
+    expect(problems.join('\n')).toMatch(/expiresAt/);
+  });
+
   it('sees the same content in any field order as unchanged', () => {
     const a = { [hashSdkKey('a')]: record('dev'), [hashSdkKey('b')]: record('production') };
     const b = { [hashSdkKey('b')]: record('production'), [hashSdkKey('a')]: record('dev') };

@@ -9,16 +9,25 @@ export function hashSdkKey(clearKey: string): string {
   return createHash('sha256').update(clearKey).digest('hex');
 }
 
+/** A record with its expiry as epoch ms (Infinity when it does not expire), compared on every lookup. */
+interface HeldKey {
+  record: SdkKeyRecord;
+  expiresAtMs: number;
+}
+
 /**
  * The SDK keys of every environment, as stored in Redis (sha256 of the clear key → record).
  * Lookups run on every request, so a clear token seen once is remembered and not hashed again.
  * Only known tokens are cached: random tokens cannot evict the good ones.
+ *
+ * A rotated key carries `expiresAt`: the lookup refuses it from then on by itself, so the end of
+ * a grace period does not depend on anyone publishing anything at that moment.
  */
 export class SdkKeyTable {
-  private readonly byToken = new Map<string, SdkKeyRecord>();
+  private readonly byToken = new Map<string, HeldKey>();
 
   private constructor(
-    private readonly byHash: ReadonlyMap<string, SdkKeyRecord>,
+    private readonly byHash: ReadonlyMap<string, HeldKey>,
     /** Order-independent fingerprint of the content, to skip swaps that change nothing. */
     readonly fingerprint: string,
   ) {}
@@ -32,12 +41,12 @@ export class SdkKeyTable {
    * bad record cannot lock every client out.
    */
   static fromHash(raw: Record<string, string>): { table: SdkKeyTable; problems: string[] } {
-    const byHash = new Map<string, SdkKeyRecord>();
+    const byHash = new Map<string, HeldKey>();
     const problems: string[] = [];
     for (const [hash, json] of Object.entries(raw)) {
       const record = parseRecord(json);
       if (typeof record === 'string') problems.push(`sdk key ${hash.slice(0, 12)}…: ${record}`);
-      else byHash.set(hash, record);
+      else byHash.set(hash, { record, expiresAtMs: record.expiresAt === undefined ? Infinity : Date.parse(record.expiresAt) });
     }
     const fingerprint = Object.keys(raw)
       .sort()
@@ -51,18 +60,19 @@ export class SdkKeyTable {
   }
 
   environments(): Set<string> {
-    return new Set([...this.byHash.values()].map((r) => r.env));
+    return new Set([...this.byHash.values()].map((k) => k.record.env));
   }
 
-  lookup(clearKey: string): SdkKeyRecord | undefined {
-    const cached = this.byToken.get(clearKey);
-    if (cached) return cached;
-    const record = this.byHash.get(hashSdkKey(clearKey));
-    if (record) {
+  /** The record of a live key; undefined for an unknown key or one past its `expiresAt` at `now`. */
+  lookup(clearKey: string, now: number = Date.now()): SdkKeyRecord | undefined {
+    let held = this.byToken.get(clearKey);
+    if (!held) {
+      held = this.byHash.get(hashSdkKey(clearKey));
+      if (!held) return undefined;
       if (this.byToken.size >= TOKEN_CACHE_LIMIT) this.byToken.clear();
-      this.byToken.set(clearKey, record);
+      this.byToken.set(clearKey, held);
     }
-    return record;
+    return now < held.expiresAtMs ? held.record : undefined;
   }
 }
 
@@ -74,10 +84,14 @@ function parseRecord(json: string): SdkKeyRecord | string {
     return 'record is not valid JSON';
   }
   if (typeof value !== 'object' || value === null) return 'record is not a JSON object';
-  const { id, env, scopes, name } = value as Record<string, unknown>;
+  const { id, env, scopes, name, expiresAt } = value as Record<string, unknown>;
   if (typeof env !== 'string' || env === '') return 'record has no "env"';
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPES.has(s))) {
     return 'record "scopes" must be a list of flags, config, secrets';
   }
-  return { id: String(id ?? ''), env, scopes: scopes as SdkKeyRecord['scopes'], name: String(name ?? '') };
+  const record: SdkKeyRecord = { id: String(id ?? ''), env, scopes: scopes as SdkKeyRecord['scopes'], name: String(name ?? '') };
+  if (expiresAt === undefined || expiresAt === null) return record;
+  // An unreadable expiry is left out like any bad record: a key meant to stop must not live forever.
+  if (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) return 'record "expiresAt" must be an ISO time';
+  return { ...record, expiresAt };
 }

@@ -4,7 +4,7 @@ import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSnapshot } from '../core/engine/index.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import { configEntrySchema } from '../core/model/config-entry.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';

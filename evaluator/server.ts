@@ -2,9 +2,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis, type RedisOptions } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { compileSnapshot } from '../core/engine/index.js';
-import { createLogger, type Logger } from '../core/logger.js';
+import { createLogger, type Logger } from '../storage/logger.js';
 import { parseMasterKey } from '../core/secrets/envelope.js';
-import type { Settings } from '../core/settings.js';
+import type { EvaluatorSettings as Settings } from './settings.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { registerConfigRoutes } from './config-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -48,6 +48,8 @@ export interface StartEvaluatorOptions {
   pollIntervalMs?: number;
   /** Longest wait between reconnect attempts, in ms (default 1 s): also bounds how stale a replica stays after Redis returns. */
   reconnectCapMs?: number;
+  /** How often SDK key use is written to Redis for `switchyard key list`, in ms (default 30 s). */
+  keyUsageFlushMs?: number;
 }
 
 export interface RunningEvaluator {
@@ -80,6 +82,7 @@ export async function startEvaluator(settings: Settings, options: StartEvaluator
     log,
     environments: settings.ENVIRONMENTS,
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.keyUsageFlushMs === undefined ? {} : { keyUsageFlushMs: options.keyUsageFlushMs }),
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -104,6 +107,7 @@ export async function startEvaluator(settings: Settings, options: StartEvaluator
     url,
     loaded,
     async close() {
+      await store.flushKeyUsage();
       store.stop();
       await app.close();
       redis.disconnect();

@@ -4,6 +4,7 @@ import { listenForInvalidations, type InvalidationListener } from '../storage/in
 import type { RedisKeys, SdkKeyRecord } from '../storage/redis-keys.js';
 import { redisSnapshotReader } from '../storage/snapshot-reader.js';
 import { HeldSnapshots, type CompileFn, type HeldSnapshot } from './held-snapshots.js';
+import { SdkKeyUsage } from './key-usage.js';
 import { SnapshotSync } from './snapshot-sync.js';
 
 export type { CompileFn, HeldSnapshot } from './held-snapshots.js';
@@ -20,6 +21,8 @@ export interface SnapshotStoreOptions {
   environments?: readonly string[];
   /** Slow safety poll of snapshot versions, in ms (default 5 s, 0 turns it off): a net under pub/sub. */
   pollIntervalMs?: number;
+  /** How often the ids of SDK keys used since the last time are written to Redis, in ms (default 30 s, 0 turns it off). */
+  keyUsageFlushMs?: number;
 }
 
 export interface StoreStatus {
@@ -41,6 +44,7 @@ export interface StoreStatus {
 export class SnapshotStore {
   private readonly held: HeldSnapshots;
   private readonly sync: SnapshotSync;
+  private readonly usage: SdkKeyUsage;
   private listener: InvalidationListener | undefined;
   private wasConnected = false;
   private timer: NodeJS.Timeout | undefined;
@@ -58,6 +62,7 @@ export class SnapshotStore {
       ...(options.environments ? { environments: options.environments } : {}),
       synced: (reason, first) => this.noteSynced(reason, first),
     });
+    this.usage = new SdkKeyUsage(options.redis, options.keys.sdkKeyLastUsed, options.log, options.keyUsageFlushMs ?? 30_000);
   }
 
   /** Resolves once every known environment has been loaded; keeps retrying through Redis outages. */
@@ -83,6 +88,7 @@ export class SnapshotStore {
         (error: unknown) => log.warn({ err: error }, 'subscribing to invalidations failed; will retry on reconnect'),
       );
     }
+    this.usage.start();
     const poll = this.options.pollIntervalMs ?? 5_000;
     if (poll > 0) {
       this.timer = setInterval(() => {
@@ -95,6 +101,7 @@ export class SnapshotStore {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.usage.stop();
     this.listener?.stop();
     for (const undo of this.detach.splice(0)) undo();
   }
@@ -103,8 +110,16 @@ export class SnapshotStore {
     return this.held.get(env);
   }
 
+  /** A live key's record (unknown, revoked and expired keys are undefined); notes the key as used. */
   findSdkKey(clearKey: string): SdkKeyRecord | undefined {
-    return this.sync.findSdkKey(clearKey);
+    const record = this.sync.findSdkKey(clearKey);
+    if (record) this.usage.seen(record.id);
+    return record;
+  }
+
+  /** Writes the SDK keys used since the last flush to Redis now (tests; shutdown). */
+  flushKeyUsage(): Promise<void> {
+    return this.usage.flush();
   }
 
   get redisConnected(): boolean {

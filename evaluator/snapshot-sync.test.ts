@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileSnapshot } from '../core/engine/index.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { FakeSnapshotReader } from '../test/fake-snapshot-reader.js';
 import { killedIn, SEED_KEY, snapshotOf } from '../test/snapshots.js';

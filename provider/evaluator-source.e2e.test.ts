@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileSnapshot } from '../core/engine/index.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { createEvaluatorServer } from '../evaluator/server.js';
 import { SnapshotStore } from '../evaluator/snapshot-store.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OpenFeature, ProviderEvents, type Client } from '@openfeature/server-sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { writeSnapshot } from '../storage/snapshot-publisher.js';

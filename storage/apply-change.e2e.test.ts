@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change } from '../core/change.js';
 import { ConflictError, ValidationError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from './logger.js';
 import type { ConfigEntryInput } from '../core/model/config-entry.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import { sealSecret } from '../core/secrets/envelope.js';
@@ -234,7 +234,7 @@ describe('applying a config change', () => {
       deps,
       configChange({ key: 'page.size', valueType: 'int', value: 20, scopes: [{ env: 'production', value: 50 }, { tenant: 'acme', value: 10 }] }, 0),
     );
-    const envelope = sealSecret(randomBytes(32), 'xyz-clear');
+    const envelope = sealSecret(randomBytes(32), 'xyz-clear', { key: 'db.password' });
     await applyChange(deps, configChange({ key: 'db.password', valueType: 'string', secret: true, value: envelope }, 0));
 
     const dev = await buildSnapshot(db.pool, 'dev');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change } from '../core/change.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from './logger.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
 import { applyChange } from './apply-change.js';

@@ -7,6 +7,8 @@ export function redisKeys(prefix: string) {
     snapshotVersion: (env: string) => `${prefix}:snapshot-version:${env}`,
     /** Hash: sha256(sdk key) → JSON SdkKeyRecord. */
     sdkKeys: `${prefix}:sdk-keys`,
+    /** Sorted set: SDK key id → epoch ms it was last used (evaluators flush it in batches, never per request). */
+    sdkKeyLastUsed: `${prefix}:sdk-key-last-used`,
     /** Pub/sub channel carrying Invalidation messages. */
     invalidations: `${prefix}:invalidations`,
   };
@@ -20,4 +22,6 @@ export interface SdkKeyRecord {
   env: string;
   scopes: Array<'flags' | 'config' | 'secrets'>;
   name: string;
+  /** ISO time a rotated key stops working; evaluators enforce it per request, with no publish needed. */
+  expiresAt?: string;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from './logger.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { auditTrail, verifyAuditChain } from './audit.js';
 import { grantRole, listRoleBindings, revokeRole } from './role-bindings.js';

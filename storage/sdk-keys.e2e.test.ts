@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from './logger.js';
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
 import { auditTrail } from './audit.js';
 import type { StorageDeps } from './deps.js';
 import { redisKeys, type Invalidation } from './redis-keys.js';
-import { createSdkKey, hashSdkKey, listSdkKeys, revokeSdkKey, syncSdkKeysToRedis } from './sdk-keys.js';
+import { createSdkKey, hashSdkKey, listSdkKeys, revokeSdkKey, rotateSdkKey, sdkKeysLastUsed, syncSdkKeysToRedis } from './sdk-keys.js';
 
 let db: TestDatabase;
 let redis: Redis;
@@ -79,5 +79,62 @@ describe('SDK keys', () => {
     expect(live).toBe((await listSdkKeys(db.pool)).length);
     expect(await redis.hexists(deps.keys.sdkKeys, hashSdkKey(kept.key))).toBe(1);
     expect(await redis.hexists(deps.keys.sdkKeys, hashSdkKey(revoked.key))).toBe(0);
+  });
+
+  it('record who revoked a key and why, and refuse revoking it twice or without a reason', async () => {
+    const { record } = await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'ci', actor: 'U_OPS' });
+    await expect(revokeSdkKey(deps, { id: record.id, actor: 'cli:alice', reason: ' ' })).rejects.toThrow(/--reason/);
+    await revokeSdkKey(deps, { id: record.id.slice(0, 8), actor: 'cli:alice', reason: 'leaked in a build log' });
+    const row = (await listSdkKeys(db.pool, { includeRetired: true })).find((r) => r.id === record.id)!;
+    expect(row.lifecycle).toMatchObject({ state: 'revoked', by: 'cli:alice', reason: 'leaked in a build log' });
+    expect((await listSdkKeys(db.pool)).map((r) => r.id)).not.toContain(record.id);
+    await expect(revokeSdkKey(deps, { id: record.id, actor: 'cli:alice', reason: 'again' })).rejects.toThrow(/already revoked/);
+  });
+
+  it('rotate into a key of the same environment and scopes, the old one carrying its end of grace to Redis, in one audit row', async () => {
+    const old = await createSdkKey(deps, { env: 'production', scopes: ['flags', 'secrets'], name: 'payments', actor: 'U_OPS' });
+    const before = Date.now();
+    const rotated = await rotateSdkKey(deps, { id: old.record.id, actor: 'cli:alice', graceMs: 3_600_000 });
+
+    expect(rotated.key).not.toBe(old.key);
+    expect(rotated.record).toMatchObject({ env: 'production', scopes: ['flags', 'secrets'], name: 'payments' });
+    expect(Date.parse(rotated.previous.expiresAt) - before).toBeGreaterThan(3_590_000);
+    expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(old.key)))!)).toMatchObject({ id: old.record.id, expiresAt: rotated.previous.expiresAt });
+    expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(rotated.key)))!)).toEqual(rotated.record);
+
+    const rows = await listSdkKeys(db.pool, { env: 'production' });
+    expect(rows.find((r) => r.id === old.record.id)!.lifecycle).toEqual({ state: 'rotating', until: rotated.previous.expiresAt, successor: rotated.record.id });
+    expect(rows.find((r) => r.id === rotated.record.id)!.lifecycle).toEqual({ state: 'active' });
+
+    const audits = await auditTrail(db.pool, { entityKind: 'sdk-key', entityKey: old.record.id });
+    expect(audits.map((a) => a.action)).toEqual(['sdk-key.rotate', 'sdk-key.create']);
+    expect(audits[0]).toMatchObject({ actor: 'cli:alice', detail: { successor: rotated.record.id, oldKeyStopsAt: rotated.previous.expiresAt } });
+    expect(JSON.stringify(audits)).not.toContain(rotated.key);
+
+    await expect(rotateSdkKey(deps, { id: old.record.id, actor: 'cli:alice', graceMs: 0 })).rejects.toThrow(/already rotated .*rotate its successor/);
+  });
+
+  it('leave a key past its grace out of the rebuilt Redis table and of the live list', async () => {
+    const old = await createSdkKey(deps, { env: 'staging', scopes: ['flags'], name: 'batch', actor: 'U_OPS' });
+    await rotateSdkKey(deps, { id: old.record.id, actor: 'cli:alice', graceMs: 0 });
+    await syncSdkKeysToRedis(deps);
+    expect(await redis.hexists(deps.keys.sdkKeys, hashSdkKey(old.key))).toBe(0);
+    expect((await listSdkKeys(db.pool)).map((r) => r.id)).not.toContain(old.record.id);
+    expect((await listSdkKeys(db.pool, { includeRetired: true })).find((r) => r.id === old.record.id)!.lifecycle).toMatchObject({ state: 'expired' });
+  });
+
+  it('refuse an id that matches no key, naming the command that lists them', async () => {
+    await expect(revokeSdkKey(deps, { id: '00000000-0000-0000-0000-000000000000', actor: 'U', reason: 'x' })).rejects.toThrow('no SDK key with id 00000000-0000-0000-0000-000000000000: `switchyard key list` shows the ids');
+    await expect(rotateSdkKey(deps, { id: 'not an id', actor: 'U', graceMs: 0 })).rejects.toThrow(/is not an SDK key id/);
+  });
+
+  it('read last use from what evaluators record in Redis, and say when Redis cannot tell', async () => {
+    const { record } = await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'used', actor: 'U_OPS' });
+    await redis.zadd(deps.keys.sdkKeyLastUsed, Date.parse('2030-05-01T10:00:00Z'), record.id);
+    expect(await sdkKeysLastUsed(deps, [record.id, 'never-used'])).toEqual(new Map([[record.id, '2030-05-01T10:00:00.000Z']]));
+    const unreachable = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    unreachable.on('error', () => undefined);
+    expect(await sdkKeysLastUsed({ ...deps, redis: unreachable }, [record.id])).toBeUndefined();
+    unreachable.disconnect();
   });
 });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../core/errors.js';
+import { NotFoundError, SwitchyardError, ValidationError } from '../core/errors.js';
 import { logAudit, recordAudit } from './audit.js';
-import { withTransaction } from './db.js';
+import { withTransaction, type PoolClient, type Queryable } from './db.js';
 import type { StorageDeps } from './deps.js';
 import { assertKnownEnvironments } from './environments.js';
 import type { Invalidation, SdkKeyRecord } from './redis-keys.js';
@@ -14,111 +14,259 @@ export function hashSdkKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+/** Where a key is in its life, at the time it was listed. */
+export type SdkKeyState =
+  | { state: 'active' }
+  /** Rotated: still accepted until `until`, then refused; `successor` is the key that replaced it. */
+  | { state: 'rotating'; until: string; successor?: string }
+  /** Rotated and past its grace period. */
+  | { state: 'expired'; at: string; successor?: string }
+  | { state: 'revoked'; at: string; by?: string; reason?: string };
+
 export interface SdkKeyRow extends SdkKeyRecord {
   createdBy: string;
   createdAt: string;
   revokedAt?: string;
+  lifecycle: SdkKeyState;
 }
 
-async function announce(deps: StorageDeps): Promise<void> {
+/** The Redis writes of a key change and their announcement, in one MULTI: evaluators reload at once. */
+async function publishKeyChange(deps: StorageDeps, what: string, write: (multi: ReturnType<StorageDeps['redis']['multi']>) => void): Promise<void> {
   const message: Invalidation = { kind: 'sdk-keys' };
-  await deps.redis.publish(deps.keys.invalidations, JSON.stringify(message));
+  const multi = deps.redis.multi();
+  write(multi);
+  multi.publish(deps.keys.invalidations, JSON.stringify(message));
+  try {
+    const results = await multi.exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+  } catch (error) {
+    // Postgres already holds the change (and its audit row): say what evaluators still see and how to repair.
+    throw new SwitchyardError(
+      `${what} is recorded in Postgres, but Redis could not be updated (${error instanceof Error ? error.message : String(error)}): ` +
+        'evaluators keep their current key table until `switchyard publish` succeeds',
+      'REDIS_UNAVAILABLE',
+      503,
+    );
+  }
+}
+
+const recordOf = (row: { id: string; name: string; env: string; scopes: string[]; expires_at?: Date | null }): SdkKeyRecord => ({
+  id: row.id,
+  env: row.env,
+  scopes: row.scopes as SdkKeyScope[],
+  name: row.name,
+  ...(row.expires_at ? { expiresAt: row.expires_at.toISOString() } : {}),
+});
+
+function checkedScopes(input: string[]): SdkKeyScope[] {
+  const scopes = [...new Set(input)];
+  const bad = scopes.filter((s) => !(SDK_KEY_SCOPES as readonly string[]).includes(s));
+  if (!scopes.length || bad.length) {
+    throw new ValidationError(`scopes must be one or more of ${SDK_KEY_SCOPES.join(', ')}${bad.length ? ` (got ${bad.join(', ')})` : ''}`);
+  }
+  return scopes as SdkKeyScope[];
+}
+
+/** A new clear key and its row; `sy_<env>_<32 random bytes, base64url>`. */
+async function insertKey(client: PoolClient, input: { env: string; scopes: SdkKeyScope[]; name: string; actor: string }): Promise<{ key: string; keyHash: string; record: SdkKeyRecord }> {
+  const key = `sy_${input.env}_${randomBytes(32).toString('base64url')}`;
+  const keyHash = hashSdkKey(key);
+  const { rows } = await client.query<{ id: string }>(
+    'INSERT INTO sdk_keys (name, env, scopes, key_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+    [input.name, input.env, input.scopes, keyHash, input.actor],
+  );
+  return { key, keyHash, record: { id: rows[0]!.id, env: input.env, scopes: input.scopes, name: input.name } };
+}
+
+interface LockedKey {
+  id: string;
+  name: string;
+  env: string;
+  scopes: string[];
+  key_hash: string;
+  revoked_at: Date | null;
+  expires_at: Date | null;
+}
+
+/**
+ * The key with this id, or with this unique id prefix (what `switchyard key list` shows is
+ * enough to type), locked for the change. Refusals name what to type instead.
+ */
+async function lockKey(client: PoolClient, id: string): Promise<LockedKey> {
+  const text = id.trim().toLowerCase();
+  if (!/^[0-9a-f-]{4,36}$/.test(text)) throw new ValidationError(`"${id}" is not an SDK key id: \`switchyard key list\` shows the ids`);
+  const { rows } = await client.query<LockedKey>(
+    `SELECT id, name, env, scopes, key_hash, revoked_at, expires_at FROM sdk_keys WHERE id::text LIKE $1 || '%' ORDER BY created_at LIMIT 2 FOR UPDATE`,
+    [text],
+  );
+  if (!rows.length) throw new NotFoundError(`no SDK key with id ${id}: \`switchyard key list\` shows the ids`);
+  if (rows.length > 1) throw new ValidationError(`"${id}" is the start of more than one SDK key id (${rows.map((r) => r.id).join(', ')}, …): type more of it`);
+  return rows[0]!;
 }
 
 /**
  * Creates a key bound to one environment and returns it in clear — the only time it exists
- * outside the caller's hands: `sy_<env>_<32 random bytes, base64url>`. Stored as its sha256.
+ * outside the caller's hands. Stored as its sha256.
  */
 export async function createSdkKey(
   deps: StorageDeps,
   input: { env: string; scopes: string[]; name: string; actor: string; reason?: string },
 ): Promise<{ key: string; record: SdkKeyRecord }> {
-  const scopes = [...new Set(input.scopes)];
-  const bad = scopes.filter((s) => !(SDK_KEY_SCOPES as readonly string[]).includes(s));
-  if (!scopes.length || bad.length) {
-    throw new ValidationError(`scopes must be one or more of ${SDK_KEY_SCOPES.join(', ')}${bad.length ? ` (got ${bad.join(', ')})` : ''}`);
-  }
+  const scopes = checkedScopes(input.scopes);
   if (!input.name.trim()) throw new ValidationError('an SDK key needs a name (e.g. the service using it)');
   await assertKnownEnvironments(deps.pool, [input.env]);
 
-  const key = `sy_${input.env}_${randomBytes(32).toString('base64url')}`;
-  const keyHash = hashSdkKey(key);
-  const { record, audit } = await withTransaction(deps.pool, async (client) => {
-    const { rows } = await client.query<{ id: string }>(
-      'INSERT INTO sdk_keys (name, env, scopes, key_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [input.name, input.env, scopes, keyHash, input.actor],
-    );
-    const record: SdkKeyRecord = { id: rows[0]!.id, env: input.env, scopes: scopes as SdkKeyScope[], name: input.name };
+  const { created, audit } = await withTransaction(deps.pool, async (client) => {
+    const created = await insertKey(client, { env: input.env, scopes, name: input.name, actor: input.actor });
     const audit = await recordAudit(client, {
       actor: input.actor,
       action: 'sdk-key.create',
       entityKind: 'sdk-key',
-      entityKey: record.id,
+      entityKey: created.record.id,
       environment: input.env,
       reason: input.reason,
       detail: { name: input.name, scopes },
     });
-    return { record, audit };
+    return { created, audit };
   });
   logAudit(deps.log, audit);
-  await deps.redis.hset(deps.keys.sdkKeys, keyHash, JSON.stringify(record));
-  await announce(deps);
-  return { key, record };
+  await publishKeyChange(deps, `SDK key ${created.record.id}`, (multi) => multi.hset(deps.keys.sdkKeys, created.keyHash, JSON.stringify(created.record)));
+  return { key: created.key, record: created.record };
 }
 
-/** Revokes a key: it stops working as soon as evaluators hear the invalidation. */
-export async function revokeSdkKey(deps: StorageDeps, input: { id: string; actor: string; reason?: string }): Promise<void> {
-  const { hash, audit } = await withTransaction(deps.pool, async (client) => {
-    const { rows } = await client.query<{ key_hash: string; env: string; name: string }>(
-      'UPDATE sdk_keys SET revoked_at = now() WHERE id::text = $1 AND revoked_at IS NULL RETURNING key_hash, env, name',
-      [input.id],
-    );
-    const row = rows[0];
-    if (!row) throw new NotFoundError(`no live SDK key with id ${input.id}`);
+/**
+ * Revokes a key (a live one, or one still in its rotation grace period): it is removed from
+ * Redis and announced in the same step, so every running evaluator refuses it as soon as it
+ * hears the announcement (well under a second).
+ */
+export async function revokeSdkKey(deps: StorageDeps, input: { id: string; actor: string; reason: string }): Promise<SdkKeyRecord> {
+  if (!input.reason?.trim()) throw new ValidationError('say why the key is revoked: --reason "…" (e.g. "leaked in a build log")');
+  const { row, audit } = await withTransaction(deps.pool, async (client) => {
+    const row = await lockKey(client, input.id);
+    if (row.revoked_at) throw new ValidationError(`SDK key ${row.id} ("${row.name}") was already revoked at ${row.revoked_at.toISOString()}`);
+    if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
+      throw new ValidationError(`SDK key ${row.id} ("${row.name}") already stopped working at ${row.expires_at.toISOString()} (rotated): nothing to revoke`);
+    }
+    await client.query('UPDATE sdk_keys SET revoked_at = now(), revoked_by = $2, revoke_reason = $3 WHERE id = $1', [row.id, input.actor, input.reason]);
     const audit = await recordAudit(client, {
       actor: input.actor,
       action: 'sdk-key.revoke',
       entityKind: 'sdk-key',
-      entityKey: input.id,
+      entityKey: row.id,
       environment: row.env,
       reason: input.reason,
-      detail: { name: row.name },
+      detail: { name: row.name, scopes: row.scopes },
     });
-    return { hash: row.key_hash, audit };
+    return { row, audit };
   });
   logAudit(deps.log, audit);
-  await deps.redis.hdel(deps.keys.sdkKeys, hash);
-  await announce(deps);
+  await publishKeyChange(deps, `the revocation of SDK key ${row.id}`, (multi) => multi.hdel(deps.keys.sdkKeys, row.key_hash));
+  return recordOf(row);
 }
 
-export async function listSdkKeys(db: StorageDeps['pool'], options: { includeRevoked?: boolean } = {}): Promise<SdkKeyRow[]> {
+/**
+ * Replaces a key with a new one of the same environment, scopes and name, printed once. The old
+ * key keeps working for `graceMs` (so deployments can switch over), then stops: its record in
+ * Redis carries `expiresAt`, which evaluators check on every request, so the end of the grace
+ * period needs no publish. A grace of 0 stops the old key at once.
+ */
+export async function rotateSdkKey(
+  deps: StorageDeps,
+  input: { id: string; actor: string; graceMs: number; reason?: string },
+): Promise<{ key: string; record: SdkKeyRecord; previous: SdkKeyRecord & { expiresAt: string } }> {
+  if (!Number.isFinite(input.graceMs) || input.graceMs < 0) throw new ValidationError(`the grace period must be 0 or more (got ${input.graceMs} ms)`);
+  const { created, previous, oldHash, audit } = await withTransaction(deps.pool, async (client) => {
+    const row = await lockKey(client, input.id);
+    if (row.revoked_at) throw new ValidationError(`SDK key ${row.id} ("${row.name}") was revoked at ${row.revoked_at.toISOString()}: create a new one with switchyard key create --env ${row.env}`);
+    if (row.expires_at) {
+      throw new ValidationError(
+        `SDK key ${row.id} ("${row.name}") was already rotated (it ${row.expires_at.getTime() > Date.now() ? 'stops' : 'stopped'} at ${row.expires_at.toISOString()}): rotate its successor (switchyard key list shows it)`,
+      );
+    }
+    const created = await insertKey(client, { env: row.env, scopes: row.scopes as SdkKeyScope[], name: row.name, actor: input.actor });
+    const { rows } = await client.query<{ expires_at: Date }>(
+      `UPDATE sdk_keys SET expires_at = now() + make_interval(secs => $2::double precision / 1000), replaced_by = $3 WHERE id = $1 RETURNING expires_at`,
+      [row.id, input.graceMs, created.record.id],
+    );
+    const previous = { ...recordOf({ ...row, expires_at: rows[0]!.expires_at }), expiresAt: rows[0]!.expires_at.toISOString() };
+    const audit = await recordAudit(client, {
+      actor: input.actor,
+      action: 'sdk-key.rotate',
+      entityKind: 'sdk-key',
+      entityKey: row.id,
+      environment: row.env,
+      reason: input.reason,
+      detail: { name: row.name, scopes: row.scopes, successor: created.record.id, oldKeyStopsAt: previous.expiresAt },
+    });
+    return { created, previous, oldHash: row.key_hash, audit };
+  });
+  logAudit(deps.log, audit);
+  await publishKeyChange(deps, `the rotation of SDK key ${previous.id}`, (multi) => {
+    multi.hset(deps.keys.sdkKeys, created.keyHash, JSON.stringify(created.record));
+    multi.hset(deps.keys.sdkKeys, oldHash, JSON.stringify(previous));
+  });
+  return { key: created.key, record: created.record, previous };
+}
+
+function lifecycleOf(row: { revoked_at: Date | null; revoked_by: string | null; revoke_reason: string | null; expires_at: Date | null; replaced_by: string | null }, now: number): SdkKeyState {
+  if (row.revoked_at) {
+    return { state: 'revoked', at: row.revoked_at.toISOString(), ...(row.revoked_by ? { by: row.revoked_by } : {}), ...(row.revoke_reason ? { reason: row.revoke_reason } : {}) };
+  }
+  if (row.expires_at) {
+    const successor = row.replaced_by ? { successor: row.replaced_by } : {};
+    return row.expires_at.getTime() > now ? { state: 'rotating', until: row.expires_at.toISOString(), ...successor } : { state: 'expired', at: row.expires_at.toISOString(), ...successor };
+  }
+  return { state: 'active' };
+}
+
+/**
+ * Keys oldest first, never the key or its hash. By default only those that still work (active or
+ * rotating); `includeRetired` adds revoked and expired ones.
+ */
+export async function listSdkKeys(db: Queryable, options: { env?: string; includeRetired?: boolean } = {}): Promise<SdkKeyRow[]> {
   const { rows } = await db.query(
-    `SELECT id, name, env, scopes, created_by, created_at, revoked_at FROM sdk_keys
-     WHERE $1 OR revoked_at IS NULL ORDER BY created_at`,
-    [options.includeRevoked ?? false],
+    `SELECT id, name, env, scopes, created_by, created_at, revoked_at, revoked_by, revoke_reason, expires_at, replaced_by, now() AS now FROM sdk_keys
+     WHERE ($1::text IS NULL OR env = $1) AND ($2 OR (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())))
+     ORDER BY created_at, id`,
+    [options.env ?? null, options.includeRetired ?? false],
   );
   return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    env: r.env,
-    scopes: r.scopes,
+    ...recordOf(r),
     createdBy: r.created_by,
     createdAt: (r.created_at as Date).toISOString(),
-    revokedAt: r.revoked_at ? (r.revoked_at as Date).toISOString() : undefined,
+    ...(r.revoked_at ? { revokedAt: (r.revoked_at as Date).toISOString() } : {}),
+    lifecycle: lifecycleOf(r, (r.now as Date).getTime()),
   }));
 }
 
-/** Rebuilds Redis's key table from Postgres (boot, repair): exactly the live keys, atomically. */
+/**
+ * When each key was last used, as evaluators record it in Redis (to within their flush interval,
+ * 30 s by default); keys never seen are absent. Undefined when Redis cannot be read.
+ */
+export async function sdkKeysLastUsed(deps: Pick<StorageDeps, 'redis' | 'keys'>, ids: string[]): Promise<Map<string, string> | undefined> {
+  if (!ids.length) return new Map();
+  try {
+    const scores = await deps.redis.zmscore(deps.keys.sdkKeyLastUsed, ...ids);
+    const used = new Map<string, string>();
+    ids.forEach((id, i) => {
+      const score = scores[i];
+      if (score !== null && score !== undefined) used.set(id, new Date(Number(score)).toISOString());
+    });
+    return used;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rebuilds Redis's key table from Postgres (boot, repair): exactly the keys that still work, atomically. */
 export async function syncSdkKeysToRedis(deps: StorageDeps): Promise<number> {
-  const { rows } = await deps.pool.query<{ id: string; name: string; env: string; scopes: SdkKeyScope[]; key_hash: string }>(
-    'SELECT id, name, env, scopes, key_hash FROM sdk_keys WHERE revoked_at IS NULL',
+  const { rows } = await deps.pool.query<{ id: string; name: string; env: string; scopes: SdkKeyScope[]; key_hash: string; expires_at: Date | null }>(
+    'SELECT id, name, env, scopes, key_hash, expires_at FROM sdk_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
   );
   const multi = deps.redis.multi().del(deps.keys.sdkKeys);
-  for (const r of rows) {
-    const record: SdkKeyRecord = { id: r.id, env: r.env, scopes: r.scopes, name: r.name };
-    multi.hset(deps.keys.sdkKeys, r.key_hash, JSON.stringify(record));
-  }
+  for (const r of rows) multi.hset(deps.keys.sdkKeys, r.key_hash, JSON.stringify(recordOf(r)));
+  multi.publish(deps.keys.invalidations, JSON.stringify({ kind: 'sdk-keys' } satisfies Invalidation));
   await multi.exec();
-  await announce(deps);
   return rows.length;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { settingsSchema } from '../core/settings.js';
+import { settingsSchema } from '../cli/settings.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -56,7 +56,7 @@ describe('docker-compose.yml', () => {
     const known = new Set(Object.keys(settingsSchema.shape));
     for (const [name, service] of ours) {
       for (const variable of envNames(service.environment)) {
-        expect(known, `service ${name} sets ${variable}, which core/settings.ts does not read`).toContain(variable);
+        expect(known, `service ${name} sets ${variable}, which cli/settings.ts does not read`).toContain(variable);
       }
     }
   });

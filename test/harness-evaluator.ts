@@ -1,5 +1,5 @@
-import { createLogger } from '../core/logger.js';
-import { parseSettings } from '../core/settings.js';
+import { createLogger } from '../storage/logger.js';
+import { parseSettings } from '../cli/settings.js';
 import { startEvaluator, type RunningEvaluator } from '../evaluator/server.js';
 import { createSdkKey } from '../storage/sdk-keys.js';
 import { eventually, type TemporalHarness } from './temporal.js';

@@ -6,7 +6,7 @@ import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { OutboxNotifier } from '../activities/outbox-notifier.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../cli/temporal-dev-server.js';
 import { createWorker } from '../cli/worker.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import type { FlagDocumentInput } from '../core/model/flag.js';
 import { validateFlag } from '../core/model/validate-flag.js';
 import { applyChange } from '../storage/apply-change.js';

@@ -1,7 +1,8 @@
 import type { ActivityOptions } from '@temporalio/workflow';
+import { USER_ERROR_CODES } from '../core/errors.js';
 
 /** Failures no retry can fix: the activity says so with these ApplicationFailure types. */
-export const PERMANENT_FAILURES = ['VALIDATION', 'FORBIDDEN', 'CONFLICT', 'NOT_FOUND'];
+export const PERMANENT_FAILURES = [...USER_ERROR_CODES];
 
 /** Named presets, so each call site says what kind of I/O it does rather than repeating numbers. */
 export const activityPresets = {

@@ -7,7 +7,7 @@ import { getFlag } from '../storage/flags.js';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { breakGlassWorkflow } from './break-glass.js';
 import { breakGlassStateQuery, reviewUpdate, workflowIds } from './contracts.js';
-import { startChangeRequest } from './starters.js';
+import { startChangeRequest } from '../bot/workflow-starters.js';
 
 let h: TemporalHarness;
 let webhook: Server;

@@ -6,7 +6,7 @@ import { getFlag } from '../storage/flags.js';
 import { startHarnessEvaluator, type HarnessEvaluator } from '../test/harness-evaluator.js';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { approveUpdate, changeRequestStateQuery, rejectUpdate, type ChangeRequestInput } from './contracts.js';
-import { startChangeRequest } from './starters.js';
+import { startChangeRequest } from '../bot/workflow-starters.js';
 
 let h: TemporalHarness;
 let served: HarnessEvaluator;

@@ -1,44 +1,25 @@
-import {
-  ApplicationFailure,
-  ParentClosePolicy,
-  allHandlersFinished,
-  condition,
-  proxyActivities,
-  setHandler,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, allHandlersFinished, condition, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { Activities, PreparedChange } from '../activities/index.js';
+import { spokenDuration } from '../core/duration.js';
+import { USER_ERROR_CODES } from '../core/errors.js';
 import { activityPresets } from './activity-options.js';
 import { breakGlassWorkflow } from './break-glass.js';
+import { acceptDecisions } from './change-request-decisions.js';
 import { watchGuardrail } from './guardrail-monitor.js';
-import {
-  SELF_APPROVAL_MESSAGE,
-  approveUpdate,
-  changeRequestStateQuery,
-  rejectUpdate,
-  workflowIds,
-  type ChangeRequestInput,
-  type ChangeRequestState,
-  type DecisionInput,
-} from './contracts.js';
-import { asCallerFailure, failureCode, failureMessage } from './failures.js';
+import { workflowIds, type ChangeRequestInput, type ChangeRequestState } from './contracts.js';
+import { failureCode, failureMessage } from './failures.js';
 import { notifySafely } from './notify-safely.js';
-import { rolloutWorkflow } from './rollout.js';
+import { startRollout } from './start-rollout.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
 
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
 
-const USER_ERRORS = new Set(['FORBIDDEN', 'VALIDATION', 'CONFLICT', 'NOT_FOUND']);
-
-type Decision = { approved: boolean; by: string; reason?: string };
-
 /**
- * One change someone asked for (SPEC §6): validate → classify → (risky: wait for a second person or
- * expiry) → apply with the version seen at request time → notify. Started with the request id in
- * its workflow id, so a retried Slack request reaches the same workflow.
+ * One change someone asked for (docs/design.md#change-request): validate → classify → (risky:
+ * wait for a second person or expiry) → apply with the version seen at request time → notify.
+ * Started with the request id in its workflow id, so a retried Slack request reaches the same
+ * workflow. Its query and updates are in change-request-decisions.ts.
  */
 export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<ChangeRequestState> {
   const { workflowId } = workflowInfo();
@@ -46,7 +27,6 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   const justification = input.reason ?? (typeof input.command.reason === 'string' ? input.command.reason : undefined);
   const state: ChangeRequestState = { requestId: input.requestId, status: 'validating', riskReasons: [], requester: input.requester };
   let prepared: PreparedChange | undefined;
-  let decision: Decision | undefined;
   const at = () => new Date().toISOString();
   /** The one environment and tenant the change touches, when there is exactly one (audit columns, notifications; the audit detail lists them all). */
   const where = (): { environment?: string; tenant?: string } => {
@@ -66,44 +46,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     summary: prepared!.plan.summary,
     reason: justification,
   });
-  const finished = () => !['validating', 'awaiting_approval', 'approved', 'applying'].includes(state.status);
-
-  setHandler(changeRequestStateQuery, () => state);
-
-  const decide = async (approved: boolean, { user, reason }: DecisionInput): Promise<ChangeRequestState> => {
-    try {
-      await data.authorizeApprover({ approver: user, requester: input.requester, request: prepared!.request });
-    } catch (err) {
-      throw asCallerFailure(err);
-    }
-    if (state.status !== 'awaiting_approval' && !decision) throw ApplicationFailure.nonRetryable(`this change request is ${state.status} now`, 'DECIDED');
-    // Two people may click at once: the first decision stands, the second hears who beat them.
-    if (decision) throw ApplicationFailure.nonRetryable(`already ${decision.approved ? 'approved' : 'rejected'} by ${decision.by}`, 'DECIDED');
-    decision = { approved, by: user, reason };
-    state.decidedBy = user;
-    state.decidedAt = at();
-    if (approved) state.status = 'approved';
-    else state.rejectionReason = reason;
-    // The clicker hears the outcome (applied, conflict …), not just "accepted".
-    await condition(finished);
-    return state;
-  };
-  const validateDecision = ({ user }: DecisionInput) => {
-    if (!user) throw new Error('the deciding user is missing');
-    if (state.status !== 'awaiting_approval') throw new Error(`this change request is ${state.status.replace('_', ' ')}; it no longer takes decisions`);
-  };
-  setHandler(approveUpdate, (d) => decide(true, d), {
-    validator: (d) => {
-      validateDecision(d);
-      if (d.user === input.requester) throw new Error(SELF_APPROVAL_MESSAGE);
-    },
-  });
-  setHandler(rejectUpdate, (d) => decide(false, d), {
-    validator: (d) => {
-      validateDecision(d);
-      if (!d.reason?.trim()) throw new Error('a rejection needs a reason');
-    },
-  });
+  const decisions = acceptDecisions(input, state, () => prepared);
 
   /** Decisions that change nothing are still traceable: who said no (or that nobody said yes), and why. */
   const auditDecision = (action: string, actor: string, reason?: string) =>
@@ -129,7 +72,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     prepared = await data.prepareChange({ requestId: input.requestId, requester: input.requester, command: input.command, reason: justification });
   } catch (err) {
     // Anything the user can act on (rights, input, a revert under later changes, an unknown id) is a refusal, not a failure.
-    state.status = USER_ERRORS.has(failureCode(err) ?? '') ? 'refused' : 'failed';
+    state.status = USER_ERROR_CODES.has(failureCode(err) ?? '') ? 'refused' : 'failed';
     state.message = failureMessage(err);
     await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: failureCode(err) ?? 'FAILED' });
     return end();
@@ -155,19 +98,20 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     state.status = 'awaiting_approval';
     state.expiresAt = new Date(Date.now() + timeoutMs).toISOString();
     await notifySafely({ kind: 'approval_requested', id: `${workflowId}:approval`, at: at(), replyTo: input.replyTo, ...facts(), riskReasons: state.riskReasons, expiresAt: state.expiresAt, workflowId });
-    const decided = await condition(() => decision !== undefined, timeoutMs);
+    const decided = await condition(() => decisions.decision !== undefined, timeoutMs);
     if (!decided) {
       state.status = 'expired';
-      state.message = `nobody approved it within ${Math.round(timeoutMs / 60_000)} min; nothing was changed`;
+      state.message = `nobody approved it within ${spokenDuration(timeoutMs)}; nothing was changed`;
       await auditDecision('change.expired', 'system', state.message);
       await notifySafely({ kind: 'change_expired', id: `${workflowId}:expired`, at: at(), replyTo: input.replyTo, ...facts(), expiredAt: at() });
       return end();
     }
-    if (!decision!.approved) {
+    const decision = decisions.decision!;
+    if (!decision.approved) {
       state.status = 'rejected';
-      state.message = `rejected by ${decision!.by}: ${decision!.reason}`;
-      await auditDecision('change.rejected', decision!.by, decision!.reason);
-      await notifySafely({ kind: 'change_rejected', id: `${workflowId}:rejected`, at: at(), replyTo: input.replyTo, ...facts(), rejectedBy: decision!.by, rejectionReason: decision!.reason ?? '' });
+      state.message = `rejected by ${decision.by}: ${decision.reason}`;
+      await auditDecision('change.rejected', decision.by, decision.reason);
+      await notifySafely({ kind: 'change_rejected', id: `${workflowId}:rejected`, at: at(), replyTo: input.replyTo, ...facts(), rejectedBy: decision.by, rejectionReason: decision.reason ?? '' });
       return end();
     }
   }
@@ -175,35 +119,10 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   state.status = 'applying';
   const plan = prepared.plan;
   if (plan.rollout) {
-    try {
-      const { rollout } = plan;
-      await startChild(rolloutWorkflow, {
-        workflowId: workflowIds.rollout(plan.key, rollout.env),
-        args: [
-          {
-            rolloutId: input.requestId,
-            flagKey: plan.key,
-            env: rollout.env,
-            variation: rollout.variation,
-            stages: rollout.stages,
-            cohorts: rollout.cohorts,
-            bakeMs: rollout.bakeMs,
-            fromPercent: rollout.fromPercent,
-            requester: input.requester,
-            approvedBy: decision?.by,
-            reason: justification,
-            replyTo: input.replyTo,
-          },
-        ],
-        // The rollout outlives this request by hours or days.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
-      state.status = 'applied';
-      state.message = `rollout started (${workflowIds.rollout(plan.key, rollout.env)})`;
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      state.status = 'refused';
-      state.message = `a rollout of ${plan.key} in ${plan.rollout.env} is already running: pause, promote or abort it first`;
+    const rollout = await startRollout({ ...plan, rollout: plan.rollout }, input, { approvedBy: decisions.decision?.by, reason: justification });
+    state.status = rollout.started ? 'applied' : 'refused';
+    state.message = rollout.message;
+    if (!rollout.started) {
       await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: 'CONFLICT' });
     }
     return end();
@@ -216,14 +135,14 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
       plan,
       request: prepared.request,
       reason: justification,
-      approvedBy: decision?.by,
+      approvedBy: decisions.decision?.by,
       requestId: input.requestId,
     });
     state.appliedVersion = applied.version;
     state.status = 'applied';
     // A flag that carries `guardrails.auto_disable` is watched in each environment the change touched.
     if (plan.target?.kind === 'flag' && plan.target.document.guardrails?.auto_disable) await watchGuardrail(plan.key, plan.envs);
-    await notifySafely({ kind: 'change_applied', id: `${workflowId}:applied`, at: at(), replyTo: input.replyTo, ...facts(), version: applied.version, approvedBy: decision?.by, actor: input.requester });
+    await notifySafely({ kind: 'change_applied', id: `${workflowId}:applied`, at: at(), replyTo: input.replyTo, ...facts(), version: applied.version, approvedBy: decisions.decision?.by, actor: input.requester });
   } catch (err) {
     state.message = failureMessage(err);
     if (failureCode(err) === 'CONFLICT') {
@@ -231,7 +150,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
       state.message = `${plan.key} changed after this request was made (it was version ${plan.expectedVersion}); nothing was applied — look at the current state and ask again`;
       await notifySafely({ kind: 'change_conflict', id: `${workflowId}:conflict`, at: at(), replyTo: input.replyTo, ...facts(), message: state.message });
     } else {
-      state.status = USER_ERRORS.has(failureCode(err) ?? '') ? 'refused' : 'failed';
+      state.status = USER_ERROR_CODES.has(failureCode(err) ?? '') ? 'refused' : 'failed';
       await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: failureCode(err) ?? 'FAILED' });
     }
   }

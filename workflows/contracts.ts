@@ -4,18 +4,16 @@
  * the workflow sandbox.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ReplyTarget } from '../core/notifications.js';
+import type { ChangeRequestState, RolloutState } from '../core/workflow-states.js';
 
 export const TASK_QUEUE_DEFAULT = 'switchyard';
 
-/** Where a reply or notification should go; the transport decides how to deliver it. */
-export interface ReplyTarget {
-  transport: 'slack' | 'console';
-  /** Slack channel or console session id. */
-  channel?: string;
-  /** Slack response_url for ephemeral follow-ups. */
-  responseUrl?: string;
-  user: string;
-}
+// Facts the renderers and activities share live in core; workflows and their callers keep importing them from here.
+export type { ReplyTarget } from '../core/notifications.js';
+export type { ChangeRequestState, ChangeRequestStatus, RolloutState, RolloutStatus } from '../core/workflow-states.js';
+export { SELF_APPROVAL_MESSAGE, SELF_REVIEW_MESSAGE } from '../core/messages.js';
+export { workflowIds } from '../core/workflow-ids.js';
 
 /** A change someone asked for, as the command layer hands it to the change-request workflow. */
 export interface ChangeRequestInput {
@@ -32,43 +30,10 @@ export interface ChangeRequestInput {
   breakGlass?: Pick<BreakGlassInput, 'reviewDueMs' | 'remindBeforeMs'>;
 }
 
-export type ChangeRequestStatus =
-  | 'validating'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'applying'
-  | 'applied'
-  | 'rejected'
-  | 'expired'
-  | 'conflict'
-  | 'refused'
-  | 'failed';
-
-export interface ChangeRequestState {
-  requestId: string;
-  status: ChangeRequestStatus;
-  classification?: 'standard' | 'risky' | 'emergency';
-  riskReasons: string[];
-  requester: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  rejectionReason?: string;
-  /** Human summary of the change (old → new). */
-  summary?: string;
-  message?: string;
-  appliedVersion?: number;
-  expiresAt?: string;
-}
-
 export interface DecisionInput {
   user: string;
   reason?: string;
 }
-
-/** What the requester hears when they try to approve their own change (SPEC §5: never the requester). */
-export const SELF_APPROVAL_MESSAGE = 'you requested this change; another eligible person must approve it';
-/** What the break-glass actor hears when they try to review their own change. */
-export const SELF_REVIEW_MESSAGE = 'you made this break-glass change; someone else must review it';
 
 /** Updates, so the clicker hears at once when a self-approval or an ineligible approver is refused. */
 export const approveUpdate = defineUpdate<ChangeRequestState, [DecisionInput]>('approve');
@@ -91,22 +56,6 @@ export interface RolloutInput {
   fromPercent?: number;
   /** Who approved the rollout (4-eyes), carried into each stage's audit row. */
   approvedBy?: string;
-}
-
-export type RolloutStatus = 'running' | 'baking' | 'paused' | 'completed' | 'aborted' | 'rolled_back';
-
-export interface RolloutState {
-  rolloutId: string;
-  flagKey: string;
-  env: string;
-  variation: string;
-  stages: Array<number | string>;
-  /** Index of the last applied stage; -1 before the first. */
-  stageIndex: number;
-  status: RolloutStatus;
-  nextStepAt?: string;
-  guardrail: 'ok' | 'breached' | 'unchecked';
-  message?: string;
 }
 
 /** What a person may do to a running rollout. */
@@ -160,11 +109,3 @@ export interface BreakGlassState {
 
 export const reviewUpdate = defineUpdate<BreakGlassState, [DecisionInput]>('review');
 export const breakGlassStateQuery = defineQuery<BreakGlassState>('breakGlassState');
-
-export const workflowIds = {
-  changeRequest: (requestId: string) => `change-${requestId}`,
-  rollout: (flagKey: string, env: string) => `rollout-${env}-${flagKey}`,
-  breakGlass: (requestId: string) => `break-glass-${requestId}`,
-  guardrail: (flagKey: string, env: string) => `guardrail-${env}-${flagKey}`,
-  staleFlagsSchedule: 'stale-flags-daily',
-};

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureGuardrailMonitors } from '../cli/guardrail-monitors.js';
+import { startMissingGuardrailMonitors } from '../cli/guardrail-monitors.js';
 import { importEntries } from '../cli/import-command.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../storage/logger.js';
 import { getFlag } from '../storage/flags.js';
 import { seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { staleFlagsWorkflow } from './stale-flags.js';
 import { workflowIds } from './contracts.js';
-import { ensureStaleFlagsSchedule, startGuardrailMonitor } from './starters.js';
+import { ensureStaleFlagsSchedule, startGuardrailMonitor } from '../bot/workflow-starters.js';
 
 let h: TemporalHarness;
 let prometheus: Server;
@@ -92,7 +92,7 @@ describe('guardrail monitors at worker start', () => {
     const options = { taskQueue: h.taskQueue, environments: ['dev', 'staging', 'production'], log: createLogger('silent') };
     const monitor = (key: string, env: string) => h.client.workflow.getHandle(workflowIds.guardrail(key, env));
 
-    await ensureGuardrailMonitors(h.client, h.db.pool, options);
+    await startMissingGuardrailMonitors(h.client, h.db.pool, options);
     const first = await monitor('gm-boot', 'production').describe();
     expect(first.status.name).toBe('RUNNING');
     expect((await monitor('gm-boot', 'dev').describe()).status.name).toBe('RUNNING');
@@ -100,7 +100,7 @@ describe('guardrail monitors at worker start', () => {
     await expect(monitor('gm-boot-killed', 'production').describe()).rejects.toThrow(/not found/i);
     await expect(monitor('gm-boot-plain', 'production').describe()).rejects.toThrow(/not found/i);
 
-    await ensureGuardrailMonitors(h.client, h.db.pool, options);
+    await startMissingGuardrailMonitors(h.client, h.db.pool, options);
     expect((await monitor('gm-boot', 'production').describe()).runId).toBe(first.runId);
     for (const [key, env] of [['gm-boot', 'dev'], ['gm-boot', 'staging'], ['gm-boot', 'production'], ['gm-boot-killed', 'dev'], ['gm-boot-killed', 'staging']] as const) {
       await monitor(key, env).terminate('test over');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { approveUpdate, breakGlassStateQuery, changeRequestStateQuery, reviewUpdate, rolloutControlUpdate, rolloutStateQuery, workflowIds } from './contracts.js';
 import { FIXTURES_DIR, historyFromFixture, historyToFixture, replayFixtures } from '../test/replay-fixtures.js';
-import { startBreakGlass, startChangeRequest, startGuardrailMonitor } from './starters.js';
+import { startBreakGlass, startChangeRequest, startGuardrailMonitor } from '../bot/workflow-starters.js';
 
 /**
  * Runs each main workflow through its interesting path against a real server and replays the

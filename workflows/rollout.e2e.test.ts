@@ -10,7 +10,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { rolloutControlUpdate, rolloutStateQuery, workflowIds, type RolloutControl, type RolloutInput } from './contracts.js';
 import { guardrailMonitorWorkflow } from './guardrail-monitor.js';
 import { rolloutWorkflow } from './rollout.js';
-import { startChangeRequest, startGuardrailMonitor } from './starters.js';
+import { startChangeRequest, startGuardrailMonitor } from '../bot/workflow-starters.js';
 
 let h: TemporalHarness;
 let served: HarnessEvaluator;

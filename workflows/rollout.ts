@@ -1,6 +1,7 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities, FlagStep } from '../activities/index.js';
 import { parseDuration } from '../core/duration.js';
+import { DEFAULT_STAGES } from '../core/rollout-stages.js';
 import { activityPresets } from './activity-options.js';
 import { guardrailBreachSignal, rolloutControlUpdate, rolloutStateQuery, type RolloutControlInput, type RolloutInput, type RolloutState } from './contracts.js';
 import { asCallerFailure } from './failures.js';
@@ -13,7 +14,6 @@ const metrics = proxyActivities<Activities>(activityPresets.metrics);
 /** Someone is waiting for a control's answer: a role check that keeps failing ends in a refusal, not a hang. */
 const asking = proxyActivities<Activities>({ ...activityPresets.dataPlane, retry: { ...activityPresets.dataPlane.retry, maximumAttempts: 3 } });
 
-export const DEFAULT_STAGES = [1, 5, 25, 50, 100];
 /** How long a control's answer waits for the rollout to act on it (write the promoted stage, roll back an abort). */
 const CONTROL_ANSWER_WAIT = '10 seconds';
 

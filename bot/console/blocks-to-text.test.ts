@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actions, button, context, fields, header, section } from '../render/blocks.js';
-import { renderNotification } from '../render/notifications.js';
+import { actions, button, context, fields, header, section } from '../../render/blocks.js';
+import { renderNotification } from '../../render/notifications.js';
 import { blocksToText, mrkdwnToText } from './blocks-to-text.js';
 
 describe('Block Kit as terminal text', () => {

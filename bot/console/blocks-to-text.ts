@@ -1,4 +1,4 @@
-import type { Block, ButtonElement, Message, TextObject } from '../render/blocks.js';
+import type { Block, ButtonElement, Message, TextObject } from '../../render/blocks.js';
 
 // The handful of emoji the renderers use, as terminal symbols; any other :shortcode: stays as typed.
 const EMOJI: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../core/logger.js';
+import { createLogger } from '../../storage/logger.js';
 import { getFlag } from '../../storage/flags.js';
 import { grantRole } from '../../storage/role-bindings.js';
 import { seedFlag, startTemporalHarness, type TemporalHarness } from '../../test/temporal.js';

@@ -1,10 +1,11 @@
-import { connectClient } from '../../workflows/starters.js';
-import { SwitchyardError } from '../../core/errors.js';
 import { pino } from 'pino';
-import { createLogger, type Logger } from '../../core/logger.js';
-import type { Settings } from '../../core/settings.js';
+import { parseMasterKey } from '../../core/secrets/envelope.js';
+import type { CoreSettings } from '../../core/settings.js';
 import { assertPostgresReachable, createPool } from '../../storage/db.js';
+import { createLogger, type Logger } from '../../storage/logger.js';
+import type { StorageSettings } from '../../storage/settings.js';
 import { createCommandHandler } from '../command-handler.js';
+import { connectTemporal, temporalAddress, type TemporalSettings } from '../temporal-connection.js';
 import { runConsole } from './repl.js';
 
 export { runConsole, CONSOLE_HELP, type ConsoleOptions } from './repl.js';
@@ -20,10 +21,9 @@ export interface ConsoleMainOptions {
  * and Postgres. Resolves when the user quits (or stdin ends); connections are closed by then.
  * An unreachable Postgres or Temporal stops it before the prompt, with one line saying which.
  */
-export async function consoleMain(settings: Settings, user: string, options: ConsoleMainOptions = {}): Promise<void> {
-  if (!settings.TEMPORAL_ADDRESS) {
-    throw new SwitchyardError('configuration error: TEMPORAL_ADDRESS is required for the console (or run `switchyard dev`, which starts Temporal and the console)', 'CONFIG', 500);
-  }
+export async function consoleMain(settings: CoreSettings & StorageSettings & TemporalSettings, user: string, options: ConsoleMainOptions = {}): Promise<void> {
+  const requiredBy = 'the console';
+  temporalAddress(settings, requiredBy);
   // Log lines would tear through the prompt on stdout: only warnings and worse, on stderr.
   const log = options.log ?? createLogger(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? settings.LOG_LEVEL : 'warn', 'console', pino.destination(2));
   const pool = createPool(settings.DATABASE_URL, { log, max: 4 });
@@ -33,13 +33,14 @@ export async function consoleMain(settings: Settings, user: string, options: Con
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const { client, connection } = await connectClient(settings.TEMPORAL_ADDRESS, settings.TEMPORAL_NAMESPACE).catch(async (err: unknown) => {
+  const { client, connection, taskQueue } = await connectTemporal(settings, { requiredBy }).catch(async (err: unknown) => {
     await pool.end().catch(() => undefined);
     throw err;
   });
   try {
-    const handler = createCommandHandler({ client, taskQueue: settings.TEMPORAL_TASK_QUEUE, pool, log, environments: settings.ENVIRONMENTS });
-    await runConsole({ user, handler, pool, input: process.stdin, output: process.stdout, log });
+    const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS });
+    const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
+    await runConsole({ user, handler, pool, input: process.stdin, output: process.stdout, log, ...(masterKey ? { masterKey } : {}) });
   } finally {
     await pool.end().catch(() => undefined);
     await connection.close().catch(() => undefined);

@@ -1,8 +1,7 @@
-import type { Notification, PoolClient } from 'pg';
-import type { NotificationEvent } from '../../activities/notification-event.js';
-import { OUTBOX_CHANNEL, readOutbox } from '../../activities/outbox-notifier.js';
+import type { NotificationEvent } from '../../core/notifications.js';
 import type { Logger } from '../../core/logger.js';
 import type { Pool } from '../../storage/db.js';
+import { listenForOutbox, markOutboxDelivered, outboxResumePoint, readOutbox } from '../../storage/outbox.js';
 
 export interface OutboxFeed {
   /** Reads whatever arrived since the last delivery (also run on every pg_notify). */
@@ -20,8 +19,7 @@ const FALLBACK_POLL_MS = 2000;
  */
 export async function watchOutbox(options: { pool: Pool; log: Logger; onEvent: (event: NotificationEvent, id: number) => void | Promise<void> }): Promise<OutboxFeed> {
   const { pool, log } = options;
-  const { rows } = await pool.query<{ id: string }>('SELECT coalesce(min(id) - 1, (SELECT coalesce(max(id), 0) FROM outbox)) AS id FROM outbox WHERE delivered_at IS NULL');
-  let lastId = Number(rows[0]?.id ?? 0);
+  let lastId = await outboxResumePoint(pool);
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -33,7 +31,7 @@ export async function watchOutbox(options: { pool: Pool; log: Logger; onEvent: (
       } catch (err) {
         log.warn({ err, outboxId: row.id }, 'could not show a notification');
       }
-      await pool.query('UPDATE outbox SET delivered_at = now() WHERE id = $1 AND delivered_at IS NULL', [row.id]);
+      await markOutboxDelivered(pool, row.id);
     }
   };
   // One drain at a time, in order: a notify during a drain queues another pass.
@@ -42,14 +40,13 @@ export async function watchOutbox(options: { pool: Pool; log: Logger; onEvent: (
     return running;
   };
 
-  let listener: PoolClient | undefined;
+  let listener: { stop(): Promise<void> } | undefined;
   try {
-    listener = await pool.connect();
-    listener.on('notification', (msg: Notification) => {
-      if (msg.channel === OUTBOX_CHANNEL) void poll();
-    });
-    listener.on('error', (err) => log.warn({ err }, 'outbox listener connection failed; falling back to polling'));
-    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    listener = await listenForOutbox(
+      pool,
+      () => void poll(),
+      (err) => log.warn({ err }, 'outbox listener connection failed; falling back to polling'),
+    );
   } catch (err) {
     log.warn({ err }, 'cannot LISTEN for notifications; polling instead');
   }
@@ -62,10 +59,7 @@ export async function watchOutbox(options: { pool: Pool; log: Logger; onEvent: (
       stopped = true;
       clearInterval(timer);
       await running;
-      if (listener) {
-        await listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-        listener.release();
-      }
+      await listener?.stop();
     },
   };
 }

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import type { NotificationEvent } from '../../activities/notification-event.js';
 import type { SlashCommand } from '../../core/command/usage.js';
 import type { Logger } from '../../core/logger.js';
 import type { Pool } from '../../storage/db.js';
 import type { ReplyTarget } from '../../workflows/contracts.js';
 import type { CommandHandler } from '../command-handler.js';
-import { ACTION } from '../render/action-ids.js';
-import type { ButtonElement, Message } from '../render/blocks.js';
-import { renderNotification } from '../render/notifications.js';
+import type { Reply } from '../reply.js';
+import { NO_MASTER_KEY, requestSecretValue } from '../sealed-secret.js';
+import { ACTION } from '../../render/action-ids.js';
+import type { ButtonElement, Message } from '../../render/blocks.js';
+import { renderNotification } from '../../render/notifications.js';
 import { blocksToText } from './blocks-to-text.js';
 import { watchOutbox, type OutboxFeed } from './outbox-feed.js';
 
@@ -21,10 +23,13 @@ export interface ConsoleOptions {
   input: Readable;
   output: Writable;
   log: Logger;
+  /** SECRETS_MASTER_KEY, decoded: `/config secret set` asks for the value with echo off and seals it. Without it, that command says so. */
+  masterKey?: Buffer;
 }
 
 export const CONSOLE_HELP = [
-  'Type slash commands as in Slack:  /flag help   /config help   /change help',
+  'Type slash commands as in Slack:  /flag help   /config help   /change help   /incident help',
+  '  /config secret set <key> --env <env> asks for the value with echo off, then for a reason',
   '  click N [reason]   press button [N] (Reject needs a reason: given here or on the next line)',
   '  as <user-id>       act as another user from now on (e.g. a second approver)',
   '  wait [seconds]     wait for the next notification (default 10 s), for scripts',
@@ -32,7 +37,7 @@ export const CONSOLE_HELP = [
   '  quit               leave',
 ].join('\n');
 
-const SLASH = /^(\/flag|\/config|\/change)(?:\s+([\s\S]*))?$/;
+const SLASH = /^(\/flag|\/config|\/change|\/incident)(?:\s+([\s\S]*))?$/;
 /** Buttons whose action needs a reason before it is sent. */
 const NEEDS_REASON = new Set<string>([ACTION.reject]);
 
@@ -50,6 +55,10 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const buttons = new Map<number, ButtonElement>();
   let nextButton = 1;
   let pendingReject: ButtonElement | undefined;
+  /** `/config secret set` asked for a value (then a reason): the next lines are not commands. */
+  let pendingSecret: { key: string; env: string; value?: string } | undefined;
+  /** While a secret is typed on a terminal, nothing readline echoes reaches the screen. */
+  let muted = false;
   const notificationWaiters: Array<() => void> = [];
   // Set once readline exists: a notification printed mid-prompt redraws the prompt below it.
   let reprompt = () => {};
@@ -98,8 +107,52 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       });
     });
 
+  /** A reply that asks for a secret's value starts the hidden prompt instead of being shown. */
+  const showReply = (reply: Reply) => {
+    const dialog = reply.dialog;
+    if (dialog?.kind !== 'secret') return show(reply);
+    if (!options.masterKey) return write(`${NO_MASTER_KEY}.`);
+    pendingSecret = { key: dialog.key, env: dialog.env };
+    write(`Value of \`${dialog.key}\` in ${dialog.env}, on one line (not shown, never stored in clear; an empty line cancels):`);
+  };
+
+  /** The lines after `/config secret set`: the value (never echoed, logged or printed), then why. */
+  const handleSecretLine = async (secret: { key: string; env: string; value?: string }, raw: string) => {
+    if (secret.value === undefined) {
+      const value = raw.replace(/\r$/, '');
+      // A terminal's line history would offer the value again with the up arrow.
+      const history = (rl as unknown as { history?: string[] }).history;
+      if (history?.[0] === raw) history.shift();
+      if (!value) {
+        pendingSecret = undefined;
+        write('Secret cancelled: no value was typed.');
+        return;
+      }
+      secret.value = value;
+      write('Why does it change? One line: a second person reads it before approving.');
+      return;
+    }
+    pendingSecret = undefined;
+    const reason = raw.trim();
+    if (!reason) {
+      write('Secret cancelled: a secret change needs a reason.');
+      return;
+    }
+    const { key, env, value } = secret;
+    show(await requestSecretValue(handler, options.masterKey!, { transport: 'console', user, key, env, value, reason, requestId: newRequestId(), replyTo: replyTo() }));
+  };
+
   /** Returns false when the session should end. */
   const handleLine = async (raw: string): Promise<boolean> => {
+    if (pendingSecret) {
+      if (muted) {
+        // The Enter that ended the hidden value was not echoed either.
+        muted = false;
+        output.write('\n');
+      }
+      await handleSecretLine(pendingSecret, raw);
+      return true;
+    }
     const line = raw.trim();
     if (pendingReject) {
       const button = pendingReject;
@@ -114,7 +167,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (!line || line.startsWith('#')) return true;
     const slash = SLASH.exec(line);
     if (slash) {
-      show(await handler.handleCommand({ transport: 'console', user, command: slash[1] as SlashCommand, text: slash[2] ?? '', requestId: newRequestId(), replyTo: replyTo() }));
+      showReply(await handler.handleCommand({ transport: 'console', user, command: slash[1] as SlashCommand, text: slash[2] ?? '', requestId: newRequestId(), replyTo: replyTo() }));
       return true;
     }
     const [word, ...rest] = line.split(/\s+/);
@@ -154,19 +207,35 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       case 'exit':
         return false;
       default:
-        write(`Unknown input \`${word}\`: start with /flag, /config or /change, or type help.`);
+        write(`Unknown input \`${word}\`: start with /flag, /config, /change or /incident, or type help.`);
         return true;
     }
   };
 
   const interactive = 'isTTY' in options.input && Boolean((options.input as { isTTY?: boolean }).isTTY);
-  const rl = createInterface({ input: options.input, output: interactive ? output : undefined, terminal: interactive });
+  // readline echoes what is typed through this; muted while a secret's value is typed.
+  const terminalOutput = new Writable({
+    write(chunk, encoding, done) {
+      if (!muted) output.write(chunk, encoding);
+      done();
+    },
+  });
+  Object.defineProperty(terminalOutput, 'columns', { get: () => (output as { columns?: number }).columns });
+  const rl = createInterface({ input: options.input, output: interactive ? terminalOutput : undefined, terminal: interactive });
   write(`Switchyard console as ${user}. Type help for commands, quit to leave.`);
   const prompt = () => {
-    if (interactive) {
-      rl.setPrompt(pendingReject ? 'reason> ' : `${user}> `);
+    if (!interactive) return;
+    if (pendingSecret && pendingSecret.value === undefined) {
+      // Written past readline, which stays muted: a redrawn prompt must not redraw what was typed so far.
+      muted = true;
+      output.write('secret (hidden)> ');
+      rl.setPrompt('');
       rl.prompt();
+      return;
     }
+    muted = false;
+    rl.setPrompt(pendingReject || pendingSecret ? 'reason> ' : `${user}> `);
+    rl.prompt();
   };
   reprompt = prompt;
   try {

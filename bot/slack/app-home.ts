@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { changeRequestStateQuery, rolloutStateQuery, type ChangeRequestState, type RolloutState } from '../../workflows/contracts.js';
-import { ACTION } from '../render/action-ids.js';
-import { actions, button, code, context, divider, header, section, type Block } from '../render/blocks.js';
-import { formatTime, who } from '../render/format.js';
-import { renderRollout, rolloutViewOfState } from '../render/rollout.js';
+import { ACTION } from '../../render/action-ids.js';
+import { actions, button, code, context, divider, header, section, type Block } from '../../render/blocks.js';
+import { formatTime, who } from '../../render/format.js';
+import { renderRollout, rolloutViewOfState } from '../../render/rollout.js';
+import { whyLabel } from '../../render/replies.js';
 
 export interface OpenChange {
   workflowId: string;
@@ -48,7 +49,7 @@ function changeLine(c: OpenChange, mine: boolean): Block[] {
   const s = c.state;
   const blocks: Block[] = [
     section(`${code(s.requestId)} ${s.status.replace('_', ' ')}${mine ? '' : ` · requested by ${who(s.requester)}`}\n${s.summary ?? ''}`),
-    context([s.riskReasons.length ? `Why 4-eyes: ${s.riskReasons.join('; ')}` : '', s.expiresAt ? `expires ${formatTime(s.expiresAt)}` : ''].filter(Boolean).join(' · ') || ' '),
+    context([s.riskReasons.length ? `${whyLabel(s.classification)}: ${s.riskReasons.join('; ')}` : '', s.expiresAt ? `expires ${formatTime(s.expiresAt)}` : ''].filter(Boolean).join(' · ') || ' '),
   ];
   if (!mine && s.status === 'awaiting_approval') blocks.push(actions(button(ACTION.approve, 'Approve', c.workflowId, 'primary'), button(ACTION.reject, 'Reject', c.workflowId, 'danger')));
   return blocks;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../core/logger.js';
+import { createLogger } from '../../storage/logger.js';
 import { startFakeSlack, type FakeSlack } from '../../test/slack-fake/server.js';
 import { blockActionBody, eventBody, sendSigned, sendSignedJson, slashCommandBody, viewSubmissionBody } from '../../test/slack-fake/signed-request.js';
 import type { ActionInput, CommandHandler, CommandInput } from '../command-handler.js';
@@ -16,6 +16,7 @@ function recordingHandler() {
   const handler: CommandHandler = {
     async handleCommand(input) {
       commands.push(input);
+      if (input.text.startsWith('secret set')) return { ...okReply({ text: 'type the value into the dialog', blocks: [] }), dialog: { kind: 'secret', key: 'db-password', env: 'production' } };
       if (input.text.startsWith('bogus')) return errorReply({ text: 'unknown subcommand `bogus`: try /flag help', blocks: [] });
       return okReply({ text: `done: ${input.text}`, blocks: [] }, false);
     },

@@ -1,26 +1,24 @@
 import { App } from '@slack/bolt';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Client } from '@temporalio/client';
 import { SwitchyardError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { parseMasterKey } from '../../core/secrets/envelope.js';
-import type { Settings } from '../../core/settings.js';
+import type { CoreSettings } from '../../core/settings.js';
 import type { CommandHandler } from '../command-handler.js';
 import type { HomeSource } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
+import type { SlackSettings } from './settings.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-export type SlackAppSettings = Pick<Settings, 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'BOT_PORT' | 'SECRETS_MASTER_KEY' | 'ENVIRONMENTS'>;
+export type SlackAppSettings = Pick<SlackSettings, 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'BOT_PORT'> & Pick<CoreSettings, 'SECRETS_MASTER_KEY' | 'ENVIRONMENTS'>;
 
 export interface SlackAppOptions {
   settings: SlackAppSettings;
   handler: CommandHandler;
   log: Logger;
-  /** Temporal client and task queue, for sealed secrets (the command layer never sees their values). */
-  temporal?: { client: Client; taskQueue: string };
   home?: HomeSource;
 }
 
@@ -68,7 +66,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     log,
     environments: settings.ENVIRONMENTS,
     ...(settings.SECRETS_MASTER_KEY ? { masterKey: parseMasterKey(settings.SECRETS_MASTER_KEY) } : {}),
-    ...(options.temporal ? { temporal: options.temporal } : {}),
     ...(options.home ? { home: options.home } : {}),
   });
   app.error(async (err) => {

@@ -1,11 +1,12 @@
-import { SwitchyardError } from '../../core/errors.js';
-import { createLogger } from '../../core/logger.js';
-import type { Settings } from '../../core/settings.js';
+import type { CoreSettings } from '../../core/settings.js';
 import { createPool } from '../../storage/db.js';
+import { createLogger } from '../../storage/logger.js';
+import type { StorageSettings } from '../../storage/settings.js';
 import { createCommandHandler } from '../command-handler.js';
+import { connectTemporal, type TemporalSettings } from '../temporal-connection.js';
 import { temporalHomeSource } from './app-home.js';
 import { checkSlackSettings, createSlackApp } from './app.js';
-import { connectClient } from '../../workflows/starters.js';
+import type { SlackSettings } from './settings.js';
 
 export { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from './app.js';
 
@@ -14,14 +15,13 @@ export { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions 
  * and Postgres, and serves Slack until SIGINT/SIGTERM. Posting to channels is the worker's job
  * (SlackNotifier in the notify activity), so the bot only answers requests.
  */
-export async function runBot(settings: Settings): Promise<void> {
+export async function runBot(settings: CoreSettings & StorageSettings & TemporalSettings & SlackSettings): Promise<void> {
   const log = createLogger(settings.LOG_LEVEL, 'bot');
-  if (!settings.TEMPORAL_ADDRESS) throw new SwitchyardError('configuration error: TEMPORAL_ADDRESS is required for `switchyard bot` (use `switchyard dev` for a local Temporal)', 'CONFIG', 500);
   checkSlackSettings(settings);
-  const { client, connection } = await connectClient(settings.TEMPORAL_ADDRESS, settings.TEMPORAL_NAMESPACE);
+  const { client, connection, taskQueue } = await connectTemporal(settings, { requiredBy: '`switchyard bot`' });
   const pool = createPool(settings.DATABASE_URL, { log });
-  const handler = createCommandHandler({ client, taskQueue: settings.TEMPORAL_TASK_QUEUE, pool, log, environments: settings.ENVIRONMENTS });
-  const slack = createSlackApp({ settings, handler, log, temporal: { client, taskQueue: settings.TEMPORAL_TASK_QUEUE }, home: temporalHomeSource(client) });
+  const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS });
+  const slack = createSlackApp({ settings, handler, log, home: temporalHomeSource(client) });
   await slack.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,5 +1,5 @@
 import type { Reply } from '../reply.js';
-import type { Message } from '../render/blocks.js';
+import type { Message } from '../../render/blocks.js';
 
 /** A command-layer reply as a response_url payload: errors and private answers stay ephemeral. */
 export function responsePayload(reply: Reply) {

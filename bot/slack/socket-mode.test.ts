@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../core/logger.js';
+import { createLogger } from '../../storage/logger.js';
 import { startFakeSlack, type FakeSlack } from '../../test/slack-fake/server.js';
 import { startFakeSocketMode, type FakeSocketMode } from '../../test/slack-fake/socket-mode.js';
 import type { CommandHandler, CommandInput } from '../command-handler.js';

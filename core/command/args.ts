@@ -38,7 +38,7 @@ export class Args {
         if (inlineValue !== undefined) this.fail(`\`--${name}\` takes no value`);
         this.options.set(name, true);
       } else if (inlineValue !== undefined) {
-        this.options.set(name, { text: inlineValue, quoted: false });
+        this.options.set(name, { text: inlineValue, quoted: false, raw: inlineValue });
       } else {
         const next = tokens[i + 1];
         if (!next || (!next.quoted && next.text.startsWith('--'))) this.fail(`\`--${name}\` needs a value`);
@@ -71,6 +71,12 @@ export class Args {
     if (!token) this.fail(`missing \`${placeholder}\``);
     this.used.add(index);
     return token.text;
+  }
+
+  /** The positional as a token, for readers that care how it was quoted (a JSON value). */
+  positionalToken(index: number, placeholder: string): Token {
+    this.positional(index, placeholder);
+    return this.positionals[index]!;
   }
 
   optionalPositional(index: number): string | undefined {

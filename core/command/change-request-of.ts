@@ -45,6 +45,10 @@ export function changeRequestOf(command: Command, context: RequestContext): Chan
       return { ...flag(command.key), env: command.all ? undefined : command.env, user: command.user, variation: command.variation };
     case 'flag.break-glass':
       return { ...flag(command.key), env: command.env, variation: command.serve };
+    case 'flag.guardrail.set':
+    case 'flag.guardrail.remove':
+      // A flag-level field: every environment serves it (judged on what it touches, docs/design.md#authorize-the-diff).
+      return flag(command.key);
     case 'config.set':
       return { ...base, entity: 'config', key: command.key, env: command.env, tenant: command.tenant, user: command.user };
     case 'config.secret.set':

@@ -1,5 +1,6 @@
 import { FLAG_KINDS, VALUE_TYPES } from '../model/flag.js';
 import type { Args, Subcommand } from './args.js';
+import { GUARDRAIL_SUBCOMMANDS } from './guardrail-grammar.js';
 import { normalizeUser, parseConditionText, parseDate, parseList, parseStages, parseVariations } from './option-values.js';
 
 const WHERE = { env: 'value', tenant: 'value', reason: 'value' } as const;
@@ -35,6 +36,8 @@ function create(a: Args) {
   const offId = a.option('off');
   const ids = parsed?.variations.map((v) => v.id) ?? ['on', 'off'];
   if (offId !== undefined && !ids.includes(offId)) a.fail(`\`--off\` must be one of the variations ${ids.join(', ')} (got \`${offId}\`)`);
+  // Which of your own variations everyone gets is a decision, never a guess from their order.
+  if (parsed && defaultId === undefined) a.fail(`a flag with its own variations needs a default: give \`--default <one of ${ids.join(', ')}>\``);
   const expiryText = a.option('expiry');
   return {
     name: 'flag.create' as const,
@@ -163,4 +166,5 @@ export const FLAG_SUBCOMMANDS: Subcommand[] = [
     options: { limit: 'value' },
     build: (a) => ({ name: 'flag.history', key: a.key(), limit: a.positiveInt('limit') }),
   },
+  ...GUARDRAIL_SUBCOMMANDS,
 ];

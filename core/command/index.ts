@@ -4,5 +4,6 @@ export { CommandError } from './errors.js';
 export { USAGE, usageFor, type CommandName, type SlashCommand } from './usage.js';
 export { tokenize, type Token } from './tokenize.js';
 export { parseConditionText, parseStages, parseVariations, normalizeUser } from './option-values.js';
+export { conditionText } from './condition-text.js';
 export { configValue } from './config-grammar.js';
 export { changeRequestOf, type RequestContext } from './change-request-of.js';

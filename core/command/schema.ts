@@ -82,14 +82,28 @@ export const commandSchema = z.discriminatedUnion('name', [
     reason,
   }),
   z.object({ name: z.literal('flag.history'), key, limit: z.number().int().positive().optional() }),
+  /** The flag's `guardrails.auto_disable`: one rule for the flag, watched by a monitor in every environment. */
+  z.object({
+    name: z.literal('flag.guardrail.set'),
+    key,
+    metric: z.string().min(1),
+    threshold: z.number(),
+    window: z.string().regex(/^\d+[smhd]$/),
+    reason: reason.optional(),
+  }),
+  z.object({ name: z.literal('flag.guardrail.remove'), key, reason: reason.optional() }),
   help('config.help'),
   z.object({
     name: z.literal('config.set'),
     key,
     /** The value as typed; `value` is it converted by `--type` (or left a string when no type was given). */
     rawValue: z.string(),
+    /** The value with the quotes it was typed in, when they were not part of rawValue: a JSON entry reads `"hi"` as a JSON string. */
+    asTyped: z.string().optional(),
     value: jsonValueSchema,
     type: z.enum(CONFIG_TYPES).optional(),
+    /** `--values`: the allowed values of an enum entry, set when it is created or replaced. */
+    enumValues: z.array(id).min(1).optional(),
     env: env.optional(),
     tenant: id.optional(),
     user: id.optional(),
@@ -111,6 +125,10 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('change.revert'), id, reason }),
   roleChange('change.role.grant'),
   roleChange('change.role.revoke'),
+  help('incident.help'),
+  z.object({ name: z.literal('incident.list'), open: z.boolean() }),
+  z.object({ name: z.literal('incident.show'), id }),
+  z.object({ name: z.literal('incident.review'), id, notes: z.string().min(1) }),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

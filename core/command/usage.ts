@@ -23,8 +23,11 @@ export const USAGE = {
   'flag.kill': '/flag kill <key> [--env <env> | --all] [--tenant <id>] --reason "<text>"',
   'flag.break-glass': '/flag break-glass <key> <on|off|variation> --env <env> --reason "<text>"',
   'flag.history': '/flag history <key> [--limit <n>]',
+  'flag.guardrail.set': '/flag guardrail set <key> --metric <name> --threshold <n> --window 5m --reason "<text>"   (one rule for the flag, watched in every environment)',
+  'flag.guardrail.remove': '/flag guardrail remove <key> --reason "<text>"',
   'config.help': '/config help [<subcommand>]',
-  'config.set': '/config set <key> <value> [--type int|number|string|boolean|enum|duration|json] [--env <env>] [--tenant <id>] [--user <id>] --reason "<text>"',
+  'config.set':
+    '/config set <key> <value> [--type int|number|string|boolean|enum|duration|json] [--values a,b,c (the allowed values of an enum)] [--env <env>] [--tenant <id>] [--user <id>] --reason "<text>"',
   'config.get': '/config get <key> [--env <env>] [--tenant <id>] [--user <id>]',
   'config.secret.set': '/config secret set <key> --env <env>   (the value is typed into a dialog, never into the command)',
   'change.help': '/change help [<subcommand>]',
@@ -35,10 +38,14 @@ export const USAGE = {
   'change.revert': '/change revert <id> --reason "<text>"',
   'change.role.grant': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
   'change.role.revoke': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
+  'incident.help': '/incident help [<subcommand>]',
+  'incident.list': '/incident list [--open]',
+  'incident.show': '/incident show <id>',
+  'incident.review': '/incident review <id> --notes "<text>"   (someone other than who broke glass)',
 } as const;
 
 export type CommandName = keyof typeof USAGE;
-export type SlashCommand = '/flag' | '/config' | '/change';
+export type SlashCommand = '/flag' | '/config' | '/change' | '/incident';
 
 /** The distinct usage lines of one slash command, optionally only those mentioning `topic`. */
 export function usageFor(command: SlashCommand, topic?: string): string[] {

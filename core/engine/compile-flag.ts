@@ -25,7 +25,7 @@ const readTenant = compileKeyReader('tenant.id');
 
 /**
  * Compiles one flag for one environment into a closure that follows the resolution order of
- * SPEC §4 (kill → user override → tenant override → rules → environment serve → default).
+ * docs/design.md#resolution-order (kill → user override → tenant override → rules → environment serve → default).
  * Never throws: a flag whose data cannot be compiled returns a GENERAL error on every
  * evaluation, so one bad flag cannot take the rest of a snapshot down.
  *

@@ -40,7 +40,7 @@ const everything = {
   serve: { serve: 'beta' },
 };
 
-describe('resolution order (SPEC §4)', () => {
+describe('resolution order (docs/design.md#resolution-order)', () => {
   it('a flag killed in the environment serves its off variation to everyone, whatever else applies', () => {
     const f = flag({ environments: { production: { ...everything, killed: true } } });
     expect(evaluate(f, { targetingKey: 'user-1', tenant: { id: 'acme' }, plan: 'pro' })).toMatchObject({

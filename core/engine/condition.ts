@@ -27,7 +27,7 @@ function list(combinator: string, value: unknown): Condition[] {
 }
 
 /**
- * Compiles a condition (SPEC §4) into a predicate closure, once per snapshot. An object with the
+ * Compiles a condition (docs/design.md#resolution-order) into a predicate closure, once per snapshot. An object with the
  * single key `all`, `any` or `not` is a combinator; otherwise every key is an attribute path whose
  * operator test must hold. Throws on malformed input so the flag reports it on every evaluation.
  */

@@ -18,7 +18,7 @@ const layered: Partial<ConfigEntryInput> = {
   ],
 };
 
-describe('dynamic config resolution (SPEC §4)', () => {
+describe('dynamic config resolution (docs/design.md#config-resolution)', () => {
   it('resolves user, then tenant, then environment, then global — the winner takes all', () => {
     expect(resolve(layered, { targetingKey: 'ana', tenant: { id: 'acme' } })).toMatchObject({ ok: true, value: 5, scope: 'user', valueType: 'int' });
     expect(resolve(layered, { targetingKey: 'bob', tenant: { id: 'acme' } })).toMatchObject({ value: 100, scope: 'tenant' });

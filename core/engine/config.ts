@@ -33,7 +33,7 @@ function pick(candidates: Candidate[] | undefined, tenant: string | undefined): 
 }
 
 /**
- * Compiles a dynamic config entry for one environment (SPEC §4): user → tenant → environment →
+ * Compiles a dynamic config entry for one environment (docs/design.md#config-resolution): user → tenant → environment →
  * global, winner takes all. Scopes pinned to another environment never apply. At one level an
  * env-specific scope beats an env-less one, and a scope naming more (user and tenant) beats one
  * naming less; otherwise the first declared wins. Secrets are refused: they have their own endpoint.

@@ -1,6 +1,6 @@
 import murmurhash from 'murmurhash';
 
-/** 10,000 buckets: rollout percentages resolve to 0.01 % (SPEC §4). */
+/** 10,000 buckets: rollout percentages resolve to 0.01 % (docs/design.md#percentage-rollout). */
 export const BUCKETS = 10_000;
 
 /**

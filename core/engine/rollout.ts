@@ -8,7 +8,7 @@ import { BUCKETS } from './murmur3.js';
  * cumulative percentage × 100 rounded, and the last range always ends at 10,000, so rounding can
  * neither leave a gap nor overlap.
  *
- * Why this is monotonic (SPEC §4): the weights always add up to 100 %, so the first variation
+ * Why this is monotonic (docs/design.md#percentage-rollout): the weights always add up to 100 %, so the first variation
  * always owns [0, w₁) — anchored at the bottom — and the last always owns [10000 − wₙ, 10000) —
  * anchored at the top. A two-variation split, which is what a staged rollout is, therefore only
  * ever moves the single boundary between them: whichever side grows keeps every bucket it had,

@@ -12,7 +12,7 @@ export type Reason = 'STATIC' | 'DEFAULT' | 'TARGETING_MATCH' | 'SPLIT' | 'DISAB
 export type ErrorCode = 'FLAG_NOT_FOUND' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'PARSE_ERROR' | 'TYPE_MISMATCH' | 'GENERAL';
 
 /**
- * Which step of the resolution order decided (SPEC §4): `kill`, `kill:tenant`, `override:user`,
+ * Which step of the resolution order decided (docs/design.md#reasons): `kill`, `kill:tenant`, `override:user`,
  * `override:tenant`, `rule:<id or priority>`, `env:serve`, `env:rollout`, `default`.
  */
 export type DecidedBy = string;

@@ -16,7 +16,7 @@ export const configScopeValueSchema = z
 export type ConfigScopeValue = z.infer<typeof configScopeValueSchema>;
 
 /**
- * A dynamic config entry (SPEC §4): typed, with a global value and scoped values that resolve
+ * A dynamic config entry (docs/design.md#dynamic-config): typed, with a global value and scoped values that resolve
  * user → tenant → environment → global, winner takes all. Secrets are config entries whose
  * values are envelopes (never clear text) and are only served on /v1/secrets.
  */

@@ -78,7 +78,7 @@ export type Guardrails = z.infer<typeof guardrailsSchema>;
 /** A user override is a debug / dark-launch pin for one targeting key; it expires. */
 export const userOverrideSchema = z.object({ variation: variationIdSchema, expiresAt: z.iso.datetime({ offset: true }).optional() });
 
-/** What a flag does in one environment (SPEC §4 resolution steps 1, 2, 3, 4 and 5). */
+/** What a flag does in one environment (docs/design.md#resolution-order, steps 1 to 5). */
 export const environmentStateSchema = z
   .object({
     killed: z.boolean().default(false),

@@ -3,26 +3,24 @@ import { configEntrySchema, type ConfigEntry } from './config-entry.js';
 import { formatZodIssues } from './validate-flag.js';
 import { ValidationError } from '../errors.js';
 import type { JsonValue } from './flag.js';
+import { CONFIG_DURATION, expectedConfigValue } from './config-value.js';
 
-
-const DURATION = /^(\d+(ms|s|m|h|d))+$/;
 function problemWithValue(entry: ConfigEntry, value: JsonValue, checkJson?: ReturnType<Ajv['compile']>): string | undefined {
   const got = JSON.stringify(value);
+  const mustBe = (fits: boolean) => (fits ? undefined : `must be ${expectedConfigValue(entry.valueType, entry.enumValues ?? [])} (got ${got})`);
   switch (entry.valueType) {
     case 'int':
-      return Number.isInteger(value) ? undefined : `must be an integer (got ${got})`;
+      return mustBe(Number.isInteger(value));
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : `must be a number (got ${got})`;
+      return mustBe(typeof value === 'number' && Number.isFinite(value));
     case 'string':
-      return typeof value === 'string' ? undefined : `must be a string (got ${got})`;
+      return mustBe(typeof value === 'string');
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `must be true or false (got ${got})`;
+      return mustBe(typeof value === 'boolean');
     case 'duration':
-      return typeof value === 'string' && DURATION.test(value) ? undefined : `must be a duration like 500ms, 30s, 5m or 1h30m (got ${got})`;
-    case 'enum': {
-      const allowed = entry.enumValues ?? [];
-      return typeof value === 'string' && allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')} (got ${got})`;
-    }
+      return mustBe(typeof value === 'string' && CONFIG_DURATION.test(value));
+    case 'enum':
+      return mustBe(typeof value === 'string' && (entry.enumValues ?? []).includes(value));
     case 'json': {
       if (!checkJson) return undefined;
       if (checkJson(value)) return undefined;

@@ -99,7 +99,7 @@ function checkOffVariation(flag: FlagDocument, into: string[], importing: boolea
 
 /**
  * Parses and checks a flag document beyond its shape: variation references, value types and the
- * metadata each kind requires (SPEC §4). Throws a ValidationError naming every problem found.
+ * metadata each kind requires (docs/design.md#flag-kinds). Throws a ValidationError naming every problem found.
  */
 export function validateFlag(input: unknown, options: ValidateFlagOptions = {}): ValidatedFlag {
   const parsed = flagDocumentSchema.safeParse(input);

@@ -2,13 +2,23 @@ import { ValidationError } from '../errors.js';
 import type { ConfigEntry, ConfigScopeValue } from '../model/config-entry.js';
 import type { JsonValue } from '../model/flag.js';
 import { configValueProblems } from '../model/validate-config-value.js';
-import { isSecretEnvelope, masterKeyId, openSecret, sealSecret } from './envelope.js';
+import { isSecretEnvelope, masterKeyId, misplacedEnvelope, openSecret, sealSecret, type SecretPlace } from './envelope.js';
 
 /** Where a value sits in an entry, for a person: `global value`, `scope env production, tenant acme`. */
 export function scopeLabel(scope: Pick<ConfigScopeValue, 'env' | 'tenant' | 'user'> | undefined): string {
   if (!scope) return 'global value';
   const parts = [scope.env && `env ${scope.env}`, scope.tenant && `tenant ${scope.tenant}`, scope.user && `user ${scope.user}`].filter(Boolean);
   return parts.length ? `scope ${parts.join(', ')}` : 'scope (every environment)';
+}
+
+/** The place of an entry's global value (no scope) or of one scoped value: what its envelope is bound to. */
+export function secretPlaceOf(key: string, scope?: Pick<ConfigScopeValue, 'env' | 'tenant' | 'user'>): SecretPlace {
+  return {
+    key,
+    ...(scope?.env === undefined ? {} : { env: scope.env }),
+    ...(scope?.tenant === undefined ? {} : { tenant: scope.tenant }),
+    ...(scope?.user === undefined ? {} : { user: scope.user }),
+  };
 }
 
 /** The places of a secret entry holding something other than a sealed envelope (never the values themselves). */
@@ -29,12 +39,20 @@ export function assertSecretValuesSealed(target: { kind: string; key: string; do
   if (target.kind !== 'config' || typeof target.document !== 'object' || target.document === null) return;
   const entry = target.document as Partial<ConfigEntry>;
   if (entry.secret !== true) return;
-  const places = unsealedSecretValues({ secret: true, value: entry.value, scopes: Array.isArray(entry.scopes) ? entry.scopes : [] });
-  if (!places.length) return;
-  throw new ValidationError(
-    `secret ${target.key}: the ${places.join(' and the ')} ${places.length > 1 ? 'are' : 'is'} not a sealed envelope; a secret is only stored encrypted ` +
-      '(switchyard import seals plain values when SECRETS_MASTER_KEY is set; in Slack use /config secret set)',
-  );
+  const scopes = Array.isArray(entry.scopes) ? entry.scopes : [];
+  const places = unsealedSecretValues({ secret: true, value: entry.value, scopes });
+  if (places.length) {
+    throw new ValidationError(
+      `secret ${target.key}: the ${places.join(' and the ')} ${places.length > 1 ? 'are' : 'is'} not a sealed envelope; a secret is only stored encrypted ` +
+        '(switchyard import seals plain values when SECRETS_MASTER_KEY is set; in Slack use /config secret set)',
+    );
+  }
+  // An envelope sealed for another entry or scope would never open where it is: refuse it now.
+  const held = [...(entry.value === undefined ? [] : [{ value: entry.value, place: secretPlaceOf(target.key) }]), ...scopes.map((s) => ({ value: s.value, place: secretPlaceOf(target.key, s) }))];
+  for (const { value, place } of held) {
+    const moved = isSecretEnvelope(value) ? misplacedEnvelope(value, place) : undefined;
+    if (moved) throw new ValidationError(moved);
+  }
 }
 
 /** The text that is sealed for a clear value: strings as they are, anything else as its JSON text. */
@@ -42,11 +60,14 @@ function clearText(value: JsonValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** The stored envelope when it opens to the same clear text: re-importing an unchanged file makes no new version. */
-function reusable(masterKey: Buffer, stored: JsonValue | undefined, clear: string): JsonValue | undefined {
-  if (stored === undefined || !isSecretEnvelope(stored)) return undefined;
+/**
+ * The stored envelope when it opens to the same clear text at the same place: re-importing an
+ * unchanged file makes no new version. A v1 envelope (bound to no place) is sealed afresh once.
+ */
+function reusable(masterKey: Buffer, stored: JsonValue | undefined, clear: string, place: SecretPlace): JsonValue | undefined {
+  if (stored === undefined || !isSecretEnvelope(stored) || stored.v === 1) return undefined;
   try {
-    return openSecret(masterKey, stored) === clear ? stored : undefined;
+    return openSecret(masterKey, stored, place) === clear ? stored : undefined;
   } catch {
     return undefined;
   }
@@ -75,15 +96,18 @@ export function sealSecretEntry(entry: ConfigEntry, masterKey: Buffer, stored?: 
 
   const kid = masterKeyId(masterKey);
   const warnings: string[] = [];
-  const seal = (value: JsonValue, before: JsonValue | undefined, where: string): JsonValue => {
+  const seal = (value: JsonValue, before: JsonValue | undefined, where: string, place: SecretPlace): JsonValue => {
     if (isSecretEnvelope(value)) {
+      // An envelope bound to another entry or scope would only fail later, at the evaluator.
+      const moved = misplacedEnvelope(value, place);
+      if (moved) throw new ValidationError(`secret ${entry.key}: ${moved}`);
       if (value.kid !== kid) warnings.push(`secret ${entry.key}: the ${where} was sealed with another master key (${value.kid}); it is kept as it is, and only an evaluator with that key can open it`);
       return value;
     }
     const clear = clearText(value);
-    return reusable(masterKey, before, clear) ?? (sealSecret(masterKey, clear) as unknown as JsonValue);
+    return reusable(masterKey, before, clear, place) ?? (sealSecret(masterKey, clear, place) as unknown as JsonValue);
   };
-  const value = entry.value === undefined ? undefined : seal(entry.value, stored?.value, scopeLabel(undefined));
-  const scopes = entry.scopes.map((scope) => ({ ...scope, value: seal(scope.value, stored?.scopes.find((s) => sameScope(s, scope))?.value, scopeLabel(scope)) }));
+  const value = entry.value === undefined ? undefined : seal(entry.value, stored?.value, scopeLabel(undefined), secretPlaceOf(entry.key));
+  const scopes = entry.scopes.map((scope) => ({ ...scope, value: seal(scope.value, stored?.scopes.find((s) => sameScope(s, scope))?.value, scopeLabel(scope), secretPlaceOf(entry.key, scope)) }));
   return { entry: { ...entry, ...(value === undefined ? {} : { value }), scopes }, warnings };
 }

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importEntries } from '../../cli/import-command.js';
-import { planChange } from '../../core/change-plan.js';
+import { planChange } from '../../core/change/plan/index.js';
 import type { ConfigEntry } from '../../core/model/config-entry.js';
 import { openSecret, sealSecret } from '../../core/secrets/envelope.js';
 import { applyChange } from '../../storage/apply-change.js';
@@ -101,7 +101,7 @@ describe('a secret is never stored, logged, published or printed in clear', () =
         // 2. A change request: the value sealed in the dialog, planned and applied as the workflow does.
         const current = (await getConfig(db.pool, key))!;
         const plan = planChange(
-          { name: 'config.secret.set', key, env: 'staging', envelope: sealSecret(MASTER, values.staging) },
+          { name: 'config.secret.set', key, env: 'staging', envelope: sealSecret(MASTER, values.staging, { key, env: 'staging' }) },
           { current: current.document, version: current.version, environments: ENVIRONMENTS, now: new Date() },
         );
         outputs.push(plan.summary);
@@ -125,8 +125,8 @@ describe('a secret is never stored, logged, published or printed in clear', () =
 
         // What is stored is the right value, sealed (so "nowhere in clear" is not true by losing it).
         const stored = (await getConfig(db.pool, key))!.document;
-        const opened = (env?: string, tenant?: string) => openSecret(MASTER, stored.scopes.find((s) => s.env === env && s.tenant === tenant)!.value);
-        expect(openSecret(MASTER, stored.value)).toBe(values.global);
+        const opened = (env?: string, tenant?: string) => openSecret(MASTER, stored.scopes.find((s) => s.env === env && s.tenant === tenant)!.value, { key, ...(env ? { env } : {}), ...(tenant ? { tenant } : {}) });
+        expect(openSecret(MASTER, stored.value, { key })).toBe(values.global);
         expect([opened('production'), opened('production', 'acme'), opened('staging')]).toEqual([values.rotated, values.tenant, values.staging]);
       }),
       // Shrinking replays against real services: bounded, it still reports the smallest case found in time.

@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { ACTION } from '../../render/action-ids.js';
+import { ACTION } from '../../../render/action-ids.js';
 import { rejectModal } from '../modals.js';
 import { responsePayload, transportError } from '../reply-payload.js';
 import { slackRequestId } from '../request-id.js';

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import { parseCommand } from '../../../core/command/parse.js';
 import type { SlashCommand } from '../../../core/command/usage.js';
 import { secretModal } from '../modals.js';
 import { responsePayload, transportError } from '../reply-payload.js';
@@ -7,18 +6,6 @@ import { slackRequestId } from '../request-id.js';
 import type { ListenerDeps } from './deps.js';
 
 export const SLASH_COMMANDS: SlashCommand[] = ['/flag', '/config', '/change'];
-
-/** `/config secret set …` is answered with a dialog, never handed to the command layer with a value. */
-function secretTarget(text: string, environments: readonly string[]): { key: string; env: string } | undefined {
-  if (!/^\s*secret\s+set\b/i.test(text)) return undefined;
-  try {
-    const parsed = parseCommand('/config', text, { environments: [...environments] });
-    return parsed.name === 'config.secret.set' ? { key: parsed.key, env: parsed.env } : undefined;
-  } catch {
-    // The command layer repeats the parse and answers the error with the usage line.
-    return undefined;
-  }
-}
 
 /**
  * Slash commands: acknowledged first (Slack's 3-second limit), then the command layer runs and
@@ -32,7 +19,9 @@ export function registerCommandListeners(app: App, deps: ListenerDeps): void {
       const requestId = slackRequestId('command', [command.team_id, command.user_id, command.command, command.text, command.trigger_id]);
       const replyTo = { transport: 'slack' as const, channel: command.channel_id, responseUrl: command.response_url, user: command.user_id };
       try {
-        const secret = name === '/config' ? secretTarget(command.text, deps.environments) : undefined;
+        const reply = await deps.handler.handleCommand({ transport: 'slack', user: command.user_id, command: name, text: command.text, requestId, replyTo });
+        // `/config secret set …` is answered with a dialog: the value is never typed into a command.
+        const secret = reply.dialog;
         if (secret) {
           if (!deps.masterKey) {
             await respond({ response_type: 'ephemeral', ...transportError('secrets are not enabled: SECRETS_MASTER_KEY is not set on the bot', 'An operator sets SECRETS_MASTER_KEY (32 bytes, base64) on the bot and the worker.') });
@@ -43,7 +32,6 @@ export function registerCommandListeners(app: App, deps: ListenerDeps): void {
           await client.views.open({ trigger_id: command.trigger_id, view: secretModal(secret.key, secret.env, { channel: command.channel_id, responseUrl: command.response_url }) });
           return;
         }
-        const reply = await deps.handler.handleCommand({ transport: 'slack', user: command.user_id, command: name, text: command.text, requestId, replyTo });
         await respond(responsePayload(reply));
       } catch (err) {
         deps.log.error({ err, command: name, requestId }, 'slash command failed after ack');

@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import type { Logger } from '../../../core/logger.js';
 import type { CommandHandler } from '../../command-handler.js';
 import type { HomeSource } from '../app-home.js';
@@ -10,7 +9,5 @@ export interface ListenerDeps {
   environments: readonly string[];
   /** SECRETS_MASTER_KEY, decoded; without it `/config secret set` is refused with the reason. */
   masterKey?: Buffer;
-  /** Temporal, for what the command layer does not carry (sealed secrets). */
-  temporal?: { client: Client; taskQueue: string };
   home?: HomeSource;
 }

@@ -1,11 +1,10 @@
 import type { App, webApi } from '@slack/bolt';
 import { sealSecret } from '../../../core/secrets/envelope.js';
-import { ACTION } from '../../render/action-ids.js';
-import type { Message } from '../../render/blocks.js';
+import { ACTION } from '../../../render/action-ids.js';
+import type { Message } from '../../../render/blocks.js';
 import { inputValue, REASON_BLOCK, REASON_INPUT, REJECT_MODAL, SECRET_BLOCK, SECRET_INPUT, SECRET_MODAL, type ModalOrigin } from '../modals.js';
 import { responsePayload, transportError } from '../reply-payload.js';
 import { slackRequestId } from '../request-id.js';
-import { requestSecretChange } from '../secret-change.js';
 import type { ListenerDeps } from './deps.js';
 
 /** A dialog has no response_url of its own: answer through the originating command's or button's, else ephemerally in its channel. */
@@ -64,24 +63,25 @@ export function registerViewListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     const meta = metadata<{ key: string; env: string }>(view.private_metadata);
-    if (!deps.masterKey || !deps.temporal) {
+    if (!deps.masterKey) {
       await ack({ response_action: 'errors', errors: { [SECRET_BLOCK]: 'Secrets are not enabled on this bot (SECRETS_MASTER_KEY is not set).' } });
       return;
     }
-    // Sealed before anything else happens: only the envelope enters Temporal, Postgres and logs.
-    const envelope = sealSecret(deps.masterKey, value);
+    // Sealed before anything else happens, for this key and environment only: only the envelope enters Temporal, Postgres and logs.
+    const envelope = sealSecret(deps.masterKey, value, { key: meta.key, env: meta.env });
     await ack();
     try {
-      const message = await requestSecretChange(deps.temporal, {
-        requestId: slackRequestId('secret', [body.user.id, meta.key, meta.env, view.id]),
+      // The dialog's key and environment go back through the one grammar and command handler.
+      const reply = await deps.handler.handleCommand({
+        transport: 'slack',
         user: body.user.id,
-        key: meta.key,
-        env: meta.env,
-        envelope,
-        reason,
+        command: '/config',
+        text: `secret set ${meta.key} --env ${meta.env}`,
+        requestId: slackRequestId('secret', [body.user.id, meta.key, meta.env, view.id]),
         replyTo: { transport: 'slack', channel: meta.channel, responseUrl: meta.responseUrl, user: body.user.id },
+        sealed: { envelope, reason },
       });
-      await answer(client, meta, body.user.id, message);
+      await answer(client, meta, body.user.id, responsePayload(reply));
     } catch (err) {
       deps.log.error({ err: err instanceof Error ? err.message : String(err), key: meta.key }, 'secret change could not be requested');
       await answer(client, meta, body.user.id, transportError(`the secret change for \`${meta.key}\` could not be requested: ${err instanceof Error ? err.message : String(err)}`)).catch(() => undefined);

@@ -1,0 +1,50 @@
+import type { Client } from '@temporalio/client';
+import type { CommandOf } from '../core/command/schema.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
+import { workflowIds } from '../core/workflow-ids.js';
+import type { Pool } from '../storage/db.js';
+import { incidentByNumber, listIncidents, type IncidentView } from '../storage/incident-reads.js';
+import type { Message } from '../render/blocks.js';
+import { renderIncident, renderIncidentList } from '../render/incidents.js';
+import { reviewBreakGlass } from './decisions.js';
+
+export type IncidentCommand = CommandOf<'incident.list' | 'incident.show' | 'incident.review'>;
+
+export interface IncidentDeps {
+  client: Client;
+  pool: Pool;
+  now: () => Date;
+}
+
+/** `INC-12`, `inc-12` or `12`: what people copy from the incident notification or the list. */
+function incidentNumber(id: string): number {
+  const match = /^(?:inc-)?(\d+)$/i.exec(id.trim());
+  if (!match) throw new ValidationError(`\`${id}\` is not an incident id: give one like INC-12 (see /incident list)`);
+  return Number(match[1]);
+}
+
+async function incidentOrThrow(pool: Pool, id: string): Promise<IncidentView> {
+  const incident = await incidentByNumber(pool, incidentNumber(id));
+  if (!incident) throw new NotFoundError(`there is no incident \`${id}\` (see /incident list)`);
+  return incident;
+}
+
+/**
+ * `/incident list|show|review`. Reads come from the incidents table; a review goes to the
+ * break-glass workflow's review update exactly as the incident's Review button does, so the same
+ * rule holds (someone other than who broke glass, with the right to make the change) and the
+ * workflow closes the incident and audits the review.
+ */
+export async function answerIncident(command: IncidentCommand, user: string, deps: IncidentDeps): Promise<Message> {
+  switch (command.name) {
+    case 'incident.list':
+      return renderIncidentList(await listIncidents(deps.pool, { open: command.open }), { open: command.open, now: deps.now() });
+    case 'incident.show':
+      return renderIncident(await incidentOrThrow(deps.pool, command.id), deps.now());
+    case 'incident.review': {
+      const incident = await incidentOrThrow(deps.pool, command.id);
+      if (incident.reviewedBy) throw new ValidationError(`${incident.incidentId} is already reviewed by ${incident.reviewedBy}`);
+      return reviewBreakGlass(deps.client, workflowIds.breakGlass(incident.requestId), { user, notes: command.notes });
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { CommandOf } from '../../command/schema.js';
+import { assertGrantableScope, describeRoleScope } from '../../role-scope.js';
+import { requireEnv } from './context.js';
+import type { ChangePlan, PlanContext } from './plan.js';
+
+/** A role binding to grant or revoke; the binding table, not an entry version, is what changes (docs/design.md#roles). */
+export function rolePlan(ctx: PlanContext, cmd: CommandOf<'change.role.grant' | 'change.role.revoke'>): ChangePlan {
+  const op = cmd.name === 'change.role.grant' ? 'grant' : 'revoke';
+  if (cmd.env !== undefined) requireEnv(cmd.env, ctx.environments, `role ${op}`);
+  // Only grants are checked: a binding granted before the rule must stay revocable.
+  if (op === 'grant') assertGrantableScope(cmd.role, { env: cmd.env, tenant: cmd.tenant }, { environments: ctx.environments });
+  const scope = describeRoleScope(cmd.role, { env: cmd.env, tenant: cmd.tenant });
+  return {
+    kind: 'role',
+    key: cmd.subject,
+    action: `role.${op}`,
+    envs: cmd.env ? [cmd.env] : [],
+    tenant: cmd.tenant,
+    expectedVersion: 0,
+    summary: `${op} ${cmd.role} (${scope}) ${op === 'grant' ? 'to' : 'from'} ${cmd.subject}`,
+    role: { op, subject: cmd.subject, role: cmd.role, env: cmd.env, tenant: cmd.tenant },
+    entryKind: 'role',
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * What the change-request and rollout workflows answer when asked for their state: the bot renders
+ * it, so the shapes live below both.
+ */
+
+export type ChangeRequestStatus =
+  | 'validating'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'applying'
+  | 'applied'
+  | 'rejected'
+  | 'expired'
+  | 'conflict'
+  | 'refused'
+  | 'failed';
+
+export interface ChangeRequestState {
+  requestId: string;
+  status: ChangeRequestStatus;
+  classification?: 'standard' | 'risky' | 'emergency';
+  riskReasons: string[];
+  requester: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  rejectionReason?: string;
+  /** Human summary of the change (old → new). */
+  summary?: string;
+  message?: string;
+  appliedVersion?: number;
+  expiresAt?: string;
+}
+
+export type RolloutStatus = 'running' | 'baking' | 'paused' | 'completed' | 'aborted' | 'rolled_back';
+
+export interface RolloutState {
+  rolloutId: string;
+  flagKey: string;
+  env: string;
+  variation: string;
+  stages: Array<number | string>;
+  /** Index of the last applied stage; -1 before the first. */
+  stageIndex: number;
+  status: RolloutStatus;
+  nextStepAt?: string;
+  guardrail: 'ok' | 'breached' | 'unchecked';
+  message?: string;
+}

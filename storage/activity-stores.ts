@@ -1,0 +1,36 @@
+import { recordAuditOnce } from './audit-once.js';
+import type { AuditStore } from './audit-store-type.js';
+import { tenantsOfCohorts } from './cohorts.js';
+import type { StorageDeps } from './deps.js';
+import type { EntryStore } from './entry-store-type.js';
+import { postgresEntryStore } from './entry-store.js';
+import type { IncidentStore } from './incident-store-type.js';
+import { postgresIncidentStore } from './incidents.js';
+import type { RoleBindingStore } from './role-binding-store-type.js';
+import { postgresRoleBindingStore } from './role-binding-store.js';
+
+/** Cohorts of tenants, as rollouts by cohort read them. */
+export interface CohortStore {
+  /** Tenants per cohort name; ValidationError naming any unknown cohort. */
+  tenantsOf(cohorts: string[]): Promise<Record<string, string[]>>;
+}
+
+/** Every store the workflows' activities use: Postgres and Redis in the worker, in-memory fakes in unit tests. */
+export interface ActivityStores {
+  entries: EntryStore;
+  roleBindings: RoleBindingStore;
+  cohorts: CohortStore;
+  audit: AuditStore;
+  incidents: IncidentStore;
+}
+
+/** The stores on Postgres and Redis: the one place the worker's activities are wired to real storage. */
+export function postgresActivityStores(deps: StorageDeps): ActivityStores {
+  return {
+    entries: postgresEntryStore(deps),
+    roleBindings: postgresRoleBindingStore(deps),
+    cohorts: { tenantsOf: (cohorts) => tenantsOfCohorts(deps.pool, cohorts) },
+    audit: { recordOnce: (eventId, entry) => recordAuditOnce(deps, eventId, entry) },
+    incidents: postgresIncidentStore(deps.pool),
+  };
+}
