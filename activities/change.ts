@@ -3,13 +3,14 @@ import { CHANGE_REQUEST_COMMANDS } from '../core/command/kinds.js';
 import { commandSchema, type CommandOf } from '../core/command/schema.js';
 import { classify, type ChangeClass } from '../core/classify.js';
 import type { ChangeRequest } from '../core/change-request.js';
-import { canApprove, canPerform, type RoleBinding } from '../core/rbac.js';
+import { canApprove, canPerform, tenantScopedRefusal, type RoleBinding } from '../core/rbac.js';
 import type { TouchedScopes } from '../core/touched-scopes.js';
 import { ForbiddenError, ValidationError } from '../core/errors.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import type { ActivityContext } from './context.js';
 import { permanent } from './permanent.js';
 import { changePlanner } from './plan-change.js';
+import { tenancyChanges } from './tenancy.js';
 
 export interface PreparedChange {
   plan: ChangePlan;
@@ -42,12 +43,16 @@ export interface AppliedResult {
 export function changeActivities(ctx: ActivityContext) {
   const { entries, roleBindings } = ctx.stores;
   const { planOf, rejudge } = changePlanner(ctx);
+  const { applyTenancy } = tenancyChanges(ctx);
 
   /** Holds-for-approval is classification's call; an actor with no role at all, or break-glass without the right, is refused here. */
   const authorize = async (user: string, request: ChangeRequest) => {
     const bindings = await roleBindings.liveBindings(user);
     const decision = canPerform(bindings, user, request);
     if (!bindings.length || (request.action === 'flag.break-glass' && !decision.allowed)) throw new ForbiddenError(decision.reason);
+    // A tenant's admin asks only for their own tenant: anything else is refused, not held for a second person.
+    const outright = tenantScopedRefusal(bindings, user, request);
+    if (outright) throw new ForbiddenError(outright);
     return { bindings, decision };
   };
 
@@ -93,6 +98,7 @@ export function changeActivities(ctx: ActivityContext) {
         if (!decision.allowed) throw new ForbiddenError(decision.reason);
       }
       if (plan.role) return applyRoleChange(plan.role, input);
+      if (plan.tenancy) return applyTenancy(plan.tenancy, input);
       if (!plan.target) throw new ValidationError(`${plan.action} writes nothing by itself`);
       const result = await entries.apply({
         changeId: input.changeId,

@@ -1,5 +1,6 @@
-import { planChange, revertPlan, type ChangePlan, type PlannableCommand } from '../core/change/plan/index.js';
+import { isTenancyCommand, planChange, revertPlan, type ChangePlan, type PlannableCommand } from '../core/change/plan/index.js';
 import { changeRequestOf } from '../core/command/change-request-of.js';
+import { ValidationError } from '../core/errors.js';
 import type { CommandOf } from '../core/command/schema.js';
 import type { ChangeRequest } from '../core/change-request.js';
 import { judgedOnDiff as judgeOnDiff, type TouchedScopes } from '../core/touched-scopes.js';
@@ -7,6 +8,7 @@ import type { ConfigEntry } from '../core/model/config-entry.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import type { ActivityContext } from './context.js';
 import { PROMQL_TEMPLATES } from './guardrail-metric.js';
+import { tenancyChanges } from './tenancy.js';
 
 /** What RBAC and classification judge a change on, and the flag it reads (for its kind). */
 export interface Judged {
@@ -24,6 +26,7 @@ export interface PlannedChangeRef {
 /** Planning and judging a change on its documents: what prepareChange and applyPlannedChange share. */
 export function changePlanner({ stores, settings, promqlTemplates }: Pick<ActivityContext, 'stores' | 'settings'> & Partial<Pick<ActivityContext, 'promqlTemplates'>>) {
   const { entries, cohorts } = stores;
+  const tenancy = tenancyChanges({ stores, settings });
   // A guardrail may only name a metric a monitor can measure: the templates the monitors use (activities/guardrail.ts).
   const guardrailMetrics = Object.keys({ ...PROMQL_TEMPLATES, ...settings.GUARDRAIL_PROMQL, ...promqlTemplates });
   const judgedOnDiff = (plan: ChangePlan, request: ChangeRequest, before: FlagDocument | ConfigEntry | null | undefined) => judgeOnDiff(plan, request, before, settings.ENVIRONMENTS);
@@ -34,6 +37,7 @@ export function changePlanner({ stores, settings, promqlTemplates }: Pick<Activi
     if (command.name === 'change.role.grant' || command.name === 'change.role.revoke') {
       return { plan: planChange(command, { current: null, version: 0, environments: settings.ENVIRONMENTS, now }), request: changeRequestOf(command, { actor: requester })! };
     }
+    if (isTenancyCommand(command)) return tenancy.planTenancy(command, requester);
     if (command.name === 'change.revert') {
       const source = await entries.appliedChange(command.id);
       const current = await entries.latest(source.kind, source.key);
@@ -52,9 +56,11 @@ export function changePlanner({ stores, settings, promqlTemplates }: Pick<Activi
       return { plan, ...judgedOnDiff(plan, request, current?.document), currentFlag };
     }
     const current = await entries.latest(command.name.startsWith('config.') ? 'config' : 'flag', command.key);
-    const plan = planChange(command, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now, guardrailMetrics });
-    // An unknown cohort is refused now, not when the rollout reaches it.
-    if (plan.rollout?.cohorts) await cohorts.tenantsOf(plan.rollout.cohorts);
+    // A tier nobody has yet is most likely a typo: `--tier` is planned knowing the tiers in use.
+    const tiers = command.name === 'flag.serve' && command.tier !== undefined ? { tenancy: await tenancy.tiers() } : {};
+    const plan = planChange(command, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now, guardrailMetrics, ...tiers });
+    // An unknown cohort, or one nobody is in, is refused now, not when the rollout reaches it.
+    if (plan.rollout?.cohorts) assertCohortsHaveTenants(await cohorts.tenantsOf(plan.rollout.cohorts));
     const currentFlag = current?.kind === 'flag' ? current.document : undefined;
     const request = changeRequestOf(command, { actor: requester, flagKind: currentFlag?.kind })!;
     if (plan.rollout && request.rollout) request.rollout.from = plan.rollout.fromPercent;
@@ -82,4 +88,10 @@ export function changePlanner({ stores, settings, promqlTemplates }: Pick<Activi
   };
 
   return { planOf, rejudge };
+}
+
+/** A cohort without tenants would make a stage that serves nobody: refused with the command that fills it. */
+function assertCohortsHaveTenants(tenants: Record<string, string[]>): void {
+  const empty = Object.entries(tenants).filter(([, members]) => !members.length).map(([name]) => name);
+  if (empty.length) throw new ValidationError(`cohort ${empty.map((c) => `\`${c}\``).join(', ')} has no tenants: add some with /cohort add ${empty[0]} <tenant…> (see /cohort list)`);
 }

@@ -83,7 +83,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   };
 
   async function run(input: CommandInput, command: Command): Promise<Reply> {
-    if (command.name === 'flag.help' || command.name === 'config.help' || command.name === 'change.help' || command.name === 'incident.help') return okReply(renderHelp(command.text));
+    if (command.name === 'flag.help' || command.name === 'config.help' || command.name === 'change.help' || command.name === 'incident.help' || command.name === 'tenant.help' || command.name === 'cohort.help') return okReply(renderHelp(command.text));
     if (command.name === 'incident.list' || command.name === 'incident.show' || command.name === 'incident.review') {
       return okReply(await answerIncident(command as IncidentCommand, input.user, { client: deps.client, pool: deps.pool, now }), command.name !== 'incident.review');
     }

@@ -18,6 +18,7 @@ import { renderFlag, renderFlagList, type LastChange } from '../render/flags.js'
 import type { Message } from '../render/blocks.js';
 import { changeWorkflowId } from './workflow-refs.js';
 import { isNotFound, userMessageOf } from './temporal-errors.js';
+import { answerTenancyRead } from './tenancy-reads.js';
 
 /** Incidents are read by ./incident-commands.ts. */
 export type ReadCommand = CommandOf<Exclude<CommandNameIn<'read'>, `incident.${string}`>>;
@@ -87,7 +88,7 @@ export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<
     case 'config.get': {
       checkEnv(command.env, deps.environments);
       const entry = await getConfig(deps.pool, command.key);
-      if (!entry) throw new NotFoundError(`there is no config entry \`${command.key}\``);
+      if (!entry) throw new NotFoundError(`there is no config entry \`${command.key}\` (create it with /config set ${command.key} <value> --type <type> --reason "<text>")`);
       const where = [command.env ? `in ${command.env}` : 'globally', command.tenant && `for tenant ${command.tenant}`, command.user && `for user ${command.user}`].filter(Boolean).join(' ');
       if (!command.env) {
         return renderConfig(entry, entry.document.value === undefined ? { where, missing: 'no global value' } : { where, value: entry.document.value, scope: 'global' });
@@ -97,6 +98,9 @@ export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<
     }
     case 'change.list':
       return openChangeRequests(deps.client);
+    case 'tenant.list':
+    case 'cohort.list':
+      return answerTenancyRead(command, deps.pool);
     case 'change.show': {
       const workflowId = changeWorkflowId(command.id);
       try {

@@ -18,7 +18,7 @@ export interface ChangeRequest {
    * `flag.rollout.rollback`, `flag.auto-disable`.
    */
   action: string;
-  entity: 'flag' | 'config' | 'secret' | 'role';
+  entity: 'flag' | 'config' | 'secret' | 'role' | 'tenant' | 'cohort';
   /** The flag or config key; for role changes, the subject whose role changes. */
   key: string;
   /** Undefined means every environment (a global value, `--all`). */
@@ -27,6 +27,8 @@ export interface ChangeRequest {
   user?: string;
   /** The flag's kind when the entity is a flag that exists (or is being created). */
   flagKind?: FlagKind;
+  /** A serve to every tenant of this tier (a rule, not a rollout step). */
+  tier?: string;
   /** The variation a serve/rollout/on targets. */
   variation?: string;
   /** Percentages of `variation` before and after, when the change moves a rollout. */

@@ -40,7 +40,7 @@ function targetVariation(request: ChangeRequest, flag: FlagDocument | undefined)
 
 /** The upward steps the change makes, when it moves a rollout in one environment. */
 function rolloutSteps(request: ChangeRequest, ctx: ClassifyContext): Array<[number, number]> {
-  if (request.entity !== 'flag' || request.env === undefined || request.tenant !== undefined || request.user !== undefined) return [];
+  if (request.entity !== 'flag' || request.env === undefined || request.tenant !== undefined || request.user !== undefined || request.tier !== undefined) return [];
   const variation = targetVariation(request, ctx.currentFlag);
   const known = ctx.currentFlag && variation ? currentPercent(ctx.currentFlag, request.env, variation) : undefined;
   const from = request.rollout?.from ?? known ?? 0;
@@ -58,6 +58,22 @@ function breakGlassOffer(request: ChangeRequest, flag: FlagDocument | undefined)
   return `/flag break-glass ${request.key} ${serve} --env ${request.env} --reason "…"`;
 }
 
+/**
+ * Tenants and cohorts (docs/design.md#roles): a tenant's admin changes that tenant's own settings
+ * at once; anything else (adding tenants, tiers of others, cohorts) is an operator's, with a
+ * second person, because they reach every environment and decide what cohort rollouts serve.
+ */
+function classifyTenancy(request: ChangeRequest, decision: ReturnType<typeof canPerform>, actor: string): Classification {
+  if (decision.allowed && decision.role === 'admin') return { class: 'standard', reasons: [`tenant ${request.tenant}'s own settings, changed by its admin`] };
+  const reasons = decision.allowed ? [] : [`outside ${actor}'s own rights (${decision.reason})`];
+  reasons.push(
+    request.entity === 'tenant'
+      ? "tenants are shared by every environment: adding one or changing another's settings is an operator's change, approved by a second person"
+      : "cohorts are shared by every environment and decide whom cohort rollouts reach: an operator's change, approved by a second person",
+  );
+  return { class: 'risky', reasons };
+}
+
 /** One unit: the request as if it named exactly one environment (and tenant). */
 function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classification {
   const decision = canPerform(ctx.bindings, ctx.actor, request, ctx);
@@ -65,6 +81,7 @@ function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classificat
   if (decision.allowed && decision.role === 'system') {
     return { class: 'standard', reasons: [`automated ${request.action} by Switchyard in ${where}`] };
   }
+  if (request.entity === 'tenant' || request.entity === 'cohort') return classifyTenancy(request, decision, ctx.actor);
   const production = touchesProduction(request, ctx);
   const kind = request.flagKind ?? ctx.currentFlag?.kind;
 

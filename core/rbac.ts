@@ -48,7 +48,7 @@ const PM_RELEASE_ACTIONS = new Set([
   'flag.serve',
   'flag.kill',
 ]);
-const ADMIN_ACTIONS = new Set(['flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'config.set']);
+const ADMIN_ACTIONS = new Set(['flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'config.set', 'tenant.set']);
 /** Tried in this order, so a decision names the narrowest role that suffices. */
 const ROLE_ORDER: Role[] = ['admin', 'developer', 'product_manager', 'operator', 'system'];
 
@@ -108,6 +108,8 @@ function roleRefusal(role: Role, request: ChangeRequest, options: PolicyOptions)
       }
       return `${kind ?? 'this'} flags are not a product manager's`;
     case 'admin':
+      if (request.entity === 'cohort') return 'cohorts are defined by an operator';
+      if (request.action === 'tenant.add') return "adding a tenant is an operator's";
       if (request.tenant === undefined) return 'admins change tenant-scoped settings only (give --tenant)';
       if (!ADMIN_ACTIONS.has(request.action)) return `${request.action} is not a tenant setting`;
       return undefined;
@@ -184,6 +186,23 @@ export function canPerform(bindings: readonly RoleBinding[], actor: string, requ
   const refused = decisions.filter((d) => !d.allowed);
   if (refused.length === 0) return { allowed: true, reason: `${actor} may ${request.action} ${request.key} in each of ${where}: ${decisions.map((d) => d.reason).join('; ')}`, role: widestRole(decisions.map((d) => d.role)) };
   return { allowed: false, reason: refused.map((d) => d.reason).join('; ') };
+}
+
+/**
+ * A tenant or cohort change that is refused outright instead of waiting for a second person: one
+ * asked for by someone whose every binding is tenant-scoped (a tenant's admin) and that those
+ * bindings do not allow. A tenant's admin speaks for that tenant only, so a request about another
+ * tenant, a new tenant or a cohort is not theirs to file (docs/design.md#roles). Undefined when the
+ * request may go ahead (to be classified as usual).
+ */
+export function tenantScopedRefusal(bindings: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions = {}): string | undefined {
+  if (request.entity !== 'tenant' && request.entity !== 'cohort') return undefined;
+  const own = bindingsForActor(bindings, actor);
+  if (!own.length || own.some((b) => b.tenant === undefined)) return undefined;
+  if (canPerform(bindings, actor, request, options).allowed) return undefined;
+  const tenants = [...new Set(own.map((b) => b.tenant!))];
+  const what = request.entity === 'cohort' ? `change cohort ${request.key}` : request.action === 'tenant.add' ? `add tenant ${request.key}` : `change tenant ${request.key}`;
+  return `${actor} may not ${what}: as admin of ${tenants.join(', ')} they manage only ${tenants.length === 1 ? 'that tenant' : 'those tenants'} (/tenant set ${tenants[0]} --tier <tier> | --name "<text>"); adding tenants and defining cohorts is an operator's`;
 }
 
 /**

@@ -42,25 +42,32 @@ function ruleLine(rule: Rule): string {
   return `rule ${id} (priority ${rule.priority}): if ${code(conditionText(rule.condition))} → ${serveText(rule.action)}${comment}`;
 }
 
-/** One environment's state, step by step in resolution order (docs/design.md#resolution-order). */
-function envLines(doc: FlagDocument, env: string, now: Date | undefined): string[] {
+/** What one environment serves to everyone no earlier step catches: a kill, or its serve or rollout, or the default. */
+function servingText(doc: FlagDocument, env: string): string {
   const state = doc.environments[env];
-  const fallback = defaultVariationId(doc) ?? 'unset';
-  if (!state) return [`serves the default (${fallback}); nothing set here`];
+  const rest = !state?.serve ? `default (${defaultVariationId(doc) ?? 'unset'})` : 'serve' in state.serve ? state.serve.serve : `rollout ${serveText(state.serve)}`;
+  return state?.killed ? `killed: serves ${offVariationId(doc)} to everyone (${rest} once the kill is lifted)` : rest;
+}
+
+/**
+ * One environment: what it serves, then the exceptions that decide first, in resolution order
+ * (docs/design.md#resolution-order): tenant kills, user overrides (with expiry), tenant
+ * overrides, rules.
+ */
+function envSection(doc: FlagDocument, env: string, now: Date | undefined): string {
+  const state = doc.environments[env];
   const lines: string[] = [];
-  if (state.killed) lines.push(`:no_entry: *killed*: serves ${offVariationId(doc)}`);
-  if (state.killedTenants.length) lines.push(`killed for tenant(s) ${state.killedTenants.join(', ')}`);
-  for (const [user, o] of Object.entries(state.userOverrides)) {
-    const expired = o.expiresAt && now && Date.parse(o.expiresAt) <= now.getTime();
-    const until = o.expiresAt ? ` ${expired ? '_expired' : 'until'} ${formatTime(o.expiresAt)}${expired ? '_' : ''}` : ' (no expiry)';
-    lines.push(`user ${code(user)} → ${o.variation}${until}`);
+  if (state) {
+    if (state.killedTenants.length) lines.push(`killed for tenant(s) ${state.killedTenants.join(', ')}`);
+    for (const [user, o] of Object.entries(state.userOverrides)) {
+      const expired = o.expiresAt && now && Date.parse(o.expiresAt) <= now.getTime();
+      const until = o.expiresAt ? ` ${expired ? '_expired' : 'until'} ${formatTime(o.expiresAt)}${expired ? '_' : ''}` : ' (no expiry)';
+      lines.push(`user ${code(user)} → ${o.variation}${until}`);
+    }
+    for (const [tenant, variation] of Object.entries(state.tenantOverrides)) lines.push(`tenant ${code(tenant)} → ${variation}`);
+    for (const rule of state.rules) lines.push(ruleLine(rule));
   }
-  for (const [tenant, variation] of Object.entries(state.tenantOverrides)) lines.push(`tenant ${code(tenant)} → ${variation}`);
-  for (const rule of state.rules) lines.push(ruleLine(rule));
-  if (!state.serve) lines.push(`serves the default (${fallback})`);
-  else if ('serve' in state.serve) lines.push(`serves ${state.serve.serve}`);
-  else lines.push(`rollout ${serveText(state.serve)}`);
-  return lines;
+  return [`*${env}*: ${servingText(doc, env)}`, ...lines.map((l) => `• ${l}`)].join('\n');
 }
 
 /** `by U_ALICE`, or `by U_ALICE (applied by system)` when system acted for her. */
@@ -95,7 +102,7 @@ export function renderFlag(flag: VersionView<FlagDocument>, environments: readon
     blocks.push(section(`*Guardrail*: auto-disable when ${code(guard.metric)} is above ${guard.threshold} over ${guard.window} (every environment)`));
   }
   if (doc.rules.length) blocks.push(section(`*Rules in every environment*\n${doc.rules.map((r) => `• ${ruleLine(r)}`).join('\n')}`));
-  for (const env of envs) blocks.push(section(`*${env}*\n${envLines(doc, env, options.now).map((l) => `• ${l}`).join('\n')}`));
+  for (const env of envs) blocks.push(section(envSection(doc, env, options.now)));
   const last = options.last ?? { action: flag.action, at: flag.createdAt, actor: flag.createdBy };
   blocks.push(context(`Version ${flag.version}, last ${last.action} ${changedBy(last)} at ${formatTime(last.at)}`));
   return { text: `${doc.key}: ${envs.map((env) => `${env} ${describeEnv(doc, env)}`).join('; ')}`, blocks };

@@ -8,6 +8,8 @@ import type { IncidentStore } from './incident-store-type.js';
 import { postgresIncidentStore } from './incidents.js';
 import type { RoleBindingStore } from './role-binding-store-type.js';
 import { postgresRoleBindingStore } from './role-binding-store.js';
+import type { TenancyStore } from './tenancy-store-type.js';
+import { postgresTenancyStore } from './tenancy-store.js';
 
 /** Cohorts of tenants, as rollouts by cohort read them. */
 export interface CohortStore {
@@ -20,6 +22,7 @@ export interface ActivityStores {
   entries: EntryStore;
   roleBindings: RoleBindingStore;
   cohorts: CohortStore;
+  tenancy: TenancyStore;
   audit: AuditStore;
   incidents: IncidentStore;
 }
@@ -30,6 +33,7 @@ export function postgresActivityStores(deps: StorageDeps): ActivityStores {
     entries: postgresEntryStore(deps),
     roleBindings: postgresRoleBindingStore(deps),
     cohorts: { tenantsOf: (cohorts) => tenantsOfCohorts(deps.pool, cohorts) },
+    tenancy: postgresTenancyStore(deps),
     audit: { recordOnce: (eventId, entry) => recordAuditOnce(deps, eventId, entry) },
     incidents: postgresIncidentStore(deps.pool),
   };

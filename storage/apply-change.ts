@@ -103,7 +103,7 @@ async function applyInTransaction(client: PoolClient, change: Change, log: Stora
 }
 
 /**
- * The one way a flag or config entry changes (SPEC: every write leaves through the same apply
+ * The one way a flag or config entry changes (docs/architecture.md: every write leaves through this one apply
  * function). In one transaction: idempotency check on the change id, optimistic concurrency
  * check on `expectedVersion` (a stale write is a ConflictError), validation, the new version,
  * its audit row and the snapshot version bump. After commit: one log line per audit row, the

@@ -6,7 +6,8 @@ import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabas
 import { auditTrail } from './audit.js';
 import type { StorageDeps } from './deps.js';
 import { redisKeys, type Invalidation } from './redis-keys.js';
-import { createSdkKey, hashSdkKey, listSdkKeys, revokeSdkKey, rotateSdkKey, sdkKeysLastUsed, syncSdkKeysToRedis } from './sdk-keys.js';
+import { listSdkKeys, sdkKeysLastUsed } from './sdk-key-list.js';
+import { createSdkKey, hashSdkKey, revokeSdkKey, rotateSdkKey, syncSdkKeysToRedis } from './sdk-keys.js';
 
 let db: TestDatabase;
 let redis: Redis;

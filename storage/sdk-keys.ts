@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { NotFoundError, SwitchyardError, ValidationError } from '../core/errors.js';
 import { logAudit, recordAudit } from './audit.js';
-import { withTransaction, type PoolClient, type Queryable } from './db.js';
+import { withTransaction, type PoolClient } from './db.js';
 import type { StorageDeps } from './deps.js';
 import { assertKnownEnvironments } from './environments.js';
 import type { Invalidation, SdkKeyRecord } from './redis-keys.js';
@@ -14,21 +14,6 @@ export function hashSdkKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-/** Where a key is in its life, at the time it was listed. */
-export type SdkKeyState =
-  | { state: 'active' }
-  /** Rotated: still accepted until `until`, then refused; `successor` is the key that replaced it. */
-  | { state: 'rotating'; until: string; successor?: string }
-  /** Rotated and past its grace period. */
-  | { state: 'expired'; at: string; successor?: string }
-  | { state: 'revoked'; at: string; by?: string; reason?: string };
-
-export interface SdkKeyRow extends SdkKeyRecord {
-  createdBy: string;
-  createdAt: string;
-  revokedAt?: string;
-  lifecycle: SdkKeyState;
-}
 
 /** The Redis writes of a key change and their announcement, in one MULTI: evaluators reload at once. */
 async function publishKeyChange(deps: StorageDeps, what: string, write: (multi: ReturnType<StorageDeps['redis']['multi']>) => void): Promise<void> {
@@ -51,7 +36,8 @@ async function publishKeyChange(deps: StorageDeps, what: string, write: (multi: 
   }
 }
 
-const recordOf = (row: { id: string; name: string; env: string; scopes: string[]; expires_at?: Date | null }): SdkKeyRecord => ({
+/** The key table entry evaluators hold for one row (never the hash). */
+export const recordOf = (row: { id: string; name: string; env: string; scopes: string[]; expires_at?: Date | null }): SdkKeyRecord => ({
   id: row.id,
   env: row.env,
   scopes: row.scopes as SdkKeyScope[],
@@ -207,56 +193,6 @@ export async function rotateSdkKey(
     multi.hset(deps.keys.sdkKeys, oldHash, JSON.stringify(previous));
   });
   return { key: created.key, record: created.record, previous };
-}
-
-function lifecycleOf(row: { revoked_at: Date | null; revoked_by: string | null; revoke_reason: string | null; expires_at: Date | null; replaced_by: string | null }, now: number): SdkKeyState {
-  if (row.revoked_at) {
-    return { state: 'revoked', at: row.revoked_at.toISOString(), ...(row.revoked_by ? { by: row.revoked_by } : {}), ...(row.revoke_reason ? { reason: row.revoke_reason } : {}) };
-  }
-  if (row.expires_at) {
-    const successor = row.replaced_by ? { successor: row.replaced_by } : {};
-    return row.expires_at.getTime() > now ? { state: 'rotating', until: row.expires_at.toISOString(), ...successor } : { state: 'expired', at: row.expires_at.toISOString(), ...successor };
-  }
-  return { state: 'active' };
-}
-
-/**
- * Keys oldest first, never the key or its hash. By default only those that still work (active or
- * rotating); `includeRetired` adds revoked and expired ones.
- */
-export async function listSdkKeys(db: Queryable, options: { env?: string; includeRetired?: boolean } = {}): Promise<SdkKeyRow[]> {
-  const { rows } = await db.query(
-    `SELECT id, name, env, scopes, created_by, created_at, revoked_at, revoked_by, revoke_reason, expires_at, replaced_by, now() AS now FROM sdk_keys
-     WHERE ($1::text IS NULL OR env = $1) AND ($2 OR (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())))
-     ORDER BY created_at, id`,
-    [options.env ?? null, options.includeRetired ?? false],
-  );
-  return rows.map((r) => ({
-    ...recordOf(r),
-    createdBy: r.created_by,
-    createdAt: (r.created_at as Date).toISOString(),
-    ...(r.revoked_at ? { revokedAt: (r.revoked_at as Date).toISOString() } : {}),
-    lifecycle: lifecycleOf(r, (r.now as Date).getTime()),
-  }));
-}
-
-/**
- * When each key was last used, as evaluators record it in Redis (to within their flush interval,
- * 30 s by default); keys never seen are absent. Undefined when Redis cannot be read.
- */
-export async function sdkKeysLastUsed(deps: Pick<StorageDeps, 'redis' | 'keys'>, ids: string[]): Promise<Map<string, string> | undefined> {
-  if (!ids.length) return new Map();
-  try {
-    const scores = await deps.redis.zmscore(deps.keys.sdkKeyLastUsed, ...ids);
-    const used = new Map<string, string>();
-    ids.forEach((id, i) => {
-      const score = scores[i];
-      if (score !== null && score !== undefined) used.set(id, new Date(Number(score)).toISOString());
-    });
-    return used;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Rebuilds Redis's key table from Postgres (boot, repair): exactly the keys that still work, atomically. */

@@ -136,6 +136,7 @@ describe('change request workflow', () => {
     const handle = await request('U_OPS1', { name: 'flag.on', key: 'risky-expired', env: 'production', reason: 'x' }, { reason: 'x', approvalTimeoutMs: 1_500 });
     const state = await handle.result();
     expect(state.status).toBe('expired');
+    expect(state.message).toBe('nobody approved it within 2 seconds; nothing was changed');
     expect((await getFlag(h.db.pool, 'risky-expired'))?.version).toBe(version);
     // A late click finds nothing to approve.
     await expect(handle.executeUpdate(approveUpdate, { args: [{ user: 'U_OPS2' }] })).rejects.toThrow();

@@ -28,7 +28,7 @@ export interface ConsoleOptions {
 }
 
 export const CONSOLE_HELP = [
-  'Type slash commands as in Slack:  /flag help   /config help   /change help   /incident help',
+  'Type slash commands as in Slack:  /flag help   /config help   /change help   /incident help   /tenant help   /cohort help',
   '  /config secret set <key> --env <env> asks for the value with echo off, then for a reason',
   '  click N [reason]   press button [N] (Reject needs a reason: given here or on the next line)',
   '  as <user-id>       act as another user from now on (e.g. a second approver)',
@@ -37,7 +37,7 @@ export const CONSOLE_HELP = [
   '  quit               leave',
 ].join('\n');
 
-const SLASH = /^(\/flag|\/config|\/change|\/incident)(?:\s+([\s\S]*))?$/;
+const SLASH = /^(\/flag|\/config|\/change|\/incident|\/tenant|\/cohort)(?:\s+([\s\S]*))?$/;
 /** Buttons whose action needs a reason before it is sent. */
 const NEEDS_REASON = new Set<string>([ACTION.reject]);
 
@@ -45,7 +45,7 @@ const NEEDS_REASON = new Set<string>([ACTION.reject]);
 const newRequestId = () => `con-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 /**
- * The local console transport (SPEC §2): slash commands typed in a terminal go through the same
+ * The local console transport (docs/architecture.md#layers): slash commands typed in a terminal go through the same
  * command handler as Slack; replies and outbox notifications are printed as text with numbered
  * buttons. Works on piped stdin; resolves when input ends or the user types `quit`.
  */
@@ -113,7 +113,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (dialog?.kind !== 'secret') return show(reply);
     if (!options.masterKey) return write(`${NO_MASTER_KEY}.`);
     pendingSecret = { key: dialog.key, env: dialog.env };
-    write(`Value of \`${dialog.key}\` in ${dialog.env}, on one line (not shown, never stored in clear; an empty line cancels):`);
+    write(`Value of ${dialog.key} in ${dialog.env}, on one line (not shown, never stored in clear; an empty line cancels):`);
   };
 
   /** The lines after `/config secret set`: the value (never echoed, logged or printed), then why. */
@@ -207,7 +207,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       case 'exit':
         return false;
       default:
-        write(`Unknown input \`${word}\`: start with /flag, /config, /change or /incident, or type help.`);
+        write(`Unknown input \`${word}\`: start with /flag, /config, /change, /incident, /tenant or /cohort, or type help.`);
         return true;
     }
   };

@@ -11,6 +11,7 @@ import { registerMigrateCommand } from './migrate.js';
 import { registerPublishCommand } from './publish.js';
 import { registerRoleCommand } from './role.js';
 import { registerSchemaCommand } from './schema.js';
+import { registerSecretCommand } from './secret.js';
 import { registerWorkerCommand } from './worker.js';
 
 /** Every subcommand of `switchyard`, one file each, in the order `--help` lists them. */
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerImportCommand(program);
   registerExportCommand(program);
   registerKeyCommand(program);
+  registerSecretCommand(program);
   registerAuditCommand(program);
   registerPublishCommand(program);
   registerRoleCommand(program);

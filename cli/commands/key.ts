@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
-import type { SdkKeyRow } from '../../storage/sdk-keys.js';
+import type { SdkKeyRow } from '../../storage/sdk-key-list.js';
 import { cliActor } from '../storage-runtime.js';
 import { asOption, withStorage } from './shared.js';
 
@@ -79,7 +79,7 @@ export function registerKeyCommand(program: Command): void {
     .option('--env <env>', 'only the keys of this environment')
     .option('--live', 'only keys that still work (active, or rotating within their grace period)')
     .action(async (opts: { env?: string; live?: boolean }) => {
-      const { listSdkKeys, sdkKeysLastUsed } = await import('../../storage/sdk-keys.js');
+      const { listSdkKeys, sdkKeysLastUsed } = await import('../../storage/sdk-key-list.js');
       const { assertKnownEnvironments } = await import('../../storage/environments.js');
       await withStorage(async ({ deps }) => {
         if (opts.env) await assertKnownEnvironments(deps.pool, [opts.env]);

@@ -25,7 +25,7 @@ export function changeRequestOf(command: Command, context: RequestContext): Chan
     case 'flag.kill':
       return { ...flag(command.key), env: command.env, tenant: command.tenant };
     case 'flag.serve':
-      return { ...flag(command.key), env: command.env, tenant: command.tenant, variation: command.variation };
+      return { ...flag(command.key), env: command.env, tenant: command.tenant, variation: command.variation, ...(command.tier ? { tier: command.tier } : {}) };
     case 'flag.rollout':
       return {
         ...flag(command.key),
@@ -56,6 +56,14 @@ export function changeRequestOf(command: Command, context: RequestContext): Chan
     case 'change.role.grant':
     case 'change.role.revoke':
       return { ...base, entity: 'role', key: command.subject, env: command.env, tenant: command.tenant, role: command.role };
+    // Tenants and cohorts are the same in every environment; where they are judged is core/change/plan/tenancy.ts's tenancyUnits.
+    case 'tenant.add':
+    case 'tenant.set':
+      return { ...base, entity: 'tenant', key: command.id, tenant: command.id };
+    case 'cohort.create':
+    case 'cohort.add':
+    case 'cohort.remove':
+      return { ...base, entity: 'cohort', key: command.cohort };
     default:
       return undefined;
   }

@@ -1,6 +1,7 @@
 import { FLAG_KINDS, VALUE_TYPES } from '../model/flag.js';
 import type { Args, Subcommand } from './args.js';
 import { GUARDRAIL_SUBCOMMANDS } from './guardrail-grammar.js';
+import { servedTier } from './tenant-grammar.js';
 import { normalizeUser, parseConditionText, parseDate, parseList, parseStages, parseVariations } from './option-values.js';
 
 const WHERE = { env: 'value', tenant: 'value', reason: 'value' } as const;
@@ -124,13 +125,14 @@ export const FLAG_SUBCOMMANDS: Subcommand[] = [
   {
     path: ['serve'],
     name: 'flag.serve',
-    options: WHERE,
+    options: { ...WHERE, tier: 'value' },
     build: (a) => ({
       name: 'flag.serve',
       key: a.key(),
       variation: a.positional(1, '<variation>'),
       env: a.env(),
       tenant: a.option('tenant'),
+      tier: servedTier(a),
       reason: a.option('reason'),
     }),
   },

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { CHANGE_SUBCOMMANDS } from './change-grammar.js';
 import { CONFIG_SUBCOMMANDS } from './config-grammar.js';
 import { FLAG_SUBCOMMANDS } from './flag-grammar.js';
+import { COHORT_SUBCOMMANDS } from './cohort-grammar.js';
+import { INCIDENT_SUBCOMMANDS } from './incident-grammar.js';
+import { TENANT_SUBCOMMANDS } from './tenant-grammar.js';
 import { CHANGE_REQUEST_COMMANDS, COMMAND_KINDS, READ_COMMANDS, READ_ONLY_COMMANDS, ROLLOUT_CONTROL_COMMANDS, commandsIn, isCommandIn } from './kinds.js';
 import { commandSchema } from './schema.js';
 import { USAGE } from './usage.js';
 
-const grammarNames = [...FLAG_SUBCOMMANDS, ...CONFIG_SUBCOMMANDS, ...CHANGE_SUBCOMMANDS].map((s) => s.name);
+const grammarNames = [...FLAG_SUBCOMMANDS, ...CONFIG_SUBCOMMANDS, ...CHANGE_SUBCOMMANDS, ...INCIDENT_SUBCOMMANDS, ...TENANT_SUBCOMMANDS, ...COHORT_SUBCOMMANDS].map((s) => s.name);
 const schemaNames = commandSchema.options.map((o) => o.shape.name.value);
 
 describe('the command-kind table', () => {
@@ -24,7 +27,7 @@ describe('the command-kind table', () => {
   });
 
   it('lets every role run help and reads, but no change, control or decision', () => {
-    expect([...READ_ONLY_COMMANDS].sort()).toEqual(['change.help', 'change.list', 'change.show', 'config.get', 'config.help', 'flag.help', 'flag.history', 'flag.list', 'flag.show']);
+    expect([...READ_ONLY_COMMANDS].sort()).toEqual(['change.help', 'change.list', 'change.show', 'cohort.help', 'cohort.list', 'config.get', 'config.help', 'flag.help', 'flag.history', 'flag.list', 'flag.show', 'incident.help', 'incident.list', 'incident.show', 'tenant.help', 'tenant.list']);
     expect([...READ_COMMANDS].every((name) => READ_ONLY_COMMANDS.has(name))).toBe(true);
     for (const name of ['flag.on', 'flag.rollout.pause', 'change.approve', 'change.role.grant']) expect(READ_ONLY_COMMANDS.has(name)).toBe(false);
   });

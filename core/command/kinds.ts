@@ -15,7 +15,7 @@ import type { Command, CommandOf } from './schema.js';
 export type CommandCategory = 'help' | 'read' | 'change-request' | 'rollout-control' | 'decision';
 
 /** What a command acts on. */
-export type CommandEntity = 'flag' | 'config' | 'secret' | 'role' | 'change' | 'incident';
+export type CommandEntity = 'flag' | 'config' | 'secret' | 'role' | 'change' | 'incident' | 'tenant' | 'cohort';
 
 export interface CommandKind {
   category: CommandCategory;
@@ -66,6 +66,15 @@ export const COMMAND_KINDS = {
   'change.revert': { category: 'change-request', entity: 'change', plannedFrom: 'revert' },
   'change.role.grant': change('role'),
   'change.role.revoke': change('role'),
+  'tenant.help': { ...help, entity: 'tenant' },
+  'tenant.add': change('tenant'),
+  'tenant.set': change('tenant'),
+  'tenant.list': read('tenant'),
+  'cohort.help': { ...help, entity: 'cohort' },
+  'cohort.create': change('cohort'),
+  'cohort.add': change('cohort'),
+  'cohort.remove': change('cohort'),
+  'cohort.list': read('cohort'),
   'incident.help': { ...help, entity: 'incident' },
   'incident.list': read('incident'),
   'incident.show': read('incident'),

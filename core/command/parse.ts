@@ -3,8 +3,10 @@ import { CHANGE_SUBCOMMANDS } from './change-grammar.js';
 import { CONFIG_SUBCOMMANDS } from './config-grammar.js';
 import { CommandError } from './errors.js';
 import { FLAG_SUBCOMMANDS } from './flag-grammar.js';
+import { COHORT_SUBCOMMANDS } from './cohort-grammar.js';
 import { INCIDENT_SUBCOMMANDS } from './incident-grammar.js';
 import { commandSchema, type Command } from './schema.js';
+import { TENANT_SUBCOMMANDS } from './tenant-grammar.js';
 import { tokenize, UnterminatedQuoteError, type Token } from './tokenize.js';
 import { USAGE, usageFor, type SlashCommand } from './usage.js';
 
@@ -20,6 +22,8 @@ const GRAMMAR: Record<SlashCommand, Subcommand[]> = {
   '/config': CONFIG_SUBCOMMANDS,
   '/change': CHANGE_SUBCOMMANDS,
   '/incident': INCIDENT_SUBCOMMANDS,
+  '/tenant': TENANT_SUBCOMMANDS,
+  '/cohort': COHORT_SUBCOMMANDS,
 };
 
 function word(token: Token | undefined): string | undefined {
@@ -47,7 +51,7 @@ function match(subcommands: Subcommand[], tokens: Token[]): Subcommand | undefin
 export function parseCommand(command: SlashCommand, text: string, options: ParseOptions = {}): Command {
   const subcommands = GRAMMAR[command];
   if (!subcommands) {
-    throw new CommandError(`unknown command \`${String(command)}\``, ['/flag help', '/config help', '/change help', '/incident help'].join('\n'));
+    throw new CommandError(`unknown command \`${String(command)}\``, ['/flag help', '/config help', '/change help', '/incident help', '/tenant help', '/cohort help'].join('\n'));
   }
   let tokens: Token[];
   try {
@@ -60,7 +64,7 @@ export function parseCommand(command: SlashCommand, text: string, options: Parse
   const first = word(tokens[0]);
   if (first === undefined || first === 'help') {
     const topic = tokens[1]?.text;
-    const name = `${command.slice(1)}.help` as 'flag.help' | 'config.help' | 'change.help' | 'incident.help';
+    const name = `${command.slice(1)}.help` as 'flag.help' | 'config.help' | 'change.help' | 'incident.help' | 'tenant.help' | 'cohort.help';
     return { name, topic, text: usageFor(command, topic).join('\n') };
   }
 

@@ -3,6 +3,8 @@ import { conditionSchema } from '../model/condition.js';
 import { CONFIG_TYPES } from '../model/config-entry.js';
 import { FLAG_KINDS, VALUE_TYPES, flagKeySchema, jsonValueSchema, variationSchema } from '../model/flag.js';
 import { secretEnvelopeSchema } from '../secrets/envelope.js';
+import { TENANCY_COMMAND_SCHEMAS } from './tenancy-schema.js';
+import { tierSchema } from '../model/tenancy.js';
 
 /**
  * Parsed slash commands (docs/design.md#commands), one variant per subcommand, discriminated on `name`. Every
@@ -43,7 +45,8 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('flag.list'), owner: id.optional(), stale: z.boolean() }),
   onOff('flag.on'),
   onOff('flag.off'),
-  z.object({ name: z.literal('flag.serve'), key, variation: id, ...where }),
+  /** With `tier`: a rule `tenant.tier eq <tier>` (id `tier:<tier>`) in that environment, for permission flags by tenant tier. */
+  z.object({ name: z.literal('flag.serve'), key, variation: id, ...where, tier: tierSchema.optional() }),
   z.object({
     name: z.literal('flag.rollout'),
     key,
@@ -125,6 +128,7 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('change.revert'), id, reason }),
   roleChange('change.role.grant'),
   roleChange('change.role.revoke'),
+  ...TENANCY_COMMAND_SCHEMAS,
   help('incident.help'),
   z.object({ name: z.literal('incident.list'), open: z.boolean() }),
   z.object({ name: z.literal('incident.show'), id }),

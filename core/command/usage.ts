@@ -5,12 +5,12 @@
 export const USAGE = {
   'flag.help': '/flag help [<subcommand>]',
   'flag.create':
-    '/flag create <key> --kind release|ops|permission|experiment --owner <team> --description "<text>" [--type boolean|string|number|json] [--variations id=value,…] [--default <id>] [--off <id> (what a kill serves; required unless boolean)] [--expiry YYYY-MM-DD] [--ticket <url-or-id>]',
-  'flag.show': '/flag show <key> [--env <env>]',
-  'flag.list': '/flag list [--owner <team>] [--stale]',
+    '/flag create <key> --kind release|ops|permission|experiment --owner <team> --description "<text>" [--type boolean|string|number|json] [--variations id=value,…] [--default <id> (required with --variations)] [--off <id> (what a kill serves; required unless boolean)] [--expiry YYYY-MM-DD] [--ticket <url-or-id>]',
+  'flag.show': '/flag show <key> [--env <env>]   (kills, overrides, rules with their ids, serving, guardrail, who changed it last)',
+  'flag.list': '/flag list [--owner <team>] [--stale (past expiry or older than 90 days, with why)]',
   'flag.on': '/flag on|off <key> --env <env> [--tenant <id>] [--reason "<text>"]',
   'flag.off': '/flag on|off <key> --env <env> [--tenant <id>] [--reason "<text>"]',
-  'flag.serve': '/flag serve <key> <variation> --env <env> [--tenant <id>] [--reason "<text>"]',
+  'flag.serve': '/flag serve <key> <variation> --env <env> [--tenant <id> | --tier <tier> (a permission flag, by tenant tier)] [--reason "<text>"]',
   'flag.rollout':
     '/flag rollout <key> <variation> --env <env> [--stages 1,5,25,50,100 | --cohorts beta,standard,enterprise] [--bake 4h] [--reason "<text>"]',
   'flag.rollout.pause': '/flag rollout pause|resume|abort|promote <key> --env <env>',
@@ -38,6 +38,15 @@ export const USAGE = {
   'change.revert': '/change revert <id> --reason "<text>"',
   'change.role.grant': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
   'change.role.revoke': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
+  'tenant.help': '/tenant help [<subcommand>]',
+  'tenant.add': '/tenant add <id> [--tier <tier> (default standard)] [--name "<text>"] [--reason "<text>"]',
+  'tenant.set': '/tenant set <id> --tier <tier> | --name "<text>" [--reason "<text>"]   (a tenant\'s admin may change their own)',
+  'tenant.list': '/tenant list',
+  'cohort.help': '/cohort help [<subcommand>]',
+  'cohort.create': '/cohort create <name> [--description "<text>"] [--reason "<text>"]',
+  'cohort.add': '/cohort add <name> <tenant…> [--reason "<text>"]',
+  'cohort.remove': '/cohort remove <name> <tenant…> [--reason "<text>"]',
+  'cohort.list': '/cohort list',
   'incident.help': '/incident help [<subcommand>]',
   'incident.list': '/incident list [--open]',
   'incident.show': '/incident show <id>',
@@ -45,7 +54,7 @@ export const USAGE = {
 } as const;
 
 export type CommandName = keyof typeof USAGE;
-export type SlashCommand = '/flag' | '/config' | '/change' | '/incident';
+export type SlashCommand = '/flag' | '/config' | '/change' | '/incident' | '/tenant' | '/cohort';
 
 /** The distinct usage lines of one slash command, optionally only those mentioning `topic`. */
 export function usageFor(command: SlashCommand, topic?: string): string[] {

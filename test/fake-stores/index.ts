@@ -1,11 +1,12 @@
-import { ValidationError } from '../../core/errors.js';
 import type { ActivityStores, CohortStore } from '../../storage/activity-stores.js';
+import { unknownCohorts } from '../../storage/cohorts.js';
 import { FakeAuditStore } from './fake-audit-store.js';
 import { FakeEntryStore } from './fake-entry-store.js';
 import { FakeIncidentStore } from './fake-incident-store.js';
 import { FakeRoleBindingStore } from './fake-role-binding-store.js';
+import { FakeTenancyStore } from './fake-tenancy-store.js';
 
-export { FakeAuditStore, FakeEntryStore, FakeIncidentStore, FakeRoleBindingStore };
+export { FakeAuditStore, FakeEntryStore, FakeIncidentStore, FakeRoleBindingStore, FakeTenancyStore };
 
 /** Cohorts in memory: name → tenants. */
 export class FakeCohortStore implements CohortStore {
@@ -13,7 +14,7 @@ export class FakeCohortStore implements CohortStore {
 
   async tenantsOf(names: string[]): Promise<Record<string, string[]>> {
     const missing = names.filter((n) => !(n in this.cohorts));
-    if (missing.length) throw new ValidationError(`unknown cohort(s): ${missing.join(', ')}`);
+    if (missing.length) throw unknownCohorts(missing);
     return Object.fromEntries(names.map((n) => [n, [...this.cohorts[n]!]]));
   }
 }
@@ -22,6 +23,7 @@ export interface FakeActivityStores extends ActivityStores {
   entries: FakeEntryStore;
   roleBindings: FakeRoleBindingStore;
   cohorts: FakeCohortStore;
+  tenancy: FakeTenancyStore;
   audit: FakeAuditStore;
   incidents: FakeIncidentStore;
 }
@@ -29,10 +31,12 @@ export interface FakeActivityStores extends ActivityStores {
 /** Every store the activities use, in memory and sharing one audit log: the fakes' counterpart of postgresActivityStores. */
 export function fakeActivityStores(cohorts: Record<string, string[]> = {}): FakeActivityStores {
   const audit = new FakeAuditStore();
+  const cohortStore = new FakeCohortStore(cohorts);
   return {
     entries: new FakeEntryStore(audit),
     roleBindings: new FakeRoleBindingStore(audit),
-    cohorts: new FakeCohortStore(cohorts),
+    cohorts: cohortStore,
+    tenancy: new FakeTenancyStore(audit, cohortStore.cohorts),
     audit,
     incidents: new FakeIncidentStore(),
   };

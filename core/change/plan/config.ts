@@ -57,7 +57,12 @@ export function configPlan(ctx: PlanContext, cmd: CommandOf<'config.set'>): Chan
   const raw = valueText(cmd, valueType);
   const converted = parseConfigValue(valueType, raw, enumValues);
   if (!converted.ok) {
-    const widen = valueType === 'enum' && enumValues ? `; to allow it: --values ${[...enumValues, raw].join(',')}` : '';
+    const widen =
+      valueType === 'enum' && enumValues
+        ? `; to allow it: --values ${[...enumValues, raw].join(',')}`
+        : valueType === 'json'
+          ? ` (a JSON string keeps its quotes: '"${raw}"')`
+          : '';
     throw new ValidationError(`${cmd.key}: \`${raw}\` is not ${converted.expected}${widen}`);
   }
   const value = converted.value;

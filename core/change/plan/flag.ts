@@ -14,7 +14,7 @@ export type FlagEditCommand = CommandOf<
 >;
 
 /** A plan for the flag's next document, refused when it would change nothing that is served. */
-function flagPlan(ctx: PlanContext, flag: FlagDocument, next: FlagDocument, action: string, envs: string[], tenant?: string): ChangePlan {
+export function flagPlan(ctx: PlanContext, flag: FlagDocument, next: FlagDocument, action: string, envs: string[], tenant?: string): ChangePlan {
   const { flag: validated } = validateFlag(next, { now: ctx.now, mode: 'import' });
   if (isDeepStrictEqual(validated, validateFlag(flag, { now: ctx.now, mode: 'import' }).flag)) {
     throw new ValidationError(`${flag.key} already ${envs.length ? `is ${envs.map((e) => `${describeEnv(flag, e)} in ${e}`).join('; ')}` : 'looks like that'}: nothing to change`);

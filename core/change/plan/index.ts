@@ -6,6 +6,8 @@ import type { ChangePlan, PlanContext } from './plan.js';
 import { rolePlan } from './role.js';
 import { rolloutPlan } from './rollout.js';
 import { secretPlan } from './secret.js';
+import { tenancyPlan } from './tenancy.js';
+import { tierServePlan } from './tier.js';
 
 /*
  * The planner's public API: what a change request will write, worked out before anyone approves
@@ -14,12 +16,14 @@ import { secretPlan } from './secret.js';
 export type { ChangePlan, PlanContext } from './plan.js';
 export type { PlannableCommand, PlannableCommandName } from '../../command/kinds.js';
 export { revertPlan, type RevertSource } from './revert.js';
+export { isTenancyCommand, tenancyNames, tenancyUnits, type TenancyCommand } from './tenancy.js';
 
 /**
  * Works out the whole next document for a command against the current one. Pure: the caller
  * loads `current` and its version, and stores the result only if that version is still current.
  */
 export function planChange(command: PlannableCommand, ctx: PlanContext): ChangePlan {
+  if (command.name === 'flag.serve' && command.tier !== undefined) return tierServePlan(ctx, { ...command, tier: command.tier });
   switch (command.name) {
     case 'flag.create':
       return createPlan(ctx, command);
@@ -44,5 +48,11 @@ export function planChange(command: PlannableCommand, ctx: PlanContext): ChangeP
     case 'change.role.grant':
     case 'change.role.revoke':
       return rolePlan(ctx, command);
+    case 'tenant.add':
+    case 'tenant.set':
+    case 'cohort.create':
+    case 'cohort.add':
+    case 'cohort.remove':
+      return tenancyPlan(ctx, command);
   }
 }

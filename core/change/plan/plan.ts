@@ -1,10 +1,11 @@
 import type { ChangeTarget } from '../../change.js';
 import type { ConfigEntry } from '../../model/config-entry.js';
 import type { FlagDocument } from '../../model/flag.js';
+import type { TenancyChange, TenancyView } from '../../model/tenancy.js';
 
 /** What the control plane will write, worked out before anyone approves it. */
 export interface ChangePlan {
-  kind: 'flag' | 'config' | 'role';
+  kind: 'flag' | 'config' | 'role' | 'tenant' | 'cohort';
   key: string;
   /** Audit action, e.g. `flag.on`, `config.set`. */
   action: string;
@@ -21,8 +22,10 @@ export interface ChangePlan {
   rollout?: { variation: string; env: string; stages?: number[]; cohorts?: string[]; bakeMs: number; fromPercent: number };
   /** Set for role changes: the binding to grant or revoke (`key` is its subject). */
   role?: { op: 'grant' | 'revoke'; subject: string; role: string; env?: string; tenant?: string };
+  /** Set for tenant and cohort changes: what their tables get (`key` is the tenant id or cohort name). */
+  tenancy?: TenancyChange;
   /** The flag kind or config secrecy, for classification. */
-  entryKind: FlagDocument['kind'] | 'config' | 'secret' | 'role';
+  entryKind: FlagDocument['kind'] | 'config' | 'secret' | 'role' | 'tenant' | 'cohort';
 }
 
 /** What a planner is given: the entry as it is now (loaded by the caller) and the environments that exist. */
@@ -36,4 +39,6 @@ export interface PlanContext {
    * guardrail on any other is refused. Absent: none is known.
    */
   guardrailMetrics?: readonly string[];
+  /** The tenants and cohorts a tenancy command names (and the tiers in use), loaded by the caller; for `--tier`, the tiers only. */
+  tenancy?: TenancyView;
 }

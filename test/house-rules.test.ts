@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The house rules of docs/architecture.md that no compiler checks: small files, and a repository
+// that cites only itself.
+const ROOT = join(import.meta.dirname, '..');
+const PRODUCT_DIRS = ['core', 'storage', 'evaluator', 'provider', 'activities', 'workflows', 'render', 'bot', 'cli'];
+const MAX_LINES = 250;
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.(ts|tsx)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+const product = PRODUCT_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))).filter((file) => !/\.test\.tsx?$/.test(file));
+
+describe('the house', () => {
+  it(`keeps every product source file under ${MAX_LINES} lines`, () => {
+    const long = product
+      .map((file) => ({ file: relative(ROOT, file), lines: readFileSync(file, 'utf8').split('\n').length }))
+      .filter(({ lines }) => lines > MAX_LINES);
+    expect(long).toEqual([]);
+  });
+
+  it('cites only documents inside the repository', () => {
+    const self = import.meta.filename;
+    const everything = [...PRODUCT_DIRS, 'test', 'bench'].flatMap((dir) => sourceFiles(join(ROOT, dir))).filter((file) => file !== self);
+    const outside = everything.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/\bSPEC(\.md)?\s*§|FIELD-NOTES/.test(line) ? [`${relative(ROOT, file)}:${i + 1}`] : [])),
+    );
+    expect(outside).toEqual([]);
+  });
+});
