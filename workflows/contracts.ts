@@ -82,6 +82,18 @@ export interface GuardrailBreach {
 
 /** From the guardrail monitor, the system, to the rollout: nobody waits for an answer, so a signal. */
 export const guardrailBreachSignal = defineSignal<[GuardrailBreach]>('guardrailBreach');
+
+/** A guardrail monitor's last check: what `/flag show` reports as the guardrail's last reading. */
+export interface GuardrailReading {
+  metric: string;
+  threshold: number;
+  window: string;
+  /** Null: Prometheus had no data (or is not configured). */
+  value: number | null;
+  at: string;
+}
+/** Answered by a running monitor; null before its first check. */
+export const guardrailReadingQuery = defineQuery<GuardrailReading | null>('guardrailReading');
 export const rolloutStateQuery = defineQuery<RolloutState>('rolloutState');
 
 export interface BreakGlassInput {

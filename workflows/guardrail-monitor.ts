@@ -7,6 +7,7 @@ import {
   log,
   patched,
   proxyActivities,
+  setHandler,
   sleep,
   startChild,
   workflowInfo,
@@ -15,7 +16,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { parseDuration } from '../core/duration.js';
 import { activityPresets } from './activity-options.js';
-import { guardrailBreachSignal, workflowIds, type GuardrailBreach } from './contracts.js';
+import { guardrailBreachSignal, guardrailReadingQuery, workflowIds, type GuardrailBreach, type GuardrailReading } from './contracts.js';
 import { notifySafely } from './notify-safely.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
@@ -28,6 +29,8 @@ export interface GuardrailMonitorInput {
   checkEveryMs?: number;
   /** Continue as new after this many checks even if the server has not suggested it (tests). */
   checksPerRun?: number;
+  /** The last check of the previous run, so the reading survives continue-as-new. */
+  lastReading?: GuardrailReading;
 }
 
 export interface GuardrailMonitorResult {
@@ -75,11 +78,14 @@ async function stopRollout(flagKey: string, env: string, breach: GuardrailBreach
 export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Promise<GuardrailMonitorResult> {
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let checks = 0;
+  let reading: GuardrailReading | null = input.lastReading ?? null;
+  setHandler(guardrailReadingQuery, () => reading);
   while (true) {
     const guardrail = await data.loadGuardrail({ flagKey: input.flagKey });
     if (!guardrail) return { outcome: 'no_guardrail' };
     await sleep(input.checkEveryMs ?? parseDuration(guardrail.window));
     const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env }).catch(() => null);
+    reading = { metric: guardrail.metric, threshold: guardrail.threshold, window: guardrail.window, value, at: new Date().toISOString() };
     if (value !== null && value > guardrail.threshold) {
       // One kill per monitor chain: a retried or replayed kill carries the same change id.
       await data.applyFlagStep({
@@ -111,7 +117,7 @@ export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Pr
     checks++;
     if (workflowInfo().continueAsNewSuggested || (input.checksPerRun !== undefined && checks >= input.checksPerRun)) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof guardrailMonitorWorkflow>(input);
+      return continueAsNew<typeof guardrailMonitorWorkflow>({ ...input, ...(reading ? { lastReading: reading } : {}) });
     }
   }
 }
