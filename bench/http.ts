@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { createLogger } from '../storage/logger.js';
 import { seedFlag } from '../test/snapshots.js';
 import { redisKeys, type SdkKeyRecord } from '../storage/redis-keys.js';
-import { hashSdkKey } from '../storage/sdk-keys.js';
+import { hashSdkKey } from '../core/sdk-key.js';
 import { writeSnapshot } from '../storage/snapshot-publisher.js';
 import { clearRedisPrefix } from '../test/db.js';
 import { startServerProcess } from './start-server-process.js';

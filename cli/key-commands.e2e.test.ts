@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTrail } from '../storage/audit.js';
 import { createLogger } from '../storage/logger.js';
 import { redisKeys } from '../storage/redis-keys.js';
-import { createSdkKey, hashSdkKey } from '../storage/sdk-keys.js';
+import { hashSdkKey } from '../core/sdk-key.js';
+import { createSdkKey } from '../storage/sdk-keys.js';
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashSdkKey, SdkKeyTable } from './sdk-key-table.js';
+import { hashSdkKey } from '../core/sdk-key.js';
+import { SdkKeyTable } from './sdk-key-table.js';
 
 const record = (env: string, scopes: string[] = ['flags']) => JSON.stringify({ id: `id-${env}`, env, scopes, name: `${env} key` });
 

@@ -1,13 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hashSdkKey, SDK_KEY_SCOPES } from '../core/sdk-key.js';
 import type { SdkKeyRecord } from '../storage/redis-keys.js';
 
 /** Clear tokens remembered before the cache starts over; bounds memory whatever clients send. */
 const TOKEN_CACHE_LIMIT = 10_000;
-const SCOPES = new Set(['flags', 'config', 'secrets']);
-
-export function hashSdkKey(clearKey: string): string {
-  return createHash('sha256').update(clearKey).digest('hex');
-}
+const SCOPES: ReadonlySet<string> = new Set(SDK_KEY_SCOPES);
 
 /** A record with its expiry as epoch ms (Infinity when it does not expire), compared on every lookup. */
 interface HeldKey {

@@ -5,7 +5,7 @@ import type { EnvSnapshot } from '../core/snapshot.js';
 import { FakeSnapshotReader } from '../test/fake-snapshot-reader.js';
 import { killedIn, SEED_KEY, snapshotOf } from '../test/snapshots.js';
 import { HeldSnapshots, type CompileFn } from './held-snapshots.js';
-import { hashSdkKey } from './sdk-key-table.js';
+import { hashSdkKey } from '../core/sdk-key.js';
 import { SnapshotSync } from './snapshot-sync.js';
 
 const log = createLogger('silent');

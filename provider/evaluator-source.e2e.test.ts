@@ -9,7 +9,7 @@ import type { EnvSnapshot } from '../core/snapshot.js';
 import { createEvaluatorServer } from '../evaluator/server.js';
 import { SnapshotStore } from '../evaluator/snapshot-store.js';
 import { redisKeys, type SdkKeyRecord } from '../storage/redis-keys.js';
-import { hashSdkKey } from '../storage/sdk-keys.js';
+import { hashSdkKey } from '../core/sdk-key.js';
 import { writeSnapshot } from '../storage/snapshot-publisher.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
 import { evaluatorSource } from './evaluator-source.js';

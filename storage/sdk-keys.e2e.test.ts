@@ -7,7 +7,8 @@ import { auditTrail } from './audit.js';
 import type { StorageDeps } from './deps.js';
 import { redisKeys, type Invalidation } from './redis-keys.js';
 import { listSdkKeys, sdkKeysLastUsed } from './sdk-key-list.js';
-import { createSdkKey, hashSdkKey, revokeSdkKey, rotateSdkKey, syncSdkKeysToRedis } from './sdk-keys.js';
+import { hashSdkKey } from '../core/sdk-key.js';
+import { createSdkKey, revokeSdkKey, rotateSdkKey, syncSdkKeysToRedis } from './sdk-keys.js';
 
 let db: TestDatabase;
 let redis: Redis;

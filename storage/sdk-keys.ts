@@ -1,18 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashSdkKey, SDK_KEY_SCOPES, type SdkKeyScope } from '../core/sdk-key.js';
 import { NotFoundError, SwitchyardError, ValidationError } from '../core/errors.js';
 import { logAudit, recordAudit } from './audit.js';
 import { withTransaction, type PoolClient } from './db.js';
 import type { StorageDeps } from './deps.js';
 import { assertKnownEnvironments } from './environments.js';
 import type { Invalidation, SdkKeyRecord } from './redis-keys.js';
-
-export const SDK_KEY_SCOPES = ['flags', 'config', 'secrets'] as const;
-export type SdkKeyScope = (typeof SDK_KEY_SCOPES)[number];
-
-/** The only form of an SDK key that is ever stored (Postgres and Redis) and compared. */
-export function hashSdkKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
 
 
 /** The Redis writes of a key change and their announcement, in one MULTI: evaluators reload at once. */

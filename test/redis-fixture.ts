@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import type { RedisKeys, SdkKeyRecord } from '../storage/redis-keys.js';
-import { hashSdkKey } from '../storage/sdk-keys.js';
+import { hashSdkKey } from '../core/sdk-key.js';
 
 /**
  * Plants data-plane keys in Redis directly, for tests of the readers (evaluator, provider) that
