@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Runtime } from '@temporalio/worker';
 import { SwitchyardError } from '../core/errors.js';
 import { createLogger, type Logger } from '../storage/logger.js';
+import { devMasterKey } from './dev-master-key.js';
 import type { Settings } from './settings.js';
 import { startEvaluator } from '../evaluator/server.js';
 import { postgresConnectionProblem, redactedDatabaseUrl } from '../storage/db.js';
@@ -104,6 +105,11 @@ async function startServices(base: Settings, log: Logger, stops: Array<() => Pro
   const lines = [`database   ${redactedDatabaseUrl(base.DATABASE_URL)}`];
 
   let settings = base;
+  if (!settings.SECRETS_MASTER_KEY) {
+    const { key, path } = devMasterKey();
+    settings = { ...settings, SECRETS_MASTER_KEY: key };
+    lines.push(`secrets    sealed with a dev-only master key kept in ${path} (set SECRETS_MASTER_KEY for real use)`);
+  }
   if (!settings.TEMPORAL_ADDRESS) {
     mkdirSync('.temporal', { recursive: true });
     say('Starting a local Temporal dev server (the first run builds the temporal CLI with Go)…');

@@ -8,7 +8,8 @@ import { createCommandHandler } from '../command-handler.js';
 import { connectTemporal, temporalAddress, type TemporalSettings } from '../temporal-connection.js';
 import { runConsole } from './repl.js';
 
-export { runConsole, CONSOLE_HELP, type ConsoleOptions } from './repl.js';
+export { runConsole, type ConsoleOptions } from './repl.js';
+export { CONSOLE_HELP } from './console-help.js';
 export { blocksToText, mrkdwnToText } from './blocks-to-text.js';
 
 export interface ConsoleMainOptions {

@@ -13,6 +13,7 @@ import { ACTION } from '../../render/action-ids.js';
 import type { ButtonElement, Message } from '../../render/blocks.js';
 import { renderNotification } from '../../render/notifications.js';
 import { blocksToText } from './blocks-to-text.js';
+import { CONSOLE_HELP, SLASH } from './console-help.js';
 import { watchOutbox, type OutboxFeed } from './outbox-feed.js';
 
 export interface ConsoleOptions {
@@ -27,17 +28,6 @@ export interface ConsoleOptions {
   masterKey?: Buffer;
 }
 
-export const CONSOLE_HELP = [
-  'Type slash commands as in Slack:  /flag help   /config help   /change help   /incident help   /tenant help   /cohort help',
-  '  /config secret set <key> --env <env> asks for the value with echo off, then for a reason',
-  '  click N [reason]   press button [N] (Reject needs a reason: given here or on the next line)',
-  '  as <user-id>       act as another user from now on (e.g. a second approver)',
-  '  wait [seconds]     wait for the next notification (default 10 s), for scripts',
-  '  help               this text',
-  '  quit               leave',
-].join('\n');
-
-const SLASH = /^(\/flag|\/config|\/change|\/incident|\/tenant|\/cohort)(?:\s+([\s\S]*))?$/;
 /** Buttons whose action needs a reason before it is sent. */
 const NEEDS_REASON = new Set<string>([ACTION.reject]);
 
