@@ -1,7 +1,6 @@
 import { planChange, tenancyNames, tenancyUnits, type ChangePlan, type TenancyCommand } from '../core/change/plan/index.js';
 import { changeRequestOf } from '../core/command/change-request-of.js';
 import type { ChangeRequest } from '../core/change-request.js';
-import type { AppliedResult, ApplyPlannedChangeInput } from './change.js';
 import type { ActivityContext } from './context.js';
 
 /**
@@ -24,7 +23,11 @@ export function tenancyChanges({ stores, settings }: Pick<ActivityContext, 'stor
   /** The tiers tenants have, for `/flag serve --tier` (a tier nobody has is most likely a typo). */
   const tiers = async () => tenancy.view({ tenants: [], cohorts: [] });
 
-  const applyTenancy = async (change: NonNullable<ChangePlan['tenancy']>, input: ApplyPlannedChangeInput): Promise<AppliedResult> => {
+  /** `input` is applyPlannedChange's (./change.ts), once that has authorized it. */
+  const applyTenancy = async (
+    change: NonNullable<ChangePlan['tenancy']>,
+    input: { changeId: string; actor: string; reason?: string; approvedBy?: string; requestId: string },
+  ): Promise<{ version: number; applied: boolean }> => {
     const { applied } = await tenancy.apply({ changeId: input.changeId, actor: input.actor, change, reason: input.reason, approvedBy: input.approvedBy, requestId: input.requestId });
     return { version: 0, applied };
   };

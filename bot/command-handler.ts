@@ -108,7 +108,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
         const sealed = { ...command, envelope: input.sealed.envelope };
         return okReply(await requestChange({ client: deps.client, taskQueue: deps.taskQueue, waitMs }, { user: input.user, requestId: input.requestId, command: sealed, reason: input.sealed.reason, replyTo: input.replyTo }));
       }
-      // Slack opens a dialog; the console and the CLI read the value with echo off (bot/sealed-secret.ts).
+      // Slack opens a dialog; the console asks with echo off and the CLI reads standard input (bot/sealed-secret.ts).
       return { ...okReply(renderNotice(`Type the value of \`${key}\` in ${env} into the dialog.`)), dialog: { kind: 'secret', key, env } };
     }
     if (command.name === 'change.revert') await refuseRevertDuringRollout(deps, command.id);

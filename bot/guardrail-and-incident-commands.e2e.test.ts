@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlashCommand } from '../core/command/usage.js';
 import { ACTION } from '../render/action-ids.js';
@@ -9,7 +11,9 @@ import { readOutbox } from '../storage/outbox.js';
 import { grantRole } from '../storage/role-bindings.js';
 import { eventually, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { workflowIds } from '../workflows/contracts.js';
+import { guardrailMonitorWorkflow } from '../workflows/guardrail-monitor.js';
 import { createCommandHandler, type CommandHandler } from './command-handler.js';
+import { guardrailReadings } from './guardrail-readings.js';
 
 const log = createLogger('silent');
 const environments = ['dev', 'staging', 'production'];
@@ -74,6 +78,34 @@ describe('/flag guardrail from chat', () => {
     expect((await command('U_OPS1', '/flag', 'guardrail remove gr-checkout --reason "replaced by an SLO alert"', removal)).text).toMatch(/awaiting approval/);
     expect((await command('U_OPS2', '/change', `approve ${removal}`)).text).toMatch(/applied/);
     expect((await getFlag(h.db.pool, 'gr-checkout'))?.document.guardrails).toBeUndefined();
+  });
+
+  it('keeps the last reading of each environment\'s monitor for /flag show', async () => {
+    // Prometheus as the monitor queries it: an instant vector of one sample.
+    const prometheus = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ value: [Date.now() / 1000, '0.012'] }] } }));
+    });
+    await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
+    h.settings.PROMETHEUS_URL = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
+    try {
+      await seedFlag(h, { key: 'gr-reading', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '5m' } } });
+      const monitor = await h.client.workflow.start(guardrailMonitorWorkflow, {
+        workflowId: workflowIds.guardrail('gr-reading', 'staging'),
+        taskQueue: h.taskQueue,
+        args: [{ flagKey: 'gr-reading', env: 'staging', checkEveryMs: 200 }],
+      });
+      const readings = await eventually(async () => {
+        const r = await guardrailReadings(h.client, 'gr-reading', environments);
+        return r.has('staging') ? r : undefined;
+      }, 15_000, 'a reading of the staging monitor');
+      expect(readings.get('staging')).toMatchObject({ metric: 'error_rate', threshold: 0.05, window: '5m', value: 0.012 });
+      expect([...readings.keys()]).toEqual(['staging']);
+      await monitor.terminate('test done');
+    } finally {
+      h.settings.PROMETHEUS_URL = undefined;
+      prometheus.close();
+    }
   });
 
   it('refuses a guardrail for one environment before anything is requested', async () => {

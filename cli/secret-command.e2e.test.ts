@@ -65,11 +65,15 @@ describe('switchyard secret set', () => {
     expect(stored?.createdBy).toBe('cli:alice');
   });
 
-  it('refuses in one line without SECRETS_MASTER_KEY, and an empty input', async () => {
-    const [noKey, empty] = await Promise.all([
+  it('refuses in one line without SECRETS_MASTER_KEY, an empty input, and an actor without a role (saying how to grant one)', async () => {
+    const [noKey, empty, noRole] = await Promise.all([
       switchyard('value\n', envWith({}), 'secret', 'set', 'payments.webhook', '--env', 'production', '--reason', 'x'),
       switchyard('\n', envWith({ SECRETS_MASTER_KEY: MASTER_KEY }), 'secret', 'set', 'payments.webhook', '--env', 'production', '--reason', 'x'),
+      switchyard('value\n', envWith({ SECRETS_MASTER_KEY: MASTER_KEY }), 'secret', 'set', 'payments.webhook', '--env', 'production', '--reason', 'x', '--as', 'mallory'),
     ]);
+    expect(noRole.code).toBe(1);
+    expect(noRole.stderr).toMatch(/cli:mallory has no Switchyard role/);
+    expect(noRole.stderr).toContain('switchyard role grant cli:mallory operator --env production');
     expect([noKey.code, noKey.stderr.trim().split('\n')]).toEqual([1, [expect.stringMatching(/^error: secrets are not enabled here: SECRETS_MASTER_KEY is not set/)]]);
     expect([empty.code, empty.stderr.trim()]).toEqual([1, 'error: standard input was empty: pipe the secret value in, e.g. < value.txt']);
   });

@@ -59,8 +59,13 @@ export async function runSecretSet(settings: Settings, options: SecretSetOptions
         return false;
       }
       const reply = await requestSecretValue(handler, masterKey, { transport: 'console', user: options.actor, key: asked.dialog.key, env: asked.dialog.env, value, reason: options.reason, requestId, replyTo });
-      (reply.ok ? process.stdout : process.stderr).write(`${blocksToText(reply)}\n`);
-      return reply.ok;
+      // A change request's reply opens with `Change <id>: <status>`; only a request that stands (or is already applied) is a success.
+      const accepted = reply.ok && /^Change \S+: (awaiting approval|applied)/.test(reply.text);
+      (accepted ? process.stdout : process.stderr).write(`${blocksToText(reply)}\n`);
+      if (/has no Switchyard role/.test(reply.text)) {
+        process.stderr.write(`The CLI acts as ${options.actor}: an operator grants it a role first, e.g. switchyard role grant ${options.actor} operator --env ${asked.dialog.env} --reason "…"\n`);
+      }
+      return accepted;
     } finally {
       await connection.close().catch(() => undefined);
     }

@@ -10,6 +10,7 @@ import { connectTemporal, connectTemporalWorker } from '../bot/temporal-connecti
 import { createLogger } from '../storage/logger.js';
 import { createPool } from '../storage/db.js';
 import { redisKeys } from '../storage/redis-keys.js';
+import { startRedisRepair, type RedisRepair } from '../storage/redis-repair.js';
 import { TASK_QUEUE_DEFAULT, workflowIds } from '../workflows/contracts.js';
 import { ensureStaleFlagsSchedule } from '../bot/workflow-starters.js';
 import { benignUserErrorsInterceptor } from './benign-user-errors.js';
@@ -98,7 +99,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const pool = createPool(settings.DATABASE_URL, { log });
   const redis = new Redis(settings.REDIS_URL, { lazyConnect: false });
   let connection: NativeConnection | undefined = options.connection;
+  let repair: RedisRepair | undefined;
   try {
+    // Redis is a cache of Postgres: the worker puts back what it lost (docs/design.md#redis-snapshot-cache).
+    repair = startRedisRepair({ pool, redis, keys: redisKeys(settings.REDIS_PREFIX), log });
     connection ??= await connectTemporalWorker(settings);
     const activities = createActivities({
       pool,
@@ -128,6 +132,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     process.off('SIGINT', requestStop);
     process.off('SIGTERM', requestStop);
     options.stop?.removeEventListener('abort', requestStop);
+    await repair?.stop();
     if (!options.connection) await connection?.close();
     await pool.end();
     redis.disconnect();

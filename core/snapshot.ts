@@ -10,6 +10,12 @@ export interface EnvSnapshot {
   env: string;
   /** Monotonic per environment; a reader never replaces a snapshot with an older one. */
   version: number;
+  /**
+   * The identity of the database the snapshot was built from (docs/design.md#redis-snapshot-cache):
+   * versions are compared only within one epoch, and a snapshot of another epoch replaces the held
+   * one whatever its version. Absent in snapshots written by hand (files, tests).
+   */
+  epoch?: string;
   generatedAt: string;
   flags: Record<string, FlagDocument>;
   configs: Record<string, ConfigEntry>;

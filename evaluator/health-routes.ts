@@ -7,13 +7,15 @@ export function registerHealthRoutes(app: FastifyInstance, store: Pick<SnapshotS
   app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
 
   app.get('/readyz', (_request, reply) => {
-    const { redisConnected, loaded, lastSyncAt, versions } = store.status();
+    const { redisConnected, lastSyncAt, versions, epochs, waitingFor } = store.status();
     const body = {
       redis: redisConnected ? 'connected' : 'disconnected',
       environments: versions,
+      epochs,
       lastSyncAt: lastSyncAt === undefined ? null : new Date(lastSyncAt).toISOString(),
     };
-    if (!loaded) return reply.code(503).send({ ready: false, ...body, errorDetails: 'no snapshot loaded from Redis yet' });
+    // Holding nothing published, it would answer empty flags and 401s as if they were the truth.
+    if (waitingFor.length) return reply.code(503).send({ ready: false, ...body, errorDetails: waitingFor.join('; '), waitingFor });
     // With Redis down but snapshots held, the evaluator still answers correctly as of the last
     // change it saw. Failing readiness would make load balancers pull every replica at once and
     // turn a Redis outage into a total one, so it stays ready and says it is degraded

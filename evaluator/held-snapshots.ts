@@ -15,9 +15,15 @@ export interface HeldSnapshot {
   /** Config entries that are secrets, by key (sealed envelopes): never served on /v1/config. */
   secrets: ReadonlyMap<string, ConfigEntry>;
   generatedAt: string;
+  /** True for the empty stand-in held where nothing is published (yet): serves no flags, and does not count as loaded. */
+  placeholder: boolean;
 }
 
-/** The compiled snapshot of every environment the evaluator serves; swapped whole, never stepped back. */
+/**
+ * The compiled snapshot of every environment the evaluator serves; swapped whole, never stepped
+ * back within one epoch. A snapshot of another epoch (another database) replaces it whatever its
+ * version: that is a full reload, not a step back.
+ */
 export class HeldSnapshots {
   private readonly byEnv = new Map<string, HeldSnapshot>();
 
@@ -39,6 +45,37 @@ export class HeldSnapshots {
     return this.byEnv.get(env)?.compiled.version ?? -1;
   }
 
+  /** The epoch of the snapshot held for `env` (undefined when none is, or it has none). */
+  epochOf(env: string): string | undefined {
+    return this.byEnv.get(env)?.snapshot.epoch;
+  }
+
+  /** Whether `stamp` is worth reading: another epoch than the held one, or a newer version of it. */
+  wants(env: string, stamp: { version: number; epoch?: string | undefined }): boolean {
+    const held = this.byEnv.get(env);
+    if (!held) return true;
+    if (held.placeholder) return stamp.version > held.compiled.version || stamp.epoch !== undefined;
+    return stamp.epoch !== held.snapshot.epoch || stamp.version > held.compiled.version;
+  }
+
+  /** Whether `env` holds a snapshot that was published (not the empty stand-in). */
+  published(env: string): boolean {
+    const held = this.byEnv.get(env);
+    return held !== undefined && !held.placeholder;
+  }
+
+  epochs(): Record<string, string | null> {
+    const epochs: Record<string, string | null> = {};
+    for (const [env, held] of this.byEnv) epochs[env] = held.snapshot.epoch ?? null;
+    return epochs;
+  }
+
+  /** Holds the empty stand-in for an environment with nothing published, unless it holds something already. */
+  holdPlaceholder(snapshot: EnvSnapshot): void {
+    if (this.byEnv.has(snapshot.env)) return;
+    this.hold(snapshot, { placeholder: true });
+  }
+
   versions(): Record<string, number> {
     const versions: Record<string, number> = {};
     for (const [env, held] of this.byEnv) versions[env] = held.compiled.version;
@@ -46,11 +83,11 @@ export class HeldSnapshots {
   }
 
   /**
-   * Compiles and swaps in one step; an older or equal version never replaces the held one, and a
-   * snapshot that does not compile leaves the held one serving.
+   * Compiles and swaps in one step; an older or equal version of the same epoch never replaces
+   * the held one, and a snapshot that does not compile leaves the held one serving.
    */
-  hold(snapshot: EnvSnapshot): void {
-    if (snapshot.version <= this.versionOf(snapshot.env)) return;
+  hold(snapshot: EnvSnapshot, options: { placeholder?: boolean } = {}): void {
+    if (!this.wants(snapshot.env, snapshot)) return;
     const complete = { ...snapshot, flags: snapshot.flags ?? {}, configs: snapshot.configs ?? {} };
     let compiled: CompiledSnapshot;
     try {
@@ -60,9 +97,14 @@ export class HeldSnapshots {
       return;
     }
     // Re-checked after compiling: a concurrent load may have swapped a newer one in meanwhile.
-    if (snapshot.version <= this.versionOf(snapshot.env)) return;
+    if (!this.wants(snapshot.env, snapshot)) return;
+    const previous = this.byEnv.get(snapshot.env);
     const secrets = new Map(Object.values(complete.configs).filter((c) => c.secret).map((c) => [c.key, c] as const));
-    this.byEnv.set(snapshot.env, { compiled, snapshot: complete, secrets, generatedAt: snapshot.generatedAt });
-    this.log.info({ env: snapshot.env, version: snapshot.version }, 'snapshot loaded');
+    this.byEnv.set(snapshot.env, { compiled, snapshot: complete, secrets, generatedAt: snapshot.generatedAt, placeholder: options.placeholder ?? false });
+    if (previous && !previous.placeholder && previous.snapshot.epoch !== snapshot.epoch) {
+      this.log.warn({ env: snapshot.env, version: snapshot.version, epoch: snapshot.epoch, previousEpoch: previous.snapshot.epoch }, 'snapshot of another database epoch loaded in full');
+    } else if (!options.placeholder) {
+      this.log.info({ env: snapshot.env, version: snapshot.version }, 'snapshot loaded');
+    }
   }
 }

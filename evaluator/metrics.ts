@@ -33,6 +33,14 @@ export function createEvaluatorMetrics(store: Pick<SnapshotStore, 'status'>, reg
     },
   });
   new Gauge({
+    name: 'switchyard_evaluator_snapshot_loaded',
+    help: '1 once the evaluator holds a published snapshot of every environment it knows and a key table (it is ready); 0 while it holds nothing to serve',
+    registers: [registry],
+    collect() {
+      this.set(store.status().waitingFor.length === 0 ? 1 : 0);
+    },
+  });
+  new Gauge({
     name: 'switchyard_snapshot_version',
     help: 'Version of the snapshot served, per environment',
     labelNames: ['environment'] as const,

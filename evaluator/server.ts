@@ -7,6 +7,7 @@ import { parseMasterKey } from '../core/secrets/envelope.js';
 import type { EvaluatorSettings as Settings } from './settings.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { registerConfigRoutes } from './config-routes.js';
+import { registerCors } from './cors.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { createEvaluatorMetrics } from './metrics.js';
 import { registerOfrepRoutes } from './ofrep-routes.js';
@@ -19,6 +20,8 @@ export interface EvaluatorServerOptions {
   store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'>;
   log: Logger;
   metricsRegistry?: Registry;
+  /** Origins allowed to call the OFREP routes and /v1/config from a browser (EVALUATOR_CORS_ORIGINS); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -29,12 +32,14 @@ export interface EvaluatorServerOptions {
  * const app = createEvaluatorServer({ store, log });
  * await app.inject({ method: 'POST', url: '/ofrep/v1/evaluate/flags/my-flag', headers: { authorization: 'Bearer …' }, payload: { context: {} } });
  */
-export function createEvaluatorServer({ store, log, metricsRegistry }: EvaluatorServerOptions): FastifyInstance {
+export function createEvaluatorServer({ store, log, metricsRegistry, corsOrigins = [] }: EvaluatorServerOptions): FastifyInstance {
   // Request logging off: this is the hot path, and per-request log lines would cost more than the evaluation.
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
   const metrics = createEvaluatorMetrics(store, metricsRegistry);
   registerJsonBody(app);
   registerErrorAnswers(app, log);
+  // Before the routes: it hooks into the matching ones as they are declared.
+  registerCors(app, corsOrigins);
   registerOfrepRoutes(app, store, metrics);
   registerConfigRoutes(app, store, metrics);
   registerSnapshotRoutes(app, store);
@@ -86,7 +91,7 @@ export async function startEvaluator(settings: Settings, options: StartEvaluator
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const app = createEvaluatorServer({ store, log, metricsRegistry: registry });
+  const app = createEvaluatorServer({ store, log, metricsRegistry: registry, corsOrigins: settings.EVALUATOR_CORS_ORIGINS });
   const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
   registerSecretsRoutes(app, { store, masterKey, log });
   const loaded = store.start();

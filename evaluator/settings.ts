@@ -6,6 +6,17 @@ import type { StorageSettings } from '../storage/settings.js';
 export const evaluatorSettingsSchema = z.object({
   EVALUATOR_PORT: portSetting(8080),
   EVALUATOR_HOST: z.string().default('0.0.0.0'),
+  /**
+   * Origins whose pages may call the OFREP routes and /v1/config from a browser, comma-separated
+   * (`https://app.example.com,http://localhost:5173`), or `*` for any. Unset: no CORS headers.
+   */
+  EVALUATOR_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean))
+    .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)), {
+      message: 'must be comma-separated origins like https://app.example.com (scheme and host, no path), or *',
+    }),
 });
 
 /** Everything `switchyard evaluator` reads. */

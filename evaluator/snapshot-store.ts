@@ -32,6 +32,10 @@ export interface StoreStatus {
   /** Epoch ms of the last full comparison with Redis that succeeded. */
   lastSyncAt: number | undefined;
   versions: Record<string, number>;
+  /** The epoch (database identity) of each held snapshot; null for one written without. */
+  epochs: Record<string, string | null>;
+  /** Why it cannot serve yet ([] when it can): nothing published held for a known environment, no key table (see SnapshotSync.waitingFor). */
+  waitingFor: string[];
 }
 
 /**
@@ -127,7 +131,14 @@ export class SnapshotStore {
   }
 
   status(): StoreStatus {
-    return { redisConnected: this.redisConnected, loaded: this.sync.loaded, lastSyncAt: this.sync.lastSyncAt, versions: this.held.versions() };
+    return {
+      redisConnected: this.redisConnected,
+      loaded: this.sync.loaded,
+      lastSyncAt: this.sync.lastSyncAt,
+      versions: this.held.versions(),
+      epochs: this.held.epochs(),
+      waitingFor: this.sync.waitingFor(),
+    };
   }
 
   /** Runs a full comparison with Redis now (the same one a reconnect triggers). */

@@ -27,6 +27,10 @@ export class SnapshotSync {
   private again = false;
   /** True once a full comparison has succeeded. */
   loaded = false;
+  /** True once a key table was read that is not Redis's lost one: it had keys, or a full sync's mark. */
+  private keysSeen = false;
+  /** True once everything needed to serve was held at the same time; then it stays ready (last known good). */
+  private everHeld = false;
   /** Epoch ms of the last full comparison that succeeded. */
   lastSyncAt: number | undefined;
 
@@ -36,6 +40,25 @@ export class SnapshotSync {
 
   findSdkKey(clearKey: string): SdkKeyRecord | undefined {
     return this.keyTable.lookup(clearKey);
+  }
+
+  /**
+   * What keeps the evaluator from serving, or [] when nothing does. An evaluator that never held
+   * a published snapshot of every environment it knows, and a key table, would answer empty
+   * flags and 401s as if they were the truth (Redis restarted empty before the repair loop
+   * republished), so it is not ready. Once it has held them all, it stays ready: what it holds
+   * is the last known good, served through a Redis outage or loss (degraded, not unready).
+   */
+  waitingFor(): string[] {
+    if (this.everHeld) return [];
+    if (!this.loaded) return ['no snapshot loaded from Redis yet'];
+    const reasons: string[] = [];
+    const missing = [...this.knownEnvs].filter((env) => !this.options.held.published(env));
+    if (this.knownEnvs.size === 0) reasons.push('no environment known: nothing is published in Redis and no SDK key names one');
+    if (missing.length) reasons.push(`no snapshot published in Redis for ${missing.sort().join(', ')}`);
+    if (!this.keysSeen) reasons.push('no SDK key table in Redis');
+    if (reasons.length === 0) this.everHeld = true;
+    return reasons;
   }
 
   /** Serialised: a comparison requested while one runs is folded into one more run afterwards. */
@@ -64,7 +87,7 @@ export class SnapshotSync {
         await this.reloadKeys(true);
       } else {
         this.knownEnvs.add(invalidation.env);
-        if (invalidation.version > this.options.held.versionOf(invalidation.env)) await this.load(invalidation.env);
+        if (this.options.held.wants(invalidation.env, invalidation)) await this.load(invalidation.env);
       }
     } catch (error) {
       // The poll or the next reconnect catches up; nothing is lost for good.
@@ -81,17 +104,17 @@ export class SnapshotSync {
         for (const env of await reader.environments()) this.knownEnvs.add(env);
       }
       const envs = [...this.knownEnvs];
-      const versions = await reader.versions(envs);
+      const stamps = await reader.stamps(envs);
       await Promise.all(
         envs.map(async (env, i) => {
-          const version = versions[i];
-          if (version === undefined) {
-            // Nothing published for this environment yet: it serves no flags, which is not the
-            // same as "not loaded". A held snapshot is kept (Redis may have lost its data).
-            if (!held.has(env)) held.hold(emptySnapshot(env));
+          const stamp = stamps[i];
+          if (stamp === undefined) {
+            // Nothing published for this environment yet: it serves no flags meanwhile (and is
+            // not ready, see waitingFor). A held snapshot is kept (Redis may have lost its data).
+            held.holdPlaceholder(emptySnapshot(env));
             return;
           }
-          if (version > held.versionOf(env)) await this.load(env);
+          if (held.wants(env, stamp)) await this.load(env);
         }),
       );
       this.lastSyncAt = Date.now();
@@ -110,9 +133,11 @@ export class SnapshotSync {
    * explicit one or by storage re-publishing).
    */
   private async reloadKeys(explicit: boolean): Promise<void> {
-    const { log } = this.options;
-    const { table, problems } = SdkKeyTable.fromHash(await this.options.reader.sdkKeys());
+    const { log, reader } = this.options;
+    const [hash, epoch] = await Promise.all([reader.sdkKeys(), reader.sdkKeysEpoch()]);
+    const { table, problems } = SdkKeyTable.fromHash(hash);
     for (const problem of problems) log.error(problem);
+    if (table.size > 0 || epoch !== undefined) this.keysSeen = true;
     if (table.fingerprint === this.keyTable.fingerprint) return;
     if (table.size === 0 && this.keyTable.size > 0 && !explicit) {
       log.warn('sdk key table is missing from redis; keeping the held keys');
@@ -130,7 +155,7 @@ export class SnapshotSync {
     const { held, log } = this.options;
     const read = await this.options.reader.snapshot(env);
     if (read.found === 'nothing') {
-      if (!held.has(env)) held.hold(emptySnapshot(env));
+      held.holdPlaceholder(emptySnapshot(env));
     } else if (read.found === 'unreadable') {
       log.error({ env, problem: read.problem }, 'snapshot in redis cannot be served; keeping the held one');
     } else {

@@ -35,10 +35,10 @@ export type AuditVerification =
 
 const GENESIS_HASH = '0'.repeat(64);
 
-const COLUMNS = `id, seq, occurred_at, actor, on_behalf_of, action, entity_kind, entity_key, environment, tenant,
+export const COLUMNS = `id, seq, occurred_at, actor, on_behalf_of, action, entity_kind, entity_key, environment, tenant,
   change_id, reason, ticket, approved_by, request_id, diff, detail, prev_hash, hash`;
 
-function toRow(r: Record<string, unknown>): AuditRow {
+export function toRow(r: Record<string, unknown>): AuditRow {
   const optional = (v: unknown) => (v === null ? undefined : (v as string));
   return {
     id: Number(r.id),

@@ -31,7 +31,12 @@ export function parseInvalidation(message: string): Invalidation | string {
   const candidate = value as Partial<Invalidation> | null;
   if (candidate?.kind === 'sdk-keys') return { kind: 'sdk-keys' };
   if (candidate?.kind === 'snapshot' && typeof candidate.env === 'string' && typeof candidate.version === 'number') {
-    return { kind: 'snapshot', env: candidate.env, version: candidate.version };
+    return {
+      kind: 'snapshot',
+      env: candidate.env,
+      version: candidate.version,
+      ...(typeof candidate.epoch === 'string' ? { epoch: candidate.epoch } : {}),
+    };
   }
   return 'unknown kind';
 }

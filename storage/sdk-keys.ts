@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashSdkKey, SDK_KEY_SCOPES, type SdkKeyScope } from '../core/sdk-key.js';
 import { NotFoundError, SwitchyardError, ValidationError } from '../core/errors.js';
 import { logAudit, recordAudit } from './audit.js';
+import { readEpoch } from './database-epoch.js';
 import { withTransaction, type PoolClient } from './db.js';
 import type { StorageDeps } from './deps.js';
 import { assertKnownEnvironments } from './environments.js';
@@ -188,12 +189,16 @@ export async function rotateSdkKey(
   return { key: created.key, record: created.record, previous };
 }
 
-/** Rebuilds Redis's key table from Postgres (boot, repair): exactly the keys that still work, atomically. */
+/**
+ * Rebuilds Redis's key table from Postgres (boot, repair): exactly the keys that still work,
+ * atomically, marked with the database's epoch (a table without the mark is incomplete).
+ */
 export async function syncSdkKeysToRedis(deps: StorageDeps): Promise<number> {
   const { rows } = await deps.pool.query<{ id: string; name: string; env: string; scopes: SdkKeyScope[]; key_hash: string; expires_at: Date | null }>(
     'SELECT id, name, env, scopes, key_hash, expires_at FROM sdk_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
   );
-  const multi = deps.redis.multi().del(deps.keys.sdkKeys);
+  const epoch = await readEpoch(deps.pool);
+  const multi = deps.redis.multi().del(deps.keys.sdkKeys).set(deps.keys.sdkKeysEpoch, epoch);
   for (const r of rows) multi.hset(deps.keys.sdkKeys, r.key_hash, JSON.stringify(recordOf(r)));
   multi.publish(deps.keys.invalidations, JSON.stringify({ kind: 'sdk-keys' } satisfies Invalidation));
   await multi.exec();

@@ -23,14 +23,25 @@ export type SnapshotRead =
  * An interface rather than a function set so that a reader backed by a versioned change feed
  * (per-entry deltas, epochs) can replace this whole-snapshot one without touching the holders.
  */
+/** What identifies a published snapshot: its version within the epoch (database identity) it came from. */
+export interface SnapshotStamp {
+  version: number;
+  /** Undefined for a snapshot written without one (by hand, or by a publisher older than epochs). */
+  epoch: string | undefined;
+}
+
 export interface SnapshotReader {
   /** The published version of each environment, in order (undefined: nothing published), in one round trip. */
   versions(envs: readonly string[]): Promise<Array<number | undefined>>;
+  /** The published version and epoch of each environment, in order (undefined: nothing published), in one round trip. */
+  stamps(envs: readonly string[]): Promise<Array<SnapshotStamp | undefined>>;
   snapshot(env: string): Promise<SnapshotRead>;
   /** Every environment that has a published snapshot. */
   environments(): Promise<string[]>;
   /** The SDK key hash as stored, sha256(clear key) → JSON record (parsed by the evaluator's SdkKeyTable). */
   sdkKeys(): Promise<Record<string, string>>;
+  /** The epoch of the last full sync of the key table; undefined when Redis lost it (or never had it). */
+  sdkKeysEpoch(): Promise<string | undefined>;
 }
 
 export type ReaderConnection = Pick<Redis, 'get' | 'mget' | 'scan' | 'hgetall'>;
@@ -41,6 +52,15 @@ export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys): S
       if (envs.length === 0) return [];
       const raw = await redis.mget(envs.map((env) => keys.snapshotVersion(env)));
       return raw.map((value) => (value == null ? undefined : Number(value)));
+    },
+
+    async stamps(envs) {
+      if (envs.length === 0) return [];
+      const raw = await redis.mget(envs.flatMap((env) => [keys.snapshotVersion(env), keys.snapshotEpoch(env)]));
+      return envs.map((_env, i) => {
+        const version = raw[2 * i];
+        return version == null ? undefined : { version: Number(version), epoch: raw[2 * i + 1] ?? undefined };
+      });
     },
 
     async snapshot(env) {
@@ -71,6 +91,10 @@ export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys): S
 
     sdkKeys() {
       return redis.hgetall(keys.sdkKeys);
+    },
+
+    async sdkKeysEpoch() {
+      return (await redis.get(keys.sdkKeysEpoch)) ?? undefined;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { EnvSnapshot } from '../core/snapshot.js';
-import type { SnapshotRead, SnapshotReader } from '../storage/snapshot-reader.js';
+import type { SnapshotRead, SnapshotReader, SnapshotStamp } from '../storage/snapshot-reader.js';
 
 /**
  * An in-memory SnapshotReader for unit tests of the snapshot holders: what Redis would hold,
@@ -8,6 +8,8 @@ import type { SnapshotRead, SnapshotReader } from '../storage/snapshot-reader.js
 export class FakeSnapshotReader implements SnapshotReader {
   readonly stored = new Map<string, EnvSnapshot | { unreadable: string; version: number }>();
   sdkKeyHash: Record<string, string> = {};
+  /** The mark a full key sync leaves; undefined: the table is missing or incomplete. */
+  sdkKeyEpoch: string | undefined;
   unreachable = false;
   /** How many snapshot reads were made, per environment. */
   readonly reads = new Map<string, number>();
@@ -29,6 +31,15 @@ export class FakeSnapshotReader implements SnapshotReader {
     });
   }
 
+  async stamps(envs: readonly string[]): Promise<Array<SnapshotStamp | undefined>> {
+    this.check();
+    return envs.map((env) => {
+      const stored = this.stored.get(env);
+      if (!stored) return undefined;
+      return { version: stored.version, epoch: 'epoch' in stored ? stored.epoch : undefined };
+    });
+  }
+
   async snapshot(env: string): Promise<SnapshotRead> {
     this.check();
     this.reads.set(env, (this.reads.get(env) ?? 0) + 1);
@@ -46,5 +57,10 @@ export class FakeSnapshotReader implements SnapshotReader {
   async sdkKeys(): Promise<Record<string, string>> {
     this.check();
     return { ...this.sdkKeyHash };
+  }
+
+  async sdkKeysEpoch(): Promise<string | undefined> {
+    this.check();
+    return this.sdkKeyEpoch;
   }
 }

@@ -84,7 +84,7 @@ describe('change request workflow', () => {
     await seedFlag(h, { key: 'std-cohort' });
     const state = await (await request('U_DEV', { name: 'flag.rollout', key: 'std-cohort', variation: 'on', env: 'staging', cohorts: ['platinum'] })).result();
     expect(state.status).toBe('refused');
-    expect(state.message).toBe('unknown cohort(s): platinum');
+    expect(state.message).toBe('unknown cohort(s): platinum (create one with /cohort create platinum; see /cohort list)');
   });
 
   it('holds a change outside the requester\'s own rights for an eligible approver', async () => {

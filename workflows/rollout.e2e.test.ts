@@ -292,7 +292,7 @@ describe('rollout workflow', () => {
     await seedFlag(h, { key: 'ro-nocohort' });
     const handle = await startRollout({ flagKey: 'ro-nocohort', cohorts: ['gold'], bakeMs: 1_000 });
     const failure = await handle.result().catch((e: { cause?: { cause?: { message?: string } } }) => e);
-    expect(failure).toMatchObject({ cause: { cause: { message: 'unknown cohort(s): gold' } } });
+    expect(failure).toMatchObject({ cause: { cause: { message: 'unknown cohort(s): gold (create one with /cohort create gold; see /cohort list)' } } });
     expect((await handle.describe()).status.name).toBe('FAILED');
   });
 });

@@ -1,0 +1,27 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../core/logger.js';
+import type { CommandHandler } from '../bot/command-handler.js';
+import type { Pool } from '../storage/db.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Session, SessionCodec } from './session.js';
+
+/** What every route may use: the same handler, Temporal client and pool as the bot. */
+export interface ApiDeps {
+  client: Client;
+  taskQueue: string;
+  pool: Pool;
+  log: Logger;
+  environments: readonly string[];
+  handler: CommandHandler;
+  /** How long a changing call waits for its change request to settle (as the command handler does). */
+  waitMs: number;
+  now: () => Date;
+  sessions: SessionCodec;
+  /** Failed token presentations and sign-ins, per client address. */
+  limiter: RateLimiter;
+  /** `GET /dev-login` works: started by `switchyard dev`, listening on loopback only. */
+  devLogin: boolean;
+}
+
+/** Who is calling, and how they proved it. */
+export type Caller = { principal: string; via: 'token'; tokenId: string } | { principal: string; via: 'session'; session: Session };

@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { SwitchyardError } from '../core/errors.js';
+import { SELF_APPROVAL_MESSAGE, SELF_REVIEW_MESSAGE } from '../core/messages.js';
+import type { Logger } from '../core/logger.js';
+
+/** The one shape every failed API call answers with. */
+export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** A refusal the API answers with its own status and code (authentication, CSRF, rate limits). */
+export class ApiError extends SwitchyardError {}
+
+export const unauthenticated = (message: string) => new ApiError(message, 'UNAUTHENTICATED', 401);
+export const forbidden = (message: string) => new ApiError(message, 'FORBIDDEN', 403);
+export const conflict = (message: string) => new ApiError(message, 'CONFLICT', 409);
+
+/** The status of each SwitchyardError code the layers below use; anything else of theirs is a 400. */
+const STATUS_OF_CODE: Record<string, number> = { VALIDATION: 400, BAD_COMMAND: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
+
+/**
+ * A decision the workflow refused comes back from bot/decisions.ts as one ValidationError holding
+ * the workflow's own words; the API tells the caller which kind of "no" it was.
+ */
+export function decisionRefusal(err: unknown): unknown {
+  if (!(err instanceof SwitchyardError)) return err;
+  const text = err.message;
+  if (text.includes(SELF_APPROVAL_MESSAGE) || text.includes(SELF_REVIEW_MESSAGE) || /cannot approve|may not|no Switchyard role|cannot review/.test(text)) return forbidden(text);
+  if (/^this (change request|break-glass change) is already|no longer takes decisions|already (approved|rejected) by|is \w+ now$/.test(text)) return conflict(text);
+  if (/^there is no (change request|break-glass change)/.test(text)) return new ApiError(text, 'NOT_FOUND', 404);
+  return err;
+}
+
+/** An error as the status and body the API answers with; never a 500 for something the caller can fix. */
+export function answerOf(err: unknown): { status: number; body: ErrorBody } | undefined {
+  if (err instanceof ApiError) return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+  if (err instanceof SwitchyardError) {
+    const status = STATUS_OF_CODE[err.code] ?? (err.status >= 400 && err.status < 500 ? err.status : undefined);
+    if (status) return { status, body: { error: { code: err.code, message: err.message } } };
+    return undefined;
+  }
+  const fastify = err as Partial<FastifyError>;
+  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { error: { code: 'BODY_TOO_LARGE', message: 'the request body is too large' } } };
+  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    const code = fastify.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+    return { status: fastify.statusCode, body: { error: { code, message: fastify.message ?? 'bad request' } } };
+  }
+  return undefined;
+}
+
+/** Every failure as `{"error": {"code", "message"}}`; unknown routes too. */
+export function registerErrorShape(app: FastifyInstance, log: Logger): void {
+  app.setErrorHandler((error, request, reply) => {
+    const answer = answerOf(error);
+    if (answer) return reply.code(answer.status).send(answer.body);
+    log.error({ err: error, method: request.method, url: request.url }, 'api request failed');
+    const body: ErrorBody = { error: { code: 'INTERNAL', message: 'internal error in the API server; the details are in its log' } };
+    return reply.code(500).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed at /api/v1/openapi.json)` } };
+    return reply.code(404).send(body);
+  });
+}

@@ -1,0 +1,52 @@
+import type { FastifyRequest } from 'fastify';
+import { checkApiToken } from '../storage/api-tokens.js';
+import { ApiError, forbidden, unauthenticated } from './api-error.js';
+import type { ApiDeps, Caller } from './api-deps.js';
+import { cookieValue, CSRF_HEADER, csrfMatches, SESSION_COOKIE } from './session.js';
+
+const HOW_TO_AUTHENTICATE = 'send `Authorization: Bearer <token>` (create one with `switchyard token create --principal <id> --name <what uses it>`)';
+
+const TOKEN_REFUSED = {
+  unknown: 'this API token is not known',
+  expired: 'this API token has expired: create a new one with `switchyard token create`',
+  revoked: 'this API token was revoked: create a new one with `switchyard token create`',
+} as const;
+
+export const rateLimited = (deps: ApiDeps, key: string) =>
+  new ApiError(`too many failed attempts from this address: try again in ${deps.limiter.retryAfterSeconds(key)} s`, 'RATE_LIMITED', 429);
+
+/** Safe methods change nothing; every other one is a state change a browser must prove it meant. */
+const isStateChange = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
+
+/**
+ * Who the request acts as: a bearer token (automation) or a signed session cookie (a browser).
+ * Cookie-authenticated state changes must echo the session's CSRF value in `X-CSRF-Token`; a
+ * bearer token is never sent by a browser on its own, so it needs none. Failed token attempts
+ * count against the caller's address.
+ */
+export async function authenticate(request: FastifyRequest, deps: ApiDeps): Promise<Caller> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    if (deps.limiter.blocked(request.ip)) throw rateLimited(deps, request.ip);
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw unauthenticated(`the Authorization header must be \`Bearer <token>\`: ${HOW_TO_AUTHENTICATE}`);
+    const checked = await checkApiToken(deps.pool, match[1]!, deps.now());
+    if (!checked.ok) {
+      deps.limiter.allow(request.ip);
+      throw unauthenticated(TOKEN_REFUSED[checked.reason]);
+    }
+    return { principal: checked.principal, via: 'token', tokenId: checked.tokenId };
+  }
+  const session = deps.sessions.read(cookieValue(request.headers.cookie, SESSION_COOKIE));
+  if (session) {
+    if (isStateChange(request.method) && !csrfMatches(session, headerText(request.headers[CSRF_HEADER]))) {
+      throw forbidden(`a change from a browser session needs the ${CSRF_HEADER} header with the value GET /api/v1/session returns`);
+    }
+    return { principal: session.principal, via: 'session', session };
+  }
+  throw unauthenticated(`who is calling? ${HOW_TO_AUTHENTICATE}`);
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { searchAudit } from '../../storage/audit-search.js';
+import { verifyAuditChain } from '../../storage/audit.js';
+import { route } from '../route.js';
+import { auditRowSchema, limitQuery } from '../schemas.js';
+
+const auditQuery = z
+  .object({
+    entity: z.string().min(1).optional().describe('the entity key (a flag or config key, a principal for role changes)'),
+    kind: z.string().min(1).optional().describe('the entity kind: flag, config, secret, role, sdk-key, api-token …'),
+    actor: z.string().min(1).optional().describe('rows written by this principal or on its behalf'),
+    since: z.iso.datetime({ offset: true }).optional().describe('rows at or after this time (ISO 8601)'),
+    before: z.coerce.number().int().min(1).optional().describe('paging: the `nextBefore` of the previous page'),
+    limit: limitQuery(50, 500),
+  })
+  .strict();
+
+export const auditRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/audit',
+    summary: 'The audit log, newest first, filtered and paged (`nextBefore` asks for the next page)',
+    tag: 'audit',
+    query: auditQuery,
+    response: z.object({ entries: z.array(auditRowSchema), nextBefore: z.number().optional() }),
+    handle: async ({ query }, { deps }) => {
+      const page = await searchAudit(deps.pool, {
+        entityKey: query.entity,
+        entityKind: query.kind,
+        actor: query.actor,
+        since: query.since ? new Date(query.since) : undefined,
+        before: query.before,
+        limit: query.limit,
+      });
+      const entries = page.rows.map(({ id: _id, prevHash: _prev, ...row }) => row);
+      return { entries, ...(page.nextBefore ? { nextBefore: page.nextBefore } : {}) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/audit/verify',
+    summary: 'Walk the audit hash chain: intact with its head, or the first broken row',
+    tag: 'audit',
+    response: z.object({
+      ok: z.boolean(),
+      rows: z.number(),
+      head: z.object({ seq: z.number(), hash: z.string() }).optional(),
+      brokenAt: z.object({ seq: z.number(), id: z.number(), reason: z.string() }).optional(),
+    }),
+    handle: (_input, { deps }) => verifyAuditChain(deps.pool),
+  }),
+];

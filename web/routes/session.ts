@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { forbidden } from '../api-error.js';
+import { rateLimited } from '../auth.js';
+import { route } from '../route.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../session.js';
+
+const sessionView = z.object({
+  principal: z.string(),
+  via: z.enum(['token', 'session']),
+  csrfToken: z.string().optional().describe(`send it as ${CSRF_HEADER} on every POST made with the session cookie`),
+  expiresAt: z.string().optional(),
+});
+
+export const sessionRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/session',
+    summary: 'Who the caller is; for a browser session, the CSRF value its state changes must send',
+    tag: 'session',
+    response: sessionView,
+    handle: async ({ caller }) =>
+      caller.via === 'session'
+        ? { principal: caller.principal, via: caller.via, csrfToken: caller.session.csrf, expiresAt: new Date(caller.session.expiresAt).toISOString() }
+        : { principal: caller.principal, via: caller.via },
+  }),
+  route({
+    method: 'GET',
+    path: '/dev-login',
+    summary: '`switchyard dev` only, on loopback: sign in as any principal (sets an HttpOnly, SameSite=Strict session cookie)',
+    tag: 'session',
+    auth: false,
+    query: z.object({ user: z.string().regex(/^\S{1,200}$/, 'must be a principal id, e.g. U_ALICE') }).strict(),
+    response: sessionView,
+    handle: async ({ query }, { deps, request, reply }) => {
+      if (!deps.devLogin) throw forbidden('dev sign-in works only under `switchyard dev` listening on loopback; use an API token (`switchyard token create`)');
+      if (!deps.limiter.allow(`dev-login:${request.ip}`)) throw rateLimited(deps, `dev-login:${request.ip}`);
+      const { session, value } = deps.sessions.issue(query.user);
+      reply.header('set-cookie', `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${deps.sessions.maxAgeSeconds}`);
+      return { principal: session.principal, via: 'session' as const, csrfToken: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() };
+    },
+  }),
+];
