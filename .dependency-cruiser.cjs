@@ -1,7 +1,7 @@
 /**
  * The layering of docs/architecture.md#layers as rules: every import points down.
  *
- *   core ← storage ← evaluator / provider / activities ← workflows ← bot ← cli
+ *   core ← storage ← evaluator / provider / activities ← workflows ← bot ← web ← cli
  *   render (Block Kit notifications) sits on core, under both activities and bot.
  *
  * Tests and test fixtures are outside the product: they may import anything, and no product
@@ -22,7 +22,7 @@ const productIn = (folder) => ({ path: `^${folder}/`, pathNot: TEST_CODE });
 
 /** A rule that lets files of `folder` import only the listed folders (plus npm packages and node builtins). */
 function onlyImports(folder, allowed, comment) {
-  const ours = ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows', 'bot', 'cli', 'bench', 'scripts', 'test'];
+  const ours = ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows', 'bot', 'web', 'cli', 'bench', 'scripts', 'test'];
   const forbidden = ours.filter((other) => other !== folder && !allowed.includes(other));
   return {
     name: `${folder}-imports-only-${allowed.length ? allowed.join('-') : 'itself'}`,
@@ -76,11 +76,12 @@ module.exports = {
       },
     },
     onlyImports('bot', ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows'], 'the bot sits on everything below it; only cli is above.'),
+    onlyImports('web', ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows', 'bot'], 'the HTTP API is a transport beside the bot: it may use the command handler and everything below it; only cli is above.'),
     {
       name: 'no-product-imports-test-code',
       comment: 'Tests and fixtures are not shipped: a product file that imports one drags test code into the build.',
       severity: 'error',
-      from: { path: '^(core|storage|render|evaluator|provider|activities|workflows|bot|cli)/', pathNot: TEST_CODE },
+      from: { path: '^(core|storage|render|evaluator|provider|activities|workflows|bot|web|cli)/', pathNot: TEST_CODE },
       to: { path: TEST_CODE },
     },
     {

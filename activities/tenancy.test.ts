@@ -20,17 +20,25 @@ async function requestAndApply(activities: ReturnType<typeof createActivities>, 
 }
 
 describe('tenant and cohort change requests', () => {
-  it("lets a tenant's admin change their own tier at once, audited once however often the apply is retried", async () => {
+  it("lets a tenant's admin rename their own tenant at once, audited once however often the apply is retried", async () => {
     const { stores, activities } = setup();
-    const { prepared, applied } = await requestAndApply(activities, 'U_ACME', { name: 'tenant.set', id: 'acme', tier: 'enterprise' }, 'c1');
+    const { prepared, applied } = await requestAndApply(activities, 'U_ACME', { name: 'tenant.set', id: 'acme', displayName: 'Acme Inc' }, 'c1');
     expect(prepared.classification).toBe('standard');
     expect(applied).toEqual({ version: 0, applied: true });
     const again = await activities.applyPlannedChange({ changeId: 'c1', actor: 'U_ACME', plan: prepared.plan, request: prepared.request, requestId: 'c1' });
     expect(again.applied).toBe(false);
-    expect(stores.tenancy.tenants.acme).toEqual({ id: 'acme', name: 'Acme Corp', tier: 'enterprise' });
+    expect(stores.tenancy.tenants.acme).toEqual({ id: 'acme', name: 'Acme Inc', tier: 'standard' });
     expect(stores.audit.rows.filter((r) => r.changeId === 'c1')).toEqual([
-      expect.objectContaining({ actor: 'U_ACME', action: 'tenant.set', entityKind: 'tenant', entityKey: 'acme', tenant: 'acme', diff: { 'tenant acme.tier': { old: 'standard', new: 'enterprise' } } }),
+      expect.objectContaining({ actor: 'U_ACME', action: 'tenant.set', entityKind: 'tenant', entityKey: 'acme', tenant: 'acme' }),
     ]);
+  });
+
+  it("refuses a tenant's admin who would upgrade their own tier, pointing at an operator", async () => {
+    const { activities } = setup();
+    await expect(activities.prepareChange({ requestId: 'r', requester: 'U_ACME', command: { name: 'tenant.set', id: 'acme', tier: 'enterprise' } })).rejects.toMatchObject({
+      type: 'FORBIDDEN',
+      message: expect.stringMatching(/tier decides what a tenant is entitled to.*\/tenant set acme --tier enterprise/),
+    });
   });
 
   it("refuses a tenant's admin who asks about another tenant, before anything waits for approval", async () => {

@@ -91,7 +91,7 @@ describe('a newcomer’s first minute', () => {
       '/flag show checkout-v2',
       'quit',
     ];
-    const env = newcomerEnv({ DATABASE_URL: urlWithoutUser(database), REDIS_PREFIX: redisPrefix, EVALUATOR_PORT: '0', TEMPORAL_CLI_PATH: await findTemporalCli() });
+    const env = newcomerEnv({ DATABASE_URL: urlWithoutUser(database), REDIS_PREFIX: redisPrefix, EVALUATOR_PORT: '0', WEB_PORT: '0', TEMPORAL_CLI_PATH: await findTemporalCli() });
     const { code, stdout, stderr } = await run(['dev'], env, `${walkthrough.join('\n')}\n`, 100_000);
     const context = `stdout:\n${stdout}\nstderr:\n${stderr}`;
     expect(code, context).toBe(0);

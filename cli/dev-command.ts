@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../storage/logger.js';
 import { devMasterKey } from './dev-master-key.js';
 import type { Settings } from './settings.js';
 import { startEvaluator } from '../evaluator/server.js';
+import { startWeb } from '../web/server.js';
 import { postgresConnectionProblem, redactedDatabaseUrl } from '../storage/db.js';
 import { ensureEnvironments } from '../storage/environments.js';
 import { migrate } from '../storage/migrate.js';
@@ -145,5 +146,10 @@ async function startServices(base: Settings, log: Logger, stops: Array<() => Pro
   const evaluator = await startEvaluator(settings, { log: log.child({ name: 'evaluator' }) });
   stops.push(() => evaluator.close());
   lines.push(`evaluator  ${evaluator.url} (OFREP at /ofrep/v1/evaluate/flags/{key})`);
+
+  // On loopback unless WEB_HOST says otherwise; only then does /dev-login sign anyone in.
+  const web = await startWeb(settings, { log: log.child({ name: 'web' }), dev: true });
+  stops.push(() => web.close());
+  lines.push(`API        ${web.url}/api/v1 (OpenAPI at /api/v1/openapi.json; sign in at ${web.url}/dev-login?user=U_ALICE)`);
   return { settings, lines };
 }

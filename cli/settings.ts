@@ -5,10 +5,11 @@ import { coreSettingsSchema, parseSettingsWith, type ParsedSettings } from '../c
 import { evaluatorSettingsSchema } from '../evaluator/settings.js';
 import { databaseUrlWithUser } from '../storage/db.js';
 import { storageSettingsSchema } from '../storage/settings.js';
+import { webSettingsSchema } from '../web/settings.js';
 
 /**
  * The whole environment, joined from what each layer declares (core, storage, Temporal, Slack,
- * the evaluator, the activities): read once at boot, so a missing or malformed variable stops
+ * the evaluator, the activities, the API server): read once at boot, so a missing or malformed variable stops
  * the process before it connects to anything.
  */
 export const settingsSchema = coreSettingsSchema
@@ -16,7 +17,8 @@ export const settingsSchema = coreSettingsSchema
   .extend(temporalSettingsSchema.shape)
   .extend(slackSettingsSchema.shape)
   .extend(evaluatorSettingsSchema.shape)
-  .extend(activitySettingsSchema.shape);
+  .extend(activitySettingsSchema.shape)
+  .extend(webSettingsSchema.shape);
 export type Settings = ReturnType<typeof settingsSchema.parse>;
 
 /** Parses the environment; on failure the message has one line per bad variable, naming it and what is wrong. */

@@ -27,7 +27,7 @@ export interface ChangeRequest {
   user?: string;
   /** The flag's kind when the entity is a flag that exists (or is being created). */
   flagKind?: FlagKind;
-  /** A serve to every tenant of this tier (a rule, not a rollout step). */
+  /** A serve to every tenant of this tier (a rule, not a rollout step); for `tenant.set`, the tier it sets. */
   tier?: string;
   /** The variation a serve/rollout/on targets. */
   variation?: string;

@@ -110,6 +110,8 @@ function roleRefusal(role: Role, request: ChangeRequest, options: PolicyOptions)
     case 'admin':
       if (request.entity === 'cohort') return 'cohorts are defined by an operator';
       if (request.action === 'tenant.add') return "adding a tenant is an operator's";
+      // A tier decides what a tenant is entitled to (permission flags serve by it): its admin may not upgrade it.
+      if (request.action === 'tenant.set' && request.tier !== undefined) return "a tenant's tier decides its entitlements, so an operator changes it";
       if (request.tenant === undefined) return 'admins change tenant-scoped settings only (give --tenant)';
       if (!ADMIN_ACTIONS.has(request.action)) return `${request.action} is not a tenant setting`;
       return undefined;
@@ -201,8 +203,11 @@ export function tenantScopedRefusal(bindings: readonly RoleBinding[], actor: str
   if (!own.length || own.some((b) => b.tenant === undefined)) return undefined;
   if (canPerform(bindings, actor, request, options).allowed) return undefined;
   const tenants = [...new Set(own.map((b) => b.tenant!))];
+  if (request.action === 'tenant.set' && request.tier !== undefined && tenants.includes(request.key)) {
+    return `${actor} may not change the tier of ${request.key}: a tier decides what a tenant is entitled to, so an operator changes it (ask one to run /tenant set ${request.key} --tier ${request.tier}); as its admin you may change its --name`;
+  }
   const what = request.entity === 'cohort' ? `change cohort ${request.key}` : request.action === 'tenant.add' ? `add tenant ${request.key}` : `change tenant ${request.key}`;
-  return `${actor} may not ${what}: as admin of ${tenants.join(', ')} they manage only ${tenants.length === 1 ? 'that tenant' : 'those tenants'} (/tenant set ${tenants[0]} --tier <tier> | --name "<text>"); adding tenants and defining cohorts is an operator's`;
+  return `${actor} may not ${what}: as admin of ${tenants.join(', ')} they manage only ${tenants.length === 1 ? 'that tenant' : 'those tenants'} (/tenant set ${tenants[0]} --name "<text>"); adding tenants and defining cohorts is an operator's`;
 }
 
 /**

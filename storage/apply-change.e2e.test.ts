@@ -138,7 +138,8 @@ describe('applying a change', () => {
       const dev = JSON.parse((await redis.get(deps.keys.snapshot('dev')))!) as EnvSnapshot;
       expect(dev.flags[key]!.environments).toEqual({ dev: expect.objectContaining({ serve: { serve: 'rust_engine' } }) });
 
-      await expect.poll(() => messages).toContainEqual({ kind: 'snapshot', env: 'production', version: result.snapshots.production });
+      expect(production.epoch).toMatch(/^[0-9a-f-]{36}$/);
+      await expect.poll(() => messages).toContainEqual({ kind: 'snapshot', env: 'production', version: result.snapshots.production, epoch: production.epoch });
     } finally {
       subscriber.disconnect();
     }

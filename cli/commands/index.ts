@@ -3,6 +3,7 @@ import { registerAuditCommand } from './audit.js';
 import { registerBotCommand } from './bot.js';
 import { registerConsoleCommand } from './console.js';
 import { registerDevCommand } from './dev.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerEvaluatorCommand } from './evaluator.js';
 import { registerExportCommand } from './export.js';
 import { registerImportCommand } from './import.js';
@@ -12,6 +13,8 @@ import { registerPublishCommand } from './publish.js';
 import { registerRoleCommand } from './role.js';
 import { registerSchemaCommand } from './schema.js';
 import { registerSecretCommand } from './secret.js';
+import { registerTokenCommand } from './token.js';
+import { registerWebCommand } from './web.js';
 import { registerWorkerCommand } from './worker.js';
 
 /** Every subcommand of `switchyard`, one file each, in the order `--help` lists them. */
@@ -21,13 +24,16 @@ export function registerCommands(program: Command): void {
   registerImportCommand(program);
   registerExportCommand(program);
   registerKeyCommand(program);
+  registerTokenCommand(program);
   registerSecretCommand(program);
   registerAuditCommand(program);
   registerPublishCommand(program);
+  registerDoctorCommand(program);
   registerRoleCommand(program);
   registerWorkerCommand(program);
   registerDevCommand(program);
   registerConsoleCommand(program);
   registerBotCommand(program);
   registerEvaluatorCommand(program);
+  registerWebCommand(program);
 }

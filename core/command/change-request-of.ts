@@ -58,8 +58,9 @@ export function changeRequestOf(command: Command, context: RequestContext): Chan
       return { ...base, entity: 'role', key: command.subject, env: command.env, tenant: command.tenant, role: command.role };
     // Tenants and cohorts are the same in every environment; where they are judged is core/change/plan/tenancy.ts's tenancyUnits.
     case 'tenant.add':
-    case 'tenant.set':
       return { ...base, entity: 'tenant', key: command.id, tenant: command.id };
+    case 'tenant.set':
+      return { ...base, entity: 'tenant', key: command.id, tenant: command.id, ...(command.tier !== undefined ? { tier: command.tier } : {}) };
     case 'cohort.create':
     case 'cohort.add':
     case 'cohort.remove':

@@ -40,7 +40,7 @@ export const USAGE = {
   'change.role.revoke': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
   'tenant.help': '/tenant help [<subcommand>]',
   'tenant.add': '/tenant add <id> [--tier <tier> (default standard)] [--name "<text>"] [--reason "<text>"]',
-  'tenant.set': '/tenant set <id> --tier <tier> | --name "<text>" [--reason "<text>"]   (a tenant\'s admin may change their own)',
+  'tenant.set': '/tenant set <id> --tier <tier> | --name "<text>" [--reason "<text>"]   (a tenant\'s admin may rename their own; a tier is an operator\'s)',
   'tenant.list': '/tenant list',
   'cohort.help': '/cohort help [<subcommand>]',
   'cohort.create': '/cohort create <name> [--description "<text>"] [--reason "<text>"]',

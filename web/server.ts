@@ -1,0 +1,92 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createCommandHandler } from '../bot/command-handler.js';
+import { connectTemporal } from '../bot/temporal-connection.js';
+import { registerJsonBody } from '../evaluator/request-body.js';
+import { assertPostgresReachable, createPool } from '../storage/db.js';
+import { createLogger, type Logger } from '../storage/logger.js';
+import type { ApiDeps } from './api-deps.js';
+import { registerErrorShape } from './api-error.js';
+import { openApiDocument } from './openapi.js';
+import { createRateLimiter } from './rate-limit.js';
+import { registerRoutes } from './route.js';
+import { API_ROUTES } from './routes/index.js';
+import { createSessionCodec } from './session.js';
+import type { WebSettings } from './settings.js';
+
+/** Commands are a line of text; a config value can be a JSON document. Anything larger is a mistake. */
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** What the API server needs besides what createWebApp makes itself. */
+export type WebAppDeps = Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> & Partial<Pick<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'>>;
+
+/**
+ * The HTTP API app (docs/architecture.md#layers), not yet listening: `/api/v1` over the same
+ * command handler, workflows and storage functions as the bot.
+ *
+ * @example
+ * const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin: false });
+ * await app.inject({ method: 'GET', url: '/api/v1/flags', headers: { authorization: `Bearer ${token}` } });
+ */
+export function createWebApp(given: WebAppDeps): FastifyInstance {
+  const deps: ApiDeps = {
+    waitMs: 5000,
+    now: () => new Date(),
+    sessions: createSessionCodec(),
+    limiter: createRateLimiter({ limit: 30, windowMs: 60_000 }),
+    ...given,
+  };
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
+  // `curl -d '{…}'` sends a form content type: every body is read as JSON rather than refused.
+  registerJsonBody(app);
+  registerErrorShape(app, deps.log);
+  registerRoutes(app, API_ROUTES, deps);
+  const document = openApiDocument(API_ROUTES, { version: '1.0.0' });
+  app.get('/api/v1/openapi.json', async () => document);
+  app.get('/healthz', async () => ({ ok: true }));
+  return app;
+}
+
+export interface RunningWeb {
+  app: FastifyInstance;
+  /** Where it listens, e.g. http://127.0.0.1:8090. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+/**
+ * Boots `switchyard web` (or its part of `switchyard dev`): Postgres, Temporal, the command
+ * handler, the app on WEB_PORT. Dev sign-in is on only for `dev` listening on loopback.
+ */
+export async function startWeb(settings: WebSettings, options: { log?: Logger; dev?: boolean } = {}): Promise<RunningWeb> {
+  const log = options.log ?? createLogger(settings.LOG_LEVEL, 'web');
+  const host = settings.WEB_HOST ?? (options.dev ? '127.0.0.1' : '0.0.0.0');
+  const pool = createPool(settings.DATABASE_URL, { log, max: 8 });
+  const temporal = await assertPostgresReachable(pool, settings.DATABASE_URL)
+    .then(() => connectTemporal(settings, { requiredBy: 'the API server' }))
+    .catch(async (err: unknown) => {
+      await pool.end().catch(() => undefined);
+      throw err;
+    });
+  const { client, connection, taskQueue } = temporal;
+  const environments = settings.ENVIRONMENTS;
+  const handler = createCommandHandler({ client, taskQueue, pool, log, environments });
+  const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin: options.dev === true && isLoopback(host) });
+  const close = async () => {
+    await app.close();
+    await connection.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+  };
+  try {
+    await app.listen({ port: settings.WEB_PORT, host });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.WEB_PORT;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  log.info({ host, port }, 'api server listening');
+  return { app, url: `http://${shownHost}:${port}`, close };
+}
