@@ -5,7 +5,7 @@ import type { StaleFlag } from '../core/notifications.js';
 import { defaultVariationId, offVariationId } from '../core/model/validate-flag.js';
 import { code, context, fields, header, section, type Block, type Message } from './blocks.js';
 import { formatTime, who } from './format.js';
-import type { VersionView } from './replies.js';
+import type { VersionView } from './views.js';
 
 /**
  * Who made a flag's latest version, from its audit row: `system` writes rollout stages, aborts,

@@ -4,27 +4,8 @@ import { ACTION } from './action-ids.js';
 import { actions, button, code, context, fields, section, type Block, type Message } from './blocks.js';
 import { formatTime, who } from './format.js';
 
-/** What a reply shows of one stored version of an entry (storage's EntryVersion has these fields). */
-export interface VersionView<D> {
-  document: D;
-  version: number;
-  action: string;
-  createdBy: string;
-  createdAt: string;
-}
-
-/** What a history line shows of one audit row (storage's AuditRow has these fields). */
-export interface HistoryRow {
-  occurredAt: string;
-  action: string;
-  actor: string;
-  environment?: string;
-  onBehalfOf?: string;
-  approvedBy?: string;
-  reason?: string;
-  requestId?: string;
-  changeId?: string;
-}
+export type { HistoryRow, VersionView } from './views.js';
+import type { HistoryRow, VersionView } from './views.js';
 
 /** A refusal or a bad command: first line is the problem, the rest (usage) goes small below it. */
 export function renderError(message: string): Message {
