@@ -5,6 +5,7 @@ import { temporalSettingsSchema } from '../bot/temporal-connection.js';
 import { coreSettingsSchema } from '../core/settings.js';
 import { evaluatorSettingsSchema } from '../evaluator/settings.js';
 import { storageSettingsSchema } from '../storage/settings.js';
+import { webSettingsSchema } from '../web/settings.js';
 import { parseSettings, settingsSchema } from './settings.js';
 
 describe('the environment at boot', () => {
@@ -30,7 +31,7 @@ describe('the environment at boot', () => {
   });
 
   it('declares each variable in one layer only', () => {
-    const layers = [coreSettingsSchema, storageSettingsSchema, temporalSettingsSchema, slackSettingsSchema, evaluatorSettingsSchema, activitySettingsSchema];
+    const layers = [coreSettingsSchema, storageSettingsSchema, temporalSettingsSchema, slackSettingsSchema, evaluatorSettingsSchema, activitySettingsSchema, webSettingsSchema];
     const declared = layers.flatMap((schema) => Object.keys(schema.shape));
     expect(declared.sort()).toEqual(Object.keys(settingsSchema.shape).sort());
   });

@@ -122,3 +122,37 @@ describe('keeping the SDK key table', () => {
     expect(sync.findSdkKey('sy_eu')?.env).toBe('eu');
   });
 });
+
+describe('epochs and readiness', () => {
+  it('reloads in full a snapshot of another database epoch, even at a lower version', async () => {
+    const reader = new FakeSnapshotReader().put({ ...snapshotOf('production', 9), epoch: 'old-db' });
+    const { held, sync } = syncOver(reader);
+    await sync.run('start', true);
+    reader.put({ ...snapshotOf('production', 1, [killedIn('production')]), epoch: 'new-db' });
+    await sync.apply({ kind: 'snapshot', env: 'production', version: 1, epoch: 'new-db' });
+    expect(held.versionOf('production')).toBe(1);
+    expect(served(held)).toMatchObject({ reason: 'DISABLED' });
+    // Within the new epoch, versions are monotonic again.
+    reader.put({ ...snapshotOf('production', 0), epoch: 'new-db' });
+    await sync.run('poll', false);
+    expect(held.versionOf('production')).toBe(1);
+  });
+
+  it('is not ready while it holds nothing published or no key table, and stays ready once it has held them', async () => {
+    const reader = new FakeSnapshotReader();
+    const { sync } = syncOver(reader, { environments: ['production', 'dev'] });
+    expect(sync.waitingFor()).toEqual(['no snapshot loaded from Redis yet']);
+    await sync.run('start', true);
+    expect(sync.waitingFor()).toEqual(['no snapshot published in Redis for dev, production', 'no SDK key table in Redis']);
+    reader.put(snapshotOf('production', 2)).put(snapshotOf('dev', 1));
+    await sync.run('poll', false);
+    expect(sync.waitingFor()).toEqual(['no SDK key table in Redis']);
+    reader.sdkKeyEpoch = 'db';
+    await sync.run('poll', false);
+    expect(sync.waitingFor()).toEqual([]);
+    reader.stored.clear();
+    reader.sdkKeyEpoch = undefined;
+    await sync.run('poll', false);
+    expect(sync.waitingFor()).toEqual([]);
+  });
+});

@@ -131,7 +131,10 @@ export function startRedisRepair(deps: StorageDeps, options: RedisRepairOptions 
   const runPass = async () => {
     try {
       const held = await deps.redis.eval(RENEW_OR_ACQUIRE, 1, deps.keys.repairLease, token, String(leaseMs));
-      if (held === 1) options.repaired?.(await repairRedisOnce(deps));
+      if (held === 1) {
+        const report = await repairRedisOnce(deps);
+        options.repaired?.(report);
+      }
       if (failing) deps.log.info('redis repair check succeeded again');
       failing = false;
     } catch (error) {

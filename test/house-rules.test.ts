@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // The house rules of docs/architecture.md that no compiler checks: small files, and a repository
 // that cites only itself.
 const ROOT = join(import.meta.dirname, '..');
-const PRODUCT_DIRS = ['core', 'storage', 'evaluator', 'provider', 'activities', 'workflows', 'render', 'bot', 'cli'];
+const PRODUCT_DIRS = ['core', 'storage', 'evaluator', 'provider', 'activities', 'workflows', 'render', 'bot', 'web', 'cli'];
 const MAX_LINES = 250;
 
 function sourceFiles(dir: string): string[] {

@@ -19,6 +19,7 @@ import { startRedisRepair, type RedisRepair } from '../../storage/redis-repair.j
 import { createSdkKey } from '../../storage/sdk-keys.js';
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../db.js';
 import { within } from '../redis-fixture.js';
+import { killedIn } from '../snapshots.js';
 
 /**
  * Redis is a cache and Postgres the truth (docs/design.md#redis-snapshot-cache): whatever Redis
@@ -70,13 +71,12 @@ const change = (document: Partial<FlagDocument>, expectedVersion: number): Chang
   expectedVersion,
   reason: 'testing',
 });
-const killedInProduction = (): Partial<FlagDocument> => ({
-  environments: { ...seed.environments, production: { ...seed.environments.production!, killed: true } },
-});
+const killedInProduction = (): Partial<FlagDocument> => ({ environments: killedIn('production').environments });
+
+const prefixOf = (deps: StorageDeps) => deps.keys.snapshot('x').slice(0, -':snapshot:x'.length);
 
 async function evaluator(deps: StorageDeps): Promise<RunningEvaluator> {
-  const prefix = deps.keys.snapshot('x').split(':snapshot:')[0]!;
-  const parsed = parseSettings({ REDIS_PREFIX: prefix, EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', ENVIRONMENTS: 'dev,staging,production', LOG_LEVEL: 'silent' });
+  const parsed = parseSettings({ REDIS_PREFIX: prefixOf(deps), EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', ENVIRONMENTS: 'dev,staging,production', LOG_LEVEL: 'silent' });
   if (!parsed.ok) throw new Error(parsed.message);
   const started = await startEvaluator(parsed.settings, { log });
   running.push(started);
@@ -85,7 +85,7 @@ async function evaluator(deps: StorageDeps): Promise<RunningEvaluator> {
 
 function repair(deps: StorageDeps): RedisRepair {
   const loop = startRedisRepair(deps, { intervalMs: 500 });
-  running.push(loop);
+  running.push({ close: () => loop.stop() });
   return loop;
 }
 
@@ -116,8 +116,7 @@ describe('Redis losing its data', () => {
     const live = await evaluator(deps);
     await within(5_000, async () => (await reasonServed(live, key)) === 'TARGETING_MATCH');
 
-    const prefix = deps.keys.snapshot('x').split(':snapshot:')[0]!;
-    await clearRedisPrefix(redis, prefix);
+    await clearRedisPrefix(redis, prefixOf(deps));
     expect(await redis.exists(deps.keys.snapshot('production'), deps.keys.sdkKeys)).toBe(0);
     // A key created right after the loss lands in a table that holds only it, and is announced:
     // the repair must bring the other keys back beside it.
@@ -138,8 +137,9 @@ describe('Redis losing its data', () => {
 
   it('while no evaluator runs: one started meanwhile is not ready, then ready and serving once the repair loop has republished', async () => {
     const deps = await storage();
+    await applyChange(deps, change({}, 0));
     const key = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'cold start', actor: 'test' })).key;
-    // Redis never got this prefix's snapshots: as good as restarted empty.
+    await clearRedisPrefix(redis, prefixOf(deps));
     const cold = await evaluator(deps);
     await cold.loaded;
     const notReady = await readyz(cold);
@@ -149,7 +149,9 @@ describe('Redis losing its data', () => {
     expect(await (await fetch(`${cold.url}/metrics`)).text()).toContain('switchyard_evaluator_snapshot_loaded 0');
 
     repair(deps);
-    const took = await within(5_000, async () => (await readyz(cold)).status === 200);
+    const took = await within(5_000, async () => (await readyz(cold)).status === 200).catch(async (error: Error) => {
+      throw new Error(`${error.message}: /readyz says ${JSON.stringify((await readyz(cold)).body)}`);
+    });
     expect(took).toBeLessThan(5_000);
     expect(await reasonServed(cold, key)).toBe('TARGETING_MATCH');
     expect(await (await fetch(`${cold.url}/metrics`)).text()).toContain('switchyard_evaluator_snapshot_loaded 1');
