@@ -1,4 +1,6 @@
+import type { tenancyAudit } from '../core/change/plan/tenancy.js';
 import type { TenancyChange, TenancyView } from '../core/model/tenancy.js';
+import type { AuditEntry } from './audit.js';
 
 /** A tenant or cohort change carried by a change request; `changeId` makes it happen once. */
 export interface TenancyChangeInput {
@@ -20,4 +22,21 @@ export interface TenancyStore {
    * as they are then (core/change/plan/tenancy.ts recheckTenancy).
    */
   apply(input: TenancyChangeInput): Promise<{ applied: boolean }>;
+}
+
+/** The one audit row of a tenancy change, the same for every store (Postgres and the in-memory fake). */
+export function tenancyAuditEntry(input: TenancyChangeInput, audit: ReturnType<typeof tenancyAudit>): AuditEntry {
+  return {
+    actor: input.actor,
+    action: input.change.op,
+    entityKind: audit.entityKind,
+    entityKey: audit.entityKey,
+    tenant: audit.tenants.length === 1 ? audit.tenants[0] : undefined,
+    changeId: input.changeId,
+    reason: input.reason,
+    approvedBy: input.approvedBy,
+    requestId: input.requestId,
+    diff: audit.diff,
+    detail: { tenants: audit.tenants },
+  };
 }

@@ -5,7 +5,7 @@ import { logAudit, recordAudit } from './audit.js';
 import { addCohortMembers, cohortsByName, insertCohort, removeCohortMembers } from './cohorts.js';
 import { withTransaction, type Pool, type Queryable } from './db.js';
 import type { StorageDeps } from './deps.js';
-import type { TenancyStore } from './tenancy-store-type.js';
+import { tenancyAuditEntry, type TenancyStore } from './tenancy-store-type.js';
 import { insertTenant, tenantsById, tiersInUse, updateTenant } from './tenants.js';
 
 async function viewOf(db: Queryable, names: { tenants: readonly string[]; cohorts: readonly string[] }, forUpdate = false): Promise<TenancyView> {
@@ -44,19 +44,7 @@ export function postgresTenancyStore(deps: Pick<StorageDeps, 'log'> & { pool: Po
             await removeCohortMembers(client, change.cohort, change.tenants);
             break;
         }
-        return recordAudit(client, {
-          actor: input.actor,
-          action: change.op,
-          entityKind: audit.entityKind,
-          entityKey: audit.entityKey,
-          tenant: audit.tenants.length === 1 ? audit.tenants[0] : undefined,
-          changeId: input.changeId,
-          reason: input.reason,
-          approvedBy: input.approvedBy,
-          requestId: input.requestId,
-          diff: audit.diff,
-          detail: { tenants: audit.tenants },
-        });
+        return recordAudit(client, tenancyAuditEntry(input, audit));
       });
       if (row) logAudit(log, row);
       return { applied: row !== undefined };

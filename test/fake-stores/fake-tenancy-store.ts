@@ -1,6 +1,6 @@
 import { recheckTenancy, tenancyAudit, tenancyChangeNames } from '../../core/change/plan/tenancy.js';
 import type { Tenant, TenancyView } from '../../core/model/tenancy.js';
-import type { TenancyChangeInput, TenancyStore } from '../../storage/tenancy-store-type.js';
+import { tenancyAuditEntry, type TenancyChangeInput, type TenancyStore } from '../../storage/tenancy-store-type.js';
 import type { FakeAuditStore } from './fake-audit-store.js';
 
 /**
@@ -52,19 +52,7 @@ export class FakeTenancyStore implements TenancyStore {
         this.cohorts[change.cohort] = audit.diff[`cohort ${change.cohort}.members`]!.new as string[];
         break;
     }
-    this.audit.append({
-      actor: input.actor,
-      action: change.op,
-      entityKind: audit.entityKind,
-      entityKey: audit.entityKey,
-      tenant: audit.tenants.length === 1 ? audit.tenants[0] : undefined,
-      changeId: input.changeId,
-      reason: input.reason,
-      approvedBy: input.approvedBy,
-      requestId: input.requestId,
-      diff: audit.diff,
-      detail: { tenants: audit.tenants },
-    });
+    this.audit.append(tenancyAuditEntry(input, audit));
     return { applied: true };
   }
 }
