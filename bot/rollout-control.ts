@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { CommandOf } from '../core/command/schema.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
 import { rolloutControlUpdate, rolloutStateQuery, workflowIds, type RolloutControl } from '../workflows/contracts.js';
 import type { Message } from '../render/blocks.js';
 import { renderRollout, rolloutViewOfState } from '../render/rollout.js';
-import { isNotFound, userMessageOf } from './temporal-errors.js';
+import { failureTypeOf, isNotFound, userMessageOf } from './temporal-errors.js';
 
 export type RolloutControlCommand = CommandOf<'flag.rollout.pause' | 'flag.rollout.resume' | 'flag.rollout.abort' | 'flag.rollout.promote'>;
 
@@ -16,13 +15,6 @@ const DONE: Record<RolloutControl, string> = { pause: 'paused', resume: 'resumed
 
 export function controlOf(command: RolloutControlCommand): RolloutControl {
   return command.name.slice('flag.rollout.'.length) as RolloutControl;
-}
-
-/** The ApplicationFailure a refused update carries: its type says whether the role or the state said no. */
-function failureTypeOf(err: unknown): string | undefined {
-  let cause: unknown = err;
-  while (cause instanceof Error && !(cause instanceof ApplicationFailure)) cause = cause.cause;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
 /**

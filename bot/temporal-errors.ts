@@ -16,6 +16,13 @@ export function userMessageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The type of the ApplicationFailure behind a refused update (FORBIDDEN, DECIDED …): which kind of "no" it was. */
+export function failureTypeOf(err: unknown): string | undefined {
+  let cause: unknown = err;
+  while (cause instanceof Error && !(cause instanceof ApplicationFailure)) cause = cause.cause;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
 export function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError;
 }

@@ -5,7 +5,7 @@ import { coreSettingsSchema, parseSettingsWith, type ParsedSettings } from '../c
 import { evaluatorSettingsSchema } from '../evaluator/settings.js';
 import { databaseUrlWithUser } from '../storage/db.js';
 import { storageSettingsSchema } from '../storage/settings.js';
-import { webSettingsSchema } from '../web/settings.js';
+import { checkWebSettings, webSettingsSchema } from '../web/settings.js';
 
 /**
  * The whole environment, joined from what each layer declares (core, storage, Temporal, Slack,
@@ -18,7 +18,8 @@ export const settingsSchema = coreSettingsSchema
   .extend(slackSettingsSchema.shape)
   .extend(evaluatorSettingsSchema.shape)
   .extend(activitySettingsSchema.shape)
-  .extend(webSettingsSchema.shape);
+  .extend(webSettingsSchema.shape)
+  .superRefine(checkWebSettings);
 export type Settings = ReturnType<typeof settingsSchema.parse>;
 
 /** Parses the environment; on failure the message has one line per bad variable, naming it and what is wrong. */

@@ -43,7 +43,7 @@ describe('browsers calling the evaluator from another origin', () => {
     expect(response.statusCode).toBe(204);
     expect(response.headers).toMatchObject({
       'access-control-allow-origin': ALLOWED,
-      'access-control-allow-headers': 'Authorization, Content-Type, If-None-Match',
+      'access-control-allow-headers': 'Authorization, Content-Type, If-None-Match, Last-Event-ID',
       'access-control-allow-methods': 'GET, POST',
       'access-control-expose-headers': 'ETag',
       vary: 'Origin',

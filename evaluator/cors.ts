@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** The routes browsers may call from another origin: OFREP evaluation and dynamic config. */
+/** The routes browsers may call from another origin: OFREP evaluation, its event stream, and dynamic config. */
 const CORS_PATHS = [/^\/ofrep\//, /^\/v1\/config(\/|$)/];
-const ALLOW_HEADERS = 'Authorization, Content-Type, If-None-Match';
+// Last-Event-ID: an EventSource reconnecting to the event stream sends it.
+const ALLOW_HEADERS = 'Authorization, Content-Type, If-None-Match, Last-Event-ID';
 const ALLOW_METHODS = 'GET, POST';
 /** Browsers cache a preflight this long (seconds), so an SDK polling every few seconds is not preflighted each time. */
 const MAX_AGE = '600';

@@ -26,6 +26,7 @@ export interface HeldSnapshot {
  */
 export class HeldSnapshots {
   private readonly byEnv = new Map<string, HeldSnapshot>();
+  private readonly swapListeners = new Set<(held: HeldSnapshot) => void>();
 
   constructor(
     private readonly compile: CompileFn,
@@ -34,6 +35,12 @@ export class HeldSnapshots {
 
   get(env: string): HeldSnapshot | undefined {
     return this.byEnv.get(env);
+  }
+
+  /** Calls `listener` after every swap (event streams push it to clients); returns the unsubscribe. */
+  onSwap(listener: (held: HeldSnapshot) => void): () => void {
+    this.swapListeners.add(listener);
+    return () => this.swapListeners.delete(listener);
   }
 
   has(env: string): boolean {
@@ -100,7 +107,15 @@ export class HeldSnapshots {
     if (!this.wants(snapshot.env, snapshot)) return;
     const previous = this.byEnv.get(snapshot.env);
     const secrets = new Map(Object.values(complete.configs).filter((c) => c.secret).map((c) => [c.key, c] as const));
-    this.byEnv.set(snapshot.env, { compiled, snapshot: complete, secrets, generatedAt: snapshot.generatedAt, placeholder: options.placeholder ?? false });
+    const next: HeldSnapshot = { compiled, snapshot: complete, secrets, generatedAt: snapshot.generatedAt, placeholder: options.placeholder ?? false };
+    this.byEnv.set(snapshot.env, next);
+    for (const listener of this.swapListeners) {
+      try {
+        listener(next);
+      } catch (error) {
+        this.log.error({ err: error, env: snapshot.env }, 'a snapshot swap listener failed');
+      }
+    }
     if (previous && !previous.placeholder && previous.snapshot.epoch !== snapshot.epoch) {
       this.log.warn({ env: snapshot.env, version: snapshot.version, epoch: snapshot.epoch, previousEpoch: previous.snapshot.epoch }, 'snapshot of another database epoch loaded in full');
     } else if (!options.placeholder) {

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorCode, EvaluationResult } from '../core/engine/types.js';
 import { authorize } from './authorize.js';
+import { bulkEtag, contextHashOf } from './bulk-etag.js';
+import type { EventStreams } from './event-stream.js';
 import { UNKNOWN_FLAG_LABEL, type EvaluatorMetrics } from './metrics.js';
 import { contextFromBody } from './request-context.js';
 import type { HeldSnapshot, SnapshotStore } from './snapshot-store.js';
@@ -43,7 +44,7 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 }
 
 /** OFREP evaluation (docs/design.md#evaluator): single flag for server providers, bulk with ETag for web providers. */
-export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics: EvaluatorMetrics): void {
+export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics: EvaluatorMetrics, eventStreams?: EventStreams): void {
   app.post<{ Params: { key: string } }>('/ofrep/v1/evaluate/flags/:key', {
     onResponse: (_request, reply, done) => {
       metrics.observeDuration('flag', reply.elapsedTime / 1000);
@@ -77,12 +78,14 @@ export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics:
       if (!outcome.ok) return reply.code(400).send({ errorCode: outcome.errorCode, errorDetails: outcome.errorDetails });
       // Same environment, snapshot and context give the same answers, so the ETag is decided
       // before evaluating and a 304 costs no evaluation.
-      const contextHash = createHash('sha1').update(JSON.stringify(outcome.context)).digest('base64url').slice(0, 22);
-      const etag = `"${held.compiled.env}-${held.compiled.version}-${contextHash}"`;
+      const contextHash = contextHashOf(outcome.context);
+      const etag = bulkEtag(held.compiled.env, held.compiled.version, contextHash);
       reply.header('etag', etag);
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
       const flags = held.compiled.evaluateAll(outcome.context).map((result) => toItem(result, held, metrics));
-      return reply.send({ flags, metadata: { env: held.compiled.env, snapshotVersion: held.compiled.version } });
+      const metadata = { env: held.compiled.env, snapshotVersion: held.compiled.version };
+      if (!eventStreams) return reply.send({ flags, metadata });
+      return reply.send({ flags, eventStreams: eventStreams.entriesFor(request, record, contextHash), metadata });
     },
   });
 }

@@ -21,6 +21,7 @@ interface HeldKey {
  */
 export class SdkKeyTable {
   private readonly byToken = new Map<string, HeldKey>();
+  private byId: Map<string, HeldKey> | undefined;
 
   private constructor(
     private readonly byHash: ReadonlyMap<string, HeldKey>,
@@ -69,6 +70,16 @@ export class SdkKeyTable {
       this.byToken.set(clearKey, held);
     }
     return now < held.expiresAtMs ? held.record : undefined;
+  }
+
+  /**
+   * The record of the live key with this id (event-stream tokens name a key by id, never by its
+   * clear text); undefined once it is revoked (gone from the table) or past its `expiresAt`.
+   */
+  lookupId(id: string, now: number = Date.now()): SdkKeyRecord | undefined {
+    this.byId ??= new Map([...this.byHash.values()].map((held) => [held.record.id, held] as const));
+    const held = this.byId.get(id);
+    return held !== undefined && now < held.expiresAtMs ? held.record : undefined;
   }
 }
 

@@ -8,6 +8,7 @@ import type { EvaluatorSettings as Settings } from './settings.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { registerConfigRoutes } from './config-routes.js';
 import { registerCors } from './cors.js';
+import { registerEventStreams, type EventStreamOptions } from './event-stream.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { createEvaluatorMetrics } from './metrics.js';
 import { registerOfrepRoutes } from './ofrep-routes.js';
@@ -15,6 +16,7 @@ import { registerSecretsRoutes } from './secrets-routes.js';
 import { registerSnapshotRoutes } from './snapshot-routes.js';
 import { BODY_LIMIT_BYTES, registerErrorAnswers, registerJsonBody } from './request-body.js';
 import { SnapshotStore } from './snapshot-store.js';
+import { StreamTokens } from './stream-token.js';
 
 export interface EvaluatorServerOptions {
   store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'>;
@@ -22,6 +24,8 @@ export interface EvaluatorServerOptions {
   metricsRegistry?: Registry;
   /** Origins allowed to call the OFREP routes and /v1/config from a browser (EVALUATOR_CORS_ORIGINS); none by default. */
   corsOrigins?: readonly string[];
+  /** OFREP event streams: bulk answers then carry `eventStreams`, and GET /ofrep/v1/events pushes changes. Off when unset. */
+  eventStreams?: Omit<EventStreamOptions, 'log'>;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface EvaluatorServerOptions {
  * const app = createEvaluatorServer({ store, log });
  * await app.inject({ method: 'POST', url: '/ofrep/v1/evaluate/flags/my-flag', headers: { authorization: 'Bearer …' }, payload: { context: {} } });
  */
-export function createEvaluatorServer({ store, log, metricsRegistry, corsOrigins = [] }: EvaluatorServerOptions): FastifyInstance {
+export function createEvaluatorServer({ store, log, metricsRegistry, corsOrigins = [], eventStreams }: EvaluatorServerOptions): FastifyInstance {
   // Request logging off: this is the hot path, and per-request log lines would cost more than the evaluation.
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
   const metrics = createEvaluatorMetrics(store, metricsRegistry);
@@ -40,7 +44,8 @@ export function createEvaluatorServer({ store, log, metricsRegistry, corsOrigins
   registerErrorAnswers(app, log);
   // Before the routes: it hooks into the matching ones as they are declared.
   registerCors(app, corsOrigins);
-  registerOfrepRoutes(app, store, metrics);
+  const streams = eventStreams ? registerEventStreams(app, { ...eventStreams, log }) : undefined;
+  registerOfrepRoutes(app, store, metrics, streams);
   registerConfigRoutes(app, store, metrics);
   registerSnapshotRoutes(app, store);
   registerHealthRoutes(app, store, metrics.registry);
@@ -91,7 +96,13 @@ export async function startEvaluator(settings: Settings, options: StartEvaluator
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const app = createEvaluatorServer({ store, log, metricsRegistry: registry, corsOrigins: settings.EVALUATOR_CORS_ORIGINS });
+  const app = createEvaluatorServer({
+    store,
+    log,
+    metricsRegistry: registry,
+    corsOrigins: settings.EVALUATOR_CORS_ORIGINS,
+    eventStreams: { source: store, tokens: new StreamTokens({ secret: settings.EVALUATOR_STREAM_SECRET }) },
+  });
   const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
   registerSecretsRoutes(app, { store, masterKey, log });
   const loaded = store.start();

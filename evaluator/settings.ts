@@ -17,6 +17,17 @@ export const evaluatorSettingsSchema = z.object({
     .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)), {
       message: 'must be comma-separated origins like https://app.example.com (scheme and host, no path), or *',
     }),
+  /**
+   * HMAC secret of the event-stream tokens in bulk answers (`eventStreams`). Unset: random per
+   * process, so a token from one evaluator is refused by another: several evaluators behind one
+   * balancer need the same secret.
+   */
+  EVALUATOR_STREAM_SECRET: z
+    .string()
+    .optional()
+    // Empty is unset: compose passes `${EVALUATOR_STREAM_SECRET:-}` through.
+    .transform((s) => (s === '' ? undefined : s))
+    .refine((s) => s === undefined || s.length >= 32, { message: 'must be at least 32 characters: generate one with openssl rand -hex 32' }),
 });
 
 /** Everything `switchyard evaluator` reads. */

@@ -121,6 +121,16 @@ export class SnapshotStore {
     return record;
   }
 
+  /** A live key's record by its id (event-stream tokens name the key by id); does not note it as used. */
+  findSdkKeyById(id: string): SdkKeyRecord | undefined {
+    return this.sync.findSdkKeyById(id);
+  }
+
+  /** Calls `listener` each time an environment's held snapshot is swapped for another; returns the unsubscribe. */
+  onSnapshotChange(listener: (held: HeldSnapshot) => void): () => void {
+    return this.held.onSwap(listener);
+  }
+
   /** Writes the SDK keys used since the last flush to Redis now (tests; shutdown). */
   flushKeyUsage(): Promise<void> {
     return this.usage.flush();

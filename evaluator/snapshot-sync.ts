@@ -42,6 +42,10 @@ export class SnapshotSync {
     return this.keyTable.lookup(clearKey);
   }
 
+  findSdkKeyById(id: string): SdkKeyRecord | undefined {
+    return this.keyTable.lookupId(id);
+  }
+
   /**
    * What keeps the evaluator from serving, or [] when nothing does. An evaluator that never held
    * a published snapshot of every environment it knows, and a key table, would answer empty

@@ -15,6 +15,7 @@ import type { EnvSnapshot } from '../core/snapshot.js';
 import { errorDetails, failureDetails } from './resolution.js';
 import type { SnapshotSource } from './snapshot-source.js';
 import { changedFlagKeys } from './snapshot-diff.js';
+import { supersedes } from './snapshot-order.js';
 import { kindOfFlag, kindOfValue, type ValueKind } from './value-kind.js';
 
 /** Everything derived from one snapshot, swapped in as one object so an evaluation never sees half of two. */
@@ -82,8 +83,8 @@ export class SwitchyardProvider implements Provider {
         this.events.emit(ProviderEvents.Ready, { message: `${this.source.description} is reachable again` });
       },
     });
-    // A restarted provider keeps what it held if the source now hands it something older.
-    if (!this.held || first.version > this.held.compiled.version || first.env !== this.held.compiled.env) this.held = hold(first);
+    // A restarted provider keeps what it held if the source now hands it something older (of the same epoch).
+    if (!this.held || first.env !== this.held.compiled.env || supersedes(first, this.held.snapshot)) this.held = hold(first);
   }
 
   async onClose(): Promise<void> {
@@ -135,7 +136,7 @@ export class SwitchyardProvider implements Provider {
     return metadata;
   }
 
-  /** Swaps in a newer snapshot of the same environment and tells OpenFeature which flags changed. */
+  /** Swaps in a newer snapshot of the same environment (or one of another epoch) and tells OpenFeature which flags changed. */
   private accept(snapshot: EnvSnapshot): void {
     const current = this.held;
     if (current && snapshot.env !== current.compiled.env) {
@@ -144,7 +145,7 @@ export class SwitchyardProvider implements Provider {
       );
       return;
     }
-    if (current && snapshot.version <= current.compiled.version) return;
+    if (current && !supersedes(snapshot, current.snapshot)) return;
     let next: Held;
     try {
       next = hold(snapshot);

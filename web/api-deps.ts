@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../core/logger.js';
 import type { CommandHandler } from '../bot/command-handler.js';
 import type { Pool } from '../storage/db.js';
+import type { OidcSignIn } from './oidc.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Session, SessionCodec } from './session.js';
 
@@ -21,6 +22,8 @@ export interface ApiDeps {
   limiter: RateLimiter;
   /** `GET /dev-login` works: started by `switchyard dev`, listening on loopback only. */
   devLogin: boolean;
+  /** Set when OIDC_ISSUER is: browsers sign in at /auth/login, and dev sign-in is refused. */
+  oidc?: OidcSignIn;
 }
 
 /** Who is calling, and how they proved it. */

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SwitchyardError } from '../core/errors.js';
-import { SELF_APPROVAL_MESSAGE, SELF_REVIEW_MESSAGE } from '../core/messages.js';
 import type { Logger } from '../core/logger.js';
 
 /** The one shape every failed API call answers with. */
@@ -17,19 +16,6 @@ export const conflict = (message: string) => new ApiError(message, 'CONFLICT', 4
 
 /** The status of each SwitchyardError code the layers below use; anything else of theirs is a 400. */
 const STATUS_OF_CODE: Record<string, number> = { VALIDATION: 400, BAD_COMMAND: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
-
-/**
- * A decision the workflow refused comes back from bot/decisions.ts as one ValidationError holding
- * the workflow's own words; the API tells the caller which kind of "no" it was.
- */
-export function decisionRefusal(err: unknown): unknown {
-  if (!(err instanceof SwitchyardError)) return err;
-  const text = err.message;
-  if (text.includes(SELF_APPROVAL_MESSAGE) || text.includes(SELF_REVIEW_MESSAGE) || /cannot approve|may not|no Switchyard role|cannot review/.test(text)) return forbidden(text);
-  if (/^this (change request|break-glass change) is already|no longer takes decisions|already (approved|rejected) by|is \w+ now$/.test(text)) return conflict(text);
-  if (/^there is no (change request|break-glass change)/.test(text)) return new ApiError(text, 'NOT_FOUND', 404);
-  return err;
-}
 
 /** An error as the status and body the API answers with; never a 500 for something the caller can fix. */
 export function answerOf(err: unknown): { status: number; body: ErrorBody } | undefined {

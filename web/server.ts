@@ -6,6 +6,8 @@ import { assertPostgresReachable, createPool } from '../storage/db.js';
 import { createLogger, type Logger } from '../storage/logger.js';
 import type { ApiDeps } from './api-deps.js';
 import { registerErrorShape } from './api-error.js';
+import { createOidcSignIn, oidcOptionsOf } from './oidc.js';
+import { registerOidcRoutes } from './oidc-routes.js';
 import { openApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
 import { registerRoutes } from './route.js';
@@ -40,6 +42,7 @@ export function createWebApp(given: WebAppDeps): FastifyInstance {
   registerJsonBody(app);
   registerErrorShape(app, deps.log);
   registerRoutes(app, API_ROUTES, deps);
+  if (deps.oidc) registerOidcRoutes(app, deps, deps.oidc);
   const document = openApiDocument(API_ROUTES, { version: '1.0.0' });
   app.get('/api/v1/openapi.json', async () => document);
   app.get('/healthz', async () => ({ ok: true }));
@@ -57,11 +60,13 @@ const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /
 
 /**
  * Boots `switchyard web` (or its part of `switchyard dev`): Postgres, Temporal, the command
- * handler, the app on WEB_PORT. Dev sign-in is on only for `dev` listening on loopback.
+ * handler, the app on WEB_PORT. Dev sign-in is on only for `dev` listening on loopback with no
+ * OIDC configured; with OIDC_ISSUER set, browsers sign in at /auth/login.
  */
 export async function startWeb(settings: WebSettings, options: { log?: Logger; dev?: boolean } = {}): Promise<RunningWeb> {
   const log = options.log ?? createLogger(settings.LOG_LEVEL, 'web');
   const host = settings.WEB_HOST ?? (options.dev ? '127.0.0.1' : '0.0.0.0');
+  const oidcOptions = oidcOptionsOf(settings);
   const pool = createPool(settings.DATABASE_URL, { log, max: 8 });
   const temporal = await assertPostgresReachable(pool, settings.DATABASE_URL)
     .then(() => connectTemporal(settings, { requiredBy: 'the API server' }))
@@ -72,7 +77,9 @@ export async function startWeb(settings: WebSettings, options: { log?: Logger; d
   const { client, connection, taskQueue } = temporal;
   const environments = settings.ENVIRONMENTS;
   const handler = createCommandHandler({ client, taskQueue, pool, log, environments });
-  const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin: options.dev === true && isLoopback(host) });
+  const oidc = oidcOptions ? { oidc: createOidcSignIn(oidcOptions) } : {};
+  const devLogin = options.dev === true && isLoopback(host) && !oidcOptions;
+  const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin, ...oidc });
   const close = async () => {
     await app.close();
     await connection.close().catch(() => undefined);

@@ -12,20 +12,17 @@ export const CSRF_HEADER = 'x-csrf-token';
 const SESSION_MS = 8 * 3_600_000;
 
 /**
- * Signs and reads session cookies with a secret that lives only in this process: a restart signs
- * everyone out, which is what a dev sign-in wants, and nothing secret is ever configured or stored.
+ * Signs a JSON value into a cookie value and reads it back: undefined when the value was forged or
+ * altered. Used for sessions and for the short-lived state of a sign-in in progress.
  */
-export function createSessionCodec(secret: Buffer = randomBytes(32), now: () => number = Date.now) {
+export function createSealer(secret: Buffer = randomBytes(32)) {
   const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
   return {
-    /** A new session for `principal` and the cookie value carrying it. */
-    issue(principal: string): { session: Session; value: string } {
-      const session: Session = { principal, csrf: randomBytes(24).toString('base64url'), expiresAt: now() + SESSION_MS };
-      const payload = Buffer.from(JSON.stringify(session), 'utf8').toString('base64url');
-      return { session, value: `${payload}.${sign(payload)}` };
+    seal(value: unknown): string {
+      const payload = Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+      return `${payload}.${sign(payload)}`;
     },
-    /** The session a cookie value carries, or undefined when it is forged, altered or expired. */
-    read(value: string | undefined): Session | undefined {
+    open(value: string | undefined): unknown {
       if (!value) return undefined;
       const [payload, signature, extra] = value.split('.');
       if (!payload || !signature || extra !== undefined) return undefined;
@@ -33,11 +30,33 @@ export function createSessionCodec(secret: Buffer = randomBytes(32), now: () => 
       const given = Buffer.from(signature);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
       try {
-        const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
-        return typeof session.principal === 'string' && typeof session.csrf === 'string' && session.expiresAt > now() ? session : undefined;
+        return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
       } catch {
         return undefined;
       }
+    },
+  };
+}
+
+/**
+ * Signs and reads session cookies with a secret that lives only in this process: a restart signs
+ * everyone out, which is what a dev sign-in wants, and nothing secret is ever configured or stored.
+ */
+export function createSessionCodec(secret: Buffer = randomBytes(32), now: () => number = Date.now) {
+  const sealer = createSealer(secret);
+  return {
+    /** A new session for `principal` and the cookie value carrying it. */
+    issue(principal: string): { session: Session; value: string } {
+      const session: Session = { principal, csrf: randomBytes(24).toString('base64url'), expiresAt: now() + SESSION_MS };
+      return { session, value: sealer.seal(session) };
+    },
+    /** The session a cookie value carries, or undefined when it is forged, altered or expired. */
+    read(value: string | undefined): Session | undefined {
+      const session = sealer.open(value) as Partial<Session> | undefined;
+      if (!session || typeof session !== 'object') return undefined;
+      return typeof session.principal === 'string' && typeof session.csrf === 'string' && typeof session.expiresAt === 'number' && session.expiresAt > now()
+        ? (session as Session)
+        : undefined;
     },
     maxAgeSeconds: SESSION_MS / 1000,
   };
@@ -59,4 +78,14 @@ export function csrfMatches(session: Session, header: string | undefined): boole
   const a = Buffer.from(header);
   const b = Buffer.from(session.csrf);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * A Set-Cookie value for an HttpOnly cookie on the whole site. `secure` is off only for a console
+ * served over plain http on loopback (dev), where a browser would drop a Secure cookie.
+ */
+export function cookieHeader(name: string, value: string, options: { maxAgeSeconds: number; secure: boolean; sameSite?: 'Strict' | 'Lax'; path?: string }): string {
+  const parts = [`${name}=${value}`, `Path=${options.path ?? '/'}`, 'HttpOnly', `SameSite=${options.sameSite ?? 'Strict'}`, `Max-Age=${options.maxAgeSeconds}`];
+  if (options.secure) parts.push('Secure');
+  return parts.join('; ');
 }

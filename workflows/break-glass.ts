@@ -38,9 +38,9 @@ export async function breakGlassWorkflow(input: BreakGlassInput): Promise<BreakG
     },
     {
       validator: ({ user }) => {
-        if (!user) throw new Error('the reviewing user is missing');
-        if (user === input.actor) throw new Error(SELF_REVIEW_MESSAGE);
-        if (state.status !== 'awaiting_review' && state.status !== 'escalated') throw new Error(`this break-glass change is ${state.status.replace('_', ' ')}; it takes no review now`);
+        if (!user) throw ApplicationFailure.nonRetryable('the reviewing user is missing', 'VALIDATION');
+        if (user === input.actor) throw ApplicationFailure.nonRetryable(SELF_REVIEW_MESSAGE, 'FORBIDDEN');
+        if (state.status !== 'awaiting_review' && state.status !== 'escalated') throw ApplicationFailure.nonRetryable(`this break-glass change is ${state.status.replace('_', ' ')}; it takes no review now`, 'DECIDED');
       },
     },
   );

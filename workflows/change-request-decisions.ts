@@ -51,19 +51,20 @@ export function acceptDecisions(input: ChangeRequestInput, state: ChangeRequestS
     return state;
   };
   const validateDecision = ({ user }: DecisionInput) => {
-    if (!user) throw new Error('the deciding user is missing');
-    if (state.status !== 'awaiting_approval') throw new Error(`this change request is ${state.status.replace('_', ' ')}; it no longer takes decisions`);
+    // Typed like the handler's refusals (FORBIDDEN, DECIDED), so callers need not read the words.
+    if (!user) throw ApplicationFailure.nonRetryable('the deciding user is missing', 'VALIDATION');
+    if (state.status !== 'awaiting_approval') throw ApplicationFailure.nonRetryable(`this change request is ${state.status.replace('_', ' ')}; it no longer takes decisions`, 'DECIDED');
   };
   setHandler(approveUpdate, (d) => decide(true, d), {
     validator: (d) => {
       validateDecision(d);
-      if (d.user === input.requester) throw new Error(SELF_APPROVAL_MESSAGE);
+      if (d.user === input.requester) throw ApplicationFailure.nonRetryable(SELF_APPROVAL_MESSAGE, 'FORBIDDEN');
     },
   });
   setHandler(rejectUpdate, (d) => decide(false, d), {
     validator: (d) => {
       validateDecision(d);
-      if (!d.reason?.trim()) throw new Error('a rejection needs a reason');
+      if (!d.reason?.trim()) throw ApplicationFailure.nonRetryable('a rejection needs a reason', 'VALIDATION');
     },
   });
   return held;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { forbidden } from '../api-error.js';
 import { rateLimited } from '../auth.js';
 import { route } from '../route.js';
-import { CSRF_HEADER, SESSION_COOKIE } from '../session.js';
+import { cookieHeader, CSRF_HEADER, SESSION_COOKIE } from '../session.js';
 
 const sessionView = z.object({
   principal: z.string(),
@@ -32,11 +32,24 @@ export const sessionRoutes = [
     query: z.object({ user: z.string().regex(/^\S{1,200}$/, 'must be a principal id, e.g. U_ALICE') }).strict(),
     response: sessionView,
     handle: async ({ query }, { deps, request, reply }) => {
+      if (deps.oidc) throw forbidden('dev sign-in is off because OIDC is configured: sign in at /auth/login');
       if (!deps.devLogin) throw forbidden('dev sign-in works only under `switchyard dev` listening on loopback; use an API token (`switchyard token create`)');
       if (!deps.limiter.allow(`dev-login:${request.ip}`)) throw rateLimited(deps, `dev-login:${request.ip}`);
       const { session, value } = deps.sessions.issue(query.user);
-      reply.header('set-cookie', `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${deps.sessions.maxAgeSeconds}`);
+      reply.header('set-cookie', cookieHeader(SESSION_COOKIE, value, { maxAgeSeconds: deps.sessions.maxAgeSeconds, secure: false }));
       return { principal: session.principal, via: 'session' as const, csrfToken: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/auth/logout',
+    summary: 'Sign out: clears the session cookie (a browser must send its CSRF value, as for every POST)',
+    tag: 'session',
+    response: z.object({ signedOut: z.literal(true) }),
+    handle: async (_input, { deps, reply }) => {
+      // Sessions are sealed cookies, not server records: signing out is the browser forgetting it.
+      reply.header('set-cookie', cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: deps.oidc?.secureCookies ?? false }));
+      return { signedOut: true as const };
     },
   }),
 ];
