@@ -1,12 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { ValidationError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type SwitchyardError } from '../core/errors.js';
 import { approveUpdate, breakGlassStateQuery, changeRequestStateQuery, rejectUpdate, reviewUpdate } from '../workflows/contracts.js';
 import { renderChangeState, renderNotice } from '../render/replies.js';
 import type { Message } from '../render/blocks.js';
-import { isNotFound, userMessageOf } from './temporal-errors.js';
-
-/** A decision the workflow refused: the clicker reads the workflow's own reason. */
-export class DecisionRefused extends ValidationError {}
+import { failureTypeOf, isNotFound, userMessageOf } from './temporal-errors.js';
 
 async function finishedState(client: Client, workflowId: string, breakGlass: boolean): Promise<string | undefined> {
   const handle = client.workflow.getHandle(workflowId);
@@ -14,13 +11,29 @@ async function finishedState(client: Client, workflowId: string, breakGlass: boo
   return state?.status.replace('_', ' ');
 }
 
-async function refusal(client: Client, workflowId: string, err: unknown, breakGlass: boolean): Promise<DecisionRefused> {
+/**
+ * The workflow's refusal as the error of its kind, in the workflow's own words: no right to decide
+ * (self-approval, no role) is Forbidden, a request decided or no longer pending is a Conflict.
+ */
+async function refusal(client: Client, workflowId: string, err: unknown, breakGlass: boolean): Promise<SwitchyardError> {
+  const what = breakGlass ? 'break-glass change' : 'change request';
   if (isNotFound(err)) {
     // Updates cannot reach a finished workflow; say how it ended instead of "not found".
     const status = await finishedState(client, workflowId, breakGlass);
-    return new DecisionRefused(status ? `this ${breakGlass ? 'break-glass change' : 'change request'} is already ${status}` : `there is no ${breakGlass ? 'break-glass change' : 'change request'} \`${workflowId}\``);
+    return status ? new ConflictError(`this ${what} is already ${status}`) : new NotFoundError(`there is no ${what} \`${workflowId}\``);
   }
-  return new DecisionRefused(userMessageOf(err));
+  const message = userMessageOf(err);
+  switch (failureTypeOf(err)) {
+    case 'FORBIDDEN':
+      return new ForbiddenError(message);
+    case 'DECIDED':
+    case 'CONFLICT':
+      return new ConflictError(message);
+    case 'NOT_FOUND':
+      return new NotFoundError(message);
+    default:
+      return new ValidationError(message);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../storage/logger.js';
 import type { Settings } from './settings.js';
@@ -20,8 +21,21 @@ export function openStorage(settings: Settings, log: Logger = createLogger(setti
   };
 }
 
-/** Who a CLI change is recorded as: `cli:<name>` (operator bootstrap is audited like any change, docs/design.md#audit-chain). */
-export function cliActor(name: string | undefined): string {
-  const who = name ?? process.env.SWITCHYARD_OPERATOR ?? process.env.USER ?? 'operator';
-  return `cli:${who}`;
+/**
+ * Who a CLI change is recorded as: `cli:<name>` (operator bootstrap is audited like any change,
+ * docs/design.md#audit-chain). The first name that is not blank wins: `--as`, SWITCHYARD_OPERATOR,
+ * USER, then the OS account (USER is often unset in containers), so an audit row never says `cli:`.
+ */
+export function cliActor(name: string | undefined, env: NodeJS.ProcessEnv = process.env, osUser: () => string = () => userInfo().username): string {
+  const given = [name, env.SWITCHYARD_OPERATOR, env.USER].map((candidate) => candidate?.trim()).find((candidate) => candidate);
+  return `cli:${given ?? accountName(osUser) ?? 'operator'}`;
+}
+
+function accountName(osUser: () => string): string | undefined {
+  try {
+    return osUser().trim() || undefined;
+  } catch {
+    // No passwd entry for this uid (an arbitrary uid in a container).
+    return undefined;
+  }
 }

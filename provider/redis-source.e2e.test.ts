@@ -87,6 +87,33 @@ describe('the provider reading snapshots from Redis', () => {
     expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ reason: 'DISABLED' });
   });
 
+  it('reloads when the database was recreated, though the new snapshot has a lower version', async () => {
+    const { prefix, publish } = setup('new-epoch');
+    await publish({ ...snapshotOf('production', 7), epoch: 'database-before' });
+    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const client = await clientFor(provider);
+    expect(await client.getBooleanDetails(SEED_KEY, false, dogfooder)).toMatchObject({ value: true });
+
+    await publish({ ...snapshotOf('production', 1, [killedIn('production')]), epoch: 'database-after' });
+    await vi.waitFor(() => expect(provider.snapshotInfo).toEqual({ env: 'production', version: 1 }), { timeout: 2_000, interval: 10 });
+    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ value: false, reason: 'DISABLED' });
+    // Within the new epoch, versions order snapshots again.
+    await publish({ ...snapshotOf('production', 2), epoch: 'database-after' });
+    await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(2), { timeout: 2_000, interval: 10 });
+  });
+
+  it("the poll picks up a recreated database's snapshot whose invalidation it missed", async () => {
+    const { prefix, keys, publish, writeSilently } = setup('new-epoch-poll');
+    await publish({ ...snapshotOf('production', 7), epoch: 'database-before' });
+    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 50 }), quiet);
+    const client = await clientFor(provider);
+
+    await writeSilently({ ...snapshotOf('production', 3, [killedIn('production')]), epoch: 'database-after' });
+    await redis.set(keys.snapshotEpoch('production'), 'database-after');
+    await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(3), { timeout: 2_000, interval: 20 });
+    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ reason: 'DISABLED' });
+  });
+
   it('refuses to start without a snapshot, saying where it looked', async () => {
     const { prefix } = setup('missing');
     await expect(

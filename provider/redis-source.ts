@@ -3,6 +3,7 @@ import type { EnvSnapshot } from '../core/snapshot.js';
 import { listenForInvalidations, type InvalidationListener } from '../storage/invalidation-listener.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { redisSnapshotReader, type SnapshotReader } from '../storage/snapshot-reader.js';
+import { supersedes, type SnapshotMark } from './snapshot-order.js';
 import type { SnapshotListener, SnapshotSource } from './snapshot-source.js';
 
 export interface RedisSourceOptions {
@@ -22,7 +23,8 @@ export interface RedisSourceOptions {
  * The snapshot the data plane writes to Redis (the evaluator's own source), kept current by the
  * invalidation channel, read the same way the evaluator reads it. Pub/sub drops what is
  * published while disconnected, so after every (re)subscription the version is read again, and
- * a slow poll backs that up.
+ * a slow poll backs that up. A snapshot of another epoch (the database was recreated or restored)
+ * is read whatever its version, as the evaluator does.
  *
  * @example
  * new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix: 'switchyard', env: 'production' }));
@@ -40,8 +42,11 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
   let subscriber: Redis | undefined;
   let invalidations: InvalidationListener | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let heldVersion = -1;
+  /** Version and epoch of the last snapshot handed to the listener; undefined before the first. */
+  let held: SnapshotMark | undefined;
   let stale = false;
+  let catchingUp: Promise<void> | undefined;
+  let again = false;
 
   const load = async (reader: SnapshotReader): Promise<EnvSnapshot> => {
     const read = await reader.snapshot(env);
@@ -58,7 +63,7 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
     const redis = commands;
     subscriber = undefined;
     commands = undefined;
-    heldVersion = -1;
+    held = undefined;
     stale = false;
     sub?.removeAllListeners();
     sub?.disconnect();
@@ -80,13 +85,15 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
       const sub = subscriber;
       const reader = redisSnapshotReader(redis, keys);
 
-      const catchUp = async () => {
+      const readOnce = async () => {
         try {
-          const [version] = await reader.versions([env]);
-          if (version !== undefined && version > heldVersion) {
+          const [stamp] = await reader.stamps([env]);
+          if (stamp !== undefined && supersedes(stamp, held)) {
             const snapshot = await load(reader);
-            heldVersion = Math.max(heldVersion, snapshot.version);
-            listener.snapshot(snapshot);
+            if (supersedes(snapshot, held)) {
+              held = { version: snapshot.version, epoch: snapshot.epoch };
+              listener.snapshot(snapshot);
+            }
           }
           if (stale) {
             stale = false;
@@ -96,6 +103,25 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
           stale = true;
           listener.stale(error instanceof Error ? error : new Error(String(error)));
         }
+      };
+      // One read at a time: with epochs, two overlapping reads handing over snapshots out of order
+      // could put the older database's snapshot back. A request during a read makes one more.
+      const catchUp = (): Promise<void> => {
+        if (catchingUp) {
+          again = true;
+          return catchingUp;
+        }
+        catchingUp = (async () => {
+          try {
+            do {
+              again = false;
+              await readOnce();
+            } while (again && commands === redis);
+          } finally {
+            catchingUp = undefined;
+          }
+        })();
+        return catchingUp;
       };
 
       sub.on('close', () => {
@@ -113,13 +139,13 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
         // follow every later reconnect, and the first read below follows this subscription.
         invalidations = listenForInvalidations(sub, keys, {
           invalidated: (invalidation) => {
-            if (invalidation.kind === 'snapshot' && invalidation.env === env && invalidation.version > heldVersion) void catchUp();
+            if (invalidation.kind === 'snapshot' && invalidation.env === env && supersedes(invalidation, held)) void catchUp();
           },
           resubscribed: () => void catchUp(),
         });
         await invalidations.subscribe();
         const first = await load(reader);
-        heldVersion = first.version;
+        held = { version: first.version, epoch: first.epoch };
         if (pollIntervalMs > 0) {
           timer = setInterval(() => void catchUp(), pollIntervalMs);
           timer.unref();

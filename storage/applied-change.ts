@@ -41,12 +41,15 @@ export async function findAppliedChange<D>(db: Queryable, id: string): Promise<A
   const { kind, key } = rows[0]!;
   const firstVersion = Number(rows[0]!.version);
   const lastVersion = Number(rows[rows.length - 1]!.version);
-  const audit = await db.query<{ action: string; environment: string | null; tenant: string | null }>(
-    `SELECT DISTINCT action, environment, tenant FROM audit_log
+  // The columns name a place only when the change touched exactly one; `detail.touched` (written
+  // by applyChange) lists them all, so a change across several environments is summarised whole.
+  const audit = await db.query<{ action: string; environment: string | null; tenant: string | null; touched: unknown }>(
+    `SELECT DISTINCT action, environment, tenant, detail->'touched' AS touched FROM audit_log
       WHERE entity_kind = $1 AND entity_key = $2 AND (request_id = $3 OR change_id = $3)`,
     [kind, key, id],
   );
-  const distinct = <T>(values: Array<T | null>) => [...new Set(values.filter((v): v is T => v !== null))];
+  const distinct = <T>(values: Array<T | null | undefined>) => [...new Set(values.filter((v): v is T => v != null))];
+  const touched = audit.rows.map((r) => touchedOf(r.touched));
   const before = firstVersion > 1 ? (await entryAtVersion<D>(db, kind, key, firstVersion - 1))?.document : undefined;
   return {
     id,
@@ -56,7 +59,15 @@ export async function findAppliedChange<D>(db: Queryable, id: string): Promise<A
     lastVersion,
     before,
     actions: distinct(audit.rows.map((r) => r.action)),
-    environments: distinct(audit.rows.map((r) => r.environment)),
-    tenants: distinct(audit.rows.map((r) => r.tenant)),
+    environments: distinct([...audit.rows.map((r) => r.environment), ...touched.flatMap((t) => t.environments)]),
+    tenants: distinct([...audit.rows.map((r) => r.tenant), ...touched.flatMap((t) => t.tenants)]),
   };
+}
+
+/** The places an audit row's `detail.touched` lists; nothing for rows written before it existed. */
+function touchedOf(value: unknown): { environments: string[]; tenants: string[] } {
+  const strings = (list: unknown) => (Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : []);
+  if (typeof value !== 'object' || value === null) return { environments: [], tenants: [] };
+  const { environments, tenants } = value as { environments?: unknown; tenants?: unknown };
+  return { environments: strings(environments), tenants: strings(tenants) };
 }

@@ -12,7 +12,6 @@ export class ApiError extends SwitchyardError {}
 
 export const unauthenticated = (message: string) => new ApiError(message, 'UNAUTHENTICATED', 401);
 export const forbidden = (message: string) => new ApiError(message, 'FORBIDDEN', 403);
-export const conflict = (message: string) => new ApiError(message, 'CONFLICT', 409);
 
 /** The status of each SwitchyardError code the layers below use; anything else of theirs is a 400. */
 const STATUS_OF_CODE: Record<string, number> = { VALIDATION: 400, BAD_COMMAND: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };

@@ -5,7 +5,6 @@ import { changeWorkflowId, isBreakGlassWorkflow } from '../../bot/workflow-refs.
 import { isNotFound, userMessageOf } from '../../bot/temporal-errors.js';
 import { changeRequestStateQuery } from '../../workflows/contracts.js';
 import type { ApiDeps } from '../api-deps.js';
-import { decisionRefusal } from '../api-error.js';
 import { apiRequestId, changeRequestState, outcomeOfState, quoted, runCommand } from '../command-outcome.js';
 import { route } from '../route.js';
 import { changeRequestStateSchema, idParam, limitQuery, outcomeSchema, reasonBody } from '../schemas.js';
@@ -41,19 +40,19 @@ async function showChangeRequest(deps: ApiDeps, id: string) {
   }
 }
 
-/** Approve or reject through the workflow's own update, exactly as a button click does. */
+/**
+ * Approve or reject through the workflow's own update, exactly as a button click does. A refusal
+ * arrives as the error of its kind (ForbiddenError for no right to decide, ConflictError for a
+ * request already decided, NotFoundError), which the error shape answers as 403, 409 or 404.
+ */
 async function decide(deps: ApiDeps, id: string, user: string, approve: boolean, reason?: string) {
   const workflowId = changeWorkflowId(id);
-  try {
-    if (isBreakGlassWorkflow(workflowId)) {
-      if (!approve) throw new ValidationError('a break-glass change is already applied: approve reviews it; to undo it, request the old state again');
-      return { status: 'reviewed', changeRequestId: id, ...(await reviewBreakGlass(deps.client, workflowId, { user })) };
-    }
-    const message = await decideChange(deps.client, workflowId, { approve, user, reason });
-    return outcomeOfState(await changeRequestState(deps, workflowId), message, id);
-  } catch (err) {
-    throw decisionRefusal(err);
+  if (isBreakGlassWorkflow(workflowId)) {
+    if (!approve) throw new ValidationError('a break-glass change is already applied: approve reviews it; to undo it, request the old state again');
+    return { status: 'reviewed', changeRequestId: id, ...(await reviewBreakGlass(deps.client, workflowId, { user })) };
   }
+  const message = await decideChange(deps.client, workflowId, { approve, user, reason });
+  return outcomeOfState(await changeRequestState(deps, workflowId), message, id);
 }
 
 export const changeRequestRoutes = [
