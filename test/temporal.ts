@@ -117,10 +117,10 @@ export async function grantRole(h: TemporalHarness, subject: string, role: strin
   ]);
 }
 
-/** Stores a flag through the real apply function (so Redis snapshots exist), returning its version. */
-export async function seedFlag(h: TemporalHarness, input: Partial<FlagDocumentInput> & { key: string }): Promise<number> {
+/** A release flag document as a file or a test would write it: on/off, off by default, expiring in 30 days. */
+export function testFlagDocument(input: Partial<FlagDocumentInput> & { key: string }): Partial<FlagDocumentInput> & { key: string } {
   const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  const { flag } = validateFlag({
+  return {
     description: 'test flag',
     owner: 'team-test',
     kind: 'release',
@@ -131,7 +131,12 @@ export async function seedFlag(h: TemporalHarness, input: Partial<FlagDocumentIn
     ],
     default: 'off',
     ...input,
-  });
+  };
+}
+
+/** Stores a flag through the real apply function (so Redis snapshots exist), returning its version. */
+export async function seedFlag(h: TemporalHarness, input: Partial<FlagDocumentInput> & { key: string }): Promise<number> {
+  const { flag } = validateFlag(testFlagDocument(input));
   const applied = await applyChange(
     { pool: h.db.pool, redis: h.redis, keys: h.keys, log: createLogger('silent') },
     { changeId: `seed-${randomUUID()}`, actor: 'test-setup', action: 'flag.create', target: { kind: 'flag', key: flag.key, document: flag }, expectedVersion: 0 },

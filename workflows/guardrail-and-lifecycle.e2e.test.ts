@@ -8,7 +8,7 @@ import { startMissingGuardrailMonitors } from '../cli/guardrail-monitors.js';
 import { importEntries } from '../cli/import-command.js';
 import { createLogger } from '../storage/logger.js';
 import { getFlag } from '../storage/flags.js';
-import { seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
+import { seedFlag, startTemporalHarness, testFlagDocument, type TemporalHarness } from '../test/temporal.js';
 import { staleFlagsWorkflow } from './stale-flags.js';
 import { workflowIds } from './contracts.js';
 import { ensureStaleFlagsSchedule, startGuardrailMonitor } from '../bot/workflow-starters.js';
@@ -111,20 +111,11 @@ describe('guardrail monitors at worker start', () => {
 describe('guardrail monitors after an import', () => {
   it('watches a guarded flag brought in by `switchyard import` from that moment, in every environment', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchyard-import-'));
-    const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const flag = {
+    const flag = testFlagDocument({
       key: 'gm-imported',
       description: 'arrives by import',
-      owner: 'team-test',
-      kind: 'release',
-      expiry,
-      variations: [
-        { id: 'on', value: true },
-        { id: 'off', value: false },
-      ],
-      default: 'off',
       guardrails: { auto_disable: { metric: 'import_errors', threshold: 5, window: '5m' } },
-    };
+    });
     await writeFile(join(dir, 'gm-imported.json'), JSON.stringify(flag));
     const log = createLogger('silent');
     const environments = ['dev', 'staging', 'production'];
