@@ -1,4 +1,5 @@
 import type { TouchedUnit } from '../../change-request.js';
+import { CHANGE_REQUEST_COMMANDS, COMMAND_KINDS } from '../../command/kinds.js';
 import type { CommandOf } from '../../command/schema.js';
 import { ValidationError } from '../../errors.js';
 import { DEFAULT_TIER, type Tenant, type TenancyChange, type TenancyView } from '../../model/tenancy.js';
@@ -7,7 +8,10 @@ import type { ChangePlan, PlanContext } from './plan.js';
 /** The commands that change the tenants and cohorts tables rather than an entry version. */
 export type TenancyCommand = CommandOf<'tenant.add' | 'tenant.set' | 'cohort.create' | 'cohort.add' | 'cohort.remove'>;
 
-const TENANCY_COMMANDS: ReadonlySet<string> = new Set(['tenant.add', 'tenant.set', 'cohort.create', 'cohort.add', 'cohort.remove']);
+/** From the command-kind table: the change requests whose entity is a tenant or a cohort. */
+const TENANCY_COMMANDS: ReadonlySet<string> = new Set(
+  [...CHANGE_REQUEST_COMMANDS].filter((name) => ['tenant', 'cohort'].includes(COMMAND_KINDS[name as keyof typeof COMMAND_KINDS].entity)),
+);
 
 export function isTenancyCommand(command: { name: string }): command is TenancyCommand {
   return TENANCY_COMMANDS.has(command.name);
