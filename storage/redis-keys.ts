@@ -1,8 +1,25 @@
 /** Every Redis key and channel Switchyard uses, under one prefix (REDIS_PREFIX). */
 export function redisKeys(prefix: string) {
   return {
-    /** JSON EnvSnapshot of one environment. */
+    /**
+     * Legacy: the whole JSON EnvSnapshot of one environment, written by publishers older than the
+     * change feed. Current publishers delete it; readers never read it.
+     */
     snapshot: (env: string) => `${prefix}:snapshot:${env}`,
+    /**
+     * Hash of one environment's served entries: field `flag:<key>` or `config:<key>` → the JSON of
+     * that entry as the environment sees it (flagForEnv / configForEnv). Its version and epoch
+     * are `snapshotVersion` and `snapshotEpoch`; all three change together in one Lua script.
+     */
+    entries: (env: string) => `${prefix}:entries:${env}`,
+    /** The ISO time the environment's entries were last changed (the snapshot's generatedAt). */
+    snapshotGeneratedAt: (env: string) => `${prefix}:snapshot-generated-at:${env}`,
+    /**
+     * Stream: the durable, versioned change feed (docs/design.md#change-feed), one entry per
+     * environment per publication, trimmed to about CHANGE_FEED_MAX_LENGTH entries. Readers
+     * resume from their last stream id; a version gap sends them to a full reload.
+     */
+    changeFeed: `${prefix}:changes`,
     /** The version of that snapshot, read cheaply after a reconnect to detect missed invalidations. */
     snapshotVersion: (env: string) => `${prefix}:snapshot-version:${env}`,
     /** The epoch (database identity) of that snapshot: a version only outranks another of the same epoch. */
@@ -18,7 +35,7 @@ export function redisKeys(prefix: string) {
     repairLease: `${prefix}:repair-lease`,
     /** Sorted set: SDK key id → epoch ms it was last used (evaluators flush it in batches, never per request). */
     sdkKeyLastUsed: `${prefix}:sdk-key-last-used`,
-    /** Pub/sub channel carrying Invalidation messages. */
+    /** Legacy pub/sub channel carrying Invalidation messages (superseded by `changeFeed`). */
     invalidations: `${prefix}:invalidations`,
   };
 }
