@@ -8,7 +8,7 @@ import { findSlackMessage, rememberSlackMessage } from '../storage/slack-message
 import type { NotificationEvent, Notifier } from './notification-event.js';
 
 /** The Slack variables the worker's notifier reads; declared and validated with the bot's (bot/slack/settings.ts, joined in cli/settings.ts). */
-type Settings = { SLACK_BOT_TOKEN?: string; SLACK_API_URL?: string; SLACK_APPROVALS_CHANNEL?: string; SLACK_INCIDENTS_CHANNEL?: string };
+type Settings = { SLACK_BOT_TOKEN?: string; SLACK_API_URL?: string; SLACK_APPROVALS_CHANNEL?: string; SLACK_INCIDENTS_CHANNEL?: string; WEB_PUBLIC_URL?: string };
 type WebClient = webApi.WebClient;
 const { ErrorCode, LogLevel } = webApi;
 
@@ -34,6 +34,8 @@ export interface SlackNotifierOptions {
   approvalsChannel: string;
   incidentsChannel: string;
   log: Logger;
+  /** WEB_PUBLIC_URL: set, messages about a change request link to its page in the web console. */
+  consoleUrl?: string;
   /**
    * How long one delivery may sleep on Retry-After before handing the wait to Temporal (a
    * retryable failure carrying the delay). Keep it under the notify activity's startToClose (15 s).
@@ -64,7 +66,7 @@ export class SlackNotifier implements Notifier {
 
   async deliver(event: NotificationEvent): Promise<void> {
     if (await this.lookup(`event:${event.id}`)) return;
-    const message = renderNotification(event);
+    const message = renderNotification(event, { consoleUrl: this.options.consoleUrl });
     const target = this.routeOf(event);
     if (target === 'reply') {
       await this.reply(event, message);
@@ -178,7 +180,7 @@ export class SlackNotifier implements Notifier {
 
 /** The notifier the worker uses: Slack when a bot token and channels are configured, otherwise none (the caller falls back). */
 export function slackNotifierFromSettings(
-  settings: Pick<Settings, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL' | 'SLACK_APPROVALS_CHANNEL' | 'SLACK_INCIDENTS_CHANNEL'>,
+  settings: Pick<Settings, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL' | 'SLACK_APPROVALS_CHANNEL' | 'SLACK_INCIDENTS_CHANNEL' | 'WEB_PUBLIC_URL'>,
   pool: Pool,
   log: Logger,
 ): SlackNotifier | undefined {
@@ -189,5 +191,6 @@ export function slackNotifierFromSettings(
     approvalsChannel: settings.SLACK_APPROVALS_CHANNEL,
     incidentsChannel: settings.SLACK_INCIDENTS_CHANNEL ?? settings.SLACK_APPROVALS_CHANNEL,
     log,
+    consoleUrl: settings.WEB_PUBLIC_URL,
   });
 }

@@ -5,8 +5,9 @@ import { awaitSettled } from './await-settled.js';
 import { startChangeRequest } from './workflow-starters.js';
 import { renderChangeState, renderNotice } from '../render/replies.js';
 import type { Message } from '../render/blocks.js';
+import type { ConsoleLinks } from '../render/console-link.js';
 
-export interface ChangeRequestDeps {
+export interface ChangeRequestDeps extends ConsoleLinks {
   client: Client;
   taskQueue: string;
   /** How long to wait for a standard change to finish before answering "still running". */
@@ -32,5 +33,5 @@ export async function requestChange(
   if (!state) {
     return renderNotice(`Change request \`${input.requestId}\` started; it has not been picked up yet.`, `Is a worker running on task queue ${deps.taskQueue}? \`/change show ${input.requestId}\` for its state.`);
   }
-  return renderChangeState(state, handle.workflowId);
+  return renderChangeState(state, handle.workflowId, { consoleUrl: deps.consoleUrl });
 }

@@ -30,6 +30,8 @@ export interface CommandHandlerDeps {
   now?: () => Date;
   /** How long a changing command waits for its outcome before answering; default 5 s. */
   waitMs?: number;
+  /** Settings WEB_PUBLIC_URL: set, replies about a change request link to its page in the web console. */
+  consoleUrl?: string;
 }
 
 export interface CommandInput {
@@ -75,6 +77,8 @@ export interface CommandHandler {
 export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const now = deps.now ?? (() => new Date());
   const waitMs = deps.waitMs ?? 5000;
+  const links = { consoleUrl: deps.consoleUrl };
+  const changeDeps = { client: deps.client, taskQueue: deps.taskQueue, waitMs, ...links };
 
   const failed = (err: unknown, what: Record<string, unknown>): Reply => {
     if (err instanceof SwitchyardError) return errorReply(renderError(err.message));
@@ -87,7 +91,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
     if (command.name === 'incident.list' || command.name === 'incident.show' || command.name === 'incident.review') {
       return okReply(await answerIncident(command as IncidentCommand, input.user, { client: deps.client, pool: deps.pool, now }), command.name !== 'incident.review');
     }
-    if (READ_COMMANDS.has(command.name)) return okReply(await answerRead(command as ReadCommand, { client: deps.client, pool: deps.pool, environments: deps.environments, now }));
+    if (READ_COMMANDS.has(command.name)) return okReply(await answerRead(command as ReadCommand, { client: deps.client, pool: deps.pool, environments: deps.environments, now, ...links }));
     if (ROLLOUT_CONTROL_COMMANDS.has(command.name)) {
       const { key, env } = command as RolloutControlCommand;
       return okReply(await controlRollout(deps.client, input.user, controlOf(command as RolloutControlCommand), { flagKey: key, env }), false);
@@ -99,21 +103,21 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
         if (command.name === 'change.reject') throw new ValidationError('a break-glass change is already applied: review it (approve) or request the old state again');
         return okReply(await reviewBreakGlass(deps.client, workflowId, { user: input.user }), false);
       }
-      return okReply(await decideChange(deps.client, workflowId, { approve: command.name === 'change.approve', user: input.user, reason }), false);
+      return okReply(await decideChange(deps.client, workflowId, { approve: command.name === 'change.approve', user: input.user, reason }, links), false);
     }
     if (command.name === 'config.secret.set') {
       // A secret is never typed into a command: without a sealed value, the transport asks for it in a dialog.
       const { key, env } = command;
       if (input.sealed) {
         const sealed = { ...command, envelope: input.sealed.envelope };
-        return okReply(await requestChange({ client: deps.client, taskQueue: deps.taskQueue, waitMs }, { user: input.user, requestId: input.requestId, command: sealed, reason: input.sealed.reason, replyTo: input.replyTo }));
+        return okReply(await requestChange(changeDeps, { user: input.user, requestId: input.requestId, command: sealed, reason: input.sealed.reason, replyTo: input.replyTo }));
       }
       // Slack opens a dialog; the console asks with echo off and the CLI reads standard input (bot/sealed-secret.ts).
       return { ...okReply(renderNotice(`Type the value of \`${key}\` in ${env} into the dialog.`)), dialog: { kind: 'secret', key, env } };
     }
     if (command.name === 'change.revert') await refuseRevertDuringRollout(deps, command.id);
     if (CHANGE_REQUEST_COMMANDS.has(command.name)) {
-      return okReply(await requestChange({ client: deps.client, taskQueue: deps.taskQueue, waitMs }, { user: input.user, requestId: input.requestId, command, replyTo: input.replyTo }));
+      return okReply(await requestChange(changeDeps, { user: input.user, requestId: input.requestId, command, replyTo: input.replyTo }));
     }
     throw new ValidationError(`${command.name} is not handled here`);
   }
@@ -139,7 +143,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
         switch (input.actionId) {
           case ACTION.approve:
           case ACTION.reject:
-            return okReply(await decideChange(deps.client, expectWorkflowId(input.value, 'change'), { approve: input.actionId === ACTION.approve, user: input.user, reason: input.reason }), false);
+            return okReply(await decideChange(deps.client, expectWorkflowId(input.value, 'change'), { approve: input.actionId === ACTION.approve, user: input.user, reason: input.reason }, links), false);
           case ACTION.breakGlassReview:
             return okReply(await reviewBreakGlass(deps.client, expectWorkflowId(input.value, 'break-glass'), { user: input.user, notes: input.reason }), false);
           case ACTION.rolloutPause:

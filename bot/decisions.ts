@@ -3,6 +3,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Swi
 import { approveUpdate, breakGlassStateQuery, changeRequestStateQuery, rejectUpdate, reviewUpdate } from '../workflows/contracts.js';
 import { renderChangeState, renderNotice } from '../render/replies.js';
 import type { Message } from '../render/blocks.js';
+import type { ConsoleLinks } from '../render/console-link.js';
 import { failureTypeOf, isNotFound, userMessageOf } from './temporal-errors.js';
 
 async function finishedState(client: Client, workflowId: string, breakGlass: boolean): Promise<string | undefined> {
@@ -40,12 +41,12 @@ async function refusal(client: Client, workflowId: string, err: unknown, breakGl
  * Approves or rejects a change request as `user` through the workflow's update: the answer is
  * the outcome (applied, conflict …) or the workflow's refusal (self-approval, not eligible).
  */
-export async function decideChange(client: Client, workflowId: string, decision: { approve: boolean; user: string; reason?: string }): Promise<Message> {
+export async function decideChange(client: Client, workflowId: string, decision: { approve: boolean; user: string; reason?: string }, links: ConsoleLinks = {}): Promise<Message> {
   if (!decision.approve && !decision.reason?.trim()) throw new ValidationError('a rejection needs a reason (Slack asks in a dialog; in the console type `click N <reason>`)');
   const handle = client.workflow.getHandle(workflowId);
   try {
     const state = await handle.executeUpdate(decision.approve ? approveUpdate : rejectUpdate, { args: [{ user: decision.user, reason: decision.reason }] });
-    return renderChangeState(state, workflowId);
+    return renderChangeState(state, workflowId, links);
   } catch (err) {
     throw await refusal(client, workflowId, err, false);
   }

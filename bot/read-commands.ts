@@ -16,6 +16,7 @@ import { changeRequestStateQuery } from '../workflows/contracts.js';
 import { renderChangeList, renderChangeState, renderConfig, renderHistory } from '../render/replies.js';
 import { renderFlag, renderFlagList, type LastChange } from '../render/flags.js';
 import type { Message } from '../render/blocks.js';
+import type { ConsoleLinks } from '../render/console-link.js';
 import { changeWorkflowId } from './workflow-refs.js';
 import { isNotFound, userMessageOf } from './temporal-errors.js';
 import { answerTenancyRead } from './tenancy-reads.js';
@@ -23,7 +24,7 @@ import { answerTenancyRead } from './tenancy-reads.js';
 /** Incidents are read by ./incident-commands.ts. */
 export type ReadCommand = CommandOf<Exclude<CommandNameIn<'read'>, `incident.${string}`>>;
 
-export interface ReadDeps {
+export interface ReadDeps extends ConsoleLinks {
   client: Client;
   pool: Pool;
   environments: readonly string[];
@@ -105,7 +106,7 @@ export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<
       const workflowId = changeWorkflowId(command.id);
       try {
         const state = await deps.client.workflow.getHandle(workflowId).query(changeRequestStateQuery);
-        return renderChangeState(state, workflowId, { buttons: true });
+        return renderChangeState(state, workflowId, { buttons: true, consoleUrl: deps.consoleUrl });
       } catch (err) {
         if (isNotFound(err)) throw new NotFoundError(`there is no change request \`${command.id}\` (see /change list)`);
         throw new ValidationError(`cannot read change request ${command.id}: ${userMessageOf(err)}`);

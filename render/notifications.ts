@@ -2,8 +2,11 @@ import type { NotificationEvent } from '../core/notifications.js';
 import { workflowIds } from '../core/workflow-ids.js';
 import { ACTION } from './action-ids.js';
 import { actions, button, code, context, fields, header, section, type Block, type Message } from './blocks.js';
+import { withConsoleLink, type ConsoleLinks } from './console-link.js';
 import { formatTime, scopeOf, who } from './format.js';
 import { renderRollout } from './rollout.js';
+
+export type { ConsoleLinks } from './console-link.js';
 
 type Of<K extends NotificationEvent['kind']> = Extract<NotificationEvent, { kind: K }>;
 type ChangeEvent = Of<'change_applied' | 'approval_requested' | 'change_rejected' | 'change_expired' | 'change_conflict'>;
@@ -59,9 +62,20 @@ function review(e: Of<'incident_opened' | 'review_reminder' | 'review_escalation
 
 /**
  * Every control-plane notification as a Block Kit message. Pure: the same event always renders
- * the same message, so a redelivered outbox row looks the same.
+ * the same message, so a redelivered outbox row looks the same. With `links.consoleUrl`, each
+ * message about a change request links to that request's page in the web console.
  */
-export function renderNotification(event: NotificationEvent): Message {
+export function renderNotification(event: NotificationEvent, links: ConsoleLinks = {}): Message {
+  const message = renderEvent(event);
+  return isAboutChangeRequest(event) ? withConsoleLink(message, event.requestId, links) : message;
+}
+
+// Only the change-request workflow sends these. A refusal is left out: break-glass sends it too,
+// and a request refused before it ever waited has nothing to show beyond the refusal itself.
+const CHANGE_REQUEST_EVENTS: ReadonlySet<NotificationEvent['kind']> = new Set(['approval_requested', 'change_applied', 'change_rejected', 'change_expired', 'change_conflict']);
+const isAboutChangeRequest = (event: NotificationEvent): event is ChangeEvent => CHANGE_REQUEST_EVENTS.has(event.kind);
+
+function renderEvent(event: NotificationEvent): Message {
   switch (event.kind) {
     case 'approval_requested':
       return approvalRequested(event);

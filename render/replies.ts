@@ -1,7 +1,9 @@
 import type { ConfigEntry } from '../core/model/config-entry.js';
 import type { ChangeRequestState } from '../core/workflow-states.js';
 import { ACTION } from './action-ids.js';
+import { workflowIds } from '../core/workflow-ids.js';
 import { actions, button, code, context, fields, section, type Block, type Message } from './blocks.js';
+import { withConsoleLink, type ConsoleLinks } from './console-link.js';
 import { formatTime, who } from './format.js';
 
 export type { HistoryRow, VersionView } from './views.js';
@@ -80,9 +82,10 @@ const STATUS_LINE: Record<ChangeRequestState['status'], string> = {
 
 /**
  * A change request's state as the requester or a decider sees it: applied, refused, awaiting
- * approval (with the buttons when asked, so `/change show` is a second way to reach them) …
+ * approval (with the buttons when asked, so `/change show` is a second way to reach them) …,
+ * and with `consoleUrl` a link to its console page.
  */
-export function renderChangeState(state: ChangeRequestState, workflowId: string, options: { buttons?: boolean } = {}): Message {
+export function renderChangeState(state: ChangeRequestState, workflowId: string, options: { buttons?: boolean } & ConsoleLinks = {}): Message {
   const still = ['validating', 'approved', 'applying'].includes(state.status);
   const blocks: Block[] = [section(`Change ${code(state.requestId)}: ${STATUS_LINE[state.status]}${still ? ' (still running: `/change show` for the outcome)' : ''}`)];
   if (state.summary) blocks.push(section(`*Change*\n\`\`\`${state.summary}\`\`\``));
@@ -103,7 +106,8 @@ export function renderChangeState(state: ChangeRequestState, workflowId: string,
     blocks.push(actions(button(ACTION.approve, 'Approve', workflowId, 'primary'), button(ACTION.reject, 'Reject', workflowId, 'danger')));
   }
   const text = [`Change ${state.requestId}: ${state.status.replace('_', ' ')}`, state.summary, state.message].filter(Boolean).join(' — ');
-  return { text, blocks };
+  // The console's page is a change request's: a break-glass change has none.
+  return workflowId === workflowIds.changeRequest(state.requestId) ? withConsoleLink({ text, blocks }, state.requestId, options) : { text, blocks };
 }
 
 export function renderChangeList(items: Array<{ workflowId: string; state?: ChangeRequestState; startedAt?: string }>): Message {

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../../storage/logger.js';
 import type { StorageSettings } from '../../storage/settings.js';
 import { createCommandHandler } from '../command-handler.js';
 import { connectTemporal, temporalAddress, type TemporalSettings } from '../temporal-connection.js';
+import type { WebPublicUrl } from '../slack/settings.js';
 import { runConsole } from './repl.js';
 
 export { runConsole, type ConsoleOptions } from './repl.js';
@@ -22,7 +23,7 @@ export interface ConsoleMainOptions {
  * and Postgres. Resolves when the user quits (or stdin ends); connections are closed by then.
  * An unreachable Postgres or Temporal stops it before the prompt, with one line saying which.
  */
-export async function consoleMain(settings: CoreSettings & StorageSettings & TemporalSettings, user: string, options: ConsoleMainOptions = {}): Promise<void> {
+export async function consoleMain(settings: CoreSettings & StorageSettings & TemporalSettings & WebPublicUrl, user: string, options: ConsoleMainOptions = {}): Promise<void> {
   const requiredBy = 'the console';
   temporalAddress(settings, requiredBy);
   // Log lines would tear through the prompt on stdout: only warnings and worse, on stderr.
@@ -39,9 +40,10 @@ export async function consoleMain(settings: CoreSettings & StorageSettings & Tem
     throw err;
   });
   try {
-    const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS });
+    const consoleUrl = settings.WEB_PUBLIC_URL;
+    const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS, consoleUrl });
     const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
-    await runConsole({ user, handler, pool, input: process.stdin, output: process.stdout, log, ...(masterKey ? { masterKey } : {}) });
+    await runConsole({ user, handler, pool, input: process.stdin, output: process.stdout, log, consoleUrl, ...(masterKey ? { masterKey } : {}) });
   } finally {
     await pool.end().catch(() => undefined);
     await connection.close().catch(() => undefined);

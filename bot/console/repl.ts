@@ -11,12 +11,12 @@ import type { Reply } from '../reply.js';
 import { NO_MASTER_KEY, requestSecretValue } from '../sealed-secret.js';
 import { ACTION } from '../../render/action-ids.js';
 import type { ButtonElement, Message } from '../../render/blocks.js';
-import { renderNotification } from '../../render/notifications.js';
+import { renderNotification, type ConsoleLinks } from '../../render/notifications.js';
 import { blocksToText } from './blocks-to-text.js';
 import { CONSOLE_HELP, SLASH } from './console-help.js';
 import { watchOutbox, type OutboxFeed } from './outbox-feed.js';
 
-export interface ConsoleOptions {
+export interface ConsoleOptions extends ConsoleLinks {
   user: string;
   handler: CommandHandler;
   /** For notifications (the outbox); omit to see command replies only. */
@@ -72,7 +72,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       log,
       onEvent: (event: NotificationEvent) => {
         write(`\n--- notification (${event.kind.replaceAll('_', ' ')}) ---`);
-        show(renderNotification(event));
+        show(renderNotification(event, { consoleUrl: options.consoleUrl }));
         write('---');
         notificationWaiters.splice(0).forEach((wake) => wake());
         reprompt();

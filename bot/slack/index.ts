@@ -6,7 +6,7 @@ import { createCommandHandler } from '../command-handler.js';
 import { connectTemporal, type TemporalSettings } from '../temporal-connection.js';
 import { temporalHomeSource } from './app-home.js';
 import { checkSlackSettings, createSlackApp } from './app.js';
-import type { SlackSettings } from './settings.js';
+import type { SlackSettings, WebPublicUrl } from './settings.js';
 
 export { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from './app.js';
 
@@ -15,12 +15,12 @@ export { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions 
  * and Postgres, and serves Slack until SIGINT/SIGTERM. Posting to channels is the worker's job
  * (SlackNotifier in the notify activity), so the bot only answers requests.
  */
-export async function runBot(settings: CoreSettings & StorageSettings & TemporalSettings & SlackSettings): Promise<void> {
+export async function runBot(settings: CoreSettings & StorageSettings & TemporalSettings & SlackSettings & WebPublicUrl): Promise<void> {
   const log = createLogger(settings.LOG_LEVEL, 'bot');
   checkSlackSettings(settings);
   const { client, connection, taskQueue } = await connectTemporal(settings, { requiredBy: '`switchyard bot`' });
   const pool = createPool(settings.DATABASE_URL, { log });
-  const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS });
+  const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS, consoleUrl: settings.WEB_PUBLIC_URL });
   const slack = createSlackApp({ settings, handler, log, home: temporalHomeSource(client) });
   await slack.start();
   await new Promise<void>((resolve) => {

@@ -15,3 +15,9 @@ export const slackSettingsSchema = z.object({
   BOT_PORT: portSetting(3000),
 });
 export type SlackSettings = z.infer<typeof slackSettingsSchema>;
+
+/**
+ * The web console's address (declared with the web settings, web/settings.ts): set, messages
+ * about a change request link to its console page. Named here because the bot cannot import web.
+ */
+export type WebPublicUrl = { WEB_PUBLIC_URL?: string };

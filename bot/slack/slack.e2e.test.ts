@@ -24,6 +24,8 @@ import { REASON_BLOCK, REASON_INPUT, REJECT_MODAL, SECRET_BLOCK, SECRET_INPUT, S
 const SIGNING = 'e2e-signing-secret';
 const ENVS = ['dev', 'staging', 'production'];
 const MASTER = randomBytes(32);
+/** WEB_PUBLIC_URL as the worker and the bot get it: messages about a change request link to its console page. */
+const CONSOLE_URL = 'https://switchyard.example.com';
 const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 
 let h: TemporalHarness;
@@ -73,10 +75,10 @@ beforeAll(async () => {
   h = await startTemporalHarness({ worker: false });
   fake = await startFakeSlack();
   const log = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }));
-  const notifier = new SlackNotifier({ client: createSlackWebClient({ SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_API_URL: fake.apiUrl }), pool: h.db.pool, approvalsChannel: 'C_APPROVALS', incidentsChannel: 'C_INCIDENTS', log, inActivityWaitMs: 3000 });
+  const notifier = new SlackNotifier({ client: createSlackWebClient({ SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_API_URL: fake.apiUrl }), pool: h.db.pool, approvalsChannel: 'C_APPROVALS', incidentsChannel: 'C_INCIDENTS', log, inActivityWaitMs: 3000, consoleUrl: CONSOLE_URL });
   worker = await createWorker({ connection: h.nativeConnection, taskQueue: h.taskQueue, activities: createActivities({ pool: h.db.pool, redis: h.redis, keys: h.keys, log, notifier, settings: h.settings }) });
   running = worker.run();
-  const handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ENVS });
+  const handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ENVS, consoleUrl: CONSOLE_URL });
   slack = createSlackApp({
     settings: { SLACK_SIGNING_SECRET: SIGNING, SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl, BOT_PORT: 0, SECRETS_MASTER_KEY: MASTER.toString('base64'), ENVIRONMENTS: ENVS },
     handler,
@@ -126,6 +128,11 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
     expect(buttonsOf(message).map((b) => b.action_id)).toEqual(['change_approve', 'change_reject']);
     const workflowId = buttonsOf(message)[0]!.value;
     expect(JSON.stringify(message.args.blocks)).toContain('launch day');
+    // The approval request links to the request's page in the web console, in the blocks and the fallback text.
+    const page = `${CONSOLE_URL}/#/change-requests/${workflowId.replace(/^change-/, '')}`;
+    expect(JSON.stringify(message.args.blocks)).toContain(`<${page}|Open in Switchyard>`);
+    expect(String(message.args.text)).toContain(page);
+    expect(String((await risky.reply()).args.text)).toContain(page);
 
     const self = await click('U_OP1', 'change_approve', workflowId);
     expect(self.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
