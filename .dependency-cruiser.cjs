@@ -3,6 +3,7 @@
  *
  *   core ← storage ← evaluator / provider / activities ← workflows ← bot ← web ← cli
  *   render (Block Kit notifications) sits on core, under both activities and bot.
+ *   web/console (the browser console's sources) imports none of them: it calls /api/v1.
  *
  * Tests and test fixtures are outside the product: they may import anything, and no product
  * file may import them. Run with `npm run depcruise`.
@@ -78,6 +79,30 @@ module.exports = {
     onlyImports('bot', ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows'], 'the bot sits on everything below it; only cli is above.'),
     onlyImports('web', ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows', 'bot'], 'the HTTP API is a transport beside the bot: it may use the command handler and everything below it; only cli is above.'),
     {
+      name: 'console-is-browser-code',
+      comment:
+        'The browser console (web/console/src) is bundled for a browser: no node builtins, nothing of the server; it talks to it over /api/v1 (web/console/src/api.ts).',
+      severity: 'error',
+      from: { path: '^web/console/src/' },
+      to: {
+        path: '^(core|storage|render|evaluator|provider|activities|workflows|bot|cli|bench|scripts|test)/|^web/(?!console/)',
+      },
+    },
+    {
+      name: 'console-no-node-builtins',
+      comment: 'A node builtin in the console bundle fails in the browser.',
+      severity: 'error',
+      from: { path: '^web/console/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      comment: 'The console is the top layer of the browser side: the server serves its build, it never imports its sources.',
+      severity: 'error',
+      from: { pathNot: '^web/console/' },
+      to: { path: '^web/console/' },
+    },
+    {
       name: 'no-product-imports-test-code',
       comment: 'Tests and fixtures are not shipped: a product file that imports one drags test code into the build.',
       severity: 'error',
@@ -108,7 +133,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.json'],
     },
     reporterOptions: { text: { highlightFocused: true } },
   },

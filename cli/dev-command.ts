@@ -150,6 +150,7 @@ async function startServices(base: Settings, log: Logger, stops: Array<() => Pro
   // On loopback unless WEB_HOST says otherwise; only then does /dev-login sign anyone in.
   const web = await startWeb(settings, { log: log.child({ name: 'web' }), dev: true });
   stops.push(() => web.close());
-  lines.push(`API        ${web.url}/api/v1 (OpenAPI at /api/v1/openapi.json; sign in at ${web.url}/dev-login?user=U_ALICE)`);
+  lines.push(`Console    ${web.url}/ (sign in at ${web.url}/dev-login?user=U_ALICE)`);
+  lines.push(`API        ${web.url}/api/v1 (OpenAPI at /api/v1/openapi.json)`);
   return { settings, lines };
 }

@@ -21,6 +21,8 @@ export interface ChangeRequestState {
   classification?: 'standard' | 'risky' | 'emergency';
   riskReasons: string[];
   requester: string;
+  /** Why the requester asked for it (`--reason`), shown to whoever decides. */
+  justification?: string;
   decidedBy?: string;
   decidedAt?: string;
   rejectionReason?: string;

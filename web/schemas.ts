@@ -20,6 +20,7 @@ export const changeRequestStateSchema = z.object({
   classification: z.enum(['standard', 'risky', 'emergency']).optional(),
   riskReasons: z.array(z.string()),
   requester: z.string(),
+  justification: z.string().optional().describe('the requester’s reason'),
   decidedBy: z.string().optional(),
   decidedAt: z.string().optional(),
   rejectionReason: z.string().optional(),

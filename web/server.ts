@@ -13,6 +13,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { registerRoutes } from './route.js';
 import { API_ROUTES } from './routes/index.js';
 import { createSessionCodec } from './session.js';
+import { registerConsole } from './static.js';
 import type { WebSettings } from './settings.js';
 
 /** Commands are a line of text; a config value can be a JSON document. Anything larger is a mistake. */
@@ -23,13 +24,14 @@ export type WebAppDeps = Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'
 
 /**
  * The HTTP API app (docs/architecture.md#layers), not yet listening: `/api/v1` over the same
- * command handler, workflows and storage functions as the bot.
+ * command handler, workflows and storage functions as the bot, and the browser console's build at
+ * `/` (docs/architecture.md#web-console; `consoleDir` defaults to `dist/console`).
  *
  * @example
  * const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin: false });
  * await app.inject({ method: 'GET', url: '/api/v1/flags', headers: { authorization: `Bearer ${token}` } });
  */
-export function createWebApp(given: WebAppDeps): FastifyInstance {
+export function createWebApp(given: WebAppDeps, options: { consoleDir?: string } = {}): FastifyInstance {
   const deps: ApiDeps = {
     waitMs: 5000,
     now: () => new Date(),
@@ -46,6 +48,8 @@ export function createWebApp(given: WebAppDeps): FastifyInstance {
   const document = openApiDocument(API_ROUTES, { version: '1.0.0' });
   app.get('/api/v1/openapi.json', async () => document);
   app.get('/healthz', async () => ({ ok: true }));
+  // Its catch-all `/*` never shadows a route above: the router prefers a more specific path.
+  registerConsole(app, options.consoleDir);
   return app;
 }
 

@@ -25,7 +25,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   const { workflowId } = workflowInfo();
   // The justification may come with the request or inside the parsed command (`--reason`).
   const justification = input.reason ?? (typeof input.command.reason === 'string' ? input.command.reason : undefined);
-  const state: ChangeRequestState = { requestId: input.requestId, status: 'validating', riskReasons: [], requester: input.requester };
+  const state: ChangeRequestState = { requestId: input.requestId, status: 'validating', riskReasons: [], requester: input.requester, ...(justification ? { justification } : {}) };
   let prepared: PreparedChange | undefined;
   const at = () => new Date().toISOString();
   /** The one environment and tenant the change touches, when there is exactly one (audit columns, notifications; the audit detail lists them all). */

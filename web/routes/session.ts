@@ -37,6 +37,8 @@ export const sessionRoutes = [
       if (!deps.limiter.allow(`dev-login:${request.ip}`)) throw rateLimited(deps, `dev-login:${request.ip}`);
       const { session, value } = deps.sessions.issue(query.user);
       reply.header('set-cookie', cookieHeader(SESSION_COOKIE, value, { maxAgeSeconds: deps.sessions.maxAgeSeconds, secure: false }));
+      // A person who opened the link in a browser wants the console, not JSON.
+      if (request.headers.accept?.includes('text/html')) return reply.redirect('/', 303);
       return { principal: session.principal, via: 'session' as const, csrfToken: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() };
     },
   }),
