@@ -80,7 +80,8 @@ export async function startWeb(settings: WebSettings, options: { log?: Logger; d
     });
   const { client, connection, taskQueue } = temporal;
   const environments = settings.ENVIRONMENTS;
-  const handler = createCommandHandler({ client, taskQueue, pool, log, environments });
+  // The Block Kit the API returns links to the console like Slack's messages do.
+  const handler = createCommandHandler({ client, taskQueue, pool, log, environments, consoleUrl: settings.WEB_PUBLIC_URL });
   const oidc = oidcOptions ? { oidc: createOidcSignIn(oidcOptions) } : {};
   const devLogin = options.dev === true && isLoopback(host) && !oidcOptions;
   const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin, ...oidc });
