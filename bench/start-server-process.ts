@@ -8,7 +8,7 @@ export interface ServerProcess {
 }
 
 /** Starts bench/server-process.ts in its own Node process and waits for it to report its URL. */
-export function startServerProcess(mode: 'evaluator' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
+export function startServerProcess(mode: 'evaluator' | 'provider' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
   const script = fileURLToPath(new URL('./server-process.ts', import.meta.url));
   const child: ChildProcess = fork(script, [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const stop = () =>
