@@ -1,5 +1,6 @@
 import { readEpoch } from '../storage/database-epoch.js';
 import type { StorageDeps } from '../storage/deps.js';
+import { holdsEntries } from '../storage/snapshot-publisher.js';
 
 /** What one evaluator's `/readyz` said, or why it could not be asked. */
 type EvaluatorAnswer =
@@ -49,9 +50,10 @@ export async function runDoctor(deps: StorageDeps, evaluatorUrls: readonly strin
   const epoch = await readEpoch(pool);
   const { rows } = await pool.query<{ name: string; snapshot_version: string }>('SELECT name, snapshot_version FROM environments ORDER BY position, name');
   const envs = rows.map((r) => r.name);
-  const [stamps, exists, keysEpoch, evaluators] = await Promise.all([
+  const [stamps, exists, hasEntries, keysEpoch, evaluators] = await Promise.all([
     envs.length ? redis.mget(envs.flatMap((env) => [keys.snapshotVersion(env), keys.snapshotEpoch(env)])) : Promise.resolve([]),
-    Promise.all(envs.map((env) => redis.exists(keys.snapshot(env)))),
+    Promise.all(envs.map((env) => redis.exists(keys.entries(env)))),
+    holdsEntries(pool),
     redis.get(keys.sdkKeysEpoch),
     Promise.all(evaluatorUrls.map((url) => askEvaluator(url, options.timeoutMs ?? 3_000))),
   ]);
@@ -64,7 +66,7 @@ export async function runDoctor(deps: StorageDeps, evaluatorUrls: readonly strin
     const cells = [env, `v${version} @${short(epoch)}`];
     const redisVersion = stamps[2 * i];
     const redisEpoch = stamps[2 * i + 1] ?? null;
-    if (redisVersion == null || exists[i] === 0) {
+    if (redisVersion == null || (exists[i] === 0 && hasEntries)) {
       cells.push('missing');
       problems.push(`${env}: Redis holds no snapshot (Postgres is at version ${version})`);
     } else {

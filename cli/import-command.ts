@@ -4,11 +4,9 @@ import { ValidationError } from '../core/errors.js';
 import type { ConfigEntry } from '../core/model/config-entry.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import { validateFlag } from '../core/model/validate-flag.js';
-import { applyChange } from '../storage/apply-change.js';
-import { getConfig } from '../storage/configs.js';
+import { applyChanges, latestEntries } from '../storage/apply-changes.js';
 import type { StorageDeps } from '../storage/deps.js';
 import { assertKnownEnvironments } from '../storage/environments.js';
-import { getFlag } from '../storage/flags.js';
 import { jsonDiff, type JsonDiff } from '../core/model/json-diff.js';
 import { validateConfigEntry } from '../core/model/validate-config-value.js';
 import { readEntryFiles } from './entry-files.js';
@@ -58,7 +56,8 @@ function scopeConfigToEnv(incoming: ConfigEntry, stored: ConfigEntry | undefined
 
 /**
  * Flags as code: validates every entry first (nothing is applied if any is invalid), prints the
- * diff against what is stored, then applies each changed entry through the one apply function.
+ * diff against what is stored, then applies the changed entries in batches (applyChanges: one
+ * transaction and one publication per batch).
  */
 export async function importEntries(deps: StorageDeps, path: string, options: ImportOptions): Promise<ImportReport> {
   if (options.env) await assertKnownEnvironments(deps.pool, [options.env]);
@@ -71,12 +70,19 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
   const seen = new Set<string>();
   /** Secrets with a plain value and no master key to seal it: refused before anything is written. */
   const unsealed: string[] = [];
+  const isConfig = (document: unknown) => typeof document === 'object' && document !== null && (document as { type?: unknown }).type === 'config';
+  // What is stored, read for all files at once: an import of thousands costs two queries here, not thousands.
+  const named = files.flatMap(({ document }) => {
+    const key = (document as { key?: unknown } | null)?.key;
+    return typeof key === 'string' ? [{ kind: isConfig(document) ? ('config' as const) : ('flag' as const), key }] : [];
+  });
+  const prefetched = await latestEntries(deps.pool, named);
+  const storedOf = <D>(kind: 'flag' | 'config', key: string) => prefetched.get(`${kind}:${key}`) as { version: number; document: D } | undefined;
   for (const { file, document } of files) {
     try {
-      const isConfig = typeof document === 'object' && document !== null && (document as { type?: unknown }).type === 'config';
-      if (isConfig) {
+      if (isConfig(document)) {
         let entry = validateConfigEntry(document);
-        const stored = await getConfig(deps.pool, entry.key);
+        const stored = storedOf<ConfigEntry>('config', entry.key);
         if (options.env) entry = scopeConfigToEnv(entry, stored?.document, options.env);
         if (entry.secret && options.masterKey) {
           const sealed = sealSecretEntry(entry, options.masterKey, stored?.document);
@@ -89,7 +95,7 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
       } else {
         const validated = validateFlag(document, { mode: 'import' });
         warnings.push(...validated.warnings);
-        const stored = await getFlag(deps.pool, validated.flag.key);
+        const stored = storedOf<FlagDocument>('flag', validated.flag.key);
         const flag = options.env ? scopeToEnv(validated.flag, stored?.document, options.env) : validated.flag;
         flag.createdAt ??= stored?.document.createdAt ?? new Date().toISOString();
         plans.push({ target: { kind: 'flag', key: flag.key, document: flag }, expectedVersion: stored?.version ?? 0, diff: jsonDiff(stored?.document ?? null, flag) });
@@ -109,7 +115,7 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
   if (problems.length) throw new ValidationError(`nothing imported:\n  ${problems.join('\n  ')}`);
 
   const lines: string[] = [];
-  let applied = 0;
+  const changes: Change[] = [];
   let unchanged = 0;
   for (const plan of plans) {
     const label = `${plan.target.kind} ${plan.target.key}`;
@@ -130,7 +136,7 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
       }
     }
     if (options.dryRun) continue;
-    const change: Change = {
+    changes.push({
       changeId: randomUUID(),
       actor: options.actor,
       action: plan.expectedVersion === 0 ? `${plan.target.kind}.create` : `${plan.target.kind}.import`,
@@ -138,10 +144,10 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
       expectedVersion: plan.expectedVersion,
       ...(options.env ? { environment: options.env } : {}),
       reason: options.reason ?? `import from ${path}`,
-    };
-    await applyChange(deps, change);
-    applied++;
+    });
   }
+  // Batched: one transaction and one publication per batch, still one version and audit row per entry.
+  const applied = (await applyChanges(deps, changes)).filter((r) => r.applied).length;
   if (applied && options.monitors) await startMissingGuardrailMonitors(options.monitors.client, deps.pool, options.monitors);
   return { lines, warnings, applied, unchanged };
 }

@@ -17,6 +17,7 @@ import { redisKeys } from '../storage/redis-keys.js';
 import { createSdkKey } from '../storage/sdk-keys.js';
 import { publishSnapshots } from '../storage/snapshot-publisher.js';
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
+import { readServedEntries } from '../test/redis-entries.js';
 import { capturingLogger, dumpDatabase, dumpRedisPrefix, placesHolding } from '../test/secret-leaks.js';
 import { importEntries } from './import-command.js';
 
@@ -108,7 +109,7 @@ describe('switchyard import of a secret with a plain value', () => {
     expect(openSecret(MASTER, stored.value, { key: KEY })).toBe(globalClear);
     expect(openSecret(MASTER, stored.scopes[0]!.value, { key: KEY, env: 'production' })).toBe(productionClear);
 
-    const snapshot = JSON.parse((await redis.get(deps.keys.snapshot('production')))!) as { configs: Record<string, ConfigEntry> };
+    const snapshot = await readServedEntries(redis, deps.keys, 'production');
     expect(isSecretEnvelope(snapshot.configs[KEY]!.scopes[0]!.value)).toBe(true);
     expect(await countRows('SELECT count(*) AS n FROM audit_log WHERE entity_key = $1', [KEY])).toBe(1);
 

@@ -12,6 +12,7 @@ import type { FlagDocument } from '../core/model/flag.js';
 import { sealSecret } from '../core/secrets/envelope.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
+import { readServedEntries } from '../test/redis-entries.js';
 import { applyChange, buildSnapshot } from './apply-change.js';
 import { auditTrail } from './audit.js';
 import { getConfig } from './configs.js';
@@ -118,7 +119,7 @@ describe('applying a change', () => {
     expect(await count('audit_log', 'change_id = $1', [change.changeId])).toBe(1);
   });
 
-  it("writes each environment's snapshot with the new version and that environment's state, and announces it", async () => {
+  it("writes each touched environment's entry with its new version and that environment's state, and announces it", async () => {
     const subscriber = new Redis('redis://127.0.0.1:6379');
     const messages: Invalidation[] = [];
     subscriber.on('message', (_channel, message) => messages.push(JSON.parse(message)));
@@ -131,12 +132,14 @@ describe('applying a change', () => {
         flagChange(key, { environments: { production: { killed: true }, dev: { serve: { serve: 'rust_engine' } } } as never }, 1),
       );
 
-      const production = JSON.parse((await redis.get(deps.keys.snapshot('production')))!) as EnvSnapshot;
+      const production = await readServedEntries(redis, deps.keys, 'production');
       expect(production.version).toBe(result.snapshots.production);
-      expect(Number(await redis.get(deps.keys.snapshotVersion('production')))).toBe(production.version);
       expect(production.flags[key]!.environments).toEqual({ production: expect.objectContaining({ killed: true }) });
-      const dev = JSON.parse((await redis.get(deps.keys.snapshot('dev')))!) as EnvSnapshot;
+      const dev = await readServedEntries(redis, deps.keys, 'dev');
+      expect(dev.version).toBe(result.snapshots.dev);
       expect(dev.flags[key]!.environments).toEqual({ dev: expect.objectContaining({ serve: { serve: 'rust_engine' } }) });
+      // Staging's state did not change, so neither did its version.
+      expect(result.snapshots.staging).toBeUndefined();
 
       expect(production.epoch).toMatch(/^[0-9a-f-]{36}$/);
       await expect.poll(() => messages).toContainEqual({ kind: 'snapshot', env: 'production', version: result.snapshots.production, epoch: production.epoch });
@@ -151,7 +154,7 @@ describe('applying a change', () => {
     const older: EnvSnapshot = { ...current, version: current.version - 1, flags: {} };
 
     expect(await writeSnapshot(deps, older)).toBe(false);
-    const stored = JSON.parse((await redis.get(deps.keys.snapshot('staging')))!) as EnvSnapshot;
+    const stored = await readServedEntries(redis, deps.keys, 'staging');
     expect(stored.version).toBe(current.version);
     expect(stored.flags['snapshot.order']).toBeDefined();
   });

@@ -1,116 +1,68 @@
-import { createHash } from 'node:crypto';
 import type { AppliedChange, Change } from '../core/change.js';
-import { ConflictError, ValidationError } from '../core/errors.js';
-import type { ConfigEntry } from '../core/model/config-entry.js';
-import { validateFlag } from '../core/model/validate-flag.js';
-import { logAudit, recordAudit, type AuditRow } from './audit.js';
-import { withTransaction, type PoolClient } from './db.js';
-import type { StorageDeps } from './deps.js';
-import { insertVersion, latestVersion } from './entry-versions.js';
-import { assertKnownEnvironments } from './environments.js';
-import { jsonDiff } from '../core/model/json-diff.js';
-import { publishSnapshots } from './snapshot-publisher.js';
-import { validateConfigEntry } from '../core/model/validate-config-value.js';
 import { assertSecretValuesSealed } from '../core/secrets/sealed-entry.js';
+import { logAudit } from './audit.js';
+import { readEpoch } from './database-epoch.js';
+import { withTransaction, type PoolClient } from './db.js';
+import { deltasOf, publishDeltas, republishBehind, type EnvDelta } from './delta-publisher.js';
+import type { StorageDeps } from './deps.js';
+import { latestVersion } from './entry-versions.js';
+import { recordWrites } from './entry-audit.js';
+import { bumpEnvironments, insertVersions, lockEntries, prepareEntry, priorResults, type Outcome } from './entry-write.js';
+import { environmentNames } from './environments.js';
 
 export { buildSnapshot, publishSnapshots } from './snapshot-publisher.js';
 
-/** Secret values are envelopes: the audit diff shows that they changed (a fingerprint), never them. */
-function auditable(kind: Change['target']['kind'], document: unknown): unknown {
-  if (kind !== 'config' || !document || !(document as ConfigEntry).secret) return document;
-  const entry = document as ConfigEntry;
-  const fingerprint = (v: unknown) => (v === undefined ? undefined : `sha256:${createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 12)}`);
-  return { ...entry, value: fingerprint(entry.value), scopes: entry.scopes.map((s) => ({ ...s, value: fingerprint(s.value) })) };
-}
+type Applied = Outcome & { deltas: EnvDelta[] };
 
-/** The document as it will be stored: parsed, normalized and checked, or a ValidationError saying why not. */
-async function validDocument(client: PoolClient, change: Change, log: StorageDeps['log']): Promise<unknown> {
-  const { target } = change;
-  if (target.document.key !== target.key) {
-    throw new ValidationError(`${target.kind} ${target.key}: the document's key is "${target.document.key}"; they must be the same`);
-  }
-  if (target.kind === 'flag') {
-    // The control plane enforced the create-time rules (expiry horizon); here only what must hold for every stored version.
-    const { flag, warnings } = validateFlag(target.document, { mode: 'import' });
-    if (warnings.length) log.warn({ changeId: change.changeId, warnings }, `flag ${target.key}: stored with warnings`);
-    await assertKnownEnvironments(client, Object.keys(flag.environments), `flag ${target.key}: environment`);
-    return flag;
-  }
-  const entry = validateConfigEntry(target.document);
-  await assertKnownEnvironments(client, entry.scopes.flatMap((s) => (s.env ? [s.env] : [])), `config ${target.key}: environment`);
-  return entry;
-}
-
-function conflictMessage(change: Change, found: number): string {
+async function applyInTransaction(client: PoolClient, change: Change, log: StorageDeps['log']): Promise<Applied> {
   const { kind, key } = change.target;
-  if (change.expectedVersion === 0) return `${kind} ${key} already exists (version ${found}): expected to create it`;
-  if (found === 0) return `${kind} ${key} does not exist: expected version ${change.expectedVersion}`;
-  return `${kind} ${key} changed since the request: expected version ${change.expectedVersion}, found ${found}`;
-}
+  // Lock order (see storage/entry-write.ts): entry → the environment rows it touches → audit chain.
+  await lockEntries(client, [change]);
 
-type Outcome = { result: AppliedChange; audit?: AuditRow };
-
-async function applyInTransaction(client: PoolClient, change: Change, log: StorageDeps['log']): Promise<Outcome> {
-  const { kind, key } = change.target;
-  // Lock order, the same in every writer so none can deadlock: entry → environments → audit chain.
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`switchyard:${kind}:${key}`]);
-
-  const prior = await client.query<{ result: AppliedChange }>('SELECT result FROM applied_changes WHERE change_id = $1', [change.changeId]);
-  if (prior.rows[0]) return { result: { ...prior.rows[0].result, applied: false } };
+  const prior = (await priorResults(client, [change.changeId])).get(change.changeId);
+  if (prior) return { result: { ...prior, applied: false }, deltas: [] };
 
   const current = await latestVersion(client, kind, key);
-  const found = current?.version ?? 0;
-  if (found !== change.expectedVersion) throw new ConflictError(conflictMessage(change, found));
-
-  const document = await validDocument(client, change, log);
-  const version = found + 1;
-  await insertVersion(client, kind, { key, version, document, action: change.action, changeId: change.changeId, createdBy: change.actor });
-
-  // A flag or config document holds global fields too, so every environment's snapshot moves.
-  await client.query('SELECT name FROM environments ORDER BY name FOR UPDATE');
-  const bumped = await client.query<{ name: string; snapshot_version: number }>(
-    'UPDATE environments SET snapshot_version = snapshot_version + 1 RETURNING name, snapshot_version',
-  );
-  const snapshots = Object.fromEntries(bumped.rows.map((r) => [r.name, Number(r.snapshot_version)]));
-
-  const audit = await recordAudit(client, {
-    actor: change.actor,
-    onBehalfOf: change.onBehalfOf,
-    action: change.action,
-    entityKind: kind,
-    entityKey: key,
-    environment: change.environment,
-    tenant: change.tenant,
-    changeId: change.changeId,
-    reason: change.reason,
-    ticket: change.ticket,
-    approvedBy: change.approvedBy,
-    requestId: change.requestId,
-    diff: jsonDiff(auditable(kind, current?.document), auditable(kind, document)),
-    // The hash chain covers `detail`, so the full list of places is as tamper-evident as the columns.
-    detail: { version, previousVersion: found, ...(change.touched ? { touched: change.touched } : {}) },
-  });
-
-  const result: AppliedChange = { changeId: change.changeId, key, kind, version, applied: true, auditId: audit.id, snapshots };
-  await client.query('INSERT INTO applied_changes (change_id, entity_kind, entity_key, version, result) VALUES ($1, $2, $3, $4, $5)', [
-    change.changeId,
-    kind,
-    key,
-    version,
-    JSON.stringify(result),
-  ]);
-  return { result, audit };
+  const write = prepareEntry(change, current, await environmentNames(client), log);
+  await insertVersions(client, [write]);
+  // Only the environments whose served entry moved are locked and bumped: a change to one
+  // environment's state never waits for, nor blocks, changes in the others.
+  const bumped = await bumpEnvironments(client, write.touched);
+  // Read in the same transaction: a delta never pairs one epoch's versions with another's.
+  const epoch = await readEpoch(client);
+  const [outcome] = await recordWrites(client, [write], bumped);
+  return { ...outcome!, deltas: deltasOf([write], bumped, epoch) };
 }
 
 /**
- * The one way a flag or config entry changes (docs/architecture.md: every write leaves through this one apply
- * function). In one transaction: idempotency check on the change id, optimistic concurrency
- * check on `expectedVersion` (a stale write is a ConflictError), validation, the new version,
- * its audit row and the snapshot version bump. After commit: one log line per audit row, the
- * environments' snapshots written to Redis and announced.
+ * Publishes a commit's deltas; changes that were idempotent retries instead repair the
+ * environments Redis holds behind them. The commit stands whatever happens here: if Redis is down
+ * the state is published late — by the next change (its delta finds the gap and writes in full),
+ * by a retry, by the repair loop, at boot or from the CLI. Failing would make the caller retry a
+ * change that already happened. (Bound the wait with ioredis's maxRetriesPerRequest on the client
+ * passed in.)
+ */
+export async function publishCommitted(deps: StorageDeps, commit: { deltas: EnvDelta[]; retried: AppliedChange[] }, what: Record<string, unknown>): Promise<void> {
+  try {
+    if (commit.deltas.length) await publishDeltas(deps, commit.deltas);
+    const behind: Record<string, number> = {};
+    for (const result of commit.retried) for (const [env, v] of Object.entries(result.snapshots)) behind[env] = Math.max(behind[env] ?? 0, v);
+    if (commit.retried.length) await republishBehind(deps, behind);
+  } catch (err) {
+    deps.log.error({ err, ...what }, 'change committed but not published to Redis');
+  }
+}
+
+/**
+ * The one way a flag or config entry changes (docs/architecture.md: every write leaves through
+ * this one apply function; applyChanges is the same for a batch). In one transaction:
+ * idempotency check on the change id, optimistic concurrency check on `expectedVersion` (a stale
+ * write is a ConflictError), validation, the new version, its audit row and a version bump of the
+ * environments whose served entry changed. After commit: one log line per audit row, and one
+ * delta per bumped environment on Redis's change feed (docs/design.md#change-feed).
  *
  * Applying the same change id again returns the first result with `applied: false` and writes
- * nothing — but republishes the snapshots, so a retry also repairs a Redis that missed the first.
+ * nothing — but republishes what Redis lacks of it, so a retry also repairs a Redis that missed the first.
  *
  * @example
  *   await applyChange(deps, { changeId, actor: 'U123', action: 'flag.kill', expectedVersion: 4,
@@ -119,26 +71,16 @@ async function applyInTransaction(client: PoolClient, change: Change, log: Stora
 export async function applyChange(deps: StorageDeps, change: Change): Promise<AppliedChange> {
   // Every write of a secret passes here, so this is where a clear value is stopped, whatever sent it.
   assertSecretValuesSealed(change.target);
-  let outcome: Outcome;
+  let applied: Applied;
   try {
-    outcome = await withTransaction(deps.pool, (client) => applyInTransaction(client, change, deps.log));
+    applied = await withTransaction(deps.pool, (client) => applyInTransaction(client, change, deps.log));
   } catch (err) {
     // The same change id applied concurrently for another key slipped past the key lock: the
     // primary key caught it, and the stored result is the answer.
     if ((err as { constraint?: string }).constraint !== 'applied_changes_pkey') throw err;
-    outcome = await withTransaction(deps.pool, (client) => applyInTransaction(client, change, deps.log));
+    applied = await withTransaction(deps.pool, (client) => applyInTransaction(client, change, deps.log));
   }
-  if (outcome.audit) logAudit(deps.log, outcome.audit);
-
-  // The change is committed whatever happens next. If Redis is down, the snapshot is published
-  // late: by the next change, by a retry of this one, by `publishSnapshots` at boot or from the
-  // CLI, and evaluators re-read the snapshot version after reconnecting. Failing here would make
-  // the caller retry a change that already happened. (Bound the wait with ioredis's
-  // maxRetriesPerRequest on the client passed in.)
-  try {
-    await publishSnapshots(deps, Object.keys(outcome.result.snapshots));
-  } catch (err) {
-    deps.log.error({ err, changeId: change.changeId }, 'change committed but its snapshots were not published to Redis');
-  }
-  return outcome.result;
+  if (applied.audit) logAudit(deps.log, applied.audit);
+  await publishCommitted(deps, { deltas: applied.deltas, retried: applied.result.applied ? [] : [applied.result] }, { changeId: change.changeId });
+  return applied.result;
 }

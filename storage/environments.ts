@@ -31,9 +31,18 @@ export async function ensureEnvironments(db: Queryable, names: string[]): Promis
 export async function assertKnownEnvironments(db: Queryable, names: Iterable<string>, what = 'environment'): Promise<void> {
   const wanted = [...new Set(names)];
   if (!wanted.length) return;
-  const known = (await listEnvironments(db)).map((e) => e.name);
-  const unknown = wanted.filter((n) => !known.includes(n));
+  checkKnownEnvironments((await listEnvironments(db)).map((e) => e.name), wanted, what);
+}
+
+/** The same check against environment names already read (`known`, in risk order). */
+export function checkKnownEnvironments(known: readonly string[], names: Iterable<string>, what = 'environment'): void {
+  const unknown = [...new Set(names)].filter((n) => !known.includes(n));
   if (unknown.length) {
     throw new ValidationError(`${what} ${unknown.map((u) => `"${u}"`).join(', ')} unknown: must be one of ${known.join(', ')}`);
   }
+}
+
+/** Every environment's name, in risk order (what error messages list). */
+export async function environmentNames(db: Queryable): Promise<string[]> {
+  return (await listEnvironments(db)).map((e) => e.name);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mintEpoch, readEpoch } from './database-epoch.js';
 import type { StorageDeps } from './deps.js';
 import { syncSdkKeysToRedis } from './sdk-keys.js';
-import { publishSnapshots } from './snapshot-publisher.js';
+import { holdsEntries, publishSnapshots } from './snapshot-publisher.js';
 
 /** What one repair pass found wrong in Redis and put right. */
 export interface RepairReport {
@@ -18,7 +18,8 @@ export interface RepairReport {
 
 /**
  * Compares Redis with Postgres once and republishes what Redis lacks or holds outdated: each
- * environment's snapshot (missing, of another epoch, or older) and the SDK key table (no mark of a
+ * environment's state (its version key or entries hash missing, of another epoch, or older: a
+ * full write, docs/design.md#change-feed) and the SDK key table (no mark of a
  * full sync from this epoch, or fewer keys than work). Idempotent, and safe beside publishers:
  * every write goes through the same epoch-and-version guard.
  *
@@ -27,14 +28,14 @@ export interface RepairReport {
  * (restored from a backup, which keeps the epoch of the database it was taken from). Then the
  * database gets a new epoch, and everything is republished under it.
  */
-export async function repairRedisOnce(deps: StorageDeps): Promise<RepairReport> {
+export async function repairRedisOnce(deps: StorageDeps, options: { inFlightGraceMs?: number } = {}): Promise<RepairReport> {
   const { pool, redis, keys } = deps;
   const { rows: envRows } = await pool.query<{ name: string }>('SELECT name FROM environments ORDER BY position, name');
   const envs = envRows.map((r) => r.name);
 
   const pipeline = redis.multi();
   pipeline.mget(envs.flatMap((env) => [keys.snapshotVersion(env), keys.snapshotEpoch(env)]));
-  for (const env of envs) pipeline.exists(keys.snapshot(env));
+  for (const env of envs) pipeline.exists(keys.entries(env));
   pipeline.get(keys.sdkKeysEpoch);
   pipeline.hlen(keys.sdkKeys);
   const results = await pipeline.exec();
@@ -54,17 +55,23 @@ export async function repairRedisOnce(deps: StorageDeps): Promise<RepairReport> 
     'SELECT count(*) AS count FROM sdk_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
   );
   const liveKeys = Number(live[0]!.count);
+  const hasEntries = await holdsEntries(pool);
 
   const republished: Record<string, string> = {};
+  const behind = new Map<string, number>();
   let mintedEpoch = false;
   envs.forEach((env, i) => {
     const pgVersion = pgVersions.get(env);
     if (pgVersion === undefined) return; // removed between the two reads
     const redisVersion = stamps[2 * i];
     const redisEpoch = stamps[2 * i + 1];
-    if (redisVersion == null || exists[i] === 0) republished[env] = 'missing from redis';
+    if (redisVersion == null) republished[env] = 'missing from redis';
+    else if (exists[i] === 0 && hasEntries) republished[env] = 'entries missing from redis';
     else if (redisEpoch !== epoch) republished[env] = `redis holds epoch ${redisEpoch ?? '(none)'}, postgres is ${epoch}`;
-    else if (Number(redisVersion) < pgVersion) republished[env] = `redis holds version ${redisVersion}, postgres ${pgVersion}`;
+    else if (Number(redisVersion) < pgVersion) {
+      republished[env] = `redis holds version ${redisVersion}, postgres ${pgVersion}`;
+      behind.set(env, pgVersion);
+    }
     else if (Number(redisVersion) > pgVersion) {
       republished[env] = `redis holds version ${redisVersion} of this epoch, above postgres's ${pgVersion}: the database went back in time`;
       mintedEpoch = true;
@@ -74,6 +81,7 @@ export async function repairRedisOnce(deps: StorageDeps): Promise<RepairReport> 
   if (keysEpoch !== epoch) sdkKeys = keysEpoch === null ? 'key table missing from redis (no full sync mark)' : `key table synced from epoch ${keysEpoch}, postgres is ${epoch}`;
   else if (keyCount < liveKeys) sdkKeys = `redis holds ${keyCount} keys, postgres ${liveKeys} working ones`;
 
+  if (behind.size && !mintedEpoch) await dropCaughtUp(deps, behind, republished, options.inFlightGraceMs ?? IN_FLIGHT_GRACE_MS);
   if (mintedEpoch) {
     const previous = epoch;
     epoch = await mintEpoch(pool);
@@ -87,6 +95,24 @@ export async function repairRedisOnce(deps: StorageDeps): Promise<RepairReport> 
   if (sdkKeys) await syncSdkKeysToRedis(deps);
   if (toPublish.length || sdkKeys) deps.log.info({ republished, sdkKeys, epoch }, 'repaired redis from postgres');
   return { epoch, republished, ...(sdkKeys ? { sdkKeys } : {}), mintedEpoch };
+}
+
+/**
+ * A change's own delta usually lands within milliseconds of its commit: an environment merely
+ * behind is looked at again after a grace, and left alone when its publisher caught up. Without
+ * it a pass that happens to run mid-publication would write the environment in full, and every
+ * reader would reload it whole for nothing.
+ */
+const IN_FLIGHT_GRACE_MS = 1_000;
+
+async function dropCaughtUp(deps: StorageDeps, behind: Map<string, number>, republished: Record<string, string>, graceMs: number): Promise<void> {
+  if (graceMs <= 0) return;
+  await new Promise((resolve) => setTimeout(resolve, graceMs));
+  const envs = [...behind.keys()];
+  const versions = await deps.redis.mget(envs.map((env) => deps.keys.snapshotVersion(env)));
+  envs.forEach((env, i) => {
+    if (versions[i] != null && Number(versions[i]) >= behind.get(env)!) delete republished[env];
+  });
 }
 
 /** Takes the lease, or renews it when this holder has it; true while this process holds it. */

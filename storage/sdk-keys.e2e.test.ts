@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.js';
 import { createLogger } from './logger.js';
 import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
+import { feedHead, readFeed } from '../test/redis-entries.js';
 import { auditTrail } from './audit.js';
 import type { StorageDeps } from './deps.js';
 import { redisKeys, type Invalidation } from './redis-keys.js';
@@ -45,13 +46,15 @@ describe('SDK keys', () => {
     expect(JSON.stringify(audit)).not.toContain(key);
   });
 
-  it('announce changes so evaluators reload their key table', async () => {
+  it('announce changes on the change feed (and the legacy channel) so evaluators reload their key table', async () => {
     const subscriber = new Redis('redis://127.0.0.1:6379');
     const messages: Invalidation[] = [];
     subscriber.on('message', (_channel, message) => messages.push(JSON.parse(message)));
     await subscriber.subscribe(deps.keys.invalidations);
     try {
+      const head = await feedHead(redis, deps.keys);
       await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'web', actor: 'U_OPS' });
+      expect((await readFeed(redis, deps.keys, head)).map((f) => f.entry)).toEqual([{ kind: 'sdk-keys' }]);
       await expect.poll(() => messages).toContainEqual({ kind: 'sdk-keys' });
     } finally {
       subscriber.disconnect();

@@ -7,14 +7,25 @@ import { withTransaction, type PoolClient } from './db.js';
 import type { StorageDeps } from './deps.js';
 import { assertKnownEnvironments } from './environments.js';
 import type { Invalidation, SdkKeyRecord } from './redis-keys.js';
+import { CHANGE_FEED_MAX_LENGTH, encodeFeedEntry } from './change-feed.js';
 
+type Multi = ReturnType<StorageDeps['redis']['multi']>;
+
+/**
+ * Announces a change of the key table: a `sdk-keys` entry on the change feed
+ * (docs/design.md#change-feed), and the legacy pub/sub message, kept for one release for readers
+ * older than the feed.
+ */
+function announceKeyChange(multi: Multi, keys: StorageDeps['keys']): void {
+  multi.xadd(keys.changeFeed, 'MAXLEN', '~', CHANGE_FEED_MAX_LENGTH, '*', ...encodeFeedEntry({ kind: 'sdk-keys' }));
+  multi.publish(keys.invalidations, JSON.stringify({ kind: 'sdk-keys' } satisfies Invalidation));
+}
 
 /** The Redis writes of a key change and their announcement, in one MULTI: evaluators reload at once. */
-async function publishKeyChange(deps: StorageDeps, what: string, write: (multi: ReturnType<StorageDeps['redis']['multi']>) => void): Promise<void> {
-  const message: Invalidation = { kind: 'sdk-keys' };
+async function publishKeyChange(deps: StorageDeps, what: string, write: (multi: Multi) => void): Promise<void> {
   const multi = deps.redis.multi();
   write(multi);
-  multi.publish(deps.keys.invalidations, JSON.stringify(message));
+  announceKeyChange(multi, deps.keys);
   try {
     const results = await multi.exec();
     const failed = results?.find(([error]) => error);
@@ -200,7 +211,7 @@ export async function syncSdkKeysToRedis(deps: StorageDeps): Promise<number> {
   const epoch = await readEpoch(deps.pool);
   const multi = deps.redis.multi().del(deps.keys.sdkKeys).set(deps.keys.sdkKeysEpoch, epoch);
   for (const r of rows) multi.hset(deps.keys.sdkKeys, r.key_hash, JSON.stringify(recordOf(r)));
-  multi.publish(deps.keys.invalidations, JSON.stringify({ kind: 'sdk-keys' } satisfies Invalidation));
+  announceKeyChange(multi, deps.keys);
   await multi.exec();
   return rows.length;
 }

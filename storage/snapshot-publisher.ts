@@ -2,32 +2,49 @@ import type { ConfigEntry } from '../core/model/config-entry.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { NotFoundError } from '../core/errors.js';
-import type { Pool } from './db.js';
+import type { Pool, Queryable } from './db.js';
 import type { StorageDeps } from './deps.js';
 import { readEpoch } from './database-epoch.js';
 import { listLatest } from './entry-versions.js';
 import { configForEnv, flagForEnv } from './env-view.js';
 import type { Invalidation } from './redis-keys.js';
+import { CHANGE_FEED_MAX_LENGTH, configField, encodeFeedEntry, flagField } from './change-feed.js';
 
 /**
- * Replaces the stored snapshot only with a newer one of the same epoch, atomically: two
- * publishers racing (two applies finishing in either order, a repair run) can never leave an
- * older snapshot behind. A snapshot of another epoch (another database: recreated, or restored
- * from a backup) is replaced whatever its version, so Redis's leftovers never outrank Postgres.
- * A missing snapshot body is rewritten even at the same version (Redis evicted or lost it).
- * KEYS: snapshot, version, epoch. ARGV: version, JSON, force ('1' overwrites anything), epoch
- * ('' for a snapshot without one: then it competes by version with others without one).
- * Returns 0 (kept Redis's), 1 (written) or 2 (written over another epoch's snapshot).
+ * Replaces an environment's entries hash whole (docs/design.md#change-feed), only with a newer
+ * version of the same epoch: two publishers racing (applies finishing in either order, a repair
+ * run) can never leave an older state behind. Another epoch's state (another database: recreated,
+ * or restored from a backup) is replaced whatever its version, so Redis's leftovers never outrank
+ * Postgres. A hash Redis lost is rewritten even at the same version. In the same step: the
+ * legacy whole-snapshot key is deleted, a `full` entry goes to the change feed and the legacy
+ * invalidation is published (kept for readers older than the feed, for one release).
+ * KEYS: entries, version, epoch, generatedAt, legacy snapshot, change feed.
+ * ARGV: version, epoch ('' for a snapshot without one), generatedAt, force ('1' overwrites
+ * anything), feed max length, legacy channel, legacy message, n = number of feed fields, the n
+ * feed fields, then the hash's field/value pairs.
+ * Returns 0 (kept Redis's), 1 (written) or 2 (written over another epoch's state).
  */
-const WRITE_IF_NEWER = `
+const WRITE_FULL_IF_NEWER = `
 local current = tonumber(redis.call('GET', KEYS[2]) or '-1')
 local currentEpoch = redis.call('GET', KEYS[3]) or ''
 local incoming = tonumber(ARGV[1])
-local sameEpoch = currentEpoch == ARGV[4]
-if ARGV[3] ~= '1' and sameEpoch and incoming <= current and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
+local sameEpoch = currentEpoch == ARGV[2]
+local feedFields = tonumber(ARGV[8])
+local firstPair = 9 + feedFields
+if ARGV[4] ~= '1' and sameEpoch then
+  if incoming < current then return 0 end
+  if incoming == current and (redis.call('EXISTS', KEYS[1]) == 1 or #ARGV < firstPair) then return 0 end
+end
+redis.call('DEL', KEYS[1])
+for i = firstPair, #ARGV, 2000 do
+  redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 1999, #ARGV)))
+end
 redis.call('SET', KEYS[2], ARGV[1])
-if ARGV[4] == '' then redis.call('DEL', KEYS[3]) else redis.call('SET', KEYS[3], ARGV[4]) end
+if ARGV[2] == '' then redis.call('DEL', KEYS[3]) else redis.call('SET', KEYS[3], ARGV[2]) end
+redis.call('SET', KEYS[4], ARGV[3])
+redis.call('DEL', KEYS[5])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*', unpack(ARGV, 9, 8 + feedFields))
+redis.call('PUBLISH', ARGV[6], ARGV[7])
 if not sameEpoch and current >= 0 and currentEpoch ~= '' then return 2 end
 return 1`;
 
@@ -69,38 +86,69 @@ export async function buildSnapshots(pool: Pool, envs?: string[]): Promise<EnvSn
   }
 }
 
+/**
+ * Whether the database holds any entry. Redis keeps no empty hash, so an environment's entries
+ * hash may be missing only while this is false (the repair loop and doctor ask before calling it lost).
+ */
+export async function holdsEntries(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ some: boolean }>('SELECT EXISTS (SELECT 1 FROM flag_versions) OR EXISTS (SELECT 1 FROM config_versions) AS some');
+  return rows[0]!.some;
+}
+
 export async function buildSnapshot(pool: Pool, env: string): Promise<EnvSnapshot> {
   const [snapshot] = await buildSnapshots(pool, [env]);
   return snapshot!;
 }
 
-/** Writes one snapshot if it is newer than Redis's, then announces it. Returns whether it was written. */
+/** The entries hash of a snapshot as field/value pairs, flat, as HSET takes them. */
+function entryPairs(snapshot: EnvSnapshot): string[] {
+  const pairs: string[] = [];
+  for (const [key, flag] of Object.entries(snapshot.flags)) pairs.push(flagField(key), JSON.stringify(flag));
+  for (const [key, config] of Object.entries(snapshot.configs)) pairs.push(configField(key), JSON.stringify(config));
+  return pairs;
+}
+
+/**
+ * Writes one environment's whole state if it is newer than Redis's (or of another epoch, or
+ * Redis lost it), and announces it on the feed. Returns whether it was written.
+ */
 export async function writeSnapshot(deps: Omit<StorageDeps, 'pool'>, snapshot: EnvSnapshot, options: { force?: boolean } = {}): Promise<boolean> {
   const { redis, keys } = deps;
+  const epoch = snapshot.epoch ?? '';
+  const feed = encodeFeedEntry({ kind: 'full', env: snapshot.env, epoch, version: snapshot.version });
+  const message: Invalidation = { kind: 'snapshot', env: snapshot.env, version: snapshot.version, ...(snapshot.epoch ? { epoch: snapshot.epoch } : {}) };
   const written = await redis.eval(
-    WRITE_IF_NEWER,
-    3,
-    keys.snapshot(snapshot.env),
+    WRITE_FULL_IF_NEWER,
+    6,
+    keys.entries(snapshot.env),
     keys.snapshotVersion(snapshot.env),
     keys.snapshotEpoch(snapshot.env),
+    keys.snapshotGeneratedAt(snapshot.env),
+    keys.snapshot(snapshot.env),
+    keys.changeFeed,
     String(snapshot.version),
-    JSON.stringify(snapshot),
+    epoch,
+    snapshot.generatedAt,
     options.force ? '1' : '0',
-    snapshot.epoch ?? '',
+    String(CHANGE_FEED_MAX_LENGTH),
+    keys.invalidations,
+    JSON.stringify(message),
+    String(feed.length),
+    ...feed,
+    ...entryPairs(snapshot),
   );
   if (written === 0) return false;
   if (written === 2) {
     deps.log.warn({ env: snapshot.env, epoch: snapshot.epoch, version: snapshot.version }, "replaced another database's snapshot in redis (the database was recreated or restored)");
   }
-  const message: Invalidation = { kind: 'snapshot', env: snapshot.env, version: snapshot.version, ...(snapshot.epoch ? { epoch: snapshot.epoch } : {}) };
-  await redis.publish(keys.invalidations, JSON.stringify(message));
   return true;
 }
 
 /**
- * Rebuilds the current snapshots (all environments unless named) and writes those newer than
- * Redis's (or of another epoch). Used after every change, by the repair loop, and by the CLI to
- * repair Redis (`force` overwrites even a higher version of the same epoch). Throws when Redis fails.
+ * The full-write path: rebuilds the current state of the environments (all unless named) from
+ * Postgres and writes those newer than Redis's (or of another epoch, or lost). Used when a
+ * change's delta finds a gap, by the repair loop, at boot, and by `switchyard publish` (`force`
+ * overwrites even a higher version of the same epoch). Throws when Redis fails.
  */
 export async function publishSnapshots(
   deps: StorageDeps,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvSnapshot } from '../core/snapshot.js';
+import { readServedEntries } from '../test/redis-entries.js';
 import { getFlag } from '../storage/flags.js';
 import { startHarnessEvaluator, type HarnessEvaluator } from '../test/harness-evaluator.js';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
@@ -55,7 +55,7 @@ describe('change request workflow', () => {
     expect(state.status).toBe('applied');
     expect(state.classification).toBe('standard');
     expect(state.summary).toContain('off');
-    const snapshot = JSON.parse((await h.redis.get(h.keys.snapshot('staging')))!) as EnvSnapshot;
+    const snapshot = await readServedEntries(h.redis, h.keys, 'staging');
     expect(snapshot.flags['std-checkout']?.environments.staging?.serve).toEqual({ serve: 'on' });
     await eventually(async () => {
       const { body } = await served.ofrep('staging', 'std-checkout', { targetingKey: 'u-1' });

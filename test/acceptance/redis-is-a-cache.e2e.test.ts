@@ -117,7 +117,7 @@ describe('Redis losing its data', () => {
     await within(5_000, async () => (await reasonServed(live, key)) === 'TARGETING_MATCH');
 
     await clearRedisPrefix(redis, prefixOf(deps));
-    expect(await redis.exists(deps.keys.snapshot('production'), deps.keys.sdkKeys)).toBe(0);
+    expect(await redis.exists(deps.keys.entries('production'), deps.keys.sdkKeys)).toBe(0);
     // A key created right after the loss lands in a table that holds only it, and is announced:
     // the repair must bring the other keys back beside it.
     const later = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'after the loss', actor: 'test' })).key;
