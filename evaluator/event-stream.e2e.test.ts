@@ -6,8 +6,8 @@ import { hashSdkKey } from '../core/sdk-key.js';
 import { createLogger } from '../storage/logger.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
-import { plantSdkKey, plantSnapshot, within } from '../test/redis-fixture.js';
-import { snapshotOf } from '../test/snapshots.js';
+import { announceSdkKeys, FIXTURE_EPOCH, plantDelta, plantSdkKey, plantSnapshot, within } from '../test/redis-fixture.js';
+import { seedFlag, snapshotOf } from '../test/snapshots.js';
 import { createEvaluatorServer } from './server.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { StreamTokens } from './stream-token.js';
@@ -91,9 +91,9 @@ async function streamUrl(sdkKey: string): Promise<string> {
   return body.eventStreams[0]!.url;
 }
 
+/** One change of production, as the publisher writes most: a delta of one flag. */
 async function publishProduction(): Promise<void> {
-  version += 1;
-  await plantSnapshot(admin, keys, snapshotOf('production', version));
+  version = await plantDelta(admin, keys, 'production', { flags: [{ ...seedFlag(), description: `edit ${version + 1}` }] }, { from: version });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -136,7 +136,7 @@ describe('OFREP event streams', () => {
     expect(event!.at - published).toBeLessThan(1_000);
     expect(event!.data.type).toBe('refetchEvaluation');
     expect(typeof event!.data.lastModified).toBe('number');
-    expect(event!.id).toBe(`:${version}`);
+    expect(event!.id).toBe(`${FIXTURE_EPOCH}:${version}`);
     const next = await bulk(prodKey);
     expect(next.headers.get('etag')).toBe(event!.data.etag);
     // The client's If-None-Match with the pushed ETag is the one that matches now.
@@ -156,7 +156,7 @@ describe('OFREP event streams', () => {
   it('coalesces a burst of ten changes into a few events, the last naming the final ETag', async () => {
     const stream = await openStream(await streamUrl(prodKey));
     for (let i = 0; i < 10; i += 1) await publishProduction();
-    await within(1_000, async () => stream.events.at(-1)?.id === `:${version}`);
+    await within(1_000, async () => stream.events.at(-1)?.id === `${FIXTURE_EPOCH}:${version}`);
     await sleep(250);
     stream.close();
     expect(stream.events.length).toBeGreaterThan(0);
@@ -166,15 +166,15 @@ describe('OFREP event streams', () => {
 
   it('sends one refetch at once to a client reconnecting with an older Last-Event-ID, and none to one that is current', async () => {
     const url = await streamUrl(prodKey);
-    const behind = await openStream(url, { 'last-event-id': `:${version - 1}` });
+    const behind = await openStream(url, { 'last-event-id': `${FIXTURE_EPOCH}:${version - 1}` });
     await within(1_000, async () => behind.events.length === 1);
     behind.close();
-    expect(behind.events[0]!.id).toBe(`:${version}`);
+    expect(behind.events[0]!.id).toBe(`${FIXTURE_EPOCH}:${version}`);
     const otherDatabase = await openStream(url, { 'last-event-id': `another-epoch:${version}` });
     await within(1_000, async () => otherDatabase.events.length === 1);
     otherDatabase.close();
-    const current = await openStream(url, { 'last-event-id': `:${version}` });
-    await within(1_000, async () => current.lastId() === `:${version}`);
+    const current = await openStream(url, { 'last-event-id': `${FIXTURE_EPOCH}:${version}` });
+    await within(1_000, async () => current.lastId() === `${FIXTURE_EPOCH}:${version}`);
     await sleep(100);
     current.close();
     expect(current.events).toHaveLength(0);
@@ -201,7 +201,7 @@ describe('OFREP event streams', () => {
     const url = await streamUrl(key);
     const open = await openStream(url);
     await admin.hdel(keys.sdkKeys, hashSdkKey(key));
-    await admin.publish(keys.invalidations, JSON.stringify({ kind: 'sdk-keys' }));
+    await announceSdkKeys(admin, keys);
     await within(1_000, async () => (await bulk(key)).status === 401);
     expect((await fetch(url)).status).toBe(401);
     // The heartbeat (200 ms here) ends the stream that was open: its refetches would be refused anyway.

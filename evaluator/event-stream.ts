@@ -88,7 +88,7 @@ class Stream {
     const generated = Date.parse(held.generatedAt);
     const data = {
       type: 'refetchEvaluation',
-      etag: bulkEtag(this.env, held.compiled.version, this.contextHash),
+      etag: bulkEtag(held, this.contextHash),
       lastModified: Number.isNaN(generated) ? Math.floor(this.lastSentAt / 1000) : Math.floor(generated / 1000),
     };
     this.write(`id: ${eventId(held)}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`);

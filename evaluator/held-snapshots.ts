@@ -1,7 +1,9 @@
+import { applySnapshotDelta, ownedSnapshot, sameEpoch, type SnapshotDelta } from '../core/engine/compile-delta.js';
 import type { CompiledSnapshot } from '../core/engine/types.js';
 import type { Logger } from '../core/logger.js';
 import type { ConfigEntry } from '../core/model/config-entry.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
+import type { HeldMark } from '../storage/feed-batch.js';
 
 export type CompileFn = (snapshot: EnvSnapshot) => CompiledSnapshot;
 
@@ -20,9 +22,10 @@ export interface HeldSnapshot {
 }
 
 /**
- * The compiled snapshot of every environment the evaluator serves; swapped whole, never stepped
- * back within one epoch. A snapshot of another epoch (another database) replaces it whatever its
- * version: that is a full reload, not a step back.
+ * The compiled snapshot of every environment the evaluator serves; swapped in one step, never
+ * stepped back within one epoch. A snapshot of another epoch (another database) replaces it
+ * whatever its version: that is a full reload, not a step back. A delta of the change feed
+ * advances the held one in place, recompiling only what it changed.
  */
 export class HeldSnapshots {
   private readonly byEnv = new Map<string, HeldSnapshot>();
@@ -55,6 +58,12 @@ export class HeldSnapshots {
   /** The epoch of the snapshot held for `env` (undefined when none is, or it has none). */
   epochOf(env: string): string | undefined {
     return this.byEnv.get(env)?.snapshot.epoch;
+  }
+
+  /** What is held of `env` for the feed's decisions; undefined when nothing published is (a delta then reloads it). */
+  markOf(env: string): HeldMark | undefined {
+    const held = this.byEnv.get(env);
+    return held && !held.placeholder ? { version: held.compiled.version, epoch: held.snapshot.epoch } : undefined;
   }
 
   /** Whether `stamp` is worth reading: another epoch than the held one, or a newer version of it. */
@@ -95,7 +104,8 @@ export class HeldSnapshots {
    */
   hold(snapshot: EnvSnapshot, options: { placeholder?: boolean } = {}): void {
     if (!this.wants(snapshot.env, snapshot)) return;
-    const complete = { ...snapshot, flags: snapshot.flags ?? {}, configs: snapshot.configs ?? {} };
+    // The held records are edited in place by later deltas: never share the caller's.
+    const complete = ownedSnapshot(snapshot);
     let compiled: CompiledSnapshot;
     try {
       compiled = this.compile(complete);
@@ -107,19 +117,48 @@ export class HeldSnapshots {
     if (!this.wants(snapshot.env, snapshot)) return;
     const previous = this.byEnv.get(snapshot.env);
     const secrets = new Map(Object.values(complete.configs).filter((c) => c.secret).map((c) => [c.key, c] as const));
-    const next: HeldSnapshot = { compiled, snapshot: complete, secrets, generatedAt: snapshot.generatedAt, placeholder: options.placeholder ?? false };
-    this.byEnv.set(snapshot.env, next);
-    for (const listener of this.swapListeners) {
-      try {
-        listener(next);
-      } catch (error) {
-        this.log.error({ err: error, env: snapshot.env }, 'a snapshot swap listener failed');
-      }
-    }
+    this.swap({ compiled, snapshot: complete, secrets, generatedAt: snapshot.generatedAt, placeholder: options.placeholder ?? false });
     if (previous && !previous.placeholder && previous.snapshot.epoch !== snapshot.epoch) {
       this.log.warn({ env: snapshot.env, version: snapshot.version, epoch: snapshot.epoch, previousEpoch: previous.snapshot.epoch }, 'snapshot of another database epoch loaded in full');
     } else if (!options.placeholder) {
       this.log.info({ env: snapshot.env, version: snapshot.version }, 'snapshot loaded');
+    }
+  }
+
+  /**
+   * Advances the held snapshot by a delta (docs/design.md#readers-of-the-change-feed): only when
+   * it holds exactly `delta.from` of the same epoch. False when it does not (or the result does
+   * not compile): the caller reloads the environment in full.
+   */
+  applyDelta(delta: SnapshotDelta): boolean {
+    const current = this.byEnv.get(delta.env);
+    if (!current || current.placeholder || !sameEpoch(current.snapshot.epoch, delta.epoch) || current.compiled.version !== delta.from) return false;
+    let next: { snapshot: EnvSnapshot; compiled: CompiledSnapshot };
+    try {
+      next = applySnapshotDelta(current, delta, this.compile);
+    } catch (error) {
+      this.log.error({ err: error, env: delta.env, version: delta.version }, 'snapshot delta does not compile; keeping the held one');
+      return false;
+    }
+    const secrets = new Map(current.secrets);
+    for (const key of delta.configs.del) secrets.delete(key);
+    for (const [key, entry] of Object.entries(delta.configs.set)) {
+      if (entry?.secret) secrets.set(key, entry);
+      else secrets.delete(key);
+    }
+    this.swap({ ...next, secrets, generatedAt: delta.generatedAt, placeholder: false });
+    this.log.debug({ env: delta.env, version: delta.version, flags: Object.keys(delta.flags.set).length + delta.flags.del.length }, 'snapshot delta applied');
+    return true;
+  }
+
+  private swap(next: HeldSnapshot): void {
+    this.byEnv.set(next.snapshot.env, next);
+    for (const listener of this.swapListeners) {
+      try {
+        listener(next);
+      } catch (error) {
+        this.log.error({ err: error, env: next.snapshot.env }, 'a snapshot swap listener failed');
+      }
     }
   }
 }

@@ -79,7 +79,7 @@ export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics:
       // Same environment, snapshot and context give the same answers, so the ETag is decided
       // before evaluating and a 304 costs no evaluation.
       const contextHash = contextHashOf(outcome.context);
-      const etag = bulkEtag(held.compiled.env, held.compiled.version, contextHash);
+      const etag = bulkEtag(held, contextHash);
       reply.header('etag', etag);
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
       const flags = held.compiled.evaluateAll(outcome.context).map((result) => toItem(result, held, metrics));

@@ -9,7 +9,7 @@ import { createLogger } from '../storage/logger.js';
 import { parseSettings, type Settings } from '../cli/settings.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { testRedisPrefix } from '../test/db.js';
-import { plantSdkKey, plantSnapshot, within } from '../test/redis-fixture.js';
+import { plantDelta, plantSdkKey, plantSnapshot, within } from '../test/redis-fixture.js';
 import { seedFlag, snapshotOf } from '../test/snapshots.js';
 import { startEvaluator, type RunningEvaluator } from './server.js';
 
@@ -147,7 +147,7 @@ describe('when Redis becomes unreachable', () => {
     expect((await readyz(evaluator)).body).toMatchObject({ ready: true, degraded: false, redis: 'connected', environments: { production: 2 } });
     expect(await metricsText(evaluator)).toContain('switchyard_redis_connected 1');
 
-    // Invalidations flow again on the re-established subscription (the poll is still out of the way).
+    // The feed flows again on the re-established connection (the poll is still out of the way).
     const after = new Redis({ port, host: '127.0.0.1' });
     await plantSnapshot(after, keys, snapshotOf('production', 3, [seed]));
     after.disconnect();
@@ -173,5 +173,72 @@ describe('when Redis becomes unreachable', () => {
     await evaluator.loaded;
     await within(2_000, async () => (await evaluateSeed(evaluator, sdkKey)).status === 200);
     expect((await readyz(evaluator)).status).toBe(200);
+  });
+});
+
+describe('a change published while the evaluator cannot hear it', () => {
+  it('is served after the evaluator reconnects, from the feed it resumes', async () => {
+    const port = await freePort();
+    const prefix = testRedisPrefix('evaluator-resume');
+    const keys = redisKeys(prefix);
+    const redis = await startRedisServer(port, 'resume.rdb');
+    const admin = new Redis({ port, host: '127.0.0.1' });
+    await plantSnapshot(admin, keys, snapshotOf('production', 1, [seed]));
+    const sdkKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['flags'] });
+    const evaluator = await startEvaluator(settingsFor(port, prefix), { log, pollIntervalMs: 600_000, reconnectCapMs: 250 });
+    running.push(evaluator);
+    await evaluator.loaded;
+    // Redis keeps what it has across the restart below (as one with persistence would); the change is made while it is down.
+    await admin.save();
+    admin.disconnect();
+    await stopRedisServer(redis);
+    await within(2_000, async () => !evaluator.store.status().redisConnected);
+
+    const scratchPort = await freePort();
+    const scratch = await startRedisServer(scratchPort, 'resume.rdb');
+    const writer = new Redis({ port: scratchPort, host: '127.0.0.1' });
+    const killed = structuredClone(seed);
+    killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
+    await plantDelta(writer, keys, 'production', { flags: [killed] });
+    await writer.save();
+    writer.disconnect();
+    await stopRedisServer(scratch);
+
+    await startRedisServer(port, 'resume.rdb');
+    await within(2_000, async () => (await evaluateSeed(evaluator, sdkKey)).body.reason === 'DISABLED');
+    expect((await readyz(evaluator)).body).toMatchObject({ ready: true, degraded: false, environments: { production: 2 } });
+  });
+});
+
+describe('when Redis restarts empty while the evaluator runs', () => {
+  it('keeps serving the last known good, stays ready, and picks up the state republished into the empty Redis', async () => {
+    const port = await freePort();
+    const prefix = testRedisPrefix('evaluator-flushed');
+    const keys = redisKeys(prefix);
+    await startRedisServer(port);
+    const admin = new Redis({ port, host: '127.0.0.1' });
+    await plantSnapshot(admin, keys, snapshotOf('production', 4, [seed]));
+    const sdkKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['flags'] });
+    const evaluator = await startEvaluator(settingsFor(port, prefix), { log, pollIntervalMs: 100, reconnectCapMs: 250 });
+    running.push(evaluator);
+    await evaluator.loaded;
+
+    await admin.flushall();
+    // Several polls pass over the empty Redis: nothing held is dropped, the keys keep working.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const during = await evaluateSeed(evaluator, sdkKey);
+    expect(during.status).toBe(200);
+    expect(during.body).toMatchObject({ variant: 'rust_engine' });
+    expect((await readyz(evaluator)).body).toMatchObject({ ready: true, environments: { production: 4 } });
+
+    // What the repair loop does: a full write of the environment and the key table, announced on a new feed.
+    const killed = structuredClone(seed);
+    killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
+    await plantSnapshot(admin, keys, snapshotOf('production', 5, [killed]));
+    await within(1_000, async () => (await evaluateSeed(evaluator, sdkKey)).body.reason === 'DISABLED');
+    // And deltas follow on the new feed.
+    await plantDelta(admin, keys, 'production', { flags: [seed] });
+    await within(1_000, async () => (await evaluateSeed(evaluator, sdkKey)).body.reason === 'TARGETING_MATCH');
+    admin.disconnect();
   });
 });

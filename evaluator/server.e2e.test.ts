@@ -3,12 +3,12 @@ import { OpenFeature } from '@openfeature/server-sdk';
 import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileSnapshot } from '../core/engine/index.js';
+import { compileSnapshot, flagEvaluatorOf } from '../core/engine/index.js';
 import { createLogger } from '../storage/logger.js';
 import { configEntrySchema } from '../core/model/config-entry.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
-import { plantSdkKey, plantSnapshot, within } from '../test/redis-fixture.js';
+import { plantDelta, plantSdkKey, plantSnapshot, trimFeed, within } from '../test/redis-fixture.js';
 import { flag, seedFlag, snapshotOf } from '../test/snapshots.js';
 import { createEvaluatorServer } from './server.js';
 import { SnapshotStore } from './snapshot-store.js';
@@ -257,7 +257,7 @@ describe('health and metrics', () => {
   });
 });
 
-describe('invalidations', () => {
+describe('following the change feed', () => {
   it('serves a snapshot published after a change within a second', async () => {
     const killed = structuredClone(seed);
     killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
@@ -275,9 +275,49 @@ describe('invalidations', () => {
     expect((await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json().reason).toBe('DISABLED');
   });
 
-  it('accepts a new SDK key once its invalidation arrives', async () => {
+  it('accepts a new SDK key once its feed entry arrives', async () => {
     const fresh = await plantSdkKey(admin, keys, { env: 'dev', scopes: ['flags'] });
     await within(1_000, async () => (await evaluate(fresh, SEED, { context: {} })).statusCode === 200);
+  });
+
+  const bannerVariant = async () => (await evaluate(prodKey, 'ui.banner', { context: { targetingKey: 'u1' } })).json().variant as string;
+  const saleBanner = () => ({ ...banner, environments: { production: { killed: false, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [], serve: { serve: 'sale' } } } });
+
+  it('serves a delta without reading the environment in full: the untouched flags keep their compiled closures', async () => {
+    await plantSnapshot(admin, keys, snapshotOf('production', 3, [seed, banner]));
+    await within(1_000, async () => store.status().versions.production === 3);
+    const held = store.get('production')!;
+    const seedClosure = flagEvaluatorOf(held.compiled, SEED);
+    const version = await plantDelta(admin, keys, 'production', { flags: [saleBanner()] });
+    await within(1_000, async () => (await bannerVariant()) === 'sale');
+    expect(store.status().versions.production).toBe(version);
+    expect(flagEvaluatorOf(store.get('production')!.compiled, SEED)).toBe(seedClosure);
+    // Bulk answers follow the delta too, in the same stable order.
+    const answer = await bulk(prodKey, { context: { targetingKey: 'u1' } });
+    expect(answer.json().flags.map((f: { key: string }) => f.key)).toEqual([SEED, 'ui.banner']);
+    expect(answer.json().flags[1]).toMatchObject({ variant: 'sale' });
+  });
+
+  it('reloads in full on a gap (a publication the feed lost), and serves what both changes made', async () => {
+    const seedClosure = flagEvaluatorOf(store.get('production')!.compiled, SEED);
+    const missed = await plantDelta(admin, keys, 'production', { flags: [seed] }, { announce: false });
+    await plantDelta(admin, keys, 'production', { deleteFlags: ['ui.banner'] });
+    await within(1_000, async () => store.status().versions.production === missed + 1);
+    expect((await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json()).toMatchObject({ variant: 'rust_engine' });
+    expect((await evaluate(prodKey, 'ui.banner', { context: {} })).statusCode).toBe(404);
+    expect(flagEvaluatorOf(store.get('production')!.compiled, SEED)).not.toBe(seedClosure);
+  });
+
+  it('reloads in full when the feed was trimmed past what it holds, on the next entry it reads', async () => {
+    const before = store.status().versions.production!;
+    await plantDelta(admin, keys, 'production', { flags: [saleBanner()] }, { announce: false });
+    await trimFeed(admin, keys, 0);
+    await plantDelta(admin, keys, 'production', { flags: [{ ...seed, description: 'trimmed' }] });
+    await within(1_000, async () => store.status().versions.production === before + 2);
+    expect(await bannerVariant()).toBe('sale');
+    // Back to the banner the tests below expect.
+    await plantSnapshot(admin, keys, snapshotOf('production', before + 3, [seed, banner]));
+    await within(1_000, async () => (await bannerVariant()) === 'off');
   });
 });
 

@@ -73,7 +73,7 @@ export interface RunningEvaluator {
 }
 
 /**
- * Boots the evaluator process: two Redis connections (commands, and one for pub/sub), the
+ * Boots the evaluator process: two Redis connections (commands, and one for the change feed's blocking reads), the
  * snapshot store and the HTTP server on EVALUATOR_PORT. It listens at once so /healthz answers
  * during a Redis outage at boot; /readyz says 503 until the snapshots are loaded.
  */
@@ -83,7 +83,8 @@ export async function startEvaluator(settings: Settings, options: StartEvaluator
   const common: RedisOptions = { retryStrategy: (times) => Math.min(times * 100, cap), connectionName: 'switchyard-evaluator' };
   // No offline queue and one retry: during an outage a sync fails fast and the held snapshot keeps serving.
   const redis = new Redis(settings.REDIS_URL, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  const subscriber = new Redis(settings.REDIS_URL, { ...common, autoResubscribe: false, maxRetriesPerRequest: null });
+  // A blocking XREAD waits out a reconnect here rather than failing: the follower resumes from its last id.
+  const subscriber = new Redis(settings.REDIS_URL, { ...common, connectionName: 'switchyard-evaluator-feed', maxRetriesPerRequest: null });
   const store = new SnapshotStore({
     redis,
     subscriber,

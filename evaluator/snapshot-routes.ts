@@ -2,14 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import type { SdkKeyRecord } from '../storage/redis-keys.js';
 import { authorize } from './authorize.js';
+import { snapshotTag, type EtagSubject } from './bulk-etag.js';
 import { answerNotLoaded } from './ofrep-routes.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 type Store = Pick<SnapshotStore, 'get' | 'findSdkKey'>;
 
-/** ETag of what a key is served: environment, version, and whether configs are in it (they depend on the key's scopes). */
-function etagOf(env: string, version: number, withConfigs: boolean): string {
-  return `"${env}-${version}${withConfigs ? '' : '-flags'}"`;
+/** ETag of what a key is served: environment, epoch, version, and whether configs are in it (they depend on the key's scopes). */
+function etagOf(held: EtagSubject, withConfigs: boolean): string {
+  return `"${snapshotTag(held)}${withConfigs ? '' : '-flags'}"`;
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -29,7 +30,7 @@ function viewFor(snapshot: EnvSnapshot, record: SdkKeyRecord): EnvSnapshot {
  * `GET /v1/snapshot`: the SDK key's environment as an EnvSnapshot, for the in-process
  * OpenFeature provider's evaluator source. Keys need the `flags` scope. The body is the snapshot
  * the store holds (the one it compiled), so it always matches the ETag, and a Redis outage still
- * serves it. The ETag names the environment and version; a matching `If-None-Match` gets a 304,
+ * serves it. The ETag names the environment, epoch and version; a matching `If-None-Match` gets a 304,
  * so the provider's polling costs no serialisation.
  */
 export function registerSnapshotRoutes(app: FastifyInstance, store: Store): void {
@@ -41,7 +42,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, store: Store): void
     const withConfigs = record.scopes.includes('config');
     // Private: the body depends on the key's scopes; revalidated on every use.
     reply.header('cache-control', 'private, no-cache').header('vary', 'authorization');
-    const etag = etagOf(record.env, held.compiled.version, withConfigs);
+    const etag = etagOf(held, withConfigs);
     if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).header('etag', etag).send();
     return reply.header('etag', etag).send(viewFor(held.snapshot, record));
   });

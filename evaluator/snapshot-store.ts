@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
-import { listenForInvalidations, type InvalidationListener } from '../storage/invalidation-listener.js';
+import { FeedFollower } from '../storage/feed-follower.js';
 import type { RedisKeys, SdkKeyRecord } from '../storage/redis-keys.js';
 import { redisSnapshotReader } from '../storage/snapshot-reader.js';
 import { HeldSnapshots, type CompileFn, type HeldSnapshot } from './held-snapshots.js';
@@ -12,15 +12,21 @@ export type { CompileFn, HeldSnapshot } from './held-snapshots.js';
 export interface SnapshotStoreOptions {
   /** Command connection; create it with `enableOfflineQueue: false` and a low `maxRetriesPerRequest`. */
   redis: Redis;
-  /** A second connection, used only for pub/sub (a subscribed connection cannot run commands); `autoResubscribe: false`. */
+  /**
+   * A second connection, used only for the change feed's blocking reads (XREAD BLOCK holds its
+   * connection); `maxRetriesPerRequest: null` lets a read wait out a reconnect. Named for the
+   * pub/sub connection it replaces, so existing callers keep working.
+   */
   subscriber: Redis;
   keys: RedisKeys;
   compile: CompileFn;
   log: Logger;
   /** Environments to load even when no SDK key references them yet. */
   environments?: readonly string[];
-  /** Slow safety poll of snapshot versions, in ms (default 5 s, 0 turns it off): a net under pub/sub. */
+  /** Slow safety poll of snapshot versions, in ms (default 5 s, 0 turns it off): a net under the feed. */
   pollIntervalMs?: number;
+  /** How long one blocking read of the change feed waits, in ms (default 5 s). */
+  feedBlockMs?: number;
   /** How often the ids of SDK keys used since the last time are written to Redis, in ms (default 30 s, 0 turns it off). */
   keyUsageFlushMs?: number;
 }
@@ -40,16 +46,17 @@ export interface StoreStatus {
 
 /**
  * Holds every environment's compiled snapshot and the SDK key table in memory, so the request
- * path never talks to Redis. Redis is read at start, on each invalidation, after every
- * (re)connect and on a slow poll: pub/sub drops messages while disconnected, so invalidations
- * alone would leave a stale snapshot after an outage. This class wires the triggers (connection
- * events, the invalidation listener, the poll) to the sync; what is held lives in HeldSnapshots.
+ * path never talks to Redis. It follows the change feed (docs/design.md#readers-of-the-change-feed):
+ * the feed's tail, then everything in full, then each entry after that tail; and it compares
+ * versions in full after every (re)connect and on a slow poll, because a reader that was away
+ * may find the feed trimmed or Redis emptied. This class wires the triggers (the feed follower,
+ * connection events, the poll) to the sync; what is held lives in HeldSnapshots.
  */
 export class SnapshotStore {
   private readonly held: HeldSnapshots;
   private readonly sync: SnapshotSync;
   private readonly usage: SdkKeyUsage;
-  private listener: InvalidationListener | undefined;
+  private readonly follower: FeedFollower;
   private wasConnected = false;
   private timer: NodeJS.Timeout | undefined;
   private resolveLoaded!: () => void;
@@ -59,13 +66,28 @@ export class SnapshotStore {
 
   constructor(private readonly options: SnapshotStoreOptions) {
     this.held = new HeldSnapshots(options.compile, options.log);
+    const reader = redisSnapshotReader(options.redis, options.keys, { blocking: options.subscriber });
     this.sync = new SnapshotSync({
-      reader: redisSnapshotReader(options.redis, options.keys),
+      reader,
       held: this.held,
       log: options.log,
       ...(options.environments ? { environments: options.environments } : {}),
       synced: (reason, first) => this.noteSynced(reason, first),
     });
+    this.follower = new FeedFollower(
+      reader,
+      {
+        resync: async (reason) => {
+          const ok = await this.sync.run(reason, true);
+          // Loaded only once the feed's tail is known: whatever is published from now on is read.
+          if (ok) this.resolveLoaded();
+          return ok;
+        },
+        entries: (entries) => this.sync.applyFeed(entries),
+        failed: (error) => options.log.debug({ err: error }, 'reading the change feed failed; resuming after a full comparison'),
+      },
+      { blockMs: options.feedBlockMs ?? 5_000 },
+    );
     this.usage = new SdkKeyUsage(options.redis, options.keys.sdkKeyLastUsed, options.log, options.keyUsageFlushMs ?? 30_000);
   }
 
@@ -73,25 +95,15 @@ export class SnapshotStore {
   start(): Promise<void> {
     if (this.started) return this.loadedOnce;
     this.started = true;
-    const { redis, subscriber, keys, log } = this.options;
+    const { redis, subscriber, log } = this.options;
+    // After a reconnect the feed may have been trimmed or Redis emptied: compare in full, too.
     this.listen(redis, 'ready', () => void this.sync.run('connected', true));
     this.listen(redis, 'close', () => this.noteDisconnect());
     this.listen(redis, 'error', (error: Error) => log.debug({ err: error }, 'redis command connection error'));
+    this.listen(subscriber, 'ready', () => void this.sync.run('feed connected', true));
     this.listen(subscriber, 'close', () => this.noteDisconnect());
-    this.listen(subscriber, 'error', (error: Error) => log.debug({ err: error }, 'redis subscriber error'));
-    this.listener = listenForInvalidations(subscriber, keys, {
-      invalidated: (invalidation) => void this.sync.apply(invalidation),
-      resubscribed: () => this.catchUpAfterSubscribing(),
-      ignored: (message, why) => log.warn({ message: message.slice(0, 200), why }, 'ignoring an invalidation'),
-      failed: (error) => log.warn({ err: error }, 'subscribing to invalidations failed; will retry on reconnect'),
-    });
-    if (redis.status === 'ready') void this.sync.run('start', true);
-    if (subscriber.status === 'ready') {
-      this.listener.subscribe().then(
-        () => this.catchUpAfterSubscribing(),
-        (error: unknown) => log.warn({ err: error }, 'subscribing to invalidations failed; will retry on reconnect'),
-      );
-    }
+    this.listen(subscriber, 'error', (error: Error) => log.debug({ err: error }, 'redis feed connection error'));
+    this.follower.start();
     this.usage.start();
     const poll = this.options.pollIntervalMs ?? 5_000;
     if (poll > 0) {
@@ -106,7 +118,7 @@ export class SnapshotStore {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.usage.stop();
-    this.listener?.stop();
+    void this.follower.stop();
     for (const undo of this.detach.splice(0)) undo();
   }
 
@@ -151,14 +163,9 @@ export class SnapshotStore {
     };
   }
 
-  /** Runs a full comparison with Redis now (the same one a reconnect triggers). */
-  refresh(): Promise<void> {
+  /** Runs a full comparison with Redis now (the same one a reconnect triggers); true when it succeeded. */
+  refresh(): Promise<boolean> {
     return this.sync.run('manual', true);
-  }
-
-  /** While the command connection is still connecting, its own 'ready' runs the catch-up read (still after the subscription). */
-  private catchUpAfterSubscribing(): void {
-    if (this.options.redis.status === 'ready') void this.sync.run('subscribed', true);
   }
 
   private listen(emitter: Redis, event: string, handler: (...args: never[]) => void): void {
@@ -172,7 +179,6 @@ export class SnapshotStore {
       if (!first) this.options.log.info({ reason, versions: this.held.versions() }, 'redis reachable again; snapshots caught up');
       this.wasConnected = true;
     }
-    if (first) this.resolveLoaded();
   }
 
   private noteDisconnect(): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compileSnapshot } from '../core/engine/index.js';
+import { compileSnapshot, flagEvaluatorOf } from '../core/engine/index.js';
 import { createLogger } from '../storage/logger.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { FakeSnapshotReader } from '../test/fake-snapshot-reader.js';
-import { killedIn, SEED_KEY, snapshotOf } from '../test/snapshots.js';
+import { flag, killedIn, SEED_KEY, seedFlag, snapshotOf } from '../test/snapshots.js';
 import { HeldSnapshots, type CompileFn } from './held-snapshots.js';
 import { hashSdkKey } from '../core/sdk-key.js';
 import { SnapshotSync } from './snapshot-sync.js';
@@ -18,6 +18,10 @@ function syncOver(reader: FakeSnapshotReader, options: { environments?: string[]
   const sync = new SnapshotSync({ reader, held, log, environments: options.environments ?? ['production'], synced: (reason, first) => syncs.push({ reason, first }) });
   return { held, sync, syncs };
 }
+
+/** A published snapshot of the one database these tests use. */
+const at = (env: string, version: number, flags?: Parameters<typeof snapshotOf>[2]): EnvSnapshot => ({ ...snapshotOf(env, version, flags), epoch: 'db' });
+const full = (env: string, version: number, epoch = 'db') => ({ kind: 'full' as const, env, epoch, version });
 
 const served = (held: HeldSnapshots, env = 'production') => held.get(env)?.compiled.evaluate(SEED_KEY, { ...dogfooder, env });
 
@@ -43,13 +47,12 @@ describe('keeping the held snapshots in step with what is published', () => {
   });
 
   it('never steps back to an older version, nor reloads one it holds', async () => {
-    const reader = new FakeSnapshotReader().put(snapshotOf('production', 5, [killedIn('production')]));
+    const reader = new FakeSnapshotReader().put(at('production', 5, [killedIn('production')]));
     const { held, sync } = syncOver(reader);
     await sync.run('start', true);
-    reader.put(snapshotOf('production', 4));
+    reader.put(at('production', 4));
     await sync.run('poll', false);
-    await sync.apply({ kind: 'snapshot', env: 'production', version: 4 });
-    await sync.apply({ kind: 'snapshot', env: 'production', version: 5 });
+    await sync.applyFeed([full('production', 4), full('production', 5)]);
     expect(held.versionOf('production')).toBe(5);
     expect(served(held)).toMatchObject({ reason: 'DISABLED' });
     expect(reader.reads.get('production')).toBe(1);
@@ -68,7 +71,7 @@ describe('keeping the held snapshots in step with what is published', () => {
     await sync.run('poll', false);
     expect(held.versionOf('production')).toBe(1);
     reader.put(snapshotOf('production', 3, [killedIn('production')]));
-    await sync.apply({ kind: 'snapshot', env: 'production', version: 3 });
+    await sync.applyFeed([full('production', 3)]);
     expect(held.versionOf('production')).toBe(1);
     expect(served(held)).toMatchObject({ variant: 'rust_engine' });
   });
@@ -84,7 +87,7 @@ describe('keeping the held snapshots in step with what is published', () => {
     await sync.run('connected', true);
     reader.unreachable = true;
     await sync.run('poll', false);
-    await sync.apply({ kind: 'snapshot', env: 'production', version: 9 });
+    await expect(sync.applyFeed([full('production', 9)])).rejects.toThrow('Connection is closed');
     expect(held.versionOf('production')).toBe(2);
     expect(syncs).toEqual([{ reason: 'connected', first: true }]);
   });
@@ -107,7 +110,7 @@ describe('keeping the SDK key table', () => {
     reader.sdkKeyHash = {};
     await sync.run('connected', true);
     expect(sync.findSdkKey('sy_prod')?.env).toBe('production');
-    await sync.apply({ kind: 'sdk-keys' });
+    await sync.applyFeed([{ kind: 'sdk-keys' }]);
     expect(sync.findSdkKey('sy_prod')).toBeUndefined();
   });
 
@@ -117,7 +120,7 @@ describe('keeping the SDK key table', () => {
     await sync.run('start', false);
     expect(held.has('eu')).toBe(false);
     reader.sdkKeyHash = { [hashSdkKey('sy_eu')]: keyRecord('eu') };
-    await sync.apply({ kind: 'sdk-keys' });
+    await sync.applyFeed([{ kind: 'sdk-keys' }]);
     await expect.poll(() => held.versionOf('eu')).toBe(7);
     expect(sync.findSdkKey('sy_eu')?.env).toBe('eu');
   });
@@ -129,7 +132,7 @@ describe('epochs and readiness', () => {
     const { held, sync } = syncOver(reader);
     await sync.run('start', true);
     reader.put({ ...snapshotOf('production', 1, [killedIn('production')]), epoch: 'new-db' });
-    await sync.apply({ kind: 'snapshot', env: 'production', version: 1, epoch: 'new-db' });
+    await sync.applyFeed([full('production', 1, 'new-db')]);
     expect(held.versionOf('production')).toBe(1);
     expect(served(held)).toMatchObject({ reason: 'DISABLED' });
     // Within the new epoch, versions are monotonic again.
@@ -154,5 +157,67 @@ describe('epochs and readiness', () => {
     reader.sdkKeyEpoch = undefined;
     await sync.run('poll', false);
     expect(sync.waitingFor()).toEqual([]);
+  });
+});
+
+describe('following the change feed', () => {
+  const banner = flag({ key: 'ui.banner', kind: 'ops', description: 'Banner', owner: 'web', default: 'off', variations: [{ id: 'off', value: 'none' }, { id: 'sale', value: 'sale' }] });
+  const deltaEntry = (from: number, version: number, set: Record<string, unknown>, del: string[] = [], epoch = 'db') => ({
+    kind: 'delta' as const,
+    env: 'production',
+    epoch,
+    from,
+    version,
+    generatedAt: new Date().toISOString(),
+    set: Object.fromEntries(Object.entries(set).map(([field, value]) => [field, JSON.stringify(value)])),
+    del,
+  });
+
+  it('applies a delta in place: no full read, untouched flags keep their compiled closures, one swap per batch', async () => {
+    const reader = new FakeSnapshotReader().put(at('production', 1, [seedFlag(), banner]));
+    const { held, sync } = syncOver(reader);
+    await sync.run('start', true);
+    const bannerBefore = flagEvaluatorOf(held.get('production')!.compiled, banner.key);
+    const swaps: number[] = [];
+    held.onSwap((h) => swaps.push(h.compiled.version));
+    await sync.applyFeed([deltaEntry(1, 2, { [`flag:${SEED_KEY}`]: { ...seedFlag(), description: 'edited' } }), deltaEntry(2, 3, { [`flag:${SEED_KEY}`]: killedIn('production') })]);
+    expect(held.versionOf('production')).toBe(3);
+    expect(served(held)).toMatchObject({ reason: 'DISABLED' });
+    expect(reader.reads.get('production')).toBe(1);
+    expect(flagEvaluatorOf(held.get('production')!.compiled, banner.key)).toBe(bannerBefore);
+    expect(swaps).toEqual([3]);
+    expect(held.get('production')!.snapshot.flags[SEED_KEY]?.environments.production?.killed).toBe(true);
+  });
+
+  it('deletes what a delta deletes, and skips deltas it already holds', async () => {
+    const reader = new FakeSnapshotReader().put(at('production', 4, [seedFlag(), banner]));
+    const { held, sync } = syncOver(reader);
+    await sync.run('start', true);
+    await sync.applyFeed([deltaEntry(3, 4, { [`flag:${SEED_KEY}`]: killedIn('production') }), deltaEntry(4, 5, {}, [`flag:${banner.key}`])]);
+    expect(held.get('production')!.compiled.flagKeys()).toEqual([SEED_KEY]);
+    expect(served(held)).toMatchObject({ variant: 'rust_engine' });
+    expect(reader.reads.get('production')).toBe(1);
+  });
+
+  it('reloads in full on a gap (a delta from ahead of what it holds), on another epoch and on an unreadable delta', async () => {
+    const reader = new FakeSnapshotReader().put(at('production', 1));
+    const { held, sync } = syncOver(reader);
+    await sync.run('start', true);
+    reader.put(at('production', 3, [killedIn('production')]));
+    await sync.applyFeed([deltaEntry(2, 3, { [`flag:${SEED_KEY}`]: killedIn('production') })]);
+    expect(reader.reads.get('production')).toBe(2);
+    expect(held.versionOf('production')).toBe(3);
+    expect(served(held)).toMatchObject({ reason: 'DISABLED' });
+
+    reader.put({ ...snapshotOf('production', 1), epoch: 'other-db' });
+    await sync.applyFeed([deltaEntry(0, 1, {}, [], 'other-db')]);
+    expect(held.epochOf('production')).toBe('other-db');
+    expect(served(held)).toMatchObject({ variant: 'rust_engine' });
+
+    reader.put({ ...snapshotOf('production', 2), epoch: 'other-db' });
+    const broken = { ...deltaEntry(1, 2, {}, [], 'other-db'), set: { [`flag:${SEED_KEY}`]: '{not json' } };
+    await sync.applyFeed([broken]);
+    expect(reader.reads.get('production')).toBe(4);
+    expect(held.versionOf('production')).toBe(2);
   });
 });

@@ -1,6 +1,8 @@
 import type { Logger } from '../core/logger.js';
 import { emptySnapshot } from '../core/snapshot.js';
-import type { Invalidation, SdkKeyRecord } from '../storage/redis-keys.js';
+import type { FeedEntry } from '../storage/change-feed.js';
+import { planFeedBatch } from '../storage/feed-batch.js';
+import type { SdkKeyRecord } from '../storage/redis-keys.js';
 import type { SnapshotReader } from '../storage/snapshot-reader.js';
 import type { HeldSnapshots } from './held-snapshots.js';
 import { SdkKeyTable } from './sdk-key-table.js';
@@ -17,14 +19,18 @@ export interface SnapshotSyncOptions {
 
 /**
  * Brings the held snapshots and SDK keys up to date with Redis: a full comparison (versions of
- * every known environment, optionally discovering new ones) or one invalidation at a time.
- * Failures are logged and leave what is held serving; the next trigger tries again.
+ * every known environment, optionally discovering new ones) or one batch of the change feed at a
+ * time (docs/design.md#readers-of-the-change-feed). Failures are logged and leave what is held
+ * serving; the next trigger tries again.
  */
 export class SnapshotSync {
   private readonly knownEnvs = new Set<string>();
   private keyTable = SdkKeyTable.empty();
-  private running: Promise<void> | undefined;
+  private running: Promise<boolean> | undefined;
   private again = false;
+  /** Full reads in flight, by environment, and those asked for again meanwhile (folded into one more read). */
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly reloadAgain = new Set<string>();
   /** True once a full comparison has succeeded. */
   loaded = false;
   /** True once a key table was read that is not Redis's lost one: it had keys, or a full sync's mark. */
@@ -65,19 +71,23 @@ export class SnapshotSync {
     return reasons;
   }
 
-  /** Serialised: a comparison requested while one runs is folded into one more run afterwards. */
-  run(reason: string, discover: boolean): Promise<void> {
+  /**
+   * Serialised: a comparison requested while one runs is folded into one more run afterwards.
+   * Resolves true when the (last) comparison succeeded.
+   */
+  run(reason: string, discover: boolean): Promise<boolean> {
     if (this.running) {
       this.again ||= discover;
       return this.running;
     }
     this.running = (async () => {
       try {
-        await this.compare(reason, discover);
+        let ok = await this.compare(reason, discover);
         while (this.again) {
           this.again = false;
-          await this.compare(reason, true);
+          ok = await this.compare(reason, true);
         }
+        return ok;
       } finally {
         this.running = undefined;
       }
@@ -85,21 +95,26 @@ export class SnapshotSync {
     return this.running;
   }
 
-  async apply(invalidation: Invalidation): Promise<void> {
-    try {
-      if (invalidation.kind === 'sdk-keys') {
-        await this.reloadKeys(true);
-      } else {
-        this.knownEnvs.add(invalidation.env);
-        if (this.options.held.wants(invalidation.env, invalidation)) await this.load(invalidation.env);
-      }
-    } catch (error) {
-      // The poll or the next reconnect catches up; nothing is lost for good.
-      this.options.log.warn({ err: error }, 'applying an invalidation failed');
-    }
+  /**
+   * One read of the change feed: deltas of what is held applied in place (one swap per
+   * environment per batch, so event streams coalesce a burst), environments with a gap, another
+   * epoch or a `full` entry read in full, the key table reloaded when it changed. Throws when a
+   * read it needed failed (the feed follower then resyncs).
+   */
+  async applyFeed(entries: readonly FeedEntry[]): Promise<void> {
+    const { held, log } = this.options;
+    const plan = planFeedBatch(entries, (env) => held.markOf(env));
+    for (const problem of plan.problems) log.error({ problem }, 'change feed entry cannot be applied; reloading its environment in full');
+    for (const env of plan.environments) this.knownEnvs.add(env);
+    const reload = new Set(plan.reload);
+    for (const delta of plan.deltas) if (!held.applyDelta(delta)) reload.add(delta.env);
+    const reads: Array<Promise<void>> = [...reload].map((env) => this.load(env));
+    if (plan.sdkKeys) reads.push(this.reloadKeys(true));
+    const failed = (await Promise.allSettled(reads)).find((outcome) => outcome.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
-  private async compare(reason: string, discover: boolean): Promise<void> {
+  private async compare(reason: string, discover: boolean): Promise<boolean> {
     const { reader, held, log } = this.options;
     try {
       await this.reloadKeys(false);
@@ -125,8 +140,10 @@ export class SnapshotSync {
       const first = !this.loaded;
       this.loaded = true;
       this.options.synced(reason, first);
+      return true;
     } catch (error) {
       log.warn({ err: error, reason }, 'snapshot sync with redis failed; serving held snapshots');
+      return false;
     }
   }
 
@@ -155,7 +172,28 @@ export class SnapshotSync {
     }
   }
 
-  private async load(env: string): Promise<void> {
+  /** Reads `env` in full; a read asked for while one is in flight becomes one more read after it (it may predate the change). */
+  private load(env: string): Promise<void> {
+    const inFlight = this.loading.get(env);
+    if (inFlight) {
+      this.reloadAgain.add(env);
+      return inFlight;
+    }
+    const reading = (async () => {
+      try {
+        do {
+          this.reloadAgain.delete(env);
+          await this.loadOnce(env);
+        } while (this.reloadAgain.has(env));
+      } finally {
+        this.loading.delete(env);
+      }
+    })();
+    this.loading.set(env, reading);
+    return reading;
+  }
+
+  private async loadOnce(env: string): Promise<void> {
     const { held, log } = this.options;
     const read = await this.options.reader.snapshot(env);
     if (read.found === 'nothing') {

@@ -10,7 +10,8 @@ import { createEvaluatorServer } from '../evaluator/server.js';
 import { SnapshotStore } from '../evaluator/snapshot-store.js';
 import { redisKeys, type SdkKeyRecord } from '../storage/redis-keys.js';
 import { hashSdkKey } from '../core/sdk-key.js';
-import { writeSnapshot } from '../storage/snapshot-publisher.js';
+import { epochTag } from '../evaluator/bulk-etag.js';
+import { announceSdkKeys, FIXTURE_EPOCH, plantSnapshot } from '../test/redis-fixture.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
 import { evaluatorSource } from './evaluator-source.js';
 import { SwitchyardProvider } from './switchyard-provider.js';
@@ -28,13 +29,13 @@ let store: SnapshotStore;
 let app: FastifyInstance;
 let url: string;
 
-const publish = (snapshot: EnvSnapshot) => writeSnapshot({ redis: admin, keys, log }, snapshot);
+const publish = (snapshot: EnvSnapshot) => plantSnapshot(admin, keys, snapshot);
 
 async function sdkKey(scopes: SdkKeyRecord['scopes']): Promise<string> {
   const key = `sy_production_${randomUUID()}`;
   const record: SdkKeyRecord = { id: randomUUID(), env: 'production', scopes, name: 'provider test' };
   await admin.hset(keys.sdkKeys, hashSdkKey(key), JSON.stringify(record));
-  await admin.publish(keys.invalidations, JSON.stringify({ kind: 'sdk-keys' }));
+  await announceSdkKeys(admin, keys);
   await vi.waitFor(() => expect(store.findSdkKey(key)).toBeDefined(), { timeout: 2_000 });
   return key;
 }
@@ -74,7 +75,7 @@ describe('GET /v1/snapshot', () => {
     const first = await getSnapshot(key);
     expect(first.status).toBe(200);
     const etag = first.headers.get('etag')!;
-    expect(etag).toBe('"production-1"');
+    expect(etag).toBe(`"production-${epochTag(FIXTURE_EPOCH)}-1"`);
     const body = (await first.json()) as EnvSnapshot;
     expect(body).toMatchObject({ env: 'production', version: 1 });
     expect(Object.keys(body.flags)).toEqual([SEED_KEY]);
@@ -86,7 +87,7 @@ describe('GET /v1/snapshot', () => {
 
   it('leaves configs out for a key without the config scope', async () => {
     const response = await getSnapshot(await sdkKey(['flags']));
-    expect(response.headers.get('etag')).toBe('"production-1-flags"');
+    expect(response.headers.get('etag')).toBe(`"production-${epochTag(FIXTURE_EPOCH)}-1-flags"`);
     expect(((await response.json()) as EnvSnapshot).configs).toEqual({});
   });
 

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { OpenFeature, ProviderEvents, type Client } from '@openfeature/server-sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../storage/logger.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { redisKeys } from '../storage/redis-keys.js';
-import { writeSnapshot } from '../storage/snapshot-publisher.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
-import { plantSnapshot } from '../test/redis-fixture.js';
+import { encodeFeedEntry, flagField } from '../storage/change-feed.js';
+import { FIXTURE_EPOCH, plantDelta, plantSnapshot } from '../test/redis-fixture.js';
 import { redisSource } from './redis-source.js';
 import { SwitchyardProvider } from './switchyard-provider.js';
 import { killedIn, SEED_KEY, snapshotOf } from '../test/snapshots.js';
@@ -21,8 +20,8 @@ function setup(label: string) {
   const prefix = testRedisPrefix(`provider-${label}`);
   prefixes.push(prefix);
   const keys = redisKeys(prefix);
-  const publish = (snapshot: EnvSnapshot) => writeSnapshot({ redis, keys, log: createLogger('silent') }, snapshot);
-  /** Writes a snapshot the way a publisher would whose invalidation got lost. */
+  const publish = (snapshot: EnvSnapshot) => plantSnapshot(redis, keys, snapshot);
+  /** Writes a snapshot the way a publisher would whose feed entry got lost. */
   const writeSilently = (snapshot: EnvSnapshot) => plantSnapshot(redis, keys, snapshot, { announce: false });
   return { prefix, keys, publish, writeSilently };
 }
@@ -44,7 +43,7 @@ afterAll(async () => {
 });
 
 describe('the provider reading snapshots from Redis', () => {
-  it('serves the published snapshot and switches to a new one as soon as its invalidation arrives', async () => {
+  it('serves the published snapshot and switches to a new one as soon as its feed entry arrives', async () => {
     const { prefix, publish } = setup('invalidation');
     await publish(snapshotOf('production', 1));
     const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
@@ -65,7 +64,7 @@ describe('the provider reading snapshots from Redis', () => {
     expect(provider.snapshotInfo).toEqual({ env: 'production', version: 2 });
   });
 
-  it('catches up after a reconnect on a change whose invalidation it missed', async () => {
+  it('catches up after a reconnect on a change whose feed entry it missed', async () => {
     const { prefix, publish, writeSilently } = setup('reconnect');
     await publish(snapshotOf('production', 1));
     const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
@@ -102,7 +101,7 @@ describe('the provider reading snapshots from Redis', () => {
     await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(2), { timeout: 2_000, interval: 10 });
   });
 
-  it("the poll picks up a recreated database's snapshot whose invalidation it missed", async () => {
+  it("the poll picks up a recreated database's snapshot whose feed entry it missed", async () => {
     const { prefix, keys, publish, writeSilently } = setup('new-epoch-poll');
     await publish({ ...snapshotOf('production', 7), epoch: 'database-before' });
     const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 50 }), quiet);
@@ -111,6 +110,33 @@ describe('the provider reading snapshots from Redis', () => {
     await writeSilently({ ...snapshotOf('production', 3, [killedIn('production')]), epoch: 'database-after' });
     await redis.set(keys.snapshotEpoch('production'), 'database-after');
     await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(3), { timeout: 2_000, interval: 20 });
+    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ reason: 'DISABLED' });
+  });
+
+  it('applies a delta from the feed itself, without reading the environment in full', async () => {
+    const { prefix, keys, publish } = setup('delta');
+    await publish(snapshotOf('production', 1));
+    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const client = await clientFor(provider);
+    const changed: Array<string[] | undefined> = [];
+    client.addHandler(ProviderEvents.ConfigurationChanged, (event) => changed.push(event?.flagsChanged));
+    // Only the feed carries the kill (the hash keeps the old flag): a full read would not serve it.
+    const set = { [flagField(SEED_KEY)]: JSON.stringify(killedIn('production')) };
+    await redis.set(keys.snapshotVersion('production'), '2');
+    await redis.xadd(keys.changeFeed, '*', ...encodeFeedEntry({ kind: 'delta', env: 'production', epoch: FIXTURE_EPOCH, from: 1, version: 2, generatedAt: new Date().toISOString(), set, del: [] }));
+    await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(2), { timeout: 2_000, interval: 10 });
+    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ value: false, reason: 'DISABLED' });
+    expect(changed).toEqual([[SEED_KEY]]);
+  });
+
+  it('reads the environment in full when the feed skips a version it never saw', async () => {
+    const { prefix, keys, publish } = setup('gap');
+    await publish(snapshotOf('production', 1));
+    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const client = await clientFor(provider);
+    await plantDelta(redis, keys, 'production', { flags: [killedIn('production')] }, { announce: false });
+    await plantDelta(redis, keys, 'production', { configs: [] });
+    await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(3), { timeout: 2_000, interval: 10 });
     expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ reason: 'DISABLED' });
   });
 

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import type { EnvSnapshot } from '../core/snapshot.js';
-import { listenForInvalidations, type InvalidationListener } from '../storage/invalidation-listener.js';
+import type { FeedEntry } from '../storage/change-feed.js';
+import { planFeedBatch } from '../storage/feed-batch.js';
+import { FeedFollower } from '../storage/feed-follower.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { redisSnapshotReader, type SnapshotReader } from '../storage/snapshot-reader.js';
 import { supersedes, type SnapshotMark } from './snapshot-order.js';
@@ -9,22 +11,25 @@ import type { SnapshotListener, SnapshotSource } from './snapshot-source.js';
 export interface RedisSourceOptions {
   /** Redis to connect to (e.g. redis://127.0.0.1:6379); or pass `client`. */
   url?: string;
-  /** An existing connection: it is duplicated for the subscription, and left open on stop. */
+  /** An existing connection: it is duplicated for the feed's blocking reads, and left open on stop. */
   client?: Redis;
   /** REDIS_PREFIX of the Switchyard installation (default `switchyard`). */
   prefix?: string;
   /** The environment to serve. */
   env: string;
-  /** Safety re-read of the snapshot version, in ms (default 5 s; 0 turns it off): a net under pub/sub. */
+  /** Safety re-read of the snapshot version, in ms (default 5 s; 0 turns it off): a net under the change feed. */
   pollIntervalMs?: number;
+  /** How long one blocking read of the change feed waits, in ms (default 5 s). */
+  feedBlockMs?: number;
 }
 
 /**
  * The snapshot the data plane writes to Redis (the evaluator's own source), kept current by the
- * invalidation channel, read the same way the evaluator reads it. Pub/sub drops what is
- * published while disconnected, so after every (re)subscription the version is read again, and
- * a slow poll backs that up. A snapshot of another epoch (the database was recreated or restored)
- * is read whatever its version, as the evaluator does.
+ * change feed exactly as the evaluator follows it (docs/design.md#readers-of-the-change-feed):
+ * the feed's tail, then the environment in full, then each entry after that tail; a delta of
+ * what it holds is applied in place, a gap or another epoch reads the environment in full. After
+ * a reconnect, and on a slow poll, the version is compared again: the feed may have been trimmed
+ * or Redis emptied meanwhile.
  *
  * @example
  * new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix: 'switchyard', env: 'production' }));
@@ -39,13 +44,13 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
 
   let commands: Redis | undefined;
-  let subscriber: Redis | undefined;
-  let invalidations: InvalidationListener | undefined;
+  let feed: Redis | undefined;
+  let follower: FeedFollower | undefined;
   let timer: NodeJS.Timeout | undefined;
-  /** Version and epoch of the last snapshot handed to the listener; undefined before the first. */
+  /** Version and epoch of what the listener holds; undefined before the first. */
   let held: SnapshotMark | undefined;
   let stale = false;
-  let catchingUp: Promise<void> | undefined;
+  let catchingUp: Promise<boolean> | undefined;
   let again = false;
 
   const load = async (reader: SnapshotReader): Promise<EnvSnapshot> => {
@@ -57,20 +62,21 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
 
   async function stop(): Promise<void> {
     clearInterval(timer);
-    invalidations?.stop();
-    invalidations = undefined;
-    const sub = subscriber;
+    const following = follower?.stop();
+    follower = undefined;
+    const blocking = feed;
     const redis = commands;
-    subscriber = undefined;
+    feed = undefined;
     commands = undefined;
     held = undefined;
     stale = false;
-    sub?.removeAllListeners();
-    sub?.disconnect();
+    blocking?.removeAllListeners();
+    blocking?.disconnect();
     if (redis && !options.client) {
       redis.removeAllListeners();
       redis.disconnect();
     }
+    await following;
   }
 
   return {
@@ -80,74 +86,88 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
       const common = { lazyConnect: true, connectionName: `switchyard-provider:${prefix}`, retryStrategy: (times: number) => Math.min(times * 100, 1_000) };
       // Commands fail fast while Redis is away: the provider serves what it holds meanwhile.
       commands = options.client ?? new Redis(options.url!, { ...common, maxRetriesPerRequest: 1 });
-      subscriber = (options.client ?? commands).duplicate({ ...common, autoResubscribe: false, maxRetriesPerRequest: null });
+      feed = (options.client ?? commands).duplicate({ ...common, maxRetriesPerRequest: null });
       const redis = commands;
-      const sub = subscriber;
-      const reader = redisSnapshotReader(redis, keys);
+      const blocking = feed;
+      const reader = redisSnapshotReader(redis, keys, { blocking });
 
-      const readOnce = async () => {
+      const markStale = (error: unknown) => {
+        if (stale || commands !== redis) return;
+        stale = true;
+        listener.stale(error instanceof Error ? error : new Error(String(error)));
+      };
+      const markCurrent = () => {
+        if (!stale) return;
+        stale = false;
+        listener.recovered();
+      };
+      const handOver = (snapshot: EnvSnapshot) => {
+        if (!supersedes(snapshot, held)) return;
+        held = { version: snapshot.version, epoch: snapshot.epoch };
+        listener.snapshot(snapshot);
+      };
+      const compareOnce = async (): Promise<boolean> => {
         try {
           const [stamp] = await reader.stamps([env]);
-          if (stamp !== undefined && supersedes(stamp, held)) {
-            const snapshot = await load(reader);
-            if (supersedes(snapshot, held)) {
-              held = { version: snapshot.version, epoch: snapshot.epoch };
-              listener.snapshot(snapshot);
-            }
-          }
-          if (stale) {
-            stale = false;
-            listener.recovered();
-          }
+          if (stamp !== undefined && supersedes(stamp, held)) handOver(await load(reader));
+          markCurrent();
+          return true;
         } catch (error) {
-          stale = true;
-          listener.stale(error instanceof Error ? error : new Error(String(error)));
+          markStale(error);
+          return false;
         }
       };
-      // One read at a time: with epochs, two overlapping reads handing over snapshots out of order
-      // could put the older database's snapshot back. A request during a read makes one more.
-      const catchUp = (): Promise<void> => {
+      // One comparison at a time: two overlapping reads handing over snapshots out of order
+      // could put an older database's snapshot back. A request during one makes one more.
+      const compare = (): Promise<boolean> => {
         if (catchingUp) {
           again = true;
           return catchingUp;
         }
         catchingUp = (async () => {
           try {
+            let ok: boolean;
             do {
               again = false;
-              await readOnce();
+              ok = await compareOnce();
             } while (again && commands === redis);
+            return ok;
           } finally {
             catchingUp = undefined;
           }
         })();
         return catchingUp;
       };
+      const follow = async (entries: FeedEntry[]): Promise<void> => {
+        const plan = planFeedBatch(
+          entries.filter((entry) => entry.kind !== 'sdk-keys' && entry.env === env),
+          () => held,
+        );
+        let reload = plan.reload.length > 0;
+        for (const delta of plan.deltas) {
+          if (listener.delta(delta)) held = { version: delta.version, epoch: delta.epoch };
+          else reload = true;
+        }
+        if (reload && !(await compare())) throw new Error(`${description}: reading the snapshot in full failed`);
+      };
 
-      sub.on('close', () => {
-        if (stale || !commands) return;
-        stale = true;
-        listener.stale(new Error(`${description}: lost the connection to Redis`));
-      });
-      sub.on('error', () => undefined);
+      blocking.on('close', () => markStale(new Error(`${description}: lost the connection to Redis`)));
+      blocking.on('error', () => undefined);
       if (owned) redis.on('error', () => undefined);
 
       try {
         if (owned) await redis.connect();
-        await sub.connect();
-        // Listening starts after the first connect: re-subscriptions (each with a catch-up read)
-        // follow every later reconnect, and the first read below follows this subscription.
-        invalidations = listenForInvalidations(sub, keys, {
-          invalidated: (invalidation) => {
-            if (invalidation.kind === 'snapshot' && invalidation.env === env && supersedes(invalidation, held)) void catchUp();
-          },
-          resubscribed: () => void catchUp(),
-        });
-        await invalidations.subscribe();
+        await blocking.connect();
+        // The tail first, then the full read: whatever is published after the read is in the feed after the tail.
+        const tail = await reader.feedTail();
         const first = await load(reader);
         held = { version: first.version, epoch: first.epoch };
+        follower = new FeedFollower(reader, { resync: () => compare(), entries: follow, failed: markStale }, { from: tail, blockMs: options.feedBlockMs ?? 5_000 });
+        follower.start();
+        // Reconnects may follow a trimmed feed or an emptied Redis: compare the version again.
+        blocking.on('ready', () => void compare());
         if (pollIntervalMs > 0) {
-          timer = setInterval(() => void catchUp(), pollIntervalMs);
+          timer = setInterval(() => void compare(), pollIntervalMs);
           timer.unref();
         }
         return first;

@@ -1,9 +1,15 @@
+import type { SnapshotDelta } from '../core/engine/compile-delta.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 
 /** What a source tells the provider after it has started. */
 export interface SnapshotListener {
   /** A snapshot was read; the provider keeps it only when it is newer than the one it holds. */
   snapshot(snapshot: EnvSnapshot): void;
+  /**
+   * A change-feed delta of the environment served. True when the provider applied it (it held
+   * exactly `delta.from` of that epoch); false when the source must hand it a full snapshot.
+   */
+  delta(delta: SnapshotDelta): boolean;
   /** The source cannot currently confirm it is up to date (connection lost, unreadable file…); the held snapshot keeps serving. */
   stale(error: Error): void;
   /** The source is confirmed up to date again after `stale`. */

@@ -9,7 +9,7 @@ import {
   type Provider,
   type ResolutionDetails,
 } from '@openfeature/server-sdk';
-import { compileSnapshot } from '../core/engine/index.js';
+import { applySnapshotDelta, compileSnapshot, ownedSnapshot, sameEpoch, type SnapshotDelta } from '../core/engine/index.js';
 import type { CompiledSnapshot, EvaluationContext as EngineContext } from '../core/engine/types.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { errorDetails, failureDetails } from './resolution.js';
@@ -33,9 +33,20 @@ export interface SwitchyardProviderOptions {
 }
 
 function hold(snapshot: EnvSnapshot): Held {
+  // Deltas edit the held records in place: never share the source's.
+  const owned = ownedSnapshot(snapshot);
   const kinds = new Map<string, ValueKind | undefined>();
-  for (const [key, flag] of Object.entries(snapshot.flags)) kinds.set(key, kindOfFlag(flag));
-  return { snapshot, compiled: compileSnapshot(snapshot), kinds, metadata: new Map() };
+  for (const [key, flag] of Object.entries(owned.flags)) kinds.set(key, kindOfFlag(flag));
+  return { snapshot: owned, compiled: compileSnapshot(owned), kinds, metadata: new Map() };
+}
+
+/** `held` advanced by a delta, recompiling only what it changed; the kinds table is the lineage's own, edited in place. */
+function advance(held: Held, delta: SnapshotDelta): Held {
+  const next = applySnapshotDelta(held, delta, (snapshot) => compileSnapshot(snapshot));
+  const kinds = held.kinds;
+  for (const key of delta.flags.del) kinds.delete(key);
+  for (const [key, flag] of Object.entries(delta.flags.set)) kinds.set(key, kindOfFlag(flag));
+  return { ...next, kinds, metadata: new Map() };
 }
 
 /**
@@ -71,6 +82,7 @@ export class SwitchyardProvider implements Provider {
   async initialize(): Promise<void> {
     const first = await this.source.start({
       snapshot: (snapshot) => this.accept(snapshot),
+      delta: (delta) => this.acceptDelta(delta),
       stale: (error) => {
         if (this.isStale) return;
         this.isStale = true;
@@ -136,6 +148,30 @@ export class SwitchyardProvider implements Provider {
     return metadata;
   }
 
+  /** Applies a delta to the held snapshot when it holds exactly where the delta starts; false sends the source to a full read. */
+  private acceptDelta(delta: SnapshotDelta): boolean {
+    const current = this.held;
+    if (!current || delta.env !== current.compiled.env || !sameEpoch(delta.epoch, current.snapshot.epoch) || delta.from !== current.compiled.version) return false;
+    let next: Held;
+    try {
+      next = advance(current, delta);
+    } catch (error) {
+      this.logger.warn(`switchyard provider (${this.source.description}): version ${delta.version} does not compile (${(error as Error).message}); reading it in full`);
+      return false;
+    }
+    this.held = next;
+    this.emitChanged([...Object.keys(delta.flags.set), ...delta.flags.del].sort(), delta.env, delta.version);
+    return true;
+  }
+
+  private emitChanged(flagsChanged: string[], env: string, version: number): void {
+    this.events.emit(ProviderEvents.ConfigurationChanged, {
+      flagsChanged,
+      message: `snapshot ${env} version ${version}`,
+      metadata: { env, snapshotVersion: version },
+    });
+  }
+
   /** Swaps in a newer snapshot of the same environment (or one of another epoch) and tells OpenFeature which flags changed. */
   private accept(snapshot: EnvSnapshot): void {
     const current = this.held;
@@ -154,11 +190,6 @@ export class SwitchyardProvider implements Provider {
       return;
     }
     this.held = next;
-    const flagsChanged = current ? changedFlagKeys(current.snapshot, snapshot) : Object.keys(snapshot.flags);
-    this.events.emit(ProviderEvents.ConfigurationChanged, {
-      flagsChanged,
-      message: `snapshot ${snapshot.env} version ${snapshot.version}`,
-      metadata: { env: snapshot.env, snapshotVersion: snapshot.version },
-    });
+    this.emitChanged(current ? changedFlagKeys(current.snapshot, next.snapshot) : Object.keys(snapshot.flags), snapshot.env, snapshot.version);
   }
 }

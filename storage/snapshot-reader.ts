@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
-import { parseSnapshot } from '../core/parse-snapshot.js';
+import type { ConfigEntry } from '../core/model/config-entry.js';
+import type { FlagDocument } from '../core/model/flag.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
+import { decodeFeedEntry, parseEntryField, type FeedEntry } from './change-feed.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -11,18 +13,9 @@ export type SnapshotRead =
   | { found: 'snapshot'; snapshot: EnvSnapshot }
   /** Nothing published for the environment (or Redis lost it). */
   | { found: 'nothing' }
-  /** Something is stored but cannot be served: not JSON, no version, or another environment's. */
+  /** Something is stored but cannot be served: an entry that is not JSON, or a version that is not a number. */
   | { found: 'unreadable'; problem: string };
 
-/**
- * The one way to read what the snapshot publisher and the SDK key sync wrote to Redis. The
- * evaluator's store and the provider's Redis source both read through it, and nothing on a
- * request path calls it: holders read on start, on an invalidation, after a reconnect and on a
- * slow poll, and serve from memory.
- *
- * An interface rather than a function set so that a reader backed by a versioned change feed
- * (per-entry deltas, epochs) can replace this whole-snapshot one without touching the holders.
- */
 /** What identifies a published snapshot: its version within the epoch (database identity) it came from. */
 export interface SnapshotStamp {
   version: number;
@@ -30,11 +23,24 @@ export interface SnapshotStamp {
   epoch: string | undefined;
 }
 
+/** One record of the change feed: its stream id, and its entry (undefined when this code does not understand it: skipped). */
+export interface FeedRecord {
+  id: string;
+  entry: FeedEntry | undefined;
+}
+
+/**
+ * The one way to read what the snapshot publisher and the SDK key sync wrote to Redis
+ * (docs/design.md#readers-of-the-change-feed). The evaluator's store and the provider's Redis
+ * source both read through it, and nothing on a request path calls it: holders read in full on
+ * start and after a gap, and otherwise follow the change feed.
+ */
 export interface SnapshotReader {
   /** The published version of each environment, in order (undefined: nothing published), in one round trip. */
   versions(envs: readonly string[]): Promise<Array<number | undefined>>;
   /** The published version and epoch of each environment, in order (undefined: nothing published), in one round trip. */
   stamps(envs: readonly string[]): Promise<Array<SnapshotStamp | undefined>>;
+  /** One environment's entries with their version, epoch and time, read consistently (one MULTI). */
   snapshot(env: string): Promise<SnapshotRead>;
   /** Every environment that has a published snapshot. */
   environments(): Promise<string[]>;
@@ -42,11 +48,40 @@ export interface SnapshotReader {
   sdkKeys(): Promise<Record<string, string>>;
   /** The epoch of the last full sync of the key table; undefined when Redis lost it (or never had it). */
   sdkKeysEpoch(): Promise<string | undefined>;
+  /** The id of the feed's last record, '0-0' when it is empty: read it before a full load, then follow from it. */
+  feedTail(): Promise<string>;
+  /** Up to `count` records after `afterId`, waiting up to `blockMs` for one when there are none (0 or absent: no wait). */
+  readFeed(afterId: string, options: { count: number; blockMs?: number }): Promise<FeedRecord[]>;
 }
 
-export type ReaderConnection = Pick<Redis, 'get' | 'mget' | 'scan' | 'hgetall'>;
+export type ReaderConnection = Pick<Redis, 'get' | 'mget' | 'scan' | 'hgetall' | 'multi' | 'xrevrange' | 'xread'>;
 
-export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys): SnapshotReader {
+type StreamReply = Array<[key: string, records: Array<[id: string, fields: string[]]>]> | null;
+
+function parseEntries(env: string, hash: Record<string, string>): Pick<EnvSnapshot, 'flags' | 'configs'> | string {
+  const flags: Record<string, FlagDocument> = {};
+  const configs: Record<string, ConfigEntry> = {};
+  for (const [field, json] of Object.entries(hash)) {
+    const named = parseEntryField(field);
+    // A field of a kind this version does not know is a newer publisher's: not ours to serve.
+    if (!named) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      return `entry "${field}" of ${env} is not valid JSON (${(error as Error).message})`;
+    }
+    if (named.kind === 'flag') flags[named.key] = value as FlagDocument;
+    else configs[named.key] = value as ConfigEntry;
+  }
+  return { flags, configs };
+}
+
+/**
+ * Reads through `redis`; `blocking` is a connection of its own for the feed's blocking reads
+ * (ioredis holds a connection while XREAD BLOCK waits); without it, only non-blocking reads work.
+ */
+export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys, options: { blocking?: Pick<Redis, 'xread'> } = {}): SnapshotReader {
   return {
     async versions(envs) {
       if (envs.length === 0) return [];
@@ -59,20 +94,22 @@ export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys): S
       const raw = await redis.mget(envs.flatMap((env) => [keys.snapshotVersion(env), keys.snapshotEpoch(env)]));
       return envs.map((_env, i) => {
         const version = raw[2 * i];
-        return version == null ? undefined : { version: Number(version), epoch: raw[2 * i + 1] ?? undefined };
+        return version == null ? undefined : { version: Number(version), epoch: raw[2 * i + 1] || undefined };
       });
     },
 
     async snapshot(env) {
-      const json = await redis.get(keys.snapshot(env));
-      if (json == null) return { found: 'nothing' };
-      let snapshot: EnvSnapshot;
-      try {
-        snapshot = parseSnapshot(json, `redis ${keys.snapshot(env)}`);
-      } catch (error) {
-        return { found: 'unreadable', problem: (error as Error).message };
-      }
-      if (snapshot.env !== env) return { found: 'unreadable', problem: `the snapshot stored for "${env}" says it is for "${snapshot.env}"` };
+      // One MULTI: the publisher changes the hash and its stamps in one script, so they match.
+      const replies = await redis.multi().get(keys.snapshotVersion(env)).get(keys.snapshotEpoch(env)).get(keys.snapshotGeneratedAt(env)).hgetall(keys.entries(env)).exec();
+      if (!replies) throw new Error(`reading the snapshot of ${env} was aborted`);
+      for (const [error] of replies) if (error) throw error;
+      const [version, epoch, generatedAt, hash] = replies.map(([, value]) => value) as [string | null, string | null, string | null, Record<string, string>];
+      if (version == null) return { found: 'nothing' };
+      if (!/^\d+$/.test(version)) return { found: 'unreadable', problem: `the version of ${env} (${keys.snapshotVersion(env)}) is ${JSON.stringify(version)}, not a number` };
+      const entries = parseEntries(env, hash);
+      if (typeof entries === 'string') return { found: 'unreadable', problem: `${keys.entries(env)}: ${entries}` };
+      const snapshot: EnvSnapshot = { env, version: Number(version), generatedAt: generatedAt ?? new Date(0).toISOString(), ...entries };
+      if (epoch) snapshot.epoch = epoch;
       return { found: 'snapshot', snapshot };
     },
 
@@ -95,6 +132,22 @@ export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys): S
 
     async sdkKeysEpoch() {
       return (await redis.get(keys.sdkKeysEpoch)) ?? undefined;
+    },
+
+    async feedTail() {
+      const [last] = await redis.xrevrange(keys.changeFeed, '+', '-', 'COUNT', 1);
+      return last?.[0] ?? '0-0';
+    },
+
+    async readFeed(afterId, { count, blockMs }) {
+      if (blockMs && !options.blocking) throw new Error('a blocking read of the change feed needs a connection of its own (redisSnapshotReader options.blocking)');
+      const reply = (
+        blockMs
+          ? await options.blocking!.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.changeFeed, afterId)
+          : await redis.xread('COUNT', count, 'STREAMS', keys.changeFeed, afterId)
+      ) as StreamReply;
+      const records = reply?.[0]?.[1] ?? [];
+      return records.map(([id, fields]) => ({ id, entry: decodeFeedEntry(fields) }));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { EnvSnapshot } from '../core/snapshot.js';
-import type { SnapshotRead, SnapshotReader, SnapshotStamp } from '../storage/snapshot-reader.js';
+import type { FeedEntry } from '../storage/change-feed.js';
+import type { FeedRecord, SnapshotRead, SnapshotReader, SnapshotStamp } from '../storage/snapshot-reader.js';
 
 /**
  * An in-memory SnapshotReader for unit tests of the snapshot holders: what Redis would hold,
@@ -13,6 +14,18 @@ export class FakeSnapshotReader implements SnapshotReader {
   unreachable = false;
   /** How many snapshot reads were made, per environment. */
   readonly reads = new Map<string, number>();
+  /** The change feed, oldest first; ids are `<n>-0`. */
+  readonly feed: FeedRecord[] = [];
+  private nextId = 1;
+  private readonly waiting = new Set<() => void>();
+
+  /** Appends to the feed (what a publisher's XADD does), wakes blocked reads, and returns the record's id. */
+  append(entry: FeedEntry): string {
+    const id = `${this.nextId++}-0`;
+    this.feed.push({ id, entry });
+    for (const wake of this.waiting) wake();
+    return id;
+  }
 
   put(snapshot: EnvSnapshot): this {
     this.stored.set(snapshot.env, snapshot);
@@ -62,5 +75,29 @@ export class FakeSnapshotReader implements SnapshotReader {
   async sdkKeysEpoch(): Promise<string | undefined> {
     this.check();
     return this.sdkKeyEpoch;
+  }
+
+  async feedTail(): Promise<string> {
+    this.check();
+    return this.feed.at(-1)?.id ?? '0-0';
+  }
+
+  /** Blocks like XREAD BLOCK: until an append, or `blockMs`. */
+  async readFeed(afterId: string, options: { count: number; blockMs?: number }): Promise<FeedRecord[]> {
+    this.check();
+    const after = Number(afterId.split('-')[0]);
+    const found = () => this.feed.filter((record) => Number(record.id.split('-')[0]) > after).slice(0, options.count);
+    if (found().length || !options.blockMs) return found();
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, options.blockMs);
+      this.waiting.add(wake);
+    });
+    this.check();
+    return found();
   }
 }

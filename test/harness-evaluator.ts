@@ -34,7 +34,7 @@ export async function startHarnessEvaluator(h: TemporalHarness, envs: string[]):
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
-  // New keys reach the evaluator through an invalidation: wait until each authenticates.
+  // New keys reach the evaluator through the change feed: wait until each authenticates.
   for (const env of envs) await eventually(async () => ((await ofrep(env, '__probe__', { targetingKey: 'probe' })).status !== 401 ? true : undefined), 5_000, `the ${env} SDK key known to the evaluator`);
   return { evaluator, ofrep, close: () => evaluator.close() };
 }
