@@ -2,8 +2,8 @@ import type { ConfigEntry } from './model/config-entry.js';
 import type { FlagDocument } from './model/flag.js';
 
 /**
- * Everything one environment serves, as written to Redis after every change and read by the
- * evaluator and the in-process provider. Flags carry only this environment's state under
+ * Everything one environment serves, as held by the evaluator and the in-process provider. In
+ * Redis it is one hash of entries per environment, changed by deltas (docs/design.md#change-feed). Flags carry only this environment's state under
  * `environments[env]`; configs carry only the scopes that can apply here.
  */
 export interface EnvSnapshot {
