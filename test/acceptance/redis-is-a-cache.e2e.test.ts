@@ -116,8 +116,8 @@ describe('Redis losing its data', () => {
     const live = await evaluator(deps);
     await within(5_000, async () => (await reasonServed(live, key)) === 'TARGETING_MATCH');
 
+    // No check that the keys are gone: the repair loop runs meanwhile and may already be writing them back.
     await clearRedisPrefix(redis, prefixOf(deps));
-    expect(await redis.exists(deps.keys.entries('production'), deps.keys.sdkKeys)).toBe(0);
     // A key created right after the loss lands in a table that holds only it, and is announced:
     // the repair must bring the other keys back beside it.
     const later = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'after the loss', actor: 'test' })).key;
