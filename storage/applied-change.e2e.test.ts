@@ -1,34 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Change } from '../core/change.js';
 import type { FlagDocument } from '../core/model/flag.js';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
+import { type TestDatabase } from '../test/db.js';
+import { useStorageHarness } from '../test/storage-harness.js';
 import { applyChange } from './apply-change.js';
 import { findAppliedChange } from './applied-change.js';
 import type { StorageDeps } from './deps.js';
-import { createLogger } from './logger.js';
-import { redisKeys } from './redis-keys.js';
 
 const seedFlag = JSON.parse(readFileSync(new URL('../test/fixtures/seed-flag.json', import.meta.url), 'utf8')) as FlagDocument;
 
 let db: TestDatabase;
-let redis: Redis;
 let deps: StorageDeps;
-const prefix = testRedisPrefix('storage-applied-change');
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = new Redis('redis://127.0.0.1:6379');
-  deps = { pool: db.pool, redis, keys: redisKeys(prefix), log: createLogger('silent') };
-});
-
-afterAll(async () => {
-  await clearRedisPrefix(redis, prefix);
-  redis.disconnect();
-  await db?.drop();
-});
+useStorageHarness('storage-applied-change', (h) => ({ db, deps } = h));
 
 function change(key: string, expectedVersion: number, extra: Partial<Change> = {}): Change {
   return {

@@ -3,22 +3,22 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Change } from '../core/change.js';
 import { ConflictError, ValidationError } from '../core/errors.js';
-import { createLogger } from './logger.js';
 import type { ConfigEntryInput } from '../core/model/config-entry.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import { sealSecret } from '../core/secrets/envelope.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
+import { type TestDatabase } from '../test/db.js';
+import { useStorageHarness } from '../test/storage-harness.js';
 import { readServedEntries } from '../test/redis-entries.js';
 import { applyChange, buildSnapshot } from './apply-change.js';
 import { auditTrail } from './audit.js';
 import { getConfig } from './configs.js';
 import type { StorageDeps } from './deps.js';
 import { flagHistory, getFlag } from './flags.js';
-import { redisKeys, type Invalidation } from './redis-keys.js';
+import { type Invalidation } from './redis-keys.js';
 import { writeSnapshot } from './snapshot-publisher.js';
 
 const seedFlag = JSON.parse(readFileSync(new URL('../test/fixtures/seed-flag.json', import.meta.url), 'utf8')) as FlagDocument;
@@ -26,19 +26,7 @@ const seedFlag = JSON.parse(readFileSync(new URL('../test/fixtures/seed-flag.jso
 let db: TestDatabase;
 let redis: Redis;
 let deps: StorageDeps;
-const prefix = testRedisPrefix('storage-apply');
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = new Redis('redis://127.0.0.1:6379');
-  deps = { pool: db.pool, redis, keys: redisKeys(prefix), log: createLogger('silent') };
-});
-
-afterAll(async () => {
-  await clearRedisPrefix(redis, prefix);
-  redis.disconnect();
-  await db?.drop();
-});
+useStorageHarness('storage-apply', (h) => ({ db, redis, deps } = h));
 
 function flagChange(key: string, document: Partial<FlagDocument>, expectedVersion: number, extra: Partial<Change> = {}): Change {
   return {

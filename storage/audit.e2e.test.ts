@@ -1,31 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Change } from '../core/change.js';
-import { createLogger } from './logger.js';
 import type { FlagDocument } from '../core/model/flag.js';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
+import { createTestDatabase, type TestDatabase } from '../test/db.js';
+import { useStorageHarness } from '../test/storage-harness.js';
 import { applyChange } from './apply-change.js';
 import { recordAudit, verifyAuditChain } from './audit.js';
 import type { StorageDeps } from './deps.js';
-import { redisKeys } from './redis-keys.js';
 
 let db: TestDatabase;
-let redis: Redis;
 let deps: StorageDeps;
-const prefix = testRedisPrefix('storage-audit');
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = new Redis('redis://127.0.0.1:6379');
-  deps = { pool: db.pool, redis, keys: redisKeys(prefix), log: createLogger('silent') };
-});
-
-afterAll(async () => {
-  await clearRedisPrefix(redis, prefix);
-  redis.disconnect();
-  await db?.drop();
-});
+useStorageHarness('storage-audit', (h) => ({ db, deps } = h));
 
 function createFlag(key: string): Change {
   const document = {

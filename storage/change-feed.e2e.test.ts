@@ -3,11 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { importEntries } from '../cli/import-command.js';
 import type { Change } from '../core/change.js';
 import type { FlagDocument } from '../core/model/flag.js';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
+import { clearRedisPrefix, type TestDatabase } from '../test/db.js';
+import { useStorageHarness } from '../test/storage-harness.js';
 import { feedHead, readFeed, readServedEntries } from '../test/redis-entries.js';
 import { testFlagDocument } from '../test/temporal.js';
 import { applyChange, buildSnapshot } from './apply-change.js';
@@ -17,26 +18,13 @@ import { readEpoch } from './database-epoch.js';
 import { publishDeltas } from './delta-publisher.js';
 import type { StorageDeps } from './deps.js';
 import { getFlag } from './flags.js';
-import { createLogger } from './logger.js';
-import { redisKeys } from './redis-keys.js';
 
 let db: TestDatabase;
 let redis: Redis;
 let deps: StorageDeps;
-const prefix = testRedisPrefix('storage-feed');
+let prefix: string;
 const ENVS = ['dev', 'production', 'staging'];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = new Redis('redis://127.0.0.1:6379');
-  deps = { pool: db.pool, redis, keys: redisKeys(prefix), log: createLogger('silent') };
-});
-
-afterAll(async () => {
-  await clearRedisPrefix(redis, prefix);
-  redis.disconnect();
-  await db?.drop();
-});
+useStorageHarness('storage-feed', (h) => ({ db, redis, deps, prefix } = h));
 
 const flagDoc = (key: string, extra: Partial<FlagDocument> = {}) => ({ ...testFlagDocument({ key }), ...extra }) as FlagDocument;
 

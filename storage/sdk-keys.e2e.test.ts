@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.js';
-import { createLogger } from './logger.js';
-import { clearRedisPrefix, createTestDatabase, testRedisPrefix, type TestDatabase } from '../test/db.js';
+import { type TestDatabase } from '../test/db.js';
+import { useStorageHarness } from '../test/storage-harness.js';
 import { feedHead, readFeed } from '../test/redis-entries.js';
 import { auditTrail } from './audit.js';
 import type { StorageDeps } from './deps.js';
-import { redisKeys, type Invalidation } from './redis-keys.js';
+import { type Invalidation } from './redis-keys.js';
 import { listSdkKeys, sdkKeysLastUsed } from './sdk-key-list.js';
 import { hashSdkKey } from '../core/sdk-key.js';
 import { createSdkKey, revokeSdkKey, rotateSdkKey, syncSdkKeysToRedis } from './sdk-keys.js';
@@ -14,19 +14,7 @@ import { createSdkKey, revokeSdkKey, rotateSdkKey, syncSdkKeysToRedis } from './
 let db: TestDatabase;
 let redis: Redis;
 let deps: StorageDeps;
-const prefix = testRedisPrefix('storage-sdk');
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = new Redis('redis://127.0.0.1:6379');
-  deps = { pool: db.pool, redis, keys: redisKeys(prefix), log: createLogger('silent') };
-});
-
-afterAll(async () => {
-  await clearRedisPrefix(redis, prefix);
-  redis.disconnect();
-  await db?.drop();
-});
+useStorageHarness('storage-sdk', (h) => ({ db, redis, deps } = h));
 
 describe('SDK keys', () => {
   it('are shown once and stored only as their hash', async () => {
