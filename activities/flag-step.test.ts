@@ -25,10 +25,18 @@ describe('a flag step written by the system', () => {
     const { stores, activities } = setup();
     await stores.entries.apply({ changeId: 'seed', actor: 'test', action: 'flag.create', target: { kind: 'flag', key: 'checkout', document: flag('checkout') }, expectedVersion: 0 });
     const input = { ...step, changeId: 'guardrail-1', step: { type: 'kill' as const }, action: 'flag.auto-disable' };
-    expect(await activities.applyFlagStep(input)).toEqual({ version: 2, applied: true });
-    expect(await activities.applyFlagStep(input)).toEqual({ version: 2, applied: false });
+    expect(await activities.applyFlagStep(input)).toEqual({ version: 2, applied: true, guardrail: null });
+    expect(await activities.applyFlagStep(input)).toEqual({ version: 2, applied: false, guardrail: null });
     expect((await stores.entries.latest('flag', 'checkout'))?.document).toMatchObject({ environments: { production: { killed: true } } });
     expect(stores.audit.rows.at(-1)).toMatchObject({ actor: 'system', onBehalfOf: 'U_DEV', action: 'flag.auto-disable', environment: 'production' });
+  });
+
+  it("reports the flag's guardrail with the step, so a rollout bakes on it without reading the flag again", async () => {
+    const { stores, activities } = setup();
+    const auto_disable = { metric: 'error_rate', threshold: 0.05, window: '5m' };
+    await stores.entries.apply({ changeId: 'seed', actor: 'test', action: 'flag.create', target: { kind: 'flag', key: 'checkout', document: flag('checkout', { guardrails: { auto_disable } }) }, expectedVersion: 0 });
+    const written = await activities.applyFlagStep({ ...step, changeId: 's1', step: { type: 'percent', variation: 'on', percent: 5 } });
+    expect(written).toMatchObject({ applied: true, guardrail: auto_disable });
   });
 
   it('refuses a step on a flag that does not exist, naming it', async () => {

@@ -1,5 +1,5 @@
 import { ConflictError, ValidationError } from '../core/errors.js';
-import type { FlagDocument } from '../core/model/flag.js';
+import type { FlagDocument, Guardrails } from '../core/model/flag.js';
 import { kill, rolloutTo, setRollout } from '../core/operations/flag-operations.js';
 import type { AppliedResult } from './change.js';
 import type { ActivityContext } from './context.js';
@@ -22,6 +22,11 @@ export interface ApplyFlagStepInput {
   approvedBy?: string;
   reason?: string;
   requestId: string;
+}
+
+/** The step's outcome, and the flag's auto-disable rule as the step found it: a rollout bakes on it without reading the flag again. */
+export interface FlagStepResult extends AppliedResult {
+  guardrail: NonNullable<Guardrails['auto_disable']> | null;
 }
 
 const CONFLICT_RETRIES = 3;
@@ -49,7 +54,7 @@ export function stepDocument(flag: FlagDocument, env: string, step: FlagStep): F
 export function flagStepActivities({ stores }: ActivityContext) {
   const { entries, cohorts } = stores;
   return {
-    applyFlagStep: permanent(async (input: ApplyFlagStepInput): Promise<AppliedResult> => {
+    applyFlagStep: permanent(async (input: ApplyFlagStepInput): Promise<FlagStepResult> => {
       for (let attempt = 1; ; attempt++) {
         const current = await entries.latest('flag', input.flagKey);
         if (!current || current.kind !== 'flag') throw new ValidationError(`there is no flag \`${input.flagKey}\``);
@@ -66,7 +71,7 @@ export function flagStepActivities({ stores }: ActivityContext) {
             approvedBy: input.approvedBy,
             requestId: input.requestId,
           });
-          return { version: result.version, applied: result.applied };
+          return { version: result.version, applied: result.applied, guardrail: current.document.guardrails?.auto_disable ?? null };
         } catch (err) {
           // Someone changed the flag between our read and write: the step is still wanted, re-read and redo it.
           if (!(err instanceof ConflictError) || attempt >= CONFLICT_RETRIES) throw err;

@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities, FlagStep } from '../activities/index.js';
 import { parseDuration } from '../core/duration.js';
 import { DEFAULT_STAGES } from '../core/rollout-stages.js';
@@ -103,8 +103,18 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
     if (!over()) halt.why ??= { kind: 'breach', seenBy: 'monitor', ...breach };
   });
 
-  // A guarded flag is watched from the rollout's start, not from the worker's next start.
-  if (await data.loadGuardrail({ flagKey: input.flagKey })) await watchGuardrail(input.flagKey, [input.env]);
+  /**
+   * Each stage write reports the flag's guardrail, and a stage's progress notice goes out while its
+   * bake runs: reading the flag before the first stage and before each bake, then waiting for the
+   * notice, cost every rollout an activity and a workflow task per step, which is what a thousand
+   * rollouts at once queue behind on the Temporal server (docs/BENCHMARKS.md).
+   */
+  const leanSteps = patched('guardrail-from-stage-write');
+  /** The flag's guardrail as the last stage write found it (leanSteps only). */
+  let stageGuardrail: Awaited<ReturnType<typeof data.loadGuardrail>> = null;
+  let watching = false;
+  // A guarded flag is watched from the rollout's start (with leanSteps: from its first stage's write, when it starts serving), not from the worker's next start.
+  if (!leanSteps && (await data.loadGuardrail({ flagKey: input.flagKey }))) await watchGuardrail(input.flagKey, [input.env]);
 
   const cohortTenants = cohortMode ? await data.cohortTenants({ cohorts: input.cohorts! }) : {};
   const stepFor = (index: number): FlagStep =>
@@ -156,7 +166,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
   /** Waits out one bake, the clock stopped while paused; ends early on a promote, an abort or a breach. */
   const bake = async (): Promise<void> => {
     let remaining = input.bakeMs;
-    const guardrail = await data.loadGuardrail({ flagKey: input.flagKey });
+    const guardrail = leanSteps ? stageGuardrail : await data.loadGuardrail({ flagKey: input.flagKey });
     // The guardrail's own window, as its monitor reads it: a shorter one would only re-read a half-filled window.
     const every = guardrail ? parseDuration(guardrail.window) : remaining;
     while (!halt.why) {
@@ -190,14 +200,19 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
     if (halt.why) break;
     state.status = 'running';
     applying = true;
-    await apply(stepFor(i), changeId(`stage:${i}`), 'flag.rollout.stage', `${input.reason ? `${input.reason} — ` : ''}stage ${i + 1}/${stages.length}: ${stages[i]}${cohortMode ? '' : ' %'}`);
+    const written = await apply(stepFor(i), changeId(`stage:${i}`), 'flag.rollout.stage', `${input.reason ? `${input.reason} — ` : ''}stage ${i + 1}/${stages.length}: ${stages[i]}${cohortMode ? '' : ' %'}`);
     applying = false;
     state.stageIndex = i;
+    if (leanSteps) {
+      stageGuardrail = written.guardrail ?? null;
+      if (stageGuardrail && !watching) await watchGuardrail(input.flagKey, [input.env]);
+      watching ||= !!stageGuardrail;
+    }
     // A breach or an abort while the stage was written undoes it now, not after its bake.
     if (halt.why) break;
     const last = i === stages.length - 1;
     if (!last) state.nextStepAt = new Date(Date.now() + input.bakeMs).toISOString();
-    await notifySafely({
+    const progress = notifySafely({
       kind: 'rollout_progress',
       id: changeId(`progress:${i}`),
       at: at(),
@@ -208,8 +223,11 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       nextStepAt: last ? undefined : state.nextStepAt,
       requester: input.requester,
     });
+    if (!leanSteps || last) await progress;
     if (last) return finish('completed', input.requester, `${input.flagKey} in ${input.env}: ${input.variation} fully rolled out`);
     await bake();
+    // Notices stay in stage order: this one is out before the next stage is written.
+    await progress;
   }
 
   const why = halt.why!;
