@@ -8,6 +8,26 @@ export type AttributeReader = (context: EvaluationContext) => unknown;
  * exactly like the path (`{ "user.email": … }`) is accepted too: some SDKs flatten contexts.
  */
 export function compileAttributePath(path: string): AttributeReader {
+  return shared(attributeReaders, path, buildAttributeReader);
+}
+
+// Readers depend on the path alone, and every flag of every environment uses the same few paths
+// (`targetingKey`, `tenant.id`, …): one closure per path, not one per flag. Bounded, because
+// paths come from flag documents and a long-running evaluator sees them change.
+const MAX_SHARED_PATHS = 10_000;
+const attributeReaders = new Map<string, AttributeReader>();
+const keyReaders = new Map<string, (context: EvaluationContext) => string | undefined>();
+
+function shared<T>(cache: Map<string, T>, path: string, build: (path: string) => T): T {
+  let reader = cache.get(path);
+  if (reader === undefined) {
+    reader = build(path);
+    if (cache.size < MAX_SHARED_PATHS) cache.set(path, reader);
+  }
+  return reader;
+}
+
+function buildAttributeReader(path: string): AttributeReader {
   const parts = path.split('.');
   if (parts.length === 1) return (context) => context[path];
   if (parts.length === 2) {
@@ -36,6 +56,10 @@ export function compileAttributePath(path: string): AttributeReader {
  * numbers in their decimal form; anything else, or an empty string, counts as missing.
  */
 export function compileKeyReader(path: string): (context: EvaluationContext) => string | undefined {
+  return shared(keyReaders, path, buildKeyReader);
+}
+
+function buildKeyReader(path: string): (context: EvaluationContext) => string | undefined {
   const read = compileAttributePath(path);
   return (context) => {
     const value = read(context);

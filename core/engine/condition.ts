@@ -21,6 +21,11 @@ function some(predicates: Predicate[]): Predicate {
   };
 }
 
+/** Apart from compileCondition so the predicate's scope holds the reader and the test, not the condition document. */
+function attributeTest(read: (context: EvaluationContext) => unknown, holds: (value: unknown) => boolean): Predicate {
+  return (context) => holds(read(context));
+}
+
 function list(combinator: string, value: unknown): Condition[] {
   if (!Array.isArray(value) || value.length === 0) throw new Error(`"${combinator}" needs a non-empty list of conditions`);
   return value as Condition[];
@@ -53,9 +58,7 @@ export function compileCondition(condition: Condition): Predicate {
       if (test === null || typeof test !== 'object' || Array.isArray(test)) {
         throw new Error(`attribute "${path}" needs an operator test like { "eq": … } (got ${JSON.stringify(test)})`);
       }
-      const read = compileAttributePath(path);
-      const holds = compileOperatorTest(test as Record<string, unknown>);
-      return (context: EvaluationContext) => holds(read(context));
+      return attributeTest(compileAttributePath(path), compileOperatorTest(test as Record<string, unknown>));
     }),
   );
 }

@@ -25,6 +25,15 @@ describe('bucketing', () => {
     for (const value of values) expect(fast(value)).toBe(bucketOf('graph_search.v2.enable', 'salt-1', value));
   });
 
+  it('bucketers of different flags, called in turn, each agree with bucketOf (they share one scratch buffer)', () => {
+    const flags: Array<[string, string]> = [['a', 'a'], ['checkout.v2', 'salt-with-a-much-longer-prefix'], ['grüße', 'gruss'], ['k', 's'.repeat(600)]];
+    const bucketers = flags.map(([key, salt]) => createBucketer(key, salt));
+    for (let i = 0; i < 500; i++) {
+      const value = `user-${i}`;
+      flags.forEach(([key, salt], n) => expect(bucketers[n]!(value)).toBe(bucketOf(key, salt, value)));
+    }
+  });
+
   it('a different salt reshuffles the buckets', () => {
     let moved = 0;
     for (let i = 0; i < 1000; i++) if (bucketOf('f', 'a', `u${i}`) !== bucketOf('f', 'b', `u${i}`)) moved++;

@@ -22,20 +22,29 @@ export function bucketOf(flagKey: string, salt: string, stickinessValue: string)
 
 /** Longest stickiness value hashed without allocating; longer or non-ASCII values take the string path. */
 const MAX_FAST_VALUE = 256;
+/** Longest `<key>:<salt>:` prefix hashed without allocating (flag keys are short; salts usually are). */
+const MAX_FAST_PREFIX = 512;
+
+// One scratch buffer for every bucketer: evaluation is synchronous on one thread, so no two
+// calls overlap, and a buffer per flag would cost ~1 KB of memory per flag and environment.
+const scratch = new Uint8Array(MAX_FAST_PREFIX + MAX_FAST_VALUE);
+// murmurhash reads only `.length` and indexes, so one cached view per total length avoids allocation.
+const views: Uint8Array[] = [];
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 /**
- * The hot-path form of {@link bucketOf} for one flag: the prefix bytes are encoded once and the
- * value is written into a reused buffer, because the package's string path builds a TextEncoder
- * and a fresh array on every call. Both paths hash the same bytes, so they agree on every bucket.
+ * The hot-path form of {@link bucketOf} for one flag: the prefix and the value are written into
+ * a shared scratch buffer, because the package's string path builds a TextEncoder and a fresh
+ * array on every call. Both paths hash the same bytes, so they agree on every bucket.
  */
 export function createBucketer(flagKey: string, salt: string): (stickinessValue: string) => number {
   const prefix = `${flagKey}${BUCKET_SEPARATOR}${salt}${BUCKET_SEPARATOR}`;
-  const prefixBytes = new TextEncoder().encode(prefix);
-  const start = prefixBytes.length;
-  const buffer = new Uint8Array(start + MAX_FAST_VALUE);
-  buffer.set(prefixBytes);
-  // murmurhash reads only `.length` and indexes, so one cached view per total length avoids allocation.
-  const views: Uint8Array[] = [];
+  const start = prefix.length;
+  if (start > MAX_FAST_PREFIX || !isAscii(prefix)) return (value: string) => murmurhash.v3(prefix + value, 0) % BUCKETS;
 
   return (value: string): number => {
     const n = value.length;
@@ -43,10 +52,12 @@ export function createBucketer(flagKey: string, salt: string): (stickinessValue:
     for (let i = 0; i < n; i++) {
       const c = value.charCodeAt(i);
       if (c > 0x7f) return murmurhash.v3(prefix + value, 0) % BUCKETS;
-      buffer[start + i] = c;
+      scratch[start + i] = c;
     }
+    // ASCII: one byte per code unit, exactly what UTF-8 encodes.
+    for (let i = 0; i < start; i++) scratch[i] = prefix.charCodeAt(i);
     const total = start + n;
-    const view = views[total] ?? (views[total] = buffer.subarray(0, total));
+    const view = views[total] ?? (views[total] = scratch.subarray(0, total));
     return murmurhash.v3(view, 0) % BUCKETS;
   };
 }

@@ -53,6 +53,11 @@ export function compileRollout<T>(
     }
   });
 
+  return picker(bounds, outcomes);
+}
+
+/** Built apart from compileRollout so the closure keeps only the ranges, not the compilation's scope (and the flag behind it). */
+function picker<T>(bounds: readonly number[], outcomes: readonly T[]): (bucket: number) => T {
   if (outcomes.length === 1) {
     const only = outcomes[0]!;
     return () => only;
