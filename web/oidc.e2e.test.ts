@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
+import { firstPartyGrant } from '../test/oidc-first-party-grant.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../storage/logger.js';
 import type { ApiDeps } from './api-deps.js';
@@ -45,14 +46,7 @@ beforeAll(async () => {
       return { accountId, claims: async () => ({ sub: `slack-sub-${userId}`, [USER_ID_CLAIM]: userId, [SLACK_TEAM_CLAIM]: team }) };
     },
     // A first-party console: no consent screen.
-    async loadExistingGrant(ctx) {
-      const existing = ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
-      if (existing) return ctx.oidc.provider.Grant.find(existing);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope('openid');
-      await grant.save();
-      return grant;
-    },
+    loadExistingGrant: firstPartyGrant,
   });
   const callback = provider.callback();
   handle = (req, res) => {

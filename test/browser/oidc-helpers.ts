@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
+import { firstPartyGrant } from '../oidc-first-party-grant.js';
 
 export interface LocalOidcServer {
   issuer: string;
@@ -29,14 +30,7 @@ export async function startLocalOidcServer(redirectUri: string): Promise<LocalOi
     async findAccount(_ctx, accountId) {
       return { accountId, claims: async () => ({ sub: accountId }) };
     },
-    async loadExistingGrant(ctx) {
-      const existing = ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
-      if (existing) return ctx.oidc.provider.Grant.find(existing);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope('openid');
-      await grant.save();
-      return grant;
-    },
+    loadExistingGrant: firstPartyGrant,
   });
   handle = provider.callback();
   return { issuer, client, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
