@@ -115,8 +115,8 @@ function propagationSection(result: PropagationResult): string {
     row(['span', 'p50', 'p99']),
     row(['---', '---:', '---:']),
     row(['applyChange called → evaluator serves the new value', ms(result.endToEnd.p50), ms(result.endToEnd.p99)]),
-    row(['applyChange called → returned (commit, snapshot rebuild, Redis write + publish)', ms(result.apply.p50), ms(result.apply.p99)]),
-    row(['applyChange returned → evaluator serves it (invalidation, reload, compile, next request)', ms(result.afterApply.p50), ms(result.afterApply.p99)]),
+    row(['applyChange called → returned (commit, a delta to the entries hash and the change feed)', ms(result.apply.p50), ms(result.apply.p99)]),
+    row(['applyChange returned → evaluator serves it (feed read, delta applied, changed flags compiled, next request)', ms(result.afterApply.p50), ms(result.afterApply.p99)]),
     '',
     `Slowest change: ${ms(result.endToEnd.max)}.`,
   ].join('\n');

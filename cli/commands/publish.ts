@@ -5,7 +5,7 @@ import { withStorage } from './shared.js';
 export function registerPublishCommand(program: Command): void {
   program
     .command('publish')
-    .description('rebuild every environment’s snapshot from Postgres and write it to Redis (repairs a flushed Redis)')
+    .description('rewrite every environment’s entries in Redis from Postgres, announced on the change feed (repairs a flushed Redis)')
     .option('--force', 'overwrite even a newer version in Redis (after the database was recreated)')
     .action(async (opts: { force?: boolean }) => {
       const { publishSnapshots } = await import('../../storage/snapshot-publisher.js');
