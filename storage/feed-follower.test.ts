@@ -85,4 +85,21 @@ describe('following the feed', () => {
     expect(calls).toEqual(['resync start after 1 entries', 'resync resume after 3 entries']);
     expect(follower.position).toBe('3-0');
   });
+
+  it('started again right after a stop, while the old loop still blocks on its read, hands each entry over once', async () => {
+    const reader = new FakeSnapshotReader();
+    const seen: number[] = [];
+    const follower = new FeedFollower(reader, { resync: async () => true, entries: async (entries) => void entries.forEach((e) => e.kind === 'delta' && seen.push(e.version)) }, { retryMs: 10, blockMs: 200 });
+    follower.start();
+    await expect.poll(() => follower.position).toBe('0-0');
+    const stopped = follower.stop();
+    follower.start();
+    reader.append(delta(0, 1));
+    reader.append(delta(1, 2));
+    await expect.poll(() => seen).toEqual([1, 2]);
+    await stopped;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await follower.stop();
+    expect(seen).toEqual([1, 2]);
+  });
 });

@@ -39,6 +39,12 @@ export class FeedFollower {
   private lastId: string | undefined;
   private needsResync: boolean;
   private stopped = true;
+  /**
+   * Bumped by every start and stop: a loop runs only while it holds the current one, so a start
+   * right after a stop (before the old loop's blocking read returned) never leaves two loops
+   * reading the feed and moving `lastId`.
+   */
+  private generation = 0;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -58,32 +64,38 @@ export class FeedFollower {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.loop = this.follow();
+    this.loop = this.follow(++this.generation);
   }
 
   /** Stops after the read in flight (close its connection to end a blocking read at once). */
   stop(): Promise<void> {
     this.stopped = true;
+    this.generation++;
     return this.loop ?? Promise.resolve();
   }
 
-  private async follow(): Promise<void> {
+  private async follow(generation: number): Promise<void> {
     const { reader, handlers } = this;
+    const current = () => this.generation === generation;
     let reason: 'start' | 'resume' = 'start';
-    while (!this.stopped) {
+    while (current()) {
       try {
-        if (this.lastId === undefined) this.lastId = await reader.feedTail();
+        if (this.lastId === undefined) {
+          const tail = await reader.feedTail();
+          if (!current()) return;
+          this.lastId ??= tail;
+        }
         if (this.needsResync) {
           if (!(await handlers.resync(reason))) throw new Error('the full comparison with Redis failed');
           this.needsResync = false;
         }
         const records = await reader.readFeed(this.lastId, { count: this.options.count ?? 500, blockMs: this.options.blockMs ?? 5_000 });
-        if (this.stopped) return;
+        if (!current()) return;
         if (records.length === 0) continue;
         this.lastId = records[records.length - 1]!.id;
         await handlers.entries(records.flatMap((record) => (record.entry ? [record.entry] : [])));
       } catch (error) {
-        if (this.stopped) return;
+        if (!current()) return;
         handlers.failed?.(error);
         this.needsResync = true;
         reason = 'resume';
