@@ -1,10 +1,9 @@
 import type { AppliedChange, Change } from '../core/change.js';
 import { assertSecretValuesSealed } from '../core/secrets/sealed-entry.js';
-import { publishCommitted } from './apply-change.js';
 import { logAudit } from './audit.js';
 import { readEpoch } from './database-epoch.js';
 import { withTransaction, type PoolClient, type Queryable } from './db.js';
-import { deltasOf, type EnvDelta } from './delta-publisher.js';
+import { deltasOf, publishDeltas, republishBehind, type EnvDelta } from './delta-publisher.js';
 import type { StorageDeps } from './deps.js';
 import type { EntryKind } from './entry-versions.js';
 import { recordWrites } from './entry-audit.js';
@@ -33,7 +32,28 @@ export async function latestEntries(db: Queryable, targets: ReadonlyArray<{ kind
   return current;
 }
 
-async function applyBatch(client: PoolClient, changes: readonly Change[], log: StorageDeps['log']): Promise<{ outcomes: Outcome[]; deltas: EnvDelta[] }> {
+/**
+ * Publishes a commit's deltas; changes that were idempotent retries instead repair the
+ * environments Redis holds behind them. The commit stands whatever happens here: if Redis is down
+ * the state is published late — by the next change (its delta finds the gap and writes in full),
+ * by a retry, by the repair loop, at boot or from the CLI. Failing would make the caller retry a
+ * change that already happened. (Bound the wait with ioredis's maxRetriesPerRequest on the client
+ * passed in.)
+ */
+async function publishCommitted(deps: StorageDeps, commit: { deltas: EnvDelta[]; retried: AppliedChange[] }, what: Record<string, unknown>): Promise<void> {
+  try {
+    if (commit.deltas.length) await publishDeltas(deps, commit.deltas);
+    const behind: Record<string, number> = {};
+    for (const result of commit.retried) for (const [env, v] of Object.entries(result.snapshots)) behind[env] = Math.max(behind[env] ?? 0, v);
+    await republishBehind(deps, behind);
+  } catch (err) {
+    deps.log.error({ err, ...what }, 'change committed but not published to Redis');
+  }
+}
+
+type BatchOutcome = { outcomes: Outcome[]; deltas: EnvDelta[]; retried: AppliedChange[] };
+
+async function applyBatch(client: PoolClient, changes: readonly Change[], log: StorageDeps['log']): Promise<BatchOutcome> {
   // Lock order (see storage/entry-write.ts): every entry of the batch, sorted → the environment rows touched → audit chain.
   await lockEntries(client, changes);
   const prior = await priorResults(client, changes.map((c) => c.changeId));
@@ -57,6 +77,9 @@ async function applyBatch(client: PoolClient, changes: readonly Change[], log: S
     steps.push(write);
   }
   const written = [...firstOf.values()];
+  // Only changes applied by an earlier commit are retries: a repeat within this batch is published with it.
+  const retried = changes.flatMap((c) => prior.get(c.changeId) ?? []);
+  if (!written.length) return { outcomes: steps.map((step) => ({ result: step as AppliedChange })), deltas: [], retried };
   await insertVersions(client, written);
   // Each touched environment moves by one for the whole batch, however many entries touched it.
   const bumped = await bumpEnvironments(client, [...new Set(written.flatMap((w) => w.touched))]);
@@ -70,7 +93,7 @@ async function applyBatch(client: PoolClient, changes: readonly Change[], log: S
     seen.add(step.change.changeId);
     return outcome;
   });
-  return { outcomes, deltas: deltasOf(written, bumped, epoch) };
+  return { outcomes, deltas: deltasOf(written, bumped, epoch), retried };
 }
 
 /**
@@ -89,7 +112,7 @@ export async function applyChanges(deps: StorageDeps, changes: readonly Change[]
   for (let start = 0; start < changes.length; start += size) {
     const batch = changes.slice(start, start + size);
     const run = () => withTransaction(deps.pool, (client) => applyBatch(client, batch, deps.log));
-    let applied: Awaited<ReturnType<typeof applyBatch>>;
+    let applied: BatchOutcome;
     try {
       applied = await run();
     } catch (err) {
@@ -98,8 +121,7 @@ export async function applyChanges(deps: StorageDeps, changes: readonly Change[]
       applied = await run();
     }
     for (const { audit } of applied.outcomes) if (audit) logAudit(deps.log, audit);
-    const retried = applied.outcomes.filter((o) => !o.audit).map((o) => o.result);
-    await publishCommitted(deps, { deltas: applied.deltas, retried }, { batch: { first: start, entries: batch.length } });
+    await publishCommitted(deps, applied, batch.length === 1 ? { changeId: batch[0]!.changeId } : { batch: { first: start, entries: batch.length } });
     results.push(...applied.outcomes.map((o) => o.result));
   }
   return results;
