@@ -36,8 +36,6 @@ export interface FeedRecord {
  * start and after a gap, and otherwise follow the change feed.
  */
 export interface SnapshotReader {
-  /** The published version of each environment, in order (undefined: nothing published), in one round trip. */
-  versions(envs: readonly string[]): Promise<Array<number | undefined>>;
   /** The published version and epoch of each environment, in order (undefined: nothing published), in one round trip. */
   stamps(envs: readonly string[]): Promise<Array<SnapshotStamp | undefined>>;
   /** One environment's entries with their version, epoch and time, read consistently (one MULTI). */
@@ -83,12 +81,6 @@ function parseEntries(env: string, hash: Record<string, string>): Pick<EnvSnapsh
  */
 export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys, options: { blocking?: Pick<Redis, 'xread'> } = {}): SnapshotReader {
   return {
-    async versions(envs) {
-      if (envs.length === 0) return [];
-      const raw = await redis.mget(envs.map((env) => keys.snapshotVersion(env)));
-      return raw.map((value) => (value == null ? undefined : Number(value)));
-    },
-
     async stamps(envs) {
       if (envs.length === 0) return [];
       const raw = await redis.mget(envs.flatMap((env) => [keys.snapshotVersion(env), keys.snapshotEpoch(env)]));

@@ -36,14 +36,6 @@ export class FakeSnapshotReader implements SnapshotReader {
     if (this.unreachable) throw new Error('Connection is closed.');
   }
 
-  async versions(envs: readonly string[]): Promise<Array<number | undefined>> {
-    this.check();
-    return envs.map((env) => {
-      const stored = this.stored.get(env);
-      return stored && 'version' in stored ? stored.version : undefined;
-    });
-  }
-
   async stamps(envs: readonly string[]): Promise<Array<SnapshotStamp | undefined>> {
     this.check();
     return envs.map((env) => {
