@@ -5,7 +5,7 @@ import { readEpoch } from './database-epoch.js';
 import { withTransaction, type PoolClient, type Queryable } from './db.js';
 import { deltasOf, publishDeltas, republishBehind, type EnvDelta } from './delta-publisher.js';
 import type { StorageDeps } from './deps.js';
-import type { EntryKind } from './entry-versions.js';
+import { ENTRY_KINDS, ENTRY_TABLE, type EntryKind } from './entry-versions.js';
 import { recordWrites } from './entry-audit.js';
 import { bumpEnvironments, insertVersions, lockEntries, prepareEntry, priorResults, type EntryWrite, type Outcome } from './entry-write.js';
 import { environmentNames } from './environments.js';
@@ -14,17 +14,16 @@ import { environmentNames } from './environments.js';
 export const DEFAULT_BATCH_SIZE = 500;
 
 export type Current = { version: number; document: unknown };
-const TABLE: Record<EntryKind, string> = { flag: 'flag_versions', config: 'config_versions' };
 const idOf = (change: Change) => `${change.target.kind}:${change.target.key}`;
 
 /** The latest stored version of each named entry, by `kind:key`, in one query per kind whatever their number. */
 export async function latestEntries(db: Queryable, targets: ReadonlyArray<{ kind: EntryKind; key: string }>): Promise<Map<string, Current>> {
   const current = new Map<string, Current>();
-  for (const kind of ['flag', 'config'] as const) {
+  for (const kind of ENTRY_KINDS) {
     const keys = [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.key))];
     if (!keys.length) continue;
     const { rows } = await db.query<{ key: string; version: number; document: unknown }>(
-      `SELECT DISTINCT ON (key) key, version, document FROM ${TABLE[kind]} WHERE key = ANY($1) ORDER BY key, version DESC`,
+      `SELECT DISTINCT ON (key) key, version, document FROM ${ENTRY_TABLE[kind]} WHERE key = ANY($1) ORDER BY key, version DESC`,
       [keys],
     );
     for (const r of rows) current.set(`${kind}:${r.key}`, { version: Number(r.version), document: r.document });

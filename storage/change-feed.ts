@@ -30,8 +30,11 @@ export type FeedEntry =
   | { kind: 'delta'; env: string; epoch: string; from: number; version: number; generatedAt: string; set: Record<string, string>; del: string[] }
   /** The environment's hash was rewritten whole (repair, force, another epoch): readers reload it in full. */
   | { kind: 'full'; env: string; epoch: string; version: number }
-  /** The SDK key table changed: readers reload it. */
-  | { kind: 'sdk-keys' };
+  /**
+   * The SDK key table changed, in the database of `epoch`: readers reload it. `epoch` is absent
+   * only in entries from publishers older than it; such an entry still means "reload".
+   */
+  | { kind: 'sdk-keys'; epoch?: string };
 
 /** Stream fields of an entry, as XADD takes them (field, value, field, value, …). */
 export function encodeFeedEntry(entry: FeedEntry): string[] {
@@ -41,7 +44,7 @@ export function encodeFeedEntry(entry: FeedEntry): string[] {
     case 'full':
       return ['kind', 'full', 'env', entry.env, 'epoch', entry.epoch, 'version', String(entry.version)];
     case 'sdk-keys':
-      return ['kind', 'sdk-keys'];
+      return ['kind', 'sdk-keys', ...(entry.epoch === undefined ? [] : ['epoch', entry.epoch])];
   }
 }
 
@@ -50,7 +53,7 @@ export function decodeFeedEntry(fields: readonly string[]): FeedEntry | undefine
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
   try {
-    if (f.kind === 'sdk-keys') return { kind: 'sdk-keys' };
+    if (f.kind === 'sdk-keys') return f.epoch === undefined ? { kind: 'sdk-keys' } : { kind: 'sdk-keys', epoch: f.epoch };
     // An empty epoch is a snapshot written without one (by hand, tests): it competes by version only.
     if (!f.env || f.epoch === undefined || f.version === undefined) return undefined;
     const version = Number(f.version);

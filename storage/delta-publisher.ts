@@ -2,7 +2,8 @@ import { CHANGE_FEED_MAX_LENGTH, encodeFeedEntry } from './change-feed.js';
 import { readEpoch } from './database-epoch.js';
 import type { StorageDeps } from './deps.js';
 import type { EntryWrite } from './entry-write.js';
-import type { Invalidation } from './redis-keys.js';
+import { readRedisEnvs, redisEnvState } from './redis-env-state.js';
+import { envKeys, type Invalidation } from './redis-keys.js';
 import { publishSnapshots } from './snapshot-publisher.js';
 import { entryField, servedEntry } from './touched-environments.js';
 
@@ -76,10 +77,7 @@ async function applyDelta(deps: StorageDeps, delta: EnvDelta): Promise<number> {
   const outcome = await redis.eval(
     APPLY_DELTA,
     5,
-    keys.entries(delta.env),
-    keys.snapshotVersion(delta.env),
-    keys.snapshotEpoch(delta.env),
-    keys.snapshotGeneratedAt(delta.env),
+    ...envKeys(keys, delta.env).inScriptOrder,
     keys.changeFeed,
     delta.epoch,
     String(delta.version),
@@ -123,15 +121,12 @@ export async function publishDeltas(deps: StorageDeps, deltas: readonly EnvDelta
 export async function republishBehind(deps: StorageDeps, snapshots: Record<string, number>): Promise<string[]> {
   const envs = Object.keys(snapshots);
   if (!envs.length) return [];
-  const { redis, keys } = deps;
-  const [stamps, exists, epoch] = await Promise.all([
-    redis.mget(envs.flatMap((env) => [keys.snapshotVersion(env), keys.snapshotEpoch(env)])),
-    Promise.all(envs.map((env) => redis.exists(keys.entries(env)))),
-    readEpoch(deps.pool),
-  ]);
+  const [held, epoch] = await Promise.all([readRedisEnvs(deps, envs), readEpoch(deps.pool)]);
+  // The retried change wrote an entry, so the database holds one; Redis ahead of the version it
+  // reached is later changes published since, nothing to repair.
   const behind = envs.filter((env, i) => {
-    const version = stamps[2 * i];
-    return version == null || exists[i] === 0 || stamps[2 * i + 1] !== epoch || Number(version) < snapshots[env]!;
+    const { state } = redisEnvState(held[i]!, { epoch, version: snapshots[env]!, holdsEntries: true });
+    return state !== 'current' && state !== 'ahead';
   });
   if (behind.length) await publishSnapshots(deps, behind);
   return behind;

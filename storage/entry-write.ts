@@ -8,7 +8,7 @@ import { validateFlag } from '../core/model/validate-flag.js';
 import type { AuditEntry, AuditRow } from './audit.js';
 import type { PoolClient } from './db.js';
 import type { StorageDeps } from './deps.js';
-import type { EntryKind, EntryVersion } from './entry-versions.js';
+import { ENTRY_KINDS, ENTRY_TABLE, type EntryVersion } from './entry-versions.js';
 import { checkKnownEnvironments } from './environments.js';
 import { touchedEnvironments } from './touched-environments.js';
 
@@ -98,15 +98,13 @@ export function prepareEntry(
   return { change, version: found + 1, previousVersion: found, before: current?.document, document, touched: touchedEnvironments(kind, current?.document, document, environments) };
 }
 
-const TABLE: Record<EntryKind, string> = { flag: 'flag_versions', config: 'config_versions' };
-
 /** Stores the prepared versions, one statement per kind however many there are. */
 export async function insertVersions(client: PoolClient, writes: readonly EntryWrite[]): Promise<void> {
-  for (const kind of ['flag', 'config'] as const) {
+  for (const kind of ENTRY_KINDS) {
     const mine = writes.filter((w) => w.change.target.kind === kind);
     if (!mine.length) continue;
     await client.query(
-      `INSERT INTO ${TABLE[kind]} (key, version, document, action, change_id, created_by)
+      `INSERT INTO ${ENTRY_TABLE[kind]} (key, version, document, action, change_id, created_by)
        SELECT key, version, document::jsonb, action, change_id, created_by FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[])
          AS t(key, version, document, action, change_id, created_by)`,
       [

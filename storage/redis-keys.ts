@@ -41,6 +41,20 @@ export function redisKeys(prefix: string) {
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
+/**
+ * One environment's published state: the entries hash and the three stamps beside it. Every
+ * publisher writes all four in one Lua script, so the four never disagree; `inScriptOrder` is how
+ * those scripts take them (KEYS[1..4]), one order for the delta and the full write alike.
+ */
+export function envKeys(keys: RedisKeys, env: string) {
+  const entries = keys.entries(env);
+  const version = keys.snapshotVersion(env);
+  const epoch = keys.snapshotEpoch(env);
+  const generatedAt = keys.snapshotGeneratedAt(env);
+  return { entries, version, epoch, generatedAt, inScriptOrder: [entries, version, epoch, generatedAt] as const };
+}
+export type EnvKeys = ReturnType<typeof envKeys>;
+
 /** `epoch` is absent only in messages from publishers older than epochs. */
 export type Invalidation = { kind: 'snapshot'; env: string; version: number; epoch?: string } | { kind: 'sdk-keys' };
 

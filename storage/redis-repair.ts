@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mintEpoch, readEpoch } from './database-epoch.js';
 import type { StorageDeps } from './deps.js';
+import { readRedisEnvs, redisEnvState } from './redis-env-state.js';
 import { syncSdkKeysToRedis } from './sdk-keys.js';
 import { holdsEntries, publishSnapshots } from './snapshot-publisher.js';
 
@@ -33,20 +34,13 @@ export async function repairRedisOnce(deps: StorageDeps, options: { inFlightGrac
   const { rows: envRows } = await pool.query<{ name: string }>('SELECT name FROM environments ORDER BY position, name');
   const envs = envRows.map((r) => r.name);
 
-  const pipeline = redis.multi();
-  pipeline.mget(envs.flatMap((env) => [keys.snapshotVersion(env), keys.snapshotEpoch(env)]));
-  for (const env of envs) pipeline.exists(keys.entries(env));
-  pipeline.get(keys.sdkKeysEpoch);
-  pipeline.hlen(keys.sdkKeys);
-  const results = await pipeline.exec();
-  if (!results) throw new Error('reading Redis for the repair check was aborted');
-  const failed = results.find(([error]) => error);
+  // Issued together, both before Postgres is read (see above).
+  const [held, keyTable] = await Promise.all([readRedisEnvs(deps, envs), redis.multi().get(keys.sdkKeysEpoch).hlen(keys.sdkKeys).exec()]);
+  if (!keyTable) throw new Error('reading Redis for the repair check was aborted');
+  const failed = keyTable.find(([error]) => error);
   if (failed) throw failed[0]!;
-  const values = results.map(([, value]) => value);
-  const stamps = values[0] as Array<string | null>;
-  const exists = values.slice(1, 1 + envs.length) as number[];
-  const keysEpoch = values[1 + envs.length] as string | null;
-  const keyCount = values[2 + envs.length] as number;
+  const keysEpoch = keyTable[0]![1] as string | null;
+  const keyCount = keyTable[1]![1] as number;
 
   let epoch = await readEpoch(pool);
   const { rows } = await pool.query<{ name: string; snapshot_version: string }>('SELECT name, snapshot_version FROM environments');
@@ -63,19 +57,11 @@ export async function repairRedisOnce(deps: StorageDeps, options: { inFlightGrac
   envs.forEach((env, i) => {
     const pgVersion = pgVersions.get(env);
     if (pgVersion === undefined) return; // removed between the two reads
-    const redisVersion = stamps[2 * i];
-    const redisEpoch = stamps[2 * i + 1];
-    if (redisVersion == null) republished[env] = 'missing from redis';
-    else if (exists[i] === 0 && hasEntries) republished[env] = 'entries missing from redis';
-    else if (redisEpoch !== epoch) republished[env] = `redis holds epoch ${redisEpoch ?? '(none)'}, postgres is ${epoch}`;
-    else if (Number(redisVersion) < pgVersion) {
-      republished[env] = `redis holds version ${redisVersion}, postgres ${pgVersion}`;
-      behind.set(env, pgVersion);
-    }
-    else if (Number(redisVersion) > pgVersion) {
-      republished[env] = `redis holds version ${redisVersion} of this epoch, above postgres's ${pgVersion}: the database went back in time`;
-      mintedEpoch = true;
-    }
+    const found = redisEnvState(held[i]!, { epoch, version: pgVersion, holdsEntries: hasEntries });
+    if (found.state === 'current') return;
+    republished[env] = found.state === 'ahead' ? `${found.staleReason}: the database went back in time` : found.staleReason;
+    if (found.state === 'behind') behind.set(env, pgVersion);
+    if (found.state === 'ahead') mintedEpoch = true;
   });
   let sdkKeys: string | undefined;
   if (keysEpoch !== epoch) sdkKeys = keysEpoch === null ? 'key table missing from redis (no full sync mark)' : `key table synced from epoch ${keysEpoch}, postgres is ${epoch}`;

@@ -5,6 +5,7 @@ import { type TestDatabase } from '../test/db.js';
 import { useStorageHarness } from '../test/storage-harness.js';
 import { feedHead, readFeed } from '../test/redis-entries.js';
 import { auditTrail } from './audit.js';
+import { readEpoch } from './database-epoch.js';
 import type { StorageDeps } from './deps.js';
 import { type Invalidation } from './redis-keys.js';
 import { listSdkKeys, sdkKeysLastUsed } from './sdk-key-list.js';
@@ -42,11 +43,22 @@ describe('SDK keys', () => {
     try {
       const head = await feedHead(redis, deps.keys);
       await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'web', actor: 'U_OPS' });
-      expect((await readFeed(redis, deps.keys, head)).map((f) => f.entry)).toEqual([{ kind: 'sdk-keys' }]);
+      expect((await readFeed(redis, deps.keys, head)).map((f) => f.entry)).toEqual([{ kind: 'sdk-keys', epoch: await readEpoch(db.pool) }]);
       await expect.poll(() => messages).toContainEqual({ kind: 'sdk-keys' });
     } finally {
       subscriber.disconnect();
     }
+  });
+
+  it('carry the epoch on the feed for every kind of key change, and an entry of an older publisher without one still reads as a change', async () => {
+    const epoch = await readEpoch(db.pool);
+    const head = await feedHead(redis, deps.keys);
+    const { record } = await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'epoch', actor: 'U_OPS' });
+    const rotated = await rotateSdkKey(deps, { id: record.id, actor: 'U_OPS', graceMs: 0 });
+    await revokeSdkKey(deps, { id: rotated.record.id, actor: 'U_OPS', reason: 'done' });
+    await syncSdkKeysToRedis(deps);
+    await redis.xadd(deps.keys.changeFeed, '*', 'kind', 'sdk-keys');
+    expect((await readFeed(redis, deps.keys, head)).map((f) => f.entry)).toEqual([...Array(4).fill({ kind: 'sdk-keys', epoch }), { kind: 'sdk-keys' }]);
   });
 
   it('refuse an unknown environment, naming the known ones', async () => {

@@ -13,19 +13,20 @@ type Multi = ReturnType<StorageDeps['redis']['multi']>;
 
 /**
  * Announces a change of the key table: a `sdk-keys` entry on the change feed
- * (docs/design.md#change-feed), and the legacy pub/sub message, kept for one release for readers
- * older than the feed.
+ * (docs/design.md#change-feed), carrying the epoch of the database that holds the change like
+ * every other feed entry, and the legacy pub/sub message, kept for one release for readers older
+ * than the feed (which know no epochs).
  */
-function announceKeyChange(multi: Multi, keys: StorageDeps['keys']): void {
-  multi.xadd(keys.changeFeed, 'MAXLEN', '~', CHANGE_FEED_MAX_LENGTH, '*', ...encodeFeedEntry({ kind: 'sdk-keys' }));
+function announceKeyChange(multi: Multi, keys: StorageDeps['keys'], epoch: string): void {
+  multi.xadd(keys.changeFeed, 'MAXLEN', '~', CHANGE_FEED_MAX_LENGTH, '*', ...encodeFeedEntry({ kind: 'sdk-keys', epoch }));
   multi.publish(keys.invalidations, JSON.stringify({ kind: 'sdk-keys' } satisfies Invalidation));
 }
 
 /** The Redis writes of a key change and their announcement, in one MULTI: evaluators reload at once. */
-async function publishKeyChange(deps: StorageDeps, what: string, write: (multi: Multi) => void): Promise<void> {
+async function publishKeyChange(deps: StorageDeps, what: string, epoch: string, write: (multi: Multi) => void): Promise<void> {
   const multi = deps.redis.multi();
   write(multi);
-  announceKeyChange(multi, deps.keys);
+  announceKeyChange(multi, deps.keys, epoch);
   try {
     const results = await multi.exec();
     const failed = results?.find(([error]) => error);
@@ -108,7 +109,7 @@ export async function createSdkKey(
   if (!input.name.trim()) throw new ValidationError('an SDK key needs a name (e.g. the service using it)');
   await assertKnownEnvironments(deps.pool, [input.env]);
 
-  const { created, audit } = await withTransaction(deps.pool, async (client) => {
+  const { created, audit, epoch } = await withTransaction(deps.pool, async (client) => {
     const created = await insertKey(client, { env: input.env, scopes, name: input.name, actor: input.actor });
     const audit = await recordAudit(client, {
       actor: input.actor,
@@ -119,10 +120,10 @@ export async function createSdkKey(
       reason: input.reason,
       detail: { name: input.name, scopes },
     });
-    return { created, audit };
+    return { created, audit, epoch: await readEpoch(client) };
   });
   logAudit(deps.log, audit);
-  await publishKeyChange(deps, `SDK key ${created.record.id}`, (multi) => multi.hset(deps.keys.sdkKeys, created.keyHash, JSON.stringify(created.record)));
+  await publishKeyChange(deps, `SDK key ${created.record.id}`, epoch, (multi) => multi.hset(deps.keys.sdkKeys, created.keyHash, JSON.stringify(created.record)));
   return { key: created.key, record: created.record };
 }
 
@@ -133,7 +134,7 @@ export async function createSdkKey(
  */
 export async function revokeSdkKey(deps: StorageDeps, input: { id: string; actor: string; reason: string }): Promise<SdkKeyRecord> {
   if (!input.reason?.trim()) throw new ValidationError('say why the key is revoked: --reason "…" (e.g. "leaked in a build log")');
-  const { row, audit } = await withTransaction(deps.pool, async (client) => {
+  const { row, audit, epoch } = await withTransaction(deps.pool, async (client) => {
     const row = await lockKey(client, input.id);
     if (row.revoked_at) throw new ValidationError(`SDK key ${row.id} ("${row.name}") was already revoked at ${row.revoked_at.toISOString()}`);
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
@@ -149,10 +150,10 @@ export async function revokeSdkKey(deps: StorageDeps, input: { id: string; actor
       reason: input.reason,
       detail: { name: row.name, scopes: row.scopes },
     });
-    return { row, audit };
+    return { row, audit, epoch: await readEpoch(client) };
   });
   logAudit(deps.log, audit);
-  await publishKeyChange(deps, `the revocation of SDK key ${row.id}`, (multi) => multi.hdel(deps.keys.sdkKeys, row.key_hash));
+  await publishKeyChange(deps, `the revocation of SDK key ${row.id}`, epoch, (multi) => multi.hdel(deps.keys.sdkKeys, row.key_hash));
   return recordOf(row);
 }
 
@@ -167,7 +168,7 @@ export async function rotateSdkKey(
   input: { id: string; actor: string; graceMs: number; reason?: string },
 ): Promise<{ key: string; record: SdkKeyRecord; previous: SdkKeyRecord & { expiresAt: string } }> {
   if (!Number.isFinite(input.graceMs) || input.graceMs < 0) throw new ValidationError(`the grace period must be 0 or more (got ${input.graceMs} ms)`);
-  const { created, previous, oldHash, audit } = await withTransaction(deps.pool, async (client) => {
+  const { created, previous, oldHash, audit, epoch } = await withTransaction(deps.pool, async (client) => {
     const row = await lockKey(client, input.id);
     if (row.revoked_at) throw new ValidationError(`SDK key ${row.id} ("${row.name}") was revoked at ${row.revoked_at.toISOString()}: create a new one with switchyard key create --env ${row.env}`);
     if (row.expires_at) {
@@ -190,10 +191,10 @@ export async function rotateSdkKey(
       reason: input.reason,
       detail: { name: row.name, scopes: row.scopes, successor: created.record.id, oldKeyStopsAt: previous.expiresAt },
     });
-    return { created, previous, oldHash: row.key_hash, audit };
+    return { created, previous, oldHash: row.key_hash, audit, epoch: await readEpoch(client) };
   });
   logAudit(deps.log, audit);
-  await publishKeyChange(deps, `the rotation of SDK key ${previous.id}`, (multi) => {
+  await publishKeyChange(deps, `the rotation of SDK key ${previous.id}`, epoch, (multi) => {
     multi.hset(deps.keys.sdkKeys, created.keyHash, JSON.stringify(created.record));
     multi.hset(deps.keys.sdkKeys, oldHash, JSON.stringify(previous));
   });
@@ -211,7 +212,7 @@ export async function syncSdkKeysToRedis(deps: StorageDeps): Promise<number> {
   const epoch = await readEpoch(deps.pool);
   const multi = deps.redis.multi().del(deps.keys.sdkKeys).set(deps.keys.sdkKeysEpoch, epoch);
   for (const r of rows) multi.hset(deps.keys.sdkKeys, r.key_hash, JSON.stringify(recordOf(r)));
-  announceKeyChange(multi, deps.keys);
+  announceKeyChange(multi, deps.keys, epoch);
   await multi.exec();
   return rows.length;
 }

@@ -5,9 +5,9 @@ import { NotFoundError } from '../core/errors.js';
 import type { Pool, Queryable } from './db.js';
 import type { StorageDeps } from './deps.js';
 import { readEpoch } from './database-epoch.js';
-import { listLatest } from './entry-versions.js';
+import { ENTRY_KINDS, ENTRY_TABLE, listLatest } from './entry-versions.js';
 import { configForEnv, flagForEnv } from './env-view.js';
-import type { Invalidation } from './redis-keys.js';
+import { envKeys, type Invalidation } from './redis-keys.js';
 import { CHANGE_FEED_MAX_LENGTH, configField, encodeFeedEntry, flagField } from './change-feed.js';
 
 /**
@@ -91,7 +91,8 @@ export async function buildSnapshots(pool: Pool, envs?: string[]): Promise<EnvSn
  * hash may be missing only while this is false (the repair loop and doctor ask before calling it lost).
  */
 export async function holdsEntries(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ some: boolean }>('SELECT EXISTS (SELECT 1 FROM flag_versions) OR EXISTS (SELECT 1 FROM config_versions) AS some');
+  const any = ENTRY_KINDS.map((kind) => `EXISTS (SELECT 1 FROM ${ENTRY_TABLE[kind]})`).join(' OR ');
+  const { rows } = await db.query<{ some: boolean }>(`SELECT ${any} AS some`);
   return rows[0]!.some;
 }
 
@@ -120,10 +121,7 @@ export async function writeSnapshot(deps: Omit<StorageDeps, 'pool'>, snapshot: E
   const written = await redis.eval(
     WRITE_FULL_IF_NEWER,
     6,
-    keys.entries(snapshot.env),
-    keys.snapshotVersion(snapshot.env),
-    keys.snapshotEpoch(snapshot.env),
-    keys.snapshotGeneratedAt(snapshot.env),
+    ...envKeys(keys, snapshot.env).inScriptOrder,
     keys.snapshot(snapshot.env),
     keys.changeFeed,
     String(snapshot.version),
