@@ -1,8 +1,8 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { access, constants, mkdir, rm, mkdtemp } from 'node:fs/promises';
-import { existsSync, rmSync } from 'node:fs';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, homedir } from 'node:os';
+import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
@@ -83,7 +83,7 @@ export function freePort(): Promise<number> {
 export interface TemporalDevServerOptions {
   port?: number;
   uiPort?: number;
-  /** SQLite file for the server's state; a fresh temp file (removed on stop) when omitted. */
+  /** SQLite file for the server's state, kept across runs; in memory (gone on stop) when omitted. */
   dbFile?: string;
   /** A namespace to create besides `default`. */
   namespace?: string;
@@ -107,17 +107,25 @@ export interface TemporalDevServer {
 
 const STOP_GRACE_MS = 5_000;
 
+/**
+ * Where the server keeps its state. A throwaway server (tests, benchmarks) keeps it in memory:
+ * SQLite on disk syncs every write, and on a disk that takes milliseconds per sync the server
+ * then starts workflows a few a second (docs/BENCHMARKS.md, section h). A kept file is written
+ * ahead-of-log with syncs at checkpoints, which only a power cut can catch out — fine for `switchyard dev`.
+ */
+function storageArgs(dbFile: string | undefined): string[] {
+  if (!dbFile) return [];
+  return ['--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** Kills the child when this process exits or is told to stop, so no server outlives its parent. */
-function tieToParent(child: ChildProcess, tempDir: string | undefined): () => void {
-  const kill = () => {
-    child.kill('SIGKILL');
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  };
+function tieToParent(child: ChildProcess): () => void {
+  const kill = () => child.kill('SIGKILL');
   const onExit = kill;
   const onSignal = (signal: NodeJS.Signals) => {
     kill();
@@ -167,7 +175,7 @@ async function waitUntilServing(
 
 /**
  * Starts `temporal server start-dev` on free local ports and resolves once a client can use the
- * namespace. `stop()` ends it (SIGTERM, then SIGKILL) and removes a temp db file.
+ * namespace. `stop()` ends it (SIGTERM, then SIGKILL); an in-memory server takes its state with it.
  *
  * @example
  * const server = await startTemporalDevServer();
@@ -180,8 +188,6 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   const port = options.port ?? (await freePort());
   let uiPort = options.uiPort ?? (await freePort());
   while (uiPort === port) uiPort = await freePort();
-  const tempDir = options.dbFile ? undefined : await mkdtemp(join(tmpdir(), 'switchyard-temporal-'));
-  const dbFile = options.dbFile ?? join(tempDir!, 'temporal.db');
   const namespace = options.namespace ?? 'default';
   // A given db file persists across runs (e.g. `.temporal/dev.db`); its folder may not exist yet.
   if (options.dbFile) await mkdir(dirname(options.dbFile), { recursive: true });
@@ -191,7 +197,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     '--ip', '127.0.0.1',
     '--port', String(port),
     '--ui-port', String(uiPort),
-    '--db-filename', dbFile,
+    ...storageArgs(options.dbFile),
     '--namespace', 'default',
     '--log-level', 'warn',
     // Same as the SDK's own launcher: without these the server refuses workflow updates (approvals, reviews, rollout controls).
@@ -202,7 +208,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   for (const [name, type] of Object.entries(options.searchAttributes ?? {})) args.push('--search-attribute', `${name}=${type}`);
 
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const untie = tieToParent(child, tempDir);
+  const untie = tieToParent(child);
   const recent: string[] = [];
   const onData = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -227,7 +233,6 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
         clearTimeout(timer);
       }
       untie();
-      if (tempDir) await rm(tempDir, { recursive: true, force: true });
     })());
 
   const address = `127.0.0.1:${port}`;

@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { USER_ERROR_CODES } from '../core/errors.js';
 
 /** Failures no retry can fix: the activity says so with these ApplicationFailure types. */
@@ -28,3 +28,13 @@ export const activityPresets = {
     retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: PERMANENT_FAILURES },
   },
 } satisfies Record<string, ActivityOptions>;
+
+/**
+ * The same data-plane calls run as local activities: in the worker, recorded as a marker in the
+ * next workflow task, with no activity task through the server. A thousand rollouts at once cost
+ * the server's CPU, not Postgres's, and an activity task is most of a step's cost there
+ * (docs/BENCHMARKS.md, section h). Only for quick, idempotent writes and reads.
+ */
+export const localActivityPresets = {
+  dataPlane: { startToCloseTimeout: activityPresets.dataPlane.startToCloseTimeout, retry: activityPresets.dataPlane.retry },
+} satisfies Record<string, LocalActivityOptions>;

@@ -1,8 +1,8 @@
-import { ParentClosePolicy, allHandlersFinished, condition, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { Activities, PreparedChange } from '../activities/index.js';
 import { spokenDuration } from '../core/duration.js';
 import { USER_ERROR_CODES } from '../core/errors.js';
-import { activityPresets } from './activity-options.js';
+import { activityPresets, localActivityPresets } from './activity-options.js';
 import { breakGlassWorkflow } from './break-glass.js';
 import { acceptDecisions } from './change-request-decisions.js';
 import { watchGuardrail } from './guardrail-monitor.js';
@@ -12,6 +12,7 @@ import { notifySafely } from './notify-safely.js';
 import { startRollout } from './start-rollout.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
+const local = proxyLocalActivities<Activities>(localActivityPresets.dataPlane);
 
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
 
@@ -68,8 +69,10 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     return state;
   };
 
+  // Preparing and applying run as local activities (a request made before this change keeps its activity tasks).
+  const steps = patched('local-data-steps') ? local : data;
   try {
-    prepared = await data.prepareChange({ requestId: input.requestId, requester: input.requester, command: input.command, reason: justification });
+    prepared = await steps.prepareChange({ requestId: input.requestId, requester: input.requester, command: input.command, reason: justification });
   } catch (err) {
     // Anything the user can act on (rights, input, a revert under later changes, an unknown id) is a refusal, not a failure.
     state.status = USER_ERROR_CODES.has(failureCode(err) ?? '') ? 'refused' : 'failed';
@@ -129,7 +132,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   }
 
   try {
-    const applied = await data.applyPlannedChange({
+    const applied = await steps.applyPlannedChange({
       changeId: `${workflowId}:apply`,
       actor: input.requester,
       plan,

@@ -15,7 +15,12 @@ describe('workflow replay', () => {
     expect(fixtures.map((f) => f.workflowId)).toEqual(
       // A monitor that killed its flag before monitors signalled rollouts (kept by hand, not re-recorded): monitors run
       // for months, so that change is behind a patch marker and such histories must keep replaying.
-      expect.arrayContaining(['change-request-approved', 'rollout-completed', 'break-glass-reviewed', 'guardrail-monitor-killed', 'guardrail-monitor-killed-before-rollout-signal']),
+      // Requests and rollouts started before their data steps became local activities (`*-activity-steps`, kept by hand) must
+      // replay too: a rollout runs for days, so that change is behind patch markers as well.
+      expect.arrayContaining([
+        'change-request-approved', 'rollout-completed', 'break-glass-reviewed', 'guardrail-monitor-killed', 'guardrail-monitor-killed-before-rollout-signal',
+        'change-request-approved-activity-steps', 'change-request-rollout-activity-steps', 'rollout-completed-activity-steps',
+      ]),
     );
     const results = await replayFixtures(fixtures);
     expect(results.map((r) => ({ workflowId: r.workflowId, error: r.error ? String(r.error) : undefined }))).toEqual(

@@ -1,8 +1,8 @@
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities, FlagStep } from '../activities/index.js';
 import { parseDuration } from '../core/duration.js';
 import { DEFAULT_STAGES } from '../core/rollout-stages.js';
-import { activityPresets } from './activity-options.js';
+import { activityPresets, localActivityPresets } from './activity-options.js';
 import { guardrailBreachSignal, rolloutControlUpdate, rolloutStateQuery, type RolloutControlInput, type RolloutInput, type RolloutState } from './contracts.js';
 import { asCallerFailure } from './failures.js';
 import { watchGuardrail } from './guardrail-monitor.js';
@@ -10,6 +10,7 @@ import { notifySafely } from './notify-safely.js';
 import { controlRefusal, inArrivalOrder, validateControl, type ControlledRollout, type RolloutStop } from './rollout-controls.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
+const local = proxyLocalActivities<Activities>(localActivityPresets.dataPlane);
 const metrics = proxyActivities<Activities>(activityPresets.metrics);
 /** Someone is waiting for a control's answer: a role check that keeps failing ends in a refusal, not a hang. */
 const asking = proxyActivities<Activities>({ ...activityPresets.dataPlane, retry: { ...activityPresets.dataPlane.retry, maximumAttempts: 3 } });
@@ -121,8 +122,10 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
     cohortMode
       ? { type: 'tenants', variation: input.variation, tenants: cohortTenants[String(stages[index])] ?? [] }
       : { type: 'percent', variation: input.variation, percent: Number(stages[index]) };
+  // Stage writes and rollbacks as local activities (a rollout started before this change keeps its activity tasks).
+  const writer = patched('local-stage-writes') ? local : data;
   const apply = (step: FlagStep, id: string, action: string, reason?: string, onBehalfOf = input.requester) =>
-    data.applyFlagStep({
+    writer.applyFlagStep({
       changeId: id,
       flagKey: input.flagKey,
       env: input.env,
