@@ -20,16 +20,33 @@ export function bucketOf(flagKey: string, salt: string, stickinessValue: string)
   return murmurhash.v3(`${flagKey}${BUCKET_SEPARATOR}${salt}${BUCKET_SEPARATOR}${stickinessValue}`, 0) % BUCKETS;
 }
 
-/** Longest stickiness value hashed without allocating; longer or non-ASCII values take the string path. */
-const MAX_FAST_VALUE = 256;
-/** Longest `<key>:<salt>:` prefix hashed without allocating (flag keys are short; salts usually are). */
-const MAX_FAST_PREFIX = 512;
+// MurmurHash3_x86_32's constants. Math.imul keeps the low 32 bits of a product exactly, which is
+// all the algorithm uses, so these steps give the package's hash bit for bit.
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
 
-// One scratch buffer for every bucketer: evaluation is synchronous on one thread, so no two
-// calls overlap, and a buffer per flag would cost ~1 KB of memory per flag and environment.
-const scratch = new Uint8Array(MAX_FAST_PREFIX + MAX_FAST_VALUE);
-// murmurhash reads only `.length` and indexes, so one cached view per total length avoids allocation.
-const views: Uint8Array[] = [];
+function scrambled(k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, C2);
+}
+
+function absorbed(h: number, block: number): number {
+  h ^= scrambled(block);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finished(h: number, pending: number, pendingBytes: number, length: number): number {
+  if (pendingBytes > 0) h ^= scrambled(pending);
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
@@ -37,27 +54,64 @@ function isAscii(text: string): boolean {
 }
 
 /**
- * The hot-path form of {@link bucketOf} for one flag: the prefix and the value are written into
- * a shared scratch buffer, because the package's string path builds a TextEncoder and a fresh
- * array on every call. Both paths hash the same bytes, so they agree on every bucket.
+ * The hot-path form of {@link bucketOf} for one flag. Murmur3 consumes its input in 4-byte
+ * blocks from the left, so the state after the prefix's whole blocks is the same for every
+ * stickiness value: it is computed once here, and a call hashes only the value (plus the
+ * prefix's last 0–3 bytes), read straight from the string with no byte buffer built. For ASCII
+ * one byte per code unit is exactly UTF-8; anything else takes the package's string path.
  */
 export function createBucketer(flagKey: string, salt: string): (stickinessValue: string) => number {
   const prefix = `${flagKey}${BUCKET_SEPARATOR}${salt}${BUCKET_SEPARATOR}`;
-  const start = prefix.length;
-  if (start > MAX_FAST_PREFIX || !isAscii(prefix)) return (value: string) => murmurhash.v3(prefix + value, 0) % BUCKETS;
+  if (!isAscii(prefix)) return (value: string) => murmurhash.v3(prefix + value, 0) % BUCKETS;
+  const whole = prefix.length & ~3;
+  let state = 0;
+  for (let i = 0; i < whole; i += 4) {
+    state = absorbed(state, prefix.charCodeAt(i) | (prefix.charCodeAt(i + 1) << 8) | (prefix.charCodeAt(i + 2) << 16) | (prefix.charCodeAt(i + 3) << 24));
+  }
+  let carry = 0;
+  for (let i = whole; i < prefix.length; i++) carry |= prefix.charCodeAt(i) << ((i - whole) << 3);
+  return resumedBucketer(prefix, state, carry, prefix.length - whole);
+}
 
+/** Apart from createBucketer so each flag's closure holds the prefix and three numbers, nothing more. */
+function resumedBucketer(prefix: string, state: number, carry: number, carried: number): (stickinessValue: string) => number {
   return (value: string): number => {
     const n = value.length;
-    if (n > MAX_FAST_VALUE) return murmurhash.v3(prefix + value, 0) % BUCKETS;
-    for (let i = 0; i < n; i++) {
+    // Value characters that complete the block the prefix's last bytes started.
+    const filling = (4 - carried) & 3;
+    let h = state;
+    let i = 0;
+    let pending = carry;
+    let pendingBytes = carried;
+    if (n >= filling) {
+      if (filling > 0) {
+        let codes = 0;
+        for (; i < filling; i++) {
+          const c = value.charCodeAt(i);
+          codes |= c;
+          pending |= c << ((carried + i) << 3);
+        }
+        if (codes > 0x7f) return murmurhash.v3(prefix + value, 0) % BUCKETS;
+        h = absorbed(h, pending);
+        pending = 0;
+        pendingBytes = 0;
+      }
+      for (; i + 4 <= n; i += 4) {
+        const c0 = value.charCodeAt(i);
+        const c1 = value.charCodeAt(i + 1);
+        const c2 = value.charCodeAt(i + 2);
+        const c3 = value.charCodeAt(i + 3);
+        if ((c0 | c1 | c2 | c3) > 0x7f) return murmurhash.v3(prefix + value, 0) % BUCKETS;
+        h = absorbed(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+      }
+    }
+    // The last 0–3 bytes: the value's tail, or (a value too short to fill a block) prefix and value together.
+    for (; i < n; i++) {
       const c = value.charCodeAt(i);
       if (c > 0x7f) return murmurhash.v3(prefix + value, 0) % BUCKETS;
-      scratch[start + i] = c;
+      pending |= c << (pendingBytes << 3);
+      pendingBytes++;
     }
-    // ASCII: one byte per code unit, exactly what UTF-8 encodes.
-    for (let i = 0; i < start; i++) scratch[i] = prefix.charCodeAt(i);
-    const total = start + n;
-    const view = views[total] ?? (views[total] = scratch.subarray(0, total));
-    return murmurhash.v3(view, 0) % BUCKETS;
+    return finished(h, pending, pendingBytes, prefix.length + n) % BUCKETS;
   };
 }
