@@ -10,7 +10,6 @@ import { notifySafely } from './notify-safely.js';
 import { controlRefusal, inArrivalOrder, validateControl, type ControlledRollout, type RolloutStop } from './rollout-controls.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
-const local = proxyLocalActivities<Activities>(localActivityPresets.dataPlane);
 const metrics = proxyActivities<Activities>(activityPresets.metrics);
 /** Someone is waiting for a control's answer: a role check that keeps failing ends in a refusal, not a hang. */
 const asking = proxyActivities<Activities>({ ...activityPresets.dataPlane, retry: { ...activityPresets.dataPlane.retry, maximumAttempts: 3 } });
@@ -123,7 +122,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       ? { type: 'tenants', variation: input.variation, tenants: cohortTenants[String(stages[index])] ?? [] }
       : { type: 'percent', variation: input.variation, percent: Number(stages[index]) };
   // Stage writes and rollbacks as local activities (a rollout started before this change keeps its activity tasks).
-  const writer = patched('local-stage-writes') ? local : data;
+  const writer = patched('local-stage-writes') ? proxyLocalActivities<Activities>(localActivityPresets.dataPlane) : data;
   const apply = (step: FlagStep, id: string, action: string, reason?: string, onBehalfOf = input.requester) =>
     writer.applyFlagStep({
       changeId: id,
