@@ -210,7 +210,9 @@ describe('Redis holding another database’s snapshots', () => {
     const restoredDeps = { ...deps, pool: restored.pool };
     const restoredKey = (await createSdkKey(restoredDeps, { env: 'production', scopes: ['flags'], name: 'restored', actor: 'test' })).key;
     await applyChange(restoredDeps, change(killedInProduction(), 0));
-    // Without repair, the publisher alone cannot tell: Redis keeps the higher version.
+    // Without repair, the publisher alone cannot tell: Redis keeps the higher version. (The new
+    // key reaches the evaluator through the feed a moment after it is created: wait for it.)
+    await within(5_000, async () => (await reasonServed(live, restoredKey)) !== 'HTTP 401');
     expect(await reasonServed(live, restoredKey)).toBe('TARGETING_MATCH');
 
     repair(restoredDeps);
