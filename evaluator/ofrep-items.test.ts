@@ -40,19 +40,31 @@ describe('bulk items written from precomputed fragments', () => {
     for (const context of [{ targetingKey: 'user-1', env: 'production' }, { env: 'production' }, { targetingKey: 'user-2', env: 'production' }]) {
       const results = compiled.evaluateAll(context);
       const expected = JSON.stringify(results.map(plainItem));
-      expect(writer.itemsJson(results, compiled)).toBe(expected);
-      expect(JSON.parse(writer.itemsJson(results, compiled))).toHaveLength(3);
+      expect(writer.items(results, compiled).toString('utf8')).toBe(expected);
+      expect(JSON.parse(writer.items(results, compiled).toString('utf8'))).toHaveLength(3);
+      expect(writer.items(results, compiled, '{"flags":', ',"n":"\u00e9"}').toString('utf8')).toBe(`{"flags":${expected},"n":"\u00e9"}`);
     }
     const single = writer.item(results0(), compiled);
-    expect('json' in single && single.json).toBe(JSON.stringify(plainItem(results0())));
+    expect('bytes' in single && single.bytes.toString('utf8')).toBe(JSON.stringify(plainItem(results0())));
     const missingKey = compiled.evaluateAll({ env: 'production' }).find((result) => result.key === 'b.split')!;
-    expect(JSON.parse(writer.itemsJson([missingKey], compiled))).toEqual([{ key: 'b.split', errorCode: 'TARGETING_KEY_MISSING', errorDetails: expect.stringContaining('targetingKey') }]);
+    expect(JSON.parse(writer.items([missingKey], compiled).toString('utf8'))).toEqual([{ key: 'b.split', errorCode: 'TARGETING_KEY_MISSING', errorDetails: expect.stringContaining('targetingKey') }]);
+  });
+
+  it('name the snapshot version they are written for, also for results shared across versions', () => {
+    const writer = createItemWriter(createEvaluatorMetrics(noStore));
+    const results = compiled.evaluateAll({ targetingKey: 'user-1', env: 'production' });
+    const next = { env: 'production', version: 4, has: (key: string) => compiled.has(key) };
+    writer.items(results, compiled);
+    const later = JSON.parse(writer.items(results, next).toString('utf8')) as { metadata: { snapshotVersion: number } }[];
+    expect(later.map((item) => item.metadata.snapshotVersion)).toEqual([4, 4, 4]);
+    const single = writer.item(results[0]!, compiled);
+    expect('bytes' in single && JSON.parse(single.bytes.toString('utf8'))).toMatchObject({ metadata: { snapshotVersion: 3 } });
   });
 
   it('count every evaluation they write, once per item', async () => {
     const metrics = createEvaluatorMetrics(noStore);
     const writer = createItemWriter(metrics);
-    for (let i = 0; i < 4; i++) writer.itemsJson(compiled.evaluateAll({ targetingKey: `u${i}`, env: 'production' }), compiled);
+    for (let i = 0; i < 4; i++) writer.items(compiled.evaluateAll({ targetingKey: `u${i}`, env: 'production' }), compiled);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/switchyard_evaluations_total\{flag="a.static",variant="on",environment="production",reason="STATIC"\} 4/);
     expect(text).toMatch(/switchyard_evaluations_total\{flag="c.killed",variant="off",environment="production",reason="DISABLED"\} 4/);

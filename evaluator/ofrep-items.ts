@@ -17,11 +17,19 @@ export interface ItemSubject {
   has(key: string): boolean;
 }
 
-/** A success result's JSON up to its metadata's `env` (which changes with the snapshot version, unlike the result), and its counter. */
+/**
+ * A success result's item as bytes, for the snapshot version it was last written for (`tail`:
+ * its metadata's `env` and version change with the version, the result may not), and its counter.
+ */
 interface Fragment {
-  head: string;
+  tail: string;
+  bytes: Buffer;
   counter: EvaluationCount | undefined;
 }
+
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
 
 export function errorItem(result: Extract<EvaluationResult, { ok: false }>): ErrorItem {
   const errorCode = OFREP_ERROR_CODES.has(result.errorCode) ? result.errorCode : 'GENERAL';
@@ -31,28 +39,36 @@ export function errorItem(result: Extract<EvaluationResult, { ok: false }>): Err
 /**
  * Turns results into OFREP items and counts each (every result served is one evaluation).
  * Success results are built once per compiled flag and shared by every evaluation that reaches
- * them (core/engine/results.ts), so their JSON and their metric child are worked out once per
- * result object and reused: a bulk answer of 1,000 flags is then string joins, not 1,000 objects
- * stringified and 1,000 label sets hashed. The bytes are exactly what JSON.stringify of the item gives.
+ * them (core/engine/results.ts), so their JSON, already encoded as UTF-8, and their metric child
+ * are worked out once per result object and reused: a bulk answer of 1,000 flags is then one
+ * buffer filled by copies, not 1,000 objects stringified, joined and encoded again by the socket
+ * write. The bytes are exactly what JSON.stringify of the item gives.
  */
 export function createItemWriter(metrics: EvaluatorMetrics) {
   const fragments = new WeakMap<object, Fragment>();
   // The tail of every item of one snapshot version: built once per version, not per item.
   let tailOf: { subject: ItemSubject | undefined; env: string; version: number; tail: string } = { subject: undefined, env: '', version: -1, tail: '' };
 
-  const fragmentOf = (result: Extract<EvaluationResult, { ok: true }>, env: string): Fragment => {
+  const bytesOf = (result: Extract<EvaluationResult, { ok: true }>, tail: string): Buffer =>
+    Buffer.from(
+      `{"key":${JSON.stringify(result.key)},"value":${JSON.stringify(result.value)},"variant":${JSON.stringify(result.variant)},"reason":${JSON.stringify(result.reason)},"metadata":{"decidedBy":${JSON.stringify(result.decidedBy)},${tail}`,
+    );
+
+  const fragmentOf = (result: Extract<EvaluationResult, { ok: true }>, subject: ItemSubject, tail: string): Fragment => {
     let fragment = fragments.get(result);
     if (fragment === undefined) {
-      const head = `{"key":${JSON.stringify(result.key)},"value":${JSON.stringify(result.value)},"variant":${JSON.stringify(result.variant)},"reason":${JSON.stringify(result.reason)},"metadata":{"decidedBy":${JSON.stringify(result.decidedBy)},`;
-      fragment = { head, counter: undefined };
+      fragment = { tail, bytes: bytesOf(result, tail), counter: undefined };
       // Frozen results are the shared ones; an unfrozen one is a one-off, not worth remembering.
       if (Object.isFrozen(result)) fragments.set(result, fragment);
+    } else if (fragment.tail !== tail) {
+      fragment.tail = tail;
+      fragment.bytes = bytesOf(result, tail);
     }
-    if (fragment.counter === undefined) fragment.counter = metrics.evaluationCounter(env, result.key, result.variant, result.reason);
+    if (fragment.counter === undefined) fragment.counter = metrics.evaluationCounter(subject.env, result.key, result.variant, result.reason);
     return fragment;
   };
 
-  const tail = (subject: ItemSubject): string => {
+  const tailFor = (subject: ItemSubject): string => {
     if (tailOf.subject !== subject || tailOf.env !== subject.env || tailOf.version !== subject.version) {
       tailOf = { subject, env: subject.env, version: subject.version, tail: `"env":${JSON.stringify(subject.env)},"snapshotVersion":${JSON.stringify(subject.version)}}}` };
     }
@@ -63,33 +79,51 @@ export function createItemWriter(metrics: EvaluatorMetrics) {
     metrics.countEvaluation(subject.env, subject.has(result.key) ? result.key : UNKNOWN_FLAG_LABEL, '', 'ERROR');
 
   return {
-    /** One result as the single-flag route answers it: the item's JSON for a success, the error item otherwise. Counted. */
-    item(result: EvaluationResult, subject: ItemSubject): { json: string } | ErrorItem {
+    /** One result as the single-flag route answers it: the item's JSON bytes for a success, the error item otherwise. Counted. */
+    item(result: EvaluationResult, subject: ItemSubject): { bytes: Buffer } | ErrorItem {
       if (!result.ok) {
         countError(result, subject);
         return errorItem(result);
       }
-      const fragment = fragmentOf(result, subject.env);
+      const fragment = fragmentOf(result, subject, tailFor(subject));
       fragment.counter!.inc();
-      return { json: fragment.head + tail(subject) };
+      return { bytes: fragment.bytes };
     },
 
-    /** The JSON array of every result's item, counted: what `flags` of a bulk answer is. */
-    itemsJson(results: readonly EvaluationResult[], subject: ItemSubject): string {
-      const end = tail(subject);
-      const parts = new Array<string>(results.length);
+    /**
+     * `before`, the JSON array of every result's item, then `after`, as UTF-8 bytes: with
+     * `{"flags":` and the rest of the object around it, a whole bulk answer, in a buffer from
+     * `allocate` (of the length asked). Counted.
+     */
+    items(results: readonly EvaluationResult[], subject: ItemSubject, before = '', after = '', allocate: (length: number) => Buffer = Buffer.allocUnsafe): Buffer {
+      const tail = tailFor(subject);
+      const parts = new Array<Buffer>(results.length);
+      let length = Buffer.byteLength(before) + Buffer.byteLength(after) + 2 + Math.max(0, results.length - 1);
       for (let i = 0; i < results.length; i++) {
         const result = results[i]!;
+        let bytes: Buffer;
         if (result.ok) {
-          const fragment = fragmentOf(result, subject.env);
+          const fragment = fragmentOf(result, subject, tail);
           fragment.counter!.inc();
-          parts[i] = fragment.head + end;
+          bytes = fragment.bytes;
         } else {
           countError(result, subject);
-          parts[i] = JSON.stringify(errorItem(result));
+          bytes = Buffer.from(JSON.stringify(errorItem(result)));
         }
+        parts[i] = bytes;
+        length += bytes.length;
       }
-      return `[${parts.join(',')}]`;
+      const out = allocate(length);
+      let at = out.write(before, 0);
+      out[at++] = OPEN;
+      for (let i = 0; i < parts.length; i++) {
+        if (i > 0) out[at++] = COMMA;
+        out.set(parts[i]!, at);
+        at += parts[i]!.length;
+      }
+      out[at++] = CLOSE;
+      at += out.write(after, at);
+      return out;
     },
   };
 }

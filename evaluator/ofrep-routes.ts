@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AnswerBuffers } from './answer-buffers.js';
 import { authorize } from './authorize.js';
 import { bulkEtag, contextHashOf } from './bulk-etag.js';
 import type { EventStreams } from './event-stream.js';
@@ -28,6 +29,8 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 /** OFREP evaluation (docs/design.md#evaluator): single flag for server providers, bulk with ETag for web providers. */
 export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics: EvaluatorMetrics, eventStreams?: EventStreams): void {
   const items = createItemWriter(metrics);
+  const buffers = new AnswerBuffers();
+  const take = (length: number) => buffers.take(length);
   app.post<{ Params: { key: string } }>('/ofrep/v1/evaluate/flags/:key', {
     onResponse: (_request, reply, done) => {
       metrics.observeDuration('flag', reply.elapsedTime / 1000);
@@ -43,7 +46,7 @@ export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics:
       if (!outcome.ok) return reply.code(400).send({ key, errorCode: outcome.errorCode, errorDetails: outcome.errorDetails });
       const item = items.item(held.compiled.evaluate(key, outcome.context), held.compiled);
       if ('errorCode' in item) return reply.code(item.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400).send(item);
-      return reply.header('content-type', JSON_TYPE).send(item.json);
+      return reply.header('content-type', JSON_TYPE).send(item.bytes);
     },
   });
 
@@ -65,11 +68,13 @@ export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics:
       const etag = bulkEtag(held, contextHash);
       reply.header('etag', etag);
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-      // Written as JSON here, not by fastify: items are mostly precomputed fragments (ofrep-items.ts).
-      const flags = items.itemsJson(held.compiled.evaluateAll(outcome.context), held.compiled);
+      // Written as bytes here, not by fastify: items are mostly precomputed fragments (ofrep-items.ts).
       const metadata = JSON.stringify({ env: held.compiled.env, snapshotVersion: held.compiled.version });
       const streams = eventStreams ? `"eventStreams":${JSON.stringify(eventStreams.entriesFor(request, record, contextHash))},` : '';
-      return reply.header('content-type', JSON_TYPE).send(`{"flags":${flags},${streams}"metadata":${metadata}}`);
+      const body = items.items(held.compiled.evaluateAll(outcome.context), held.compiled, '{"flags":', `,${streams}"metadata":${metadata}}`, take);
+      // 'finish': the socket has taken every byte, so the buffer is free for the next answer.
+      reply.raw.once('finish', () => buffers.give(body));
+      return reply.header('content-type', JSON_TYPE).send(body);
     },
   });
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyBodyParser } from 'fastify';
 import type { Logger } from '../core/logger.js';
 
 /** OFREP bodies are a context of a few attributes; anything larger is a client bug or abuse. */
@@ -17,7 +17,7 @@ class BodyParseError extends Error {
 export function registerJsonBody(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('remove', 'remove');
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+  const parse: FastifyBodyParser<string> = (request, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     // fastify's default JSON parser answers through the callback; its declared Promise return is never used.
@@ -25,7 +25,11 @@ export function registerJsonBody(app: FastifyInstance): void {
       if (error) done(new BodyParseError(`the request body is not valid JSON: ${error.message}`), undefined);
       else done(null, value);
     });
-  });
+  };
+  // Named as well as caught by '*': fastify caches the parser of a named type, but looks the
+  // catch-all up afresh (parsing the Content-Type header again) on every request.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parse);
+  app.addContentTypeParser('*', { parseAs: 'string' }, parse);
 }
 
 /**

@@ -12,7 +12,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * The evaluation context of an OFREP request body `{"context": {...}}`, bound to the SDK key's
  * environment. A missing body or context evaluates with an empty one: OFREP marks targetingKey
  * required, but flags without splits do not need it, and the engine answers TARGETING_KEY_MISSING
- * where a split does.
+ * where a split does. The context returned is the body's own object: the body is taken over, not copied.
  */
 export function contextFromBody(body: unknown, env: string): ContextOutcome {
   if (body === undefined || body === null) return { ok: true, context: { env } };
@@ -29,6 +29,8 @@ export function contextFromBody(body: unknown, env: string): ContextOutcome {
     return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: `"context.targetingKey" must be a string (got ${typeof context.targetingKey})` };
   }
   // The SDK key decides the environment, whatever the client claims: a key for dev must never
-  // see production's targeting, so a client-sent `env` is overwritten, not merged.
-  return { ok: true, context: { ...context, env } };
+  // see production's targeting, so a client-sent `env` is overwritten, not merged. Set on the
+  // parsed body itself, which nothing else holds: copying it was a tenth of a single-flag request's own work.
+  context.env = env;
+  return { ok: true, context: context as EvaluationContext };
 }
