@@ -1,21 +1,24 @@
-import { applySnapshotDelta, ownedSnapshot, sameEpoch, type SnapshotDelta } from '../core/engine/compile-delta.js';
+import { compileDelta, sameEpoch, type SnapshotDelta } from '../core/engine/compile-delta.js';
 import type { CompiledSnapshot } from '../core/engine/types.js';
 import type { Logger } from '../core/logger.js';
-import type { ConfigEntry } from '../core/model/config-entry.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import type { HeldMark } from '../storage/feed-batch.js';
+import type { ByKind } from '../storage/parse-entries.js';
+import { changedEntries, heldEntriesOf, unpackedSnapshot, type HeldEntries, type SnapshotHeader } from './held-entries.js';
 
 export type CompileFn = (snapshot: EnvSnapshot) => CompiledSnapshot;
+export type { HeldEntries, SnapshotHeader } from './held-entries.js';
 
 /**
- * One environment's snapshot as served: compiled for the evaluation routes, and as read for the
- * routes that serve entries themselves (`/v1/snapshot`, `/v1/secrets`), so no route reads Redis.
+ * One environment's snapshot as served: compiled for the evaluation routes, and its entries as
+ * stored for the routes that serve them (`/v1/snapshot`, `/v1/secrets`), so no route reads Redis.
+ * The entries are not kept parsed: only the compiled form evaluates, and parsed they would add
+ * about two thirds again to what the compiled flags take.
  */
-export interface HeldSnapshot {
+export interface HeldSnapshot extends HeldEntries {
   compiled: CompiledSnapshot;
-  snapshot: EnvSnapshot;
-  /** Config entries that are secrets, by key (sealed envelopes): never served on /v1/config. */
-  secrets: ReadonlyMap<string, ConfigEntry>;
+  /** Which snapshot it is (its entries are the other fields). */
+  snapshot: SnapshotHeader;
   generatedAt: string;
   /** True for the empty stand-in held where nothing is published (yet): serves no flags, and does not count as loaded. */
   placeholder: boolean;
@@ -100,15 +103,14 @@ export class HeldSnapshots {
 
   /**
    * Compiles and swaps in one step; an older or equal version of the same epoch never replaces
-   * the held one, and a snapshot that does not compile leaves the held one serving.
+   * the held one, and a snapshot that does not compile leaves the held one serving. `json` is
+   * the entries' text as read, kept as is (without it the parsed entries are serialised).
    */
-  hold(snapshot: EnvSnapshot, options: { placeholder?: boolean } = {}): void {
+  hold(snapshot: EnvSnapshot, options: { placeholder?: boolean; json?: ByKind<string, string> | undefined } = {}): void {
     if (!this.wants(snapshot.env, snapshot)) return;
-    // The held records are edited in place by later deltas: never share the caller's.
-    const complete = ownedSnapshot(snapshot);
     let compiled: CompiledSnapshot;
     try {
-      compiled = this.compile(complete);
+      compiled = this.compile(snapshot);
     } catch (error) {
       this.log.error({ err: error, env: snapshot.env, version: snapshot.version }, 'snapshot does not compile; keeping the held one');
       return;
@@ -116,8 +118,9 @@ export class HeldSnapshots {
     // Re-checked after compiling: a concurrent load may have swapped a newer one in meanwhile.
     if (!this.wants(snapshot.env, snapshot)) return;
     const previous = this.byEnv.get(snapshot.env);
-    const secrets = new Map(Object.values(complete.configs).filter((c) => c.secret).map((c) => [c.key, c] as const));
-    this.swap({ compiled, snapshot: complete, secrets, generatedAt: snapshot.generatedAt, placeholder: options.placeholder ?? false });
+    const { flags: _flags, configs: _configs, ...header } = snapshot;
+    const entries = heldEntriesOf(snapshot, options.json);
+    this.swap({ compiled, snapshot: header, ...entries, generatedAt: snapshot.generatedAt, placeholder: options.placeholder ?? false });
     if (previous && !previous.placeholder && previous.snapshot.epoch !== snapshot.epoch) {
       this.log.warn({ env: snapshot.env, version: snapshot.version, epoch: snapshot.epoch, previousEpoch: previous.snapshot.epoch }, 'snapshot of another database epoch loaded in full');
     } else if (!options.placeholder) {
@@ -133,20 +136,18 @@ export class HeldSnapshots {
   applyDelta(delta: SnapshotDelta): boolean {
     const current = this.byEnv.get(delta.env);
     if (!current || current.placeholder || !sameEpoch(current.snapshot.epoch, delta.epoch) || current.compiled.version !== delta.from) return false;
-    let next: { snapshot: EnvSnapshot; compiled: CompiledSnapshot };
+    const snapshot: SnapshotHeader = { env: delta.env, version: delta.version, generatedAt: delta.generatedAt };
+    if (delta.epoch) snapshot.epoch = delta.epoch;
+    const entries = changedEntries(current, delta);
+    let compiled: CompiledSnapshot;
     try {
-      next = applySnapshotDelta(current, delta, this.compile);
+      // Compiles only what changed, editing the held tables in place; a compiled snapshot that cannot be extended is compiled again whole.
+      compiled = compileDelta(current.compiled, delta.version, delta) ?? this.compile(unpackedSnapshot(snapshot, entries));
     } catch (error) {
       this.log.error({ err: error, env: delta.env, version: delta.version }, 'snapshot delta does not compile; keeping the held one');
       return false;
     }
-    const secrets = new Map(current.secrets);
-    for (const key of delta.configs.del) secrets.delete(key);
-    for (const [key, entry] of Object.entries(delta.configs.set)) {
-      if (entry?.secret) secrets.set(key, entry);
-      else secrets.delete(key);
-    }
-    this.swap({ ...next, secrets, generatedAt: delta.generatedAt, placeholder: false });
+    this.swap({ compiled, snapshot, ...entries, generatedAt: delta.generatedAt, placeholder: false });
     this.log.debug({ env: delta.env, version: delta.version, flags: Object.keys(delta.flags.set).length + delta.flags.del.length }, 'snapshot delta applied');
     return true;
   }

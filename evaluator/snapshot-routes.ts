@@ -1,8 +1,9 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { EnvSnapshot } from '../core/snapshot.js';
-import type { SdkKeyRecord } from '../storage/redis-keys.js';
 import { authorize } from './authorize.js';
 import { snapshotTag, type EtagSubject } from './bulk-etag.js';
+import type { HeldSnapshot } from './held-snapshots.js';
+import type { PackedEntries } from './packed-entries.js';
 import { answerNotLoaded } from './ofrep-routes.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
@@ -19,18 +20,34 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
 }
 
-/** What one key may see: flags always; configs only with the `config` scope; secrets never (they have their own route). */
-function viewFor(snapshot: EnvSnapshot, record: SdkKeyRecord): EnvSnapshot {
-  if (!record.scopes.includes('config')) return { ...snapshot, configs: {} };
-  const configs = Object.fromEntries(Object.entries(snapshot.configs ?? {}).filter(([, entry]) => !entry?.secret));
-  return { ...snapshot, configs };
+function* members(entries: PackedEntries): Generator<Buffer> {
+  let first = true;
+  for (const chunk of entries.chunks()) {
+    if (!first) yield Buffer.from(',');
+    first = false;
+    yield chunk;
+  }
+}
+
+/**
+ * The held snapshot as an EnvSnapshot's JSON, written from the packed entries a bucket at a time:
+ * no copy of the environment is built, whatever its size. What one key may see: flags always;
+ * configs only with the `config` scope; secrets never (they have their own route, and are not in
+ * `held.configs`).
+ */
+function* snapshotJson(held: HeldSnapshot, withConfigs: boolean): Generator<Buffer> {
+  yield Buffer.from(`${JSON.stringify(held.snapshot).slice(0, -1)},"flags":{`);
+  yield* members(held.flags);
+  yield Buffer.from('},"configs":{');
+  if (withConfigs) yield* members(held.configs);
+  yield Buffer.from('}}');
 }
 
 /**
  * `GET /v1/snapshot`: the SDK key's environment as an EnvSnapshot, for the in-process
- * OpenFeature provider's evaluator source. Keys need the `flags` scope. The body is the snapshot
- * the store holds (the one it compiled), so it always matches the ETag, and a Redis outage still
- * serves it. The ETag names the environment, epoch and version; a matching `If-None-Match` gets a 304,
+ * OpenFeature provider's evaluator source. Keys need the `flags` scope. The body is written from
+ * the entries the store holds with what it compiled, so it always matches the ETag, and a Redis
+ * outage still serves it. The ETag names the environment, epoch and version; a matching `If-None-Match` gets a 304,
  * so the provider's polling costs no serialisation.
  */
 export function registerSnapshotRoutes(app: FastifyInstance, store: Store): void {
@@ -44,6 +61,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, store: Store): void
     reply.header('cache-control', 'private, no-cache').header('vary', 'authorization');
     const etag = etagOf(held, withConfigs);
     if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).header('etag', etag).send();
-    return reply.header('etag', etag).send(viewFor(held.snapshot, record));
+    // Read from the held snapshot of this moment: a later swap holds new packs, so the body matches the ETag.
+    return reply.header('etag', etag).type('application/json; charset=utf-8').send(Readable.from(snapshotJson(held, withConfigs), { objectMode: false }));
   });
 }

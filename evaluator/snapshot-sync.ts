@@ -124,18 +124,18 @@ export class SnapshotSync {
       }
       const envs = [...this.knownEnvs];
       const stamps = await reader.stamps(envs);
-      await Promise.all(
-        envs.map(async (env, i) => {
-          const stamp = stamps[i];
-          if (stamp === undefined) {
-            // Nothing published for this environment yet: it serves no flags meanwhile (and is
-            // not ready, see waitingFor). A held snapshot is kept (Redis may have lost its data).
-            held.holdPlaceholder(emptySnapshot(env));
-            return;
-          }
-          if (held.wants(env, stamp)) await this.load(env);
-        }),
-      );
+      // One environment at a time: a read in full is its whole hash, parsed and compiled, and
+      // several at once would add up to the process's peak memory.
+      for (const [i, env] of envs.entries()) {
+        const stamp = stamps[i];
+        if (stamp === undefined) {
+          // Nothing published for this environment yet: it serves no flags meanwhile (and is
+          // not ready, see waitingFor). A held snapshot is kept (Redis may have lost its data).
+          held.holdPlaceholder(emptySnapshot(env));
+        } else if (held.wants(env, stamp)) {
+          await this.load(env);
+        }
+      }
       this.lastSyncAt = Date.now();
       const first = !this.loaded;
       this.loaded = true;
@@ -201,7 +201,7 @@ export class SnapshotSync {
     } else if (read.found === 'unreadable') {
       log.error({ env, problem: read.problem }, 'snapshot in redis cannot be served; keeping the held one');
     } else {
-      held.hold(read.snapshot);
+      held.hold(read.snapshot, { json: read.json });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { sameEpoch, type SnapshotDelta } from '../core/engine/compile-delta.js';
-import { parseEntryField, type FeedEntry } from './change-feed.js';
+import type { FeedEntry } from './change-feed.js';
+import { deletedKeys, parseEntries } from './parse-entries.js';
 
 /** What a holder holds of one environment: its version within an epoch. */
 export interface HeldMark {
@@ -24,31 +25,20 @@ export function wantsFull(held: HeldMark | undefined, entry: { epoch: string; ve
   return !held || !sameEpoch(held.epoch, entry.epoch) || entry.version > held.version;
 }
 
-/** A delta's `set`/`del` parsed into entries; a string naming the field when one is not JSON. */
+/** A delta's `set`/`del` parsed into entries (as a snapshot's hash is); a string naming the field when one is not JSON. */
 export function parseDelta(entry: Extract<FeedEntry, { kind: 'delta' }>): SnapshotDelta | string {
-  const delta: SnapshotDelta = {
+  const set = parseEntries(entry.set, `feed entry for ${entry.env} version ${entry.version}`);
+  if (typeof set === 'string') return set;
+  const del = deletedKeys(entry.del);
+  return {
     env: entry.env,
     epoch: entry.epoch,
     from: entry.from,
     version: entry.version,
     generatedAt: entry.generatedAt,
-    flags: { set: {}, del: [] },
-    configs: { set: {}, del: [] },
+    flags: { set: set.flags, del: del.flags },
+    configs: { set: set.configs, del: del.configs },
   };
-  for (const [field, json] of Object.entries(entry.set)) {
-    const named = parseEntryField(field);
-    if (!named) continue;
-    try {
-      (named.kind === 'flag' ? delta.flags.set : delta.configs.set)[named.key] = JSON.parse(json);
-    } catch (error) {
-      return `feed entry for ${entry.env} version ${entry.version}: "${field}" is not valid JSON (${(error as Error).message})`;
-    }
-  }
-  for (const field of entry.del) {
-    const named = parseEntryField(field);
-    if (named) (named.kind === 'flag' ? (delta.flags.del as string[]) : (delta.configs.del as string[])).push(named.key);
-  }
-  return delta;
 }
 
 function mergeInto<T>(into: { set: Record<string, T>; del: readonly string[] }, next: { set: Record<string, T>; del: readonly string[] }): { set: Record<string, T>; del: string[] } {

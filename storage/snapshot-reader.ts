@@ -1,8 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { ConfigEntry } from '../core/model/config-entry.js';
-import type { FlagDocument } from '../core/model/flag.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
-import { decodeFeedEntry, parseEntryField, type FeedEntry } from './change-feed.js';
+import { decodeFeedEntry, type FeedEntry } from './change-feed.js';
+import { parseEntries, type ByKind } from './parse-entries.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -10,7 +9,8 @@ import type { RedisKeys } from './redis-keys.js';
  * returned: the caller keeps what it holds and tries again later.
  */
 export type SnapshotRead =
-  | { found: 'snapshot'; snapshot: EnvSnapshot }
+  /** `json`: each entry's JSON as stored, for holders that keep entries as text (absent: serialise the parsed ones). */
+  | { found: 'snapshot'; snapshot: EnvSnapshot; json?: ByKind<string, string> }
   /** Nothing published for the environment (or Redis lost it). */
   | { found: 'nothing' }
   /** Something is stored but cannot be served: an entry that is not JSON, or a version that is not a number. */
@@ -56,25 +56,6 @@ export type ReaderConnection = Pick<Redis, 'get' | 'mget' | 'scan' | 'hgetall' |
 
 type StreamReply = Array<[key: string, records: Array<[id: string, fields: string[]]>]> | null;
 
-function parseEntries(env: string, hash: Record<string, string>): Pick<EnvSnapshot, 'flags' | 'configs'> | string {
-  const flags: Record<string, FlagDocument> = {};
-  const configs: Record<string, ConfigEntry> = {};
-  for (const [field, json] of Object.entries(hash)) {
-    const named = parseEntryField(field);
-    // A field of a kind this version does not know is a newer publisher's: not ours to serve.
-    if (!named) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(json);
-    } catch (error) {
-      return `entry "${field}" of ${env} is not valid JSON (${(error as Error).message})`;
-    }
-    if (named.kind === 'flag') flags[named.key] = value as FlagDocument;
-    else configs[named.key] = value as ConfigEntry;
-  }
-  return { flags, configs };
-}
-
 /**
  * Reads through `redis`; `blocking` is a connection of its own for the feed's blocking reads
  * (ioredis holds a connection while XREAD BLOCK waits); without it, only non-blocking reads work.
@@ -98,11 +79,11 @@ export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys, op
       const [version, epoch, generatedAt, hash] = replies.map(([, value]) => value) as [string | null, string | null, string | null, Record<string, string>];
       if (version == null) return { found: 'nothing' };
       if (!/^\d+$/.test(version)) return { found: 'unreadable', problem: `the version of ${env} (${keys.snapshotVersion(env)}) is ${JSON.stringify(version)}, not a number` };
-      const entries = parseEntries(env, hash);
-      if (typeof entries === 'string') return { found: 'unreadable', problem: `${keys.entries(env)}: ${entries}` };
-      const snapshot: EnvSnapshot = { env, version: Number(version), generatedAt: generatedAt ?? new Date(0).toISOString(), ...entries };
+      const entries = parseEntries(hash, keys.entries(env));
+      if (typeof entries === 'string') return { found: 'unreadable', problem: entries };
+      const snapshot: EnvSnapshot = { env, version: Number(version), generatedAt: generatedAt ?? new Date(0).toISOString(), flags: entries.flags, configs: entries.configs };
       if (epoch) snapshot.epoch = epoch;
-      return { found: 'snapshot', snapshot };
+      return { found: 'snapshot', snapshot, json: entries.json };
     },
 
     async environments() {
