@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
@@ -11,10 +12,23 @@ import type { BenchStore } from './bench-store.js';
 export interface BenchTemporal {
   client: Client;
   taskQueue: string;
+  /** CPU seconds the Temporal server process has used so far (user + system), undefined where /proc is not there. */
+  serverCpuSeconds(): number | undefined;
   close(): Promise<void>;
 }
 
 let runtimeInstalled = false;
+
+/** utime + stime of a process from /proc/<pid>/stat, in seconds (clock ticks are 100 a second on Linux). */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 const within = (ms: number, work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms))]);
 
@@ -52,6 +66,7 @@ export async function startBenchTemporal(store: BenchStore): Promise<BenchTempor
   return {
     client,
     taskQueue,
+    serverCpuSeconds: () => processCpuSeconds(server.pid),
     async close() {
       // Workflows still running are abandoned with the server; activities in flight get a moment to end.
       if (worker?.getState() === 'RUNNING') worker.shutdown();

@@ -23,6 +23,8 @@ export interface RolloutsResult {
   /** Later stages applied, and how late after their bake (seconds: the stage's write time minus the previous stage's plus the bake). */
   completed: number;
   late: { p50: number; p99: number; max: number };
+  /** CPU seconds used while the rollouts ran (from the first request to the last stage read): the Temporal server's, and this process's (worker, activities, the bench). */
+  cpu: { server?: number; worker: number };
   /** What one rollout that never started says, when some did not. */
   notStartedExample?: string;
 }
@@ -60,6 +62,8 @@ export async function runRollouts(scale: Scale, log: (line: string) => void): Pr
     try {
       const keys = Array.from({ length: scale.rollouts }, (_, n) => corpusKey(n));
       const requestIds = keys.map(() => randomUUID());
+      const serverCpuBefore = temporal.serverCpuSeconds();
+      const workerCpuBefore = process.cpuUsage();
       const sent = Date.now();
       await Promise.all(
         keys.map((key, i) =>
@@ -89,6 +93,12 @@ export async function runRollouts(scale: Scale, log: (line: string) => void): Pr
           log(`  … after ${((Date.now() - sent) / 1000).toFixed(0)} s: ${[...times.values()].filter((t) => t[0] !== undefined).length} started, ${done()} finished`);
         }
       }
+      const serverCpuAfter = temporal.serverCpuSeconds();
+      const workerCpu = process.cpuUsage(workerCpuBefore);
+      const cpu = {
+        ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined ? { server: serverCpuAfter - serverCpuBefore } : {}),
+        worker: (workerCpu.user + workerCpu.system) / 1e6,
+      };
       const firsts = [...times.values()].flatMap((t) => (t[0] === undefined ? [] : [(t[0] - sent) / 1000]));
       const lates: number[] = [];
       for (const t of times.values()) for (let i = 1; i < STAGES.length; i++) if (t[i] !== undefined && t[i - 1] !== undefined) lates.push((t[i]! - t[i - 1]! - scale.rolloutBakeMs) / 1000);
@@ -108,6 +118,7 @@ export async function runRollouts(scale: Scale, log: (line: string) => void): Pr
         firstStage: { p50: percentile(firsts, 50), max: firsts.length ? Math.max(...firsts) : Number.NaN },
         completed: done(),
         late: { p50: percentile(lates, 50), p99: percentile(lates, 99), max: lates.length ? Math.max(...lates) : Number.NaN },
+        cpu,
         ...(notStartedExample ? { notStartedExample } : {}),
       };
       log(`  ${result.started} of ${result.rollouts} started (last first stage ${result.firstStage.max.toFixed(1)} s after sending), ${result.completed} finished; later stages late p50 ${result.late.p50.toFixed(2)} / p99 ${result.late.p99.toFixed(2)} s`);

@@ -102,6 +102,8 @@ export interface TemporalDevServer {
   address: string;
   port: number;
   uiPort: number;
+  /** The server process (benchmarks read its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -245,5 +247,5 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     await stop();
     throw error;
   }
-  return { address, port, uiPort, stop };
+  return { address, port, uiPort, pid: child.pid, stop };
 }
