@@ -75,7 +75,7 @@ export function importSection(result: ImportResult): string {
 export function footprintSection(result: FootprintResult): string {
   const { bulk } = result;
   return [
-    `One database grown in two steps (generated flags in all three environments); at each size the evaluator starts in a child process (\`startEvaluator\` under tsx, which adds its loader to the process), and its resident set is read from \`/proc/<pid>/status\` once it reports it has loaded, and again after serving bulk requests. The bulk requests are \`POST /ofrep/v1/evaluate/flags\` for a production SDK key, one at a time, each with a context of its own, timed in this process from sending the request to having read the whole answer (fetch, kept-alive connection).`,
+    `One database grown in two steps (generated flags in all three environments); at each size the evaluator starts in a child process (\`startEvaluator\` under tsx, which adds its loader to the process), and its resident set is read from \`/proc/<pid>/status\` once it reports it has loaded, and again after serving bulk requests. The bulk requests are \`POST /ofrep/v1/evaluate/flags\` for a production SDK key, one at a time, each with a context of its own, timed in this process from sending the request to having read the whole answer (node:http, kept-alive connection).`,
     '',
     row(['flags (× 3 environments)', 'RSS loaded', 'RSS after bulk requests (the target)', 'peak RSS (VmHWM)']),
     row(['---:', '---:', '---:', '---:']),
