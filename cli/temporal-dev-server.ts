@@ -111,14 +111,12 @@ const STOP_GRACE_MS = 5_000;
 
 /**
  * Where the server keeps its state. A throwaway server (tests, benchmarks) keeps it in memory:
- * SQLite on disk syncs every write, and on a disk that takes milliseconds per sync the server
- * then starts workflows a few a second (docs/BENCHMARKS.md, section h). A kept file is written
- * ahead-of-log with syncs at checkpoints, which only a power cut can catch out — fine for `switchyard dev`.
+ * SQLite on disk syncs every write, and where a sync takes milliseconds the server starts only a
+ * few workflows a second. A kept file is written ahead-of-log, synced at checkpoints (only a power
+ * cut can lose its last writes): fine for `switchyard dev`.
  */
-function storageArgs(dbFile: string | undefined): string[] {
-  if (!dbFile) return [];
-  return ['--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
-}
+const storageArgs = (dbFile: string | undefined): string[] =>
+  dbFile ? ['--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'] : [];
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
