@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { ConfigEntry } from '../../core/model/config-entry.js';
 import type { FlagDocument } from '../../core/model/flag.js';
 import { auditTrail } from '../../storage/audit.js';
-import { getConfig } from '../../storage/configs.js';
+import { getConfig, listConfigs } from '../../storage/configs.js';
 import type { EntryVersion } from '../../storage/entry-versions.js';
 import { getFlag, listFlags } from '../../storage/flags.js';
 import { rolloutStateQuery, workflowIds, type RolloutState } from '../../workflows/contracts.js';
@@ -56,6 +56,21 @@ async function showConfig(deps: ApiDeps, key: string, env: string | undefined) {
   return { ...shown, resolved: result.ok ? { env, value: result.value, scope: result.scope } : { env, error: result.errorDetails } };
 }
 
+/** A query string carries text, so `secret` is the words `true` or `false` rather than a coerced boolean (`false` would coerce to true). */
+const configListQuery = z
+  .object({
+    owner: z.string().min(1).optional(),
+    secret: z.enum(['true', 'false']).optional().describe('`true`: only secrets; `false`: only plain config entries'),
+  })
+  .strict();
+
+async function listConfigEntries(deps: ApiDeps, query: z.infer<typeof configListQuery>) {
+  const entries = (await listConfigs(deps.pool)).filter((c) => (!query.owner || c.document.owner === query.owner) && (!query.secret || c.document.secret === (query.secret === 'true')));
+  return { configs: entries.map((c) => ({ ...view(c), document: withoutSealed(c.document) })) };
+}
+
+const configView = z.object({ ...versionShape, document: z.record(z.string(), z.unknown()).describe('the config entry: type, global and scoped values; a secret shows `(sealed)` for each value it holds') });
+
 const flagView = z.object({ ...versionShape, document: z.record(z.string(), z.unknown()).describe('the flag document: variations, per-environment state, rules with ids, overrides, kills, guardrail') });
 
 export const entryRoutes = [
@@ -96,14 +111,21 @@ export const entryRoutes = [
   }),
   route({
     method: 'GET',
+    path: '/api/v1/configs',
+    summary: 'Every config entry, latest version, optionally filtered by owner or by being a secret (secret values are never shown)',
+    tag: 'configs',
+    query: configListQuery,
+    response: z.object({ configs: z.array(configView) }),
+    handle: ({ query }, { deps }) => listConfigEntries(deps, query),
+  }),
+  route({
+    method: 'GET',
     path: '/api/v1/configs/:key',
     summary: 'One config entry (secret values are never shown); with `env`, the value that environment is served',
     tag: 'configs',
     params: keyParam,
     query: z.object({ env: z.string().min(1).optional() }).strict(),
-    response: z.object({
-      ...versionShape,
-      document: z.record(z.string(), z.unknown()),
+    response: configView.extend({
       resolved: z.object({ env: z.string(), value: z.unknown().optional(), scope: z.string().optional(), error: z.string().optional() }).optional(),
     }),
     handle: ({ params, query }, { deps }) => showConfig(deps, params.key, query.env),
