@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -26,7 +27,9 @@ if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing unde
 if (!hasChromium) console.warn(`skipping the console browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`)`);
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
-const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+// The README's screenshots are rewritten only when asked (UPDATE_SCREENSHOTS=1); otherwise they are
+// still taken and checked, in a temporary folder, so a test run leaves the working tree as it was.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'switchyard-screenshots-'));
 const log = createLogger('silent');
 let h: TemporalHarness;
 let oidc: LocalOidcServer;
