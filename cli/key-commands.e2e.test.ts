@@ -40,7 +40,7 @@ const rowOf = (list: string, id: string) => list.split('\n').find((line) => line
 /** Created in Postgres directly: the key commands under test act on them. */
 let payments: { id: string; key: string };
 let batch: { id: string; key: string };
-let runs: Record<'rotate' | 'revoke' | 'list' | 'listProduction' | 'revokeWithoutReason' | 'rotateRevoked', Run>;
+let runs: Record<'rotate' | 'revoke' | 'create' | 'createBadOrigin' | 'list' | 'listProduction' | 'revokeWithoutReason' | 'rotateRevoked', Run>;
 let successor: { id: string; key: string };
 
 beforeAll(async () => {
@@ -54,9 +54,11 @@ beforeAll(async () => {
   // What evaluators record when a key is used (evaluator/key-usage.ts).
   await redis.zadd(keys.sdkKeyLastUsed, Date.parse('2030-05-01T10:00:00Z'), payments.id);
 
-  const [rotate, revoke] = await Promise.all([
+  const [rotate, revoke, create, createBadOrigin] = await Promise.all([
     switchyard('key', 'rotate', payments.id, '--grace', '2h', '--reason', 'yearly rotation'),
     switchyard('key', 'revoke', batch.id.slice(0, 8), '--reason', 'leaked in a build log', '--as', 'bob'),
+    switchyard('key', 'create', '--env', 'production', '--name', 'storefront', '--origin', 'https://shop.example', '--origin', 'http://localhost:5173'),
+    switchyard('key', 'create', '--env', 'production', '--name', 'broken', '--origin', 'https://shop.example/app'),
   ]);
   const [list, listProduction, revokeWithoutReason, rotateRevoked] = await Promise.all([
     switchyard('key', 'list'),
@@ -64,7 +66,7 @@ beforeAll(async () => {
     switchyard('key', 'revoke', payments.id),
     switchyard('key', 'rotate', batch.id),
   ]);
-  runs = { rotate, revoke, list, listProduction, revokeWithoutReason, rotateRevoked };
+  runs = { rotate, revoke, create, createBadOrigin, list, listProduction, revokeWithoutReason, rotateRevoked };
   successor = { id: /SDK key ([0-9a-f-]{36}) replaces/.exec(rotate.stderr)?.[1] ?? '', key: rotate.stdout.trim() };
 }, 120_000);
 
@@ -108,17 +110,36 @@ describe('switchyard key revoke', () => {
   });
 });
 
+describe('switchyard key create --origin', () => {
+  it('binds browser origins to the new key, publishes them with it, and says so', async () => {
+    expect(runs.create.code).toBe(0);
+    expect(runs.create.stderr).toMatch(/^SDK key \S+ for production \(flags, config, browsers on https:\/\/shop\.example, http:\/\/localhost:5173\); it is shown only now:\n$/);
+    const record = JSON.parse((await redis.hget(keys.sdkKeys, hashSdkKey(runs.create.stdout.trim())))!) as { origins: string[] };
+    expect(record.origins).toEqual(['https://shop.example', 'http://localhost:5173']);
+  });
+
+  it('refuses an origin with a path, naming it, and creates no key', async () => {
+    expect(runs.createBadOrigin.code).toBe(1);
+    expect(runs.createBadOrigin.stderr).toContain('"https://shop.example/app" is not an origin');
+    expect(runs.createBadOrigin.stdout).toBe('');
+    expect((await db.pool.query("SELECT 1 FROM sdk_keys WHERE name = 'broken'")).rowCount).toBe(0);
+  });
+});
+
 describe('switchyard key list', () => {
-  it('shows name, environment, scopes, creation, last use and state of every key', () => {
+  it('shows name, environment, scopes, origins, creation, last use and state of every key', () => {
     expect(runs.list.code).toBe(0);
     const [header] = runs.list.stdout.split('\n');
-    expect(header).toMatch(/^ID +NAME +ENV +SCOPES +CREATED +LAST USED +STATE$/);
+    expect(header).toMatch(/^ID +NAME +ENV +SCOPES +ORIGINS +CREATED +LAST USED +STATE$/);
     const stamp = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ';
-    expect(rowOf(runs.list.stdout, payments.id)).toMatch(
-      new RegExp(`^\\S+ +payments +production +flags,secrets +${stamp} by cli:alice +2030-05-01 10:00:00Z +rotating until ${stamp} \\(replaced by ${successor.id}\\)$`),
+    expect(runs.list.stdout.split('\n').find((line) => line.includes(' storefront '))).toMatch(
+      new RegExp(`^\\S+ +storefront +production +flags,config +https://shop\\.example,http://localhost:5173 +${stamp} by cli:alice +never +active$`),
     );
-    expect(rowOf(runs.list.stdout, successor.id)).toMatch(new RegExp(`^\\S+ +payments +production +flags,secrets +${stamp} by cli:alice +never +active$`));
-    expect(rowOf(runs.list.stdout, batch.id)).toMatch(new RegExp(`^\\S+ +batch +staging +flags +${stamp} by cli:alice +never +revoked ${stamp} by cli:bob: leaked in a build log$`));
+    expect(rowOf(runs.list.stdout, payments.id)).toMatch(
+      new RegExp(`^\\S+ +payments +production +flags,secrets +- +${stamp} by cli:alice +2030-05-01 10:00:00Z +rotating until ${stamp} \\(replaced by ${successor.id}\\)$`),
+    );
+    expect(rowOf(runs.list.stdout, successor.id)).toMatch(new RegExp(`^\\S+ +payments +production +flags,secrets +- +${stamp} by cli:alice +never +active$`));
+    expect(rowOf(runs.list.stdout, batch.id)).toMatch(new RegExp(`^\\S+ +batch +staging +flags +- +${stamp} by cli:alice +never +revoked ${stamp} by cli:bob: leaked in a build log$`));
   });
 
   it('never prints a key or its hash', () => {

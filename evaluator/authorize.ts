@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SdkKeyRecord } from '../storage/redis-keys.js';
+import { allowKeyOrigin } from './cors.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 export type Scope = SdkKeyRecord['scopes'][number];
@@ -14,7 +15,8 @@ export interface AuthorizeOptions {
 
 /**
  * The SDK key of `Authorization: Bearer <key>`, or undefined after answering 401 (missing,
- * unknown, revoked or expired key) or 403 (key without `scope`).
+ * unknown, revoked or expired key) or 403 (key without `scope`). A browser origin the key allows
+ * gets its CORS headers, the 403 included, so the page can read why.
  */
 export function authorize(
   store: Pick<SnapshotStore, 'findSdkKey'>,
@@ -40,6 +42,7 @@ export function authorize(
     }
     return undefined;
   }
+  allowKeyOrigin(request, reply, record);
   if (!record.scopes.includes(scope)) {
     reply.code(403);
     if (options.explain === undefined) reply.send();

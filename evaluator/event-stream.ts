@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
 import type { SdkKeyRecord } from '../storage/redis-keys.js';
 import { bulkEtag } from './bulk-etag.js';
+import { allowKeyOrigin } from './cors.js';
 import type { HeldSnapshot } from './held-snapshots.js';
 import type { StreamTokens } from './stream-token.js';
 
@@ -159,6 +160,8 @@ export function registerEventStreams(app: FastifyInstance, options: EventStreamO
     if (!record || record.env !== env || !record.scopes.includes('flags')) {
       return reply.code(401).send({ errorCode: 'UNAUTHORIZED', errorDetails: 'the SDK key of this token is revoked or expired: use a live key' });
     }
+    // EventSource sends no Authorization: the key allowing the page's origin is the one the token names.
+    allowKeyOrigin(request, reply, record);
     if (size >= maxConnections) {
       return reply.code(503).header('retry-after', '5').send({ errorDetails: `this evaluator holds its maximum of ${maxConnections} event streams: retry, or add evaluators` });
     }

@@ -44,6 +44,21 @@ describe('SDK key table', () => {
     expect(problems.join('\n')).toMatch(/expiresAt/);
   });
 
+  it('holds the origins of each key, and their union for preflights, which carry no key', () => {
+    const { table, problems } = SdkKeyTable.fromHash({
+      [hashSdkKey('sy_a')]: JSON.stringify({ id: 'a', env: 'dev', scopes: ['flags'], name: 'a', origins: ['https://a.example'] }),
+      [hashSdkKey('sy_b')]: JSON.stringify({ id: 'b', env: 'dev', scopes: ['flags'], name: 'b', origins: ['https://b.example', 'https://a.example'] }),
+      [hashSdkKey('sy_c')]: record('dev'),
+      [hashSdkKey('sy_bad')]: JSON.stringify({ id: 'x', env: 'dev', scopes: ['flags'], name: 'x', origins: 'https://x.example' }),
+    });
+    expect(table.lookup('sy_a')?.origins).toEqual(['https://a.example']);
+    expect(table.lookup('sy_c')).not.toHaveProperty('origins');
+    expect(table.origins).toEqual(new Set(['https://a.example', 'https://b.example']));
+    expect(table.lookup('sy_bad')).toBeUndefined();
+    expect(problems.join('\n')).toMatch(/"origins"/);
+    expect(SdkKeyTable.empty().origins.size).toBe(0);
+  });
+
   it('sees the same content in any field order as unchanged', () => {
     const a = { [hashSdkKey('a')]: record('dev'), [hashSdkKey('b')]: record('production') };
     const b = { [hashSdkKey('b')]: record('production'), [hashSdkKey('a')]: record('dev') };

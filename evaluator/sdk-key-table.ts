@@ -27,10 +27,16 @@ export class SdkKeyTable {
     private readonly byHash: ReadonlyMap<string, HeldKey>,
     /** Order-independent fingerprint of the content, to skip swaps that change nothing. */
     readonly fingerprint: string,
+    /**
+     * Every origin some key of the table allows: a preflight carries no key, so it is answered for
+     * these. A key past its `expiresAt` still counts until the table is next rebuilt; its requests
+     * are refused anyway.
+     */
+    readonly origins: ReadonlySet<string>,
   ) {}
 
   static empty(): SdkKeyTable {
-    return new SdkKeyTable(new Map(), '');
+    return new SdkKeyTable(new Map(), '', new Set());
   }
 
   /**
@@ -39,17 +45,21 @@ export class SdkKeyTable {
    */
   static fromHash(raw: Record<string, string>): { table: SdkKeyTable; problems: string[] } {
     const byHash = new Map<string, HeldKey>();
+    const origins = new Set<string>();
     const problems: string[] = [];
     for (const [hash, json] of Object.entries(raw)) {
       const record = parseRecord(json);
       if (typeof record === 'string') problems.push(`sdk key ${hash.slice(0, 12)}…: ${record}`);
-      else byHash.set(hash, { record, expiresAtMs: record.expiresAt === undefined ? Infinity : Date.parse(record.expiresAt) });
+      else {
+        byHash.set(hash, { record, expiresAtMs: record.expiresAt === undefined ? Infinity : Date.parse(record.expiresAt) });
+        for (const origin of record.origins ?? []) origins.add(origin);
+      }
     }
     const fingerprint = Object.keys(raw)
       .sort()
       .map((hash) => `${hash}=${raw[hash]}`)
       .join('\n');
-    return { table: new SdkKeyTable(byHash, fingerprint), problems };
+    return { table: new SdkKeyTable(byHash, fingerprint, origins), problems };
   }
 
   get size(): number {
@@ -91,12 +101,19 @@ function parseRecord(json: string): SdkKeyRecord | string {
     return 'record is not valid JSON';
   }
   if (typeof value !== 'object' || value === null) return 'record is not a JSON object';
-  const { id, env, scopes, name, expiresAt } = value as Record<string, unknown>;
+  const { id, env, scopes, name, expiresAt, origins } = value as Record<string, unknown>;
   if (typeof env !== 'string' || env === '') return 'record has no "env"';
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPES.has(s))) {
     return 'record "scopes" must be a list of flags, config, secrets';
   }
-  const record: SdkKeyRecord = { id: String(id ?? ''), env, scopes: scopes as SdkKeyRecord['scopes'], name: String(name ?? '') };
+  if (origins !== undefined && !(Array.isArray(origins) && origins.every((o) => typeof o === 'string'))) return 'record "origins" must be a list of origins';
+  const record: SdkKeyRecord = {
+    id: String(id ?? ''),
+    env,
+    scopes: scopes as SdkKeyRecord['scopes'],
+    name: String(name ?? ''),
+    ...(Array.isArray(origins) && origins.length ? { origins: origins as string[] } : {}),
+  };
   if (expiresAt === undefined || expiresAt === null) return record;
   // An unreadable expiry is left out like any bad record: a key meant to stop must not live forever.
   if (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) return 'record "expiresAt" must be an ISO time';

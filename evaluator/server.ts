@@ -19,7 +19,8 @@ import { SnapshotStore } from './snapshot-store.js';
 import { StreamTokens } from './stream-token.js';
 
 export interface EvaluatorServerOptions {
-  store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'>;
+  /** With `sdkKeyOrigins`, the origins of SDK keys are allowed too (CORS), besides `corsOrigins`. */
+  store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'> & Partial<Pick<SnapshotStore, 'sdkKeyOrigins'>>;
   log: Logger;
   metricsRegistry?: Registry;
   /** Origins allowed to call the OFREP routes and /v1/config from a browser (EVALUATOR_CORS_ORIGINS); none by default. */
@@ -43,7 +44,7 @@ export function createEvaluatorServer({ store, log, metricsRegistry, corsOrigins
   registerJsonBody(app);
   registerErrorAnswers(app, log);
   // Before the routes: it hooks into the matching ones as they are declared.
-  registerCors(app, corsOrigins);
+  registerCors(app, corsOrigins, store.sdkKeyOrigins?.bind(store));
   const streams = eventStreams ? registerEventStreams(app, { ...eventStreams, log }) : undefined;
   registerOfrepRoutes(app, store, metrics, streams);
   registerConfigRoutes(app, store, metrics);

@@ -138,6 +138,11 @@ export class SnapshotStore {
     return this.sync.findSdkKeyById(id);
   }
 
+  /** Every origin some held key allows (CORS preflights, which carry no key, are answered for them); follows the table as it reloads. */
+  sdkKeyOrigins(): ReadonlySet<string> {
+    return this.sync.sdkKeyOrigins();
+  }
+
   /** Calls `listener` each time an environment's held snapshot is swapped for another; returns the unsubscribe. */
   onSnapshotChange(listener: (held: HeldSnapshot) => void): () => void {
     return this.held.onSwap(listener);

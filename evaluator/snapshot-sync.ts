@@ -52,6 +52,10 @@ export class SnapshotSync {
     return this.keyTable.lookupId(id);
   }
 
+  sdkKeyOrigins(): ReadonlySet<string> {
+    return this.keyTable.origins;
+  }
+
   /**
    * What keeps the evaluator from serving, or [] when nothing does. An evaluator that never held
    * a published snapshot of every environment it knows, and a key table, would answer empty

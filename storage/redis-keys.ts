@@ -65,4 +65,6 @@ export interface SdkKeyRecord {
   name: string;
   /** ISO time a rotated key stops working; evaluators enforce it per request, with no publish needed. */
   expiresAt?: string;
+  /** Browser origins whose pages may use the key (CORS), besides EVALUATOR_CORS_ORIGINS; absent when none. */
+  origins?: string[];
 }

@@ -38,7 +38,7 @@ function lifecycleOf(row: { revoked_at: Date | null; revoked_by: string | null; 
  */
 export async function listSdkKeys(db: Queryable, options: { env?: string; includeRetired?: boolean } = {}): Promise<SdkKeyRow[]> {
   const { rows } = await db.query(
-    `SELECT id, name, env, scopes, created_by, created_at, revoked_at, revoked_by, revoke_reason, expires_at, replaced_by, now() AS now FROM sdk_keys
+    `SELECT id, name, env, scopes, allowed_origins, created_by, created_at, revoked_at, revoked_by, revoke_reason, expires_at, replaced_by, now() AS now FROM sdk_keys
      WHERE ($1::text IS NULL OR env = $1) AND ($2 OR (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())))
      ORDER BY created_at, id`,
     [options.env ?? null, options.includeRetired ?? false],

@@ -73,6 +73,42 @@ describe('SDK keys', () => {
     );
   });
 
+  it('carry their browser origins to Redis and the list, keep them through a rotation and a rebuild', async () => {
+    const web = await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'storefront', origins: ['https://a.example', 'http://localhost:5173'], actor: 'U_OPS' });
+    const origins = ['https://a.example', 'http://localhost:5173'];
+    expect(web.record.origins).toEqual(origins);
+    expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(web.key)))!)).toEqual(web.record);
+    expect((await listSdkKeys(db.pool)).find((r) => r.id === web.record.id)?.origins).toEqual(origins);
+
+    const rotated = await rotateSdkKey(deps, { id: web.record.id, actor: 'U_OPS', graceMs: 60_000 });
+    expect(rotated.record.origins).toEqual(origins);
+    expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(rotated.key)))!)).toMatchObject({ origins });
+    await syncSdkKeysToRedis(deps);
+    expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(rotated.key)))!)).toMatchObject({ origins });
+
+    const plain = await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'server', actor: 'U_OPS' });
+    expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(plain.key)))!)).not.toHaveProperty('origins');
+  });
+
+  it('refuse anything but an exact http(s) origin, naming it, and write nothing', async () => {
+    const before = (await db.pool.query('SELECT count(*)::int AS n FROM sdk_keys')).rows[0].n as number;
+    const beforeRedis = await redis.hlen(deps.keys.sdkKeys);
+    for (const [bad, hint] of [
+      ['https://a.example/app', '; did you mean https://a.example?'],
+      ['https://a.example/', '; did you mean https://a.example?'],
+      ['https://A.example', '; did you mean https://a.example?'],
+      ['ftp://a.example', ''],
+      ['a.example', ''],
+      ['*', ''],
+    ] as const) {
+      const attempt = createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'web', origins: ['https://ok.example', bad], actor: 'U_OPS' });
+      await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+      await expect(attempt).rejects.toThrow(`"${bad}" is not an origin: give scheme://host[:port] with http or https and no path (e.g. https://app.example.com)${hint}`);
+    }
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM sdk_keys')).rows[0].n).toBe(before);
+    expect(await redis.hlen(deps.keys.sdkKeys)).toBe(beforeRedis);
+  });
+
   it('stop working in Redis when revoked, and Redis can be rebuilt from Postgres', async () => {
     const kept = await createSdkKey(deps, { env: 'staging', scopes: ['config'], name: 'kept', actor: 'U_OPS' });
     const revoked = await createSdkKey(deps, { env: 'staging', scopes: ['config'], name: 'revoked', actor: 'U_OPS' });

@@ -6,6 +6,7 @@ import { readEpoch } from './database-epoch.js';
 import { withTransaction, type PoolClient } from './db.js';
 import type { StorageDeps } from './deps.js';
 import { assertKnownEnvironments } from './environments.js';
+import { checkedOrigins } from './sdk-key-origins.js';
 import type { Invalidation, SdkKeyRecord } from './redis-keys.js';
 import { CHANGE_FEED_MAX_LENGTH, encodeFeedEntry } from './change-feed.js';
 
@@ -43,12 +44,14 @@ async function publishKeyChange(deps: StorageDeps, what: string, epoch: string, 
 }
 
 /** The key table entry evaluators hold for one row (never the hash). */
-export const recordOf = (row: { id: string; name: string; env: string; scopes: string[]; expires_at?: Date | null }): SdkKeyRecord => ({
+export const recordOf = (row: { id: string; name: string; env: string; scopes: string[]; expires_at?: Date | null; allowed_origins?: string[] }): SdkKeyRecord => ({
   id: row.id,
   env: row.env,
   scopes: row.scopes as SdkKeyScope[],
   name: row.name,
   ...(row.expires_at ? { expiresAt: row.expires_at.toISOString() } : {}),
+  // Left out when empty: the records of keys without origins stay what they were.
+  ...(row.allowed_origins?.length ? { origins: row.allowed_origins } : {}),
 });
 
 function checkedScopes(input: string[]): SdkKeyScope[] {
@@ -61,14 +64,17 @@ function checkedScopes(input: string[]): SdkKeyScope[] {
 }
 
 /** A new clear key and its row; `sy_<env>_<32 random bytes, base64url>`. */
-async function insertKey(client: PoolClient, input: { env: string; scopes: SdkKeyScope[]; name: string; actor: string }): Promise<{ key: string; keyHash: string; record: SdkKeyRecord }> {
+async function insertKey(
+  client: PoolClient,
+  input: { env: string; scopes: SdkKeyScope[]; name: string; origins: string[]; actor: string },
+): Promise<{ key: string; keyHash: string; record: SdkKeyRecord }> {
   const key = `sy_${input.env}_${randomBytes(32).toString('base64url')}`;
   const keyHash = hashSdkKey(key);
   const { rows } = await client.query<{ id: string }>(
-    'INSERT INTO sdk_keys (name, env, scopes, key_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-    [input.name, input.env, input.scopes, keyHash, input.actor],
+    'INSERT INTO sdk_keys (name, env, scopes, key_hash, created_by, allowed_origins) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+    [input.name, input.env, input.scopes, keyHash, input.actor, input.origins],
   );
-  return { key, keyHash, record: { id: rows[0]!.id, env: input.env, scopes: input.scopes, name: input.name } };
+  return { key, keyHash, record: recordOf({ id: rows[0]!.id, env: input.env, scopes: input.scopes, name: input.name, allowed_origins: input.origins }) };
 }
 
 interface LockedKey {
@@ -79,6 +85,7 @@ interface LockedKey {
   key_hash: string;
   revoked_at: Date | null;
   expires_at: Date | null;
+  allowed_origins: string[];
 }
 
 /**
@@ -89,7 +96,7 @@ async function lockKey(client: PoolClient, id: string): Promise<LockedKey> {
   const text = id.trim().toLowerCase();
   if (!/^[0-9a-f-]{4,36}$/.test(text)) throw new ValidationError(`"${id}" is not an SDK key id: \`switchyard key list\` shows the ids`);
   const { rows } = await client.query<LockedKey>(
-    `SELECT id, name, env, scopes, key_hash, revoked_at, expires_at FROM sdk_keys WHERE id::text LIKE $1 || '%' ORDER BY created_at LIMIT 2 FOR UPDATE`,
+    `SELECT id, name, env, scopes, key_hash, revoked_at, expires_at, allowed_origins FROM sdk_keys WHERE id::text LIKE $1 || '%' ORDER BY created_at LIMIT 2 FOR UPDATE`,
     [text],
   );
   if (!rows.length) throw new NotFoundError(`no SDK key with id ${id}: \`switchyard key list\` shows the ids`);
@@ -99,18 +106,20 @@ async function lockKey(client: PoolClient, id: string): Promise<LockedKey> {
 
 /**
  * Creates a key bound to one environment and returns it in clear — the only time it exists
- * outside the caller's hands. Stored as its sha256.
+ * outside the caller's hands. Stored as its sha256. `origins`: browser origins whose pages may
+ * use it (exact, e.g. `https://app.example.com`).
  */
 export async function createSdkKey(
   deps: StorageDeps,
-  input: { env: string; scopes: string[]; name: string; actor: string; reason?: string },
+  input: { env: string; scopes: string[]; name: string; origins?: string[]; actor: string; reason?: string },
 ): Promise<{ key: string; record: SdkKeyRecord }> {
   const scopes = checkedScopes(input.scopes);
+  const origins = checkedOrigins(input.origins ?? []);
   if (!input.name.trim()) throw new ValidationError('an SDK key needs a name (e.g. the service using it)');
   await assertKnownEnvironments(deps.pool, [input.env]);
 
   const { created, audit, epoch } = await withTransaction(deps.pool, async (client) => {
-    const created = await insertKey(client, { env: input.env, scopes, name: input.name, actor: input.actor });
+    const created = await insertKey(client, { env: input.env, scopes, name: input.name, origins, actor: input.actor });
     const audit = await recordAudit(client, {
       actor: input.actor,
       action: 'sdk-key.create',
@@ -118,7 +127,7 @@ export async function createSdkKey(
       entityKey: created.record.id,
       environment: input.env,
       reason: input.reason,
-      detail: { name: input.name, scopes },
+      detail: { name: input.name, scopes, ...(origins.length ? { origins } : {}) },
     });
     return { created, audit, epoch: await readEpoch(client) };
   });
@@ -158,7 +167,7 @@ export async function revokeSdkKey(deps: StorageDeps, input: { id: string; actor
 }
 
 /**
- * Replaces a key with a new one of the same environment, scopes and name, printed once. The old
+ * Replaces a key with a new one of the same environment, scopes, name and origins, printed once. The old
  * key keeps working for `graceMs` (so deployments can switch over), then stops: its record in
  * Redis carries `expiresAt`, which evaluators check on every request, so the end of the grace
  * period needs no publish. A grace of 0 stops the old key at once.
@@ -176,7 +185,7 @@ export async function rotateSdkKey(
         `SDK key ${row.id} ("${row.name}") was already rotated (it ${row.expires_at.getTime() > Date.now() ? 'stops' : 'stopped'} at ${row.expires_at.toISOString()}): rotate its successor (switchyard key list shows it)`,
       );
     }
-    const created = await insertKey(client, { env: row.env, scopes: row.scopes as SdkKeyScope[], name: row.name, actor: input.actor });
+    const created = await insertKey(client, { env: row.env, scopes: row.scopes as SdkKeyScope[], name: row.name, origins: row.allowed_origins, actor: input.actor });
     const { rows } = await client.query<{ expires_at: Date }>(
       `UPDATE sdk_keys SET expires_at = now() + make_interval(secs => $2::double precision / 1000), replaced_by = $3 WHERE id = $1 RETURNING expires_at`,
       [row.id, input.graceMs, created.record.id],
@@ -206,8 +215,8 @@ export async function rotateSdkKey(
  * atomically, marked with the database's epoch (a table without the mark is incomplete).
  */
 export async function syncSdkKeysToRedis(deps: StorageDeps): Promise<number> {
-  const { rows } = await deps.pool.query<{ id: string; name: string; env: string; scopes: SdkKeyScope[]; key_hash: string; expires_at: Date | null }>(
-    'SELECT id, name, env, scopes, key_hash, expires_at FROM sdk_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
+  const { rows } = await deps.pool.query<{ id: string; name: string; env: string; scopes: SdkKeyScope[]; key_hash: string; expires_at: Date | null; allowed_origins: string[] }>(
+    'SELECT id, name, env, scopes, key_hash, expires_at, allowed_origins FROM sdk_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
   );
   const epoch = await readEpoch(deps.pool);
   const multi = deps.redis.multi().del(deps.keys.sdkKeys).set(deps.keys.sdkKeysEpoch, epoch);

@@ -38,10 +38,10 @@ function stateOf(row: SdkKeyRow): string {
  * undefined when Redis could not be read.
  */
 export function formatKeyList(rows: SdkKeyRow[], lastUsed: ReadonlyMap<string, string> | undefined): string[] {
-  const header = ['ID', 'NAME', 'ENV', 'SCOPES', 'CREATED', 'LAST USED', 'STATE'];
+  const header = ['ID', 'NAME', 'ENV', 'SCOPES', 'ORIGINS', 'CREATED', 'LAST USED', 'STATE'];
   const lines = rows.map((row) => {
     const used = lastUsed?.get(row.id);
-    return [row.id, row.name, row.env, row.scopes.join(','), `${when(row.createdAt)} by ${row.createdBy}`, used ? when(used) : lastUsed ? 'never' : 'unknown', stateOf(row)];
+    return [row.id, row.name, row.env, row.scopes.join(','), row.origins?.join(',') ?? '-', `${when(row.createdAt)} by ${row.createdBy}`, used ? when(used) : lastUsed ? 'never' : 'unknown', stateOf(row)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   return [header, ...lines].map((cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
@@ -56,26 +56,29 @@ export function registerKeyCommand(program: Command): void {
     .requiredOption('--env <env>', 'environment the key reads')
     .option('--scopes <list>', 'comma-separated: flags, config, secrets', 'flags,config')
     .option('--name <name>', 'what uses this key (e.g. the service name)', 'default')
+    .option('--origin <origin>', 'a browser origin whose pages may use the key (CORS), e.g. https://app.example.com; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--reason <text>', 'why, for the audit log')
     .addOption(asOption())
-    .action(async (opts: { env: string; scopes: string; name: string; reason?: string; as?: string }) => {
+    .action(async (opts: { env: string; scopes: string; name: string; origin: string[]; reason?: string; as?: string }) => {
       const { createSdkKey } = await import('../../storage/sdk-keys.js');
       await withStorage(async ({ deps }) => {
         const created = await createSdkKey(deps, {
           env: opts.env,
           scopes: opts.scopes.split(',').map((s) => s.trim()).filter(Boolean),
           name: opts.name,
+          origins: opts.origin,
           actor: cliActor(opts.as),
           ...(opts.reason ? { reason: opts.reason } : {}),
         });
-        console.error(`SDK key ${created.record.id} for ${created.record.env} (${created.record.scopes.join(', ')}); it is shown only now:`);
+        const origins = created.record.origins ? `, browsers on ${created.record.origins.join(', ')}` : '';
+        console.error(`SDK key ${created.record.id} for ${created.record.env} (${created.record.scopes.join(', ')}${origins}); it is shown only now:`);
         console.log(created.key);
       });
     });
 
   key
     .command('list')
-    .description('every SDK key: id, name, environment, scopes, created, last used, state (never the key)')
+    .description('every SDK key: id, name, environment, scopes, browser origins, created, last used, state (never the key)')
     .option('--env <env>', 'only the keys of this environment')
     .option('--live', 'only keys that still work (active, or rotating within their grace period)')
     .action(async (opts: { env?: string; live?: boolean }) => {
@@ -109,7 +112,7 @@ export function registerKeyCommand(program: Command): void {
 
   key
     .command('rotate <id>')
-    .description('replace an SDK key with a new one (same environment and scopes), printed once; the old one works until the grace period ends; audited')
+    .description('replace an SDK key with a new one (same environment, scopes and origins), printed once; the old one works until the grace period ends; audited')
     .option('--grace <duration>', 'how long the old key keeps working, e.g. 1h, 24h, 7d (0: stop it now)', '24h')
     .option('--reason <text>', 'why, for the audit log')
     .addOption(asOption())
