@@ -1,5 +1,6 @@
 import { readEpoch } from '../storage/database-epoch.js';
 import type { StorageDeps } from '../storage/deps.js';
+import { readRedisEnvs, redisEnvState } from '../storage/redis-env-state.js';
 import { holdsEntries } from '../storage/snapshot-publisher.js';
 
 /** What one evaluator's `/readyz` said, or why it could not be asked. */
@@ -50,9 +51,8 @@ export async function runDoctor(deps: StorageDeps, evaluatorUrls: readonly strin
   const epoch = await readEpoch(pool);
   const { rows } = await pool.query<{ name: string; snapshot_version: string }>('SELECT name, snapshot_version FROM environments ORDER BY position, name');
   const envs = rows.map((r) => r.name);
-  const [stamps, exists, hasEntries, keysEpoch, evaluators] = await Promise.all([
-    envs.length ? redis.mget(envs.flatMap((env) => [keys.snapshotVersion(env), keys.snapshotEpoch(env)])) : Promise.resolve([]),
-    Promise.all(envs.map((env) => redis.exists(keys.entries(env)))),
+  const [held, hasEntries, keysEpoch, evaluators] = await Promise.all([
+    readRedisEnvs(deps, envs),
     holdsEntries(pool),
     redis.get(keys.sdkKeysEpoch),
     Promise.all(evaluatorUrls.map((url) => askEvaluator(url, options.timeoutMs ?? 3_000))),
@@ -64,15 +64,16 @@ export async function runDoctor(deps: StorageDeps, evaluatorUrls: readonly strin
     const env = row.name;
     const version = Number(row.snapshot_version);
     const cells = [env, `v${version} @${short(epoch)}`];
-    const redisVersion = stamps[2 * i];
-    const redisEpoch = stamps[2 * i + 1] ?? null;
-    if (redisVersion == null || (exists[i] === 0 && hasEntries)) {
+    // The same rule the repair loop acts on (storage/redis-env-state.ts), in an operator's words.
+    const stamp = held[i]!;
+    const found = redisEnvState(stamp, { epoch, version, holdsEntries: hasEntries });
+    if (found.state === 'missing' || found.state === 'entries missing') {
       cells.push('missing');
       problems.push(`${env}: Redis holds no snapshot (Postgres is at version ${version})`);
     } else {
-      cells.push(`v${redisVersion} @${short(redisEpoch)}`);
-      if (redisEpoch !== epoch) problems.push(`${env}: Redis holds a snapshot of epoch ${redisEpoch ?? '(none)'}, Postgres's epoch is ${epoch}`);
-      else if (Number(redisVersion) !== version) problems.push(`${env}: Redis holds version ${redisVersion}, Postgres ${version}`);
+      cells.push(`v${stamp.version} @${short(stamp.epoch)}`);
+      if (found.state === 'other epoch') problems.push(`${env}: Redis holds a snapshot of epoch ${stamp.epoch ?? '(none)'}, Postgres's epoch is ${epoch}`);
+      else if (found.state !== 'current') problems.push(`${env}: Redis holds version ${stamp.version}, Postgres ${version}`);
     }
     for (const evaluator of evaluators) {
       if (!evaluator.reachable) {
