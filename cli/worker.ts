@@ -63,7 +63,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     // A burst of requests (a thousand rollouts started at once) is a burst of workflow tasks, each
     // waiting on a round trip to the server: more of them in flight and more polls keep the
     // worker busy instead of waiting (docs/BENCHMARKS.md, section h, measured 200 rollouts: last
-    // first stage 28 s with the defaults of 40 and 10, 13 s with these).
+    // first stage 24 s with the defaults of 40 and 10, 13 s with these).
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentWorkflowTaskPolls: 20,
     maxConcurrentActivityTaskPolls: 20,
