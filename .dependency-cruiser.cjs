@@ -23,7 +23,21 @@ const productIn = (folder) => ({ path: `^${folder}/`, pathNot: TEST_CODE });
 
 /** A rule that lets files of `folder` import only the listed folders (plus npm packages and node builtins). */
 function onlyImports(folder, allowed, comment) {
-  const ours = ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows', 'bot', 'web', 'cli', 'bench', 'scripts', 'test'];
+  const ours = [
+    'core',
+    'storage',
+    'render',
+    'evaluator',
+    'provider',
+    'activities',
+    'workflows',
+    'bot',
+    'web',
+    'cli',
+    'bench',
+    'scripts',
+    'test',
+  ];
   const forbidden = ours.filter((other) => other !== folder && !allowed.includes(other));
   return {
     name: `${folder}-imports-only-${allowed.length ? allowed.join('-') : 'itself'}`,
@@ -36,7 +50,11 @@ function onlyImports(folder, allowed, comment) {
 
 module.exports = {
   forbidden: [
-    onlyImports('core', [], 'core is the pure domain: it knows nothing of Postgres, Redis, Slack or Temporal, and nothing of ours above it.'),
+    onlyImports(
+      'core',
+      [],
+      'core is the pure domain: it knows nothing of Postgres, Redis, Slack or Temporal, and nothing of ours above it.',
+    ),
     {
       name: 'core-no-io-packages',
       comment:
@@ -50,10 +68,26 @@ module.exports = {
       },
     },
     onlyImports('storage', ['core'], 'storage (Postgres and Redis adapters) builds on core only.'),
-    onlyImports('render', ['core'], 'render turns domain facts into Block Kit; both bot and activities import it, so it imports neither.'),
-    onlyImports('evaluator', ['core', 'storage'], 'the evaluator serves snapshots: core to evaluate, storage to read them.'),
-    onlyImports('provider', ['core', 'storage'], 'the in-process provider is the evaluator inside an application: core and storage only.'),
-    onlyImports('activities', ['core', 'storage', 'render'], 'activities do the I/O for workflows; they must not reach up into workflows, bot or cli.'),
+    onlyImports(
+      'render',
+      ['core'],
+      'render turns domain facts into Block Kit; both bot and activities import it, so it imports neither.',
+    ),
+    onlyImports(
+      'evaluator',
+      ['core', 'storage'],
+      'the evaluator serves snapshots: core to evaluate, storage to read them.',
+    ),
+    onlyImports(
+      'provider',
+      ['core', 'storage'],
+      'the in-process provider is the evaluator inside an application: core and storage only.',
+    ),
+    onlyImports(
+      'activities',
+      ['core', 'storage', 'render'],
+      'activities do the I/O for workflows; they must not reach up into workflows, bot or cli.',
+    ),
     {
       name: 'workflows-imports-only-core-and-activity-types',
       comment:
@@ -67,7 +101,8 @@ module.exports = {
     },
     {
       name: 'workflows-no-io-packages',
-      comment: 'Workflows import nothing with I/O: of npm packages only the Temporal workflow API and its common types; no node builtins.',
+      comment:
+        'Workflows import nothing with I/O: of npm packages only the Temporal workflow API and its common types; no node builtins.',
       severity: 'error',
       from: productIn('workflows'),
       to: {
@@ -76,8 +111,16 @@ module.exports = {
         pathNot: ['(^|/)node_modules/@temporalio/(workflow|common)/'],
       },
     },
-    onlyImports('bot', ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows'], 'the bot sits on everything below it; only cli is above.'),
-    onlyImports('web', ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows', 'bot'], 'the HTTP API is a transport beside the bot: it may use the command handler and everything below it; only cli is above.'),
+    onlyImports(
+      'bot',
+      ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows'],
+      'the bot sits on everything below it; only cli is above.',
+    ),
+    onlyImports(
+      'web',
+      ['core', 'storage', 'render', 'evaluator', 'provider', 'activities', 'workflows', 'bot'],
+      'the HTTP API is a transport beside the bot: it may use the command handler and everything below it; only cli is above.',
+    ),
     {
       name: 'console-is-browser-code',
       comment:
@@ -97,7 +140,8 @@ module.exports = {
     },
     {
       name: 'nothing-imports-the-console',
-      comment: 'The console is the top layer of the browser side: the server serves its build, it never imports its sources.',
+      comment:
+        'The console is the top layer of the browser side: the server serves its build, it never imports its sources.',
       severity: 'error',
       from: { pathNot: '^web/console/' },
       to: { path: '^web/console/' },

@@ -10,28 +10,48 @@ export function approvalActivities({ stores }: ActivityContext) {
   const { entries, roleBindings } = stores;
   return {
     /** Read at the moment of the click: a role granted or revoked since the request counts. */
-    authorizeApprover: permanent(async (input: { approver: string; requester: string; request: ChangeRequest }): Promise<void> => {
-      if (input.approver === input.requester) throw new ForbiddenError(SELF_APPROVAL_MESSAGE);
-      const bindings = await roleBindings.liveBindings(input.approver);
-      const decision = canApprove(bindings, input.approver, { ...input.request, requestedBy: input.requester });
-      if (!decision.allowed) throw new ForbiddenError(decision.reason);
-    }),
+    authorizeApprover: permanent(
+      async (input: { approver: string; requester: string; request: ChangeRequest }): Promise<void> => {
+        if (input.approver === input.requester) throw new ForbiddenError(SELF_APPROVAL_MESSAGE);
+        const bindings = await roleBindings.liveBindings(input.approver);
+        const decision = canApprove(bindings, input.approver, { ...input.request, requestedBy: input.requester });
+        if (!decision.allowed) throw new ForbiddenError(decision.reason);
+      },
+    ),
 
     /** Who may pause, resume, abort or promote a rollout: the same rule as for making the change. */
-    authorizeRolloutControl: permanent(async (input: { user: string; action: string; flagKey: string; env: string }): Promise<{ allowed: boolean; reason: string }> => {
-      const bindings = await roleBindings.liveBindings(input.user);
-      const current = await entries.latest('flag', input.flagKey);
-      const flagKind = current?.kind === 'flag' ? current.document.kind : undefined;
-      const { allowed, reason } = canPerform(bindings, input.user, { action: input.action, entity: 'flag', key: input.flagKey, env: input.env, flagKind, requestedBy: input.user });
-      return { allowed, reason };
-    }),
+    authorizeRolloutControl: permanent(
+      async (input: {
+        user: string;
+        action: string;
+        flagKey: string;
+        env: string;
+      }): Promise<{ allowed: boolean; reason: string }> => {
+        const bindings = await roleBindings.liveBindings(input.user);
+        const current = await entries.latest('flag', input.flagKey);
+        const flagKind = current?.kind === 'flag' ? current.document.kind : undefined;
+        const { allowed, reason } = canPerform(bindings, input.user, {
+          action: input.action,
+          entity: 'flag',
+          key: input.flagKey,
+          env: input.env,
+          flagKind,
+          requestedBy: input.user,
+        });
+        return { allowed, reason };
+      },
+    ),
 
-    authorizeReviewer: permanent(async (input: { reviewer: string; actor: string; requestId: string }): Promise<void> => {
-      if (input.reviewer === input.actor) throw new ForbiddenError(SELF_REVIEW_MESSAGE);
-      const bindings = await roleBindings.liveBindings(input.reviewer);
-      if (!bindings.some((b) => b.role === 'operator' || b.role === 'admin')) {
-        throw new ForbiddenError(`${input.reviewer} cannot review break-glass changes: that needs the operator or admin role`);
-      }
-    }),
+    authorizeReviewer: permanent(
+      async (input: { reviewer: string; actor: string; requestId: string }): Promise<void> => {
+        if (input.reviewer === input.actor) throw new ForbiddenError(SELF_REVIEW_MESSAGE);
+        const bindings = await roleBindings.liveBindings(input.reviewer);
+        if (!bindings.some((b) => b.role === 'operator' || b.role === 'admin')) {
+          throw new ForbiddenError(
+            `${input.reviewer} cannot review break-glass changes: that needs the operator or admin role`,
+          );
+        }
+      },
+    ),
   };
 }

@@ -49,7 +49,8 @@ export function changeActivities(ctx: ActivityContext) {
   const authorize = async (user: string, request: ChangeRequest) => {
     const bindings = await roleBindings.liveBindings(user);
     const decision = canPerform(bindings, user, request);
-    if (!bindings.length || (request.action === 'flag.break-glass' && !decision.allowed)) throw new ForbiddenError(decision.reason);
+    if (!bindings.length || (request.action === 'flag.break-glass' && !decision.allowed))
+      throw new ForbiddenError(decision.reason);
     // A tenant's admin asks only for their own tenant: anything else is refused, not held for a second person.
     const outright = tenantScopedRefusal(bindings, user, request);
     if (outright) throw new ForbiddenError(outright);
@@ -57,33 +58,73 @@ export function changeActivities(ctx: ActivityContext) {
   };
 
   /** Without an approval or break-glass, only a change that is standard for its actor on what it touches may be applied. */
-  const assertMayApply = (input: ApplyPlannedChangeInput, request: ChangeRequest, bindings: RoleBinding[], currentFlag?: FlagDocument) => {
+  const assertMayApply = (
+    input: ApplyPlannedChangeInput,
+    request: ChangeRequest,
+    bindings: RoleBinding[],
+    currentFlag?: FlagDocument,
+  ) => {
     if (input.breakGlass || input.approvedBy) return;
     const { class: classification, reasons } = classify(request, { bindings, actor: input.actor, currentFlag });
-    if (classification !== 'standard') throw new ForbiddenError(`${input.actor} may not apply this change without a second person: ${reasons.join('; ')}`);
+    if (classification !== 'standard')
+      throw new ForbiddenError(
+        `${input.actor} may not apply this change without a second person: ${reasons.join('; ')}`,
+      );
   };
 
   /** Grants or revokes a binding once per change id: a retried activity finds its own audit row. */
-  const applyRoleChange = async (role: NonNullable<ChangePlan['role']>, input: ApplyPlannedChangeInput): Promise<AppliedResult> => {
-    const binding = { subject: role.subject, role: role.role, env: role.env, tenant: role.tenant, actor: input.actor, reason: input.reason, changeId: input.changeId, approvedBy: input.approvedBy, requestId: input.requestId };
+  const applyRoleChange = async (
+    role: NonNullable<ChangePlan['role']>,
+    input: ApplyPlannedChangeInput,
+  ): Promise<AppliedResult> => {
+    const binding = {
+      subject: role.subject,
+      role: role.role,
+      env: role.env,
+      tenant: role.tenant,
+      actor: input.actor,
+      reason: input.reason,
+      changeId: input.changeId,
+      approvedBy: input.approvedBy,
+      requestId: input.requestId,
+    };
     const { applied } = role.op === 'grant' ? await roleBindings.grant(binding) : await roleBindings.revoke(binding);
     return { version: 0, applied };
   };
 
   return {
-    prepareChange: permanent(async (input: { requestId: string; requester: string; command: Record<string, unknown> & { name: string }; reason?: string }): Promise<PreparedChange> => {
-      const parsed = commandSchema.safeParse(input.command);
-      if (!parsed.success) throw new ValidationError(`${input.command.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}`);
-      if (!CHANGE_REQUEST_COMMANDS.has(parsed.data.name)) throw new ValidationError(`${parsed.data.name} does not change anything a change request can apply`);
-      const command = parsed.data as PlannableCommand | CommandOf<'change.revert'>;
-      const { plan, request, touched, currentFlag } = await planOf(command, input.requester);
-      const { bindings } = await authorize(input.requester, request);
-      const { class: classification, reasons } = classify(request, { bindings, actor: input.requester, currentFlag });
-      if (classification !== 'standard' && !input.reason?.trim()) {
-        throw new ValidationError(`${classification === 'risky' ? 'a risky change' : 'break-glass'} needs a justification: add --reason "…" (${reasons.join('; ')})`);
-      }
-      return { plan, request, classification, riskReasons: classification === 'standard' ? [] : reasons, ...(touched ? { touched } : {}) };
-    }),
+    prepareChange: permanent(
+      async (input: {
+        requestId: string;
+        requester: string;
+        command: Record<string, unknown> & { name: string };
+        reason?: string;
+      }): Promise<PreparedChange> => {
+        const parsed = commandSchema.safeParse(input.command);
+        if (!parsed.success)
+          throw new ValidationError(
+            `${input.command.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}`,
+          );
+        if (!CHANGE_REQUEST_COMMANDS.has(parsed.data.name))
+          throw new ValidationError(`${parsed.data.name} does not change anything a change request can apply`);
+        const command = parsed.data as PlannableCommand | CommandOf<'change.revert'>;
+        const { plan, request, touched, currentFlag } = await planOf(command, input.requester);
+        const { bindings } = await authorize(input.requester, request);
+        const { class: classification, reasons } = classify(request, { bindings, actor: input.requester, currentFlag });
+        if (classification !== 'standard' && !input.reason?.trim()) {
+          throw new ValidationError(
+            `${classification === 'risky' ? 'a risky change' : 'break-glass'} needs a justification: add --reason "…" (${reasons.join('; ')})`,
+          );
+        }
+        return {
+          plan,
+          request,
+          classification,
+          riskReasons: classification === 'standard' ? [] : reasons,
+          ...(touched ? { touched } : {}),
+        };
+      },
+    ),
 
     applyPlannedChange: permanent(async (input: ApplyPlannedChangeInput): Promise<AppliedResult> => {
       const { plan } = input;
@@ -107,7 +148,13 @@ export function changeActivities(ctx: ActivityContext) {
         target: plan.target,
         expectedVersion: plan.expectedVersion,
         // The columns name the one environment or tenant when there is one; the detail names them all.
-        environment: touched ? (touched.environments.length === 1 ? touched.environments[0] : undefined) : plan.envs.length === 1 ? plan.envs[0] : undefined,
+        environment: touched
+          ? touched.environments.length === 1
+            ? touched.environments[0]
+            : undefined
+          : plan.envs.length === 1
+            ? plan.envs[0]
+            : undefined,
         tenant: touched ? (touched.tenants.length === 1 ? touched.tenants[0] : undefined) : plan.tenant,
         ...(touched ? { touched: { environments: touched.environments, tenants: touched.tenants } } : {}),
         reason: input.reason,

@@ -9,7 +9,8 @@ export interface ActivityContext {
   stores: ActivityStores;
   log: Logger;
   notifier: Notifier;
-  settings: Pick<Settings, 'ENVIRONMENTS' | 'PROMETHEUS_URL' | 'INCIDENT_WEBHOOK_URL'> & Partial<Pick<Settings, 'GUARDRAIL_PROMQL'>>;
+  settings: Pick<Settings, 'ENVIRONMENTS' | 'PROMETHEUS_URL' | 'INCIDENT_WEBHOOK_URL'> &
+    Partial<Pick<Settings, 'GUARDRAIL_PROMQL'>>;
   /** PromQL per guardrail metric name; the built-in table when omitted. */
   promqlTemplates?: Record<string, string>;
 }
@@ -20,5 +21,11 @@ export type ActivityDeps = Omit<ActivityContext, 'stores'> & ({ stores: Activity
 export function activityContext(deps: ActivityDeps): ActivityContext {
   if ('stores' in deps) return deps;
   const { pool, redis, keys, log, notifier, settings, promqlTemplates } = deps;
-  return { stores: postgresActivityStores({ pool, redis, keys, log }), log, notifier, settings, ...(promqlTemplates ? { promqlTemplates } : {}) };
+  return {
+    stores: postgresActivityStores({ pool, redis, keys, log }),
+    log,
+    notifier,
+    settings,
+    ...(promqlTemplates ? { promqlTemplates } : {}),
+  };
 }

@@ -39,7 +39,13 @@ export function stepDocument(flag: FlagDocument, env: string, step: FlagStep): F
       return kill(flag, env);
     case 'tenants':
     case 'tenants-clear': {
-      const state = flag.environments[env] ?? { killed: false, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
+      const state = flag.environments[env] ?? {
+        killed: false,
+        killedTenants: [],
+        userOverrides: {},
+        tenantOverrides: {},
+        rules: [],
+      };
       const tenantOverrides = { ...state.tenantOverrides };
       for (const t of step.tenants) {
         if (step.type === 'tenants') tenantOverrides[t] = step.variation;
@@ -64,14 +70,22 @@ export function flagStepActivities({ stores }: ActivityContext) {
             actor: 'system',
             onBehalfOf: input.onBehalfOf,
             action: input.action,
-            target: { kind: 'flag', key: input.flagKey, document: stepDocument(current.document, input.env, input.step) },
+            target: {
+              kind: 'flag',
+              key: input.flagKey,
+              document: stepDocument(current.document, input.env, input.step),
+            },
             expectedVersion: current.version,
             environment: input.env,
             reason: input.reason,
             approvedBy: input.approvedBy,
             requestId: input.requestId,
           });
-          return { version: result.version, applied: result.applied, guardrail: current.document.guardrails?.auto_disable ?? null };
+          return {
+            version: result.version,
+            applied: result.applied,
+            guardrail: current.document.guardrails?.auto_disable ?? null,
+          };
         } catch (err) {
           // Someone changed the flag between our read and write: the step is still wanted, re-read and redo it.
           if (!(err instanceof ConflictError) || attempt >= CONFLICT_RETRIES) throw err;

@@ -5,7 +5,9 @@ import { promqlFor, queryPrometheus } from './guardrail-metric.js';
 
 describe('promqlFor', () => {
   it('uses the named template, filling in the window', () => {
-    expect(promqlFor('latency_p99', '5m')).toBe('histogram_quantile(0.99, sum(rate(http_request_duration_seconds_bucket[5m])) by (le))');
+    expect(promqlFor('latency_p99', '5m')).toBe(
+      'histogram_quantile(0.99, sum(rate(http_request_duration_seconds_bucket[5m])) by (le))',
+    );
   });
   it('reads an unmapped metric name as a rate over the window', () => {
     expect(promqlFor('checkout_errors_total', '1m')).toBe('sum(rate(checkout_errors_total[1m]))');
@@ -23,7 +25,10 @@ describe('queryPrometheus', () => {
   let server: Server;
   let base = '';
   const answers: Record<string, { status: number; body: unknown }> = {
-    up: { status: 200, body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '0.25'] }] } } },
+    up: {
+      status: 200,
+      body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '0.25'] }] } },
+    },
     empty: { status: 200, body: { status: 'success', data: { resultType: 'vector', result: [] } } },
     scalar: { status: 200, body: { status: 'success', data: { resultType: 'scalar', result: [1, '7'] } } },
     bad: { status: 400, body: { status: 'error', errorType: 'bad_data', error: 'parse error' } },

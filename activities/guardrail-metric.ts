@@ -12,7 +12,12 @@ export const PROMQL_TEMPLATES: Record<string, string> = {
 /** Anything unmapped: a plain metric name is read as a rate; a name that already looks like PromQL is sent as is. */
 export const DEFAULT_PROMQL_TEMPLATE = 'sum(rate({metric}[{window}]))';
 
-export function promqlFor(metric: string, window: string, templates: Record<string, string> = PROMQL_TEMPLATES, env?: string): string {
+export function promqlFor(
+  metric: string,
+  window: string,
+  templates: Record<string, string> = PROMQL_TEMPLATES,
+  env?: string,
+): string {
   const template = templates[metric] ?? (/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric) ? DEFAULT_PROMQL_TEMPLATE : metric);
   const filled = template.replaceAll('{metric}', metric).replaceAll('{window}', window);
   return env === undefined ? filled : filled.replaceAll('{env}', env);
@@ -29,13 +34,18 @@ interface PrometheusVectorResponse {
  * traffic yet is not a breach); throws when Prometheus is unreachable or answers an error, so the
  * activity retries.
  */
-export async function queryPrometheus(baseUrl: string, query: string, fetchImpl: typeof fetch = fetch): Promise<number | null> {
+export async function queryPrometheus(
+  baseUrl: string,
+  query: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<number | null> {
   const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   url.searchParams.set('query', query);
   const response = await fetchImpl(url, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`Prometheus answered ${response.status} for ${query}`);
   const body = (await response.json()) as PrometheusVectorResponse;
-  if (body.status !== 'success' || !body.data) throw new Error(`Prometheus query failed: ${body.error ?? 'no data'} (${query})`);
+  if (body.status !== 'success' || !body.data)
+    throw new Error(`Prometheus query failed: ${body.error ?? 'no data'} (${query})`);
   const { resultType, result } = body.data;
   let raw: string | undefined;
   if (resultType === 'scalar') raw = (result as [number, string])[1];

@@ -31,19 +31,21 @@ export function incidentActivities({ stores, settings }: ActivityContext) {
       return { incidentId };
     }),
 
-    closeIncidentReview: permanent(async (input: { requestId: string; reviewedBy: string; notes?: string; eventId: string }): Promise<void> => {
-      const incident = await incidents.closeReview(input.requestId, input.reviewedBy);
-      if (!incident) throw new NotFoundError(`no incident for break-glass request ${input.requestId}`);
-      await audit.recordOnce(input.eventId, {
-        actor: input.reviewedBy,
-        action: 'break-glass.review',
-        entityKind: incident.entryKey ? 'flag' : undefined,
-        entityKey: incident.entryKey ?? undefined,
-        environment: incident.environment ?? undefined,
-        requestId: input.requestId,
-        reason: input.notes,
-        detail: { incidentId: incident.id, breakGlassActor: incident.actor },
-      });
-    }),
+    closeIncidentReview: permanent(
+      async (input: { requestId: string; reviewedBy: string; notes?: string; eventId: string }): Promise<void> => {
+        const incident = await incidents.closeReview(input.requestId, input.reviewedBy);
+        if (!incident) throw new NotFoundError(`no incident for break-glass request ${input.requestId}`);
+        await audit.recordOnce(input.eventId, {
+          actor: input.reviewedBy,
+          action: 'break-glass.review',
+          entityKind: incident.entryKey ? 'flag' : undefined,
+          entityKey: incident.entryKey ?? undefined,
+          environment: incident.environment ?? undefined,
+          requestId: input.requestId,
+          reason: input.notes,
+          detail: { incidentId: incident.id, breakGlassActor: incident.actor },
+        });
+      },
+    ),
   };
 }

@@ -9,7 +9,11 @@ export function permanent<A extends unknown[], R>(fn: (...args: A) => Promise<R>
       return await fn(...args);
     } catch (err) {
       if (err instanceof SwitchyardError) throw ApplicationFailure.nonRetryable(err.message, err.code);
-      if (err instanceof ZodError) throw ApplicationFailure.nonRetryable(err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'VALIDATION');
+      if (err instanceof ZodError)
+        throw ApplicationFailure.nonRetryable(
+          err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          'VALIDATION',
+        );
       throw err;
     }
   };

@@ -1,4 +1,10 @@
-import { isTenancyCommand, planChange, revertPlan, type ChangePlan, type PlannableCommand } from '../core/change/plan/index.js';
+import {
+  isTenancyCommand,
+  planChange,
+  revertPlan,
+  type ChangePlan,
+  type PlannableCommand,
+} from '../core/change/plan/index.js';
 import { changeRequestOf } from '../core/command/change-request-of.js';
 import { ValidationError } from '../core/errors.js';
 import type { CommandOf } from '../core/command/schema.js';
@@ -24,24 +30,43 @@ export interface PlannedChangeRef {
 }
 
 /** Planning and judging a change on its documents: what prepareChange and applyPlannedChange share. */
-export function changePlanner({ stores, settings, promqlTemplates }: Pick<ActivityContext, 'stores' | 'settings'> & Partial<Pick<ActivityContext, 'promqlTemplates'>>) {
+export function changePlanner({
+  stores,
+  settings,
+  promqlTemplates,
+}: Pick<ActivityContext, 'stores' | 'settings'> & Partial<Pick<ActivityContext, 'promqlTemplates'>>) {
   const { entries, cohorts } = stores;
   const tenancy = tenancyChanges({ stores, settings });
   // A guardrail may only name a metric a monitor can measure: the templates the monitors use (activities/guardrail.ts).
   const guardrailMetrics = Object.keys({ ...PROMQL_TEMPLATES, ...settings.GUARDRAIL_PROMQL, ...promqlTemplates });
-  const judgedOnDiff = (plan: ChangePlan, request: ChangeRequest, before: FlagDocument | ConfigEntry | null | undefined) => judgeOnDiff(plan, request, before, settings.ENVIRONMENTS);
+  const judgedOnDiff = (
+    plan: ChangePlan,
+    request: ChangeRequest,
+    before: FlagDocument | ConfigEntry | null | undefined,
+  ) => judgeOnDiff(plan, request, before, settings.ENVIRONMENTS);
 
   /** The plan, and the description RBAC and classification judge, of one change command. */
-  const planOf = async (command: PlannableCommand | CommandOf<'change.revert'>, requester: string): Promise<Judged & { plan: ChangePlan }> => {
+  const planOf = async (
+    command: PlannableCommand | CommandOf<'change.revert'>,
+    requester: string,
+  ): Promise<Judged & { plan: ChangePlan }> => {
     const now = new Date();
     if (command.name === 'change.role.grant' || command.name === 'change.role.revoke') {
-      return { plan: planChange(command, { current: null, version: 0, environments: settings.ENVIRONMENTS, now }), request: changeRequestOf(command, { actor: requester })! };
+      return {
+        plan: planChange(command, { current: null, version: 0, environments: settings.ENVIRONMENTS, now }),
+        request: changeRequestOf(command, { actor: requester })!,
+      };
     }
     if (isTenancyCommand(command)) return tenancy.planTenancy(command, requester);
     if (command.name === 'change.revert') {
       const source = await entries.appliedChange(command.id);
       const current = await entries.latest(source.kind, source.key);
-      const plan = revertPlan(source, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now });
+      const plan = revertPlan(source, {
+        current: current?.document ?? null,
+        version: current?.version ?? 0,
+        environments: settings.ENVIRONMENTS,
+        now,
+      });
       const currentFlag = current?.kind === 'flag' ? current.document : undefined;
       // Judged on what undoing it changes now: the same entry, and the environments and tenants that differ.
       const request: ChangeRequest = {
@@ -58,7 +83,14 @@ export function changePlanner({ stores, settings, promqlTemplates }: Pick<Activi
     const current = await entries.latest(command.name.startsWith('config.') ? 'config' : 'flag', command.key);
     // A tier nobody has yet is most likely a typo: `--tier` is planned knowing the tiers in use.
     const tiers = command.name === 'flag.serve' && command.tier !== undefined ? { tenancy: await tenancy.tiers() } : {};
-    const plan = planChange(command, { current: current?.document ?? null, version: current?.version ?? 0, environments: settings.ENVIRONMENTS, now, guardrailMetrics, ...tiers });
+    const plan = planChange(command, {
+      current: current?.document ?? null,
+      version: current?.version ?? 0,
+      environments: settings.ENVIRONMENTS,
+      now,
+      guardrailMetrics,
+      ...tiers,
+    });
     // An unknown cohort, or one nobody is in, is refused now, not when the rollout reaches it.
     if (plan.rollout?.cohorts) assertCohortsHaveTenants(await cohorts.tenantsOf(plan.rollout.cohorts));
     const currentFlag = current?.kind === 'flag' ? current.document : undefined;
@@ -92,6 +124,11 @@ export function changePlanner({ stores, settings, promqlTemplates }: Pick<Activi
 
 /** A cohort without tenants would make a stage that serves nobody: refused with the command that fills it. */
 function assertCohortsHaveTenants(tenants: Record<string, string[]>): void {
-  const empty = Object.entries(tenants).filter(([, members]) => !members.length).map(([name]) => name);
-  if (empty.length) throw new ValidationError(`cohort ${empty.map((c) => `\`${c}\``).join(', ')} has no tenants: add some with /cohort add ${empty[0]} <tenant…> (see /cohort list)`);
+  const empty = Object.entries(tenants)
+    .filter(([, members]) => !members.length)
+    .map(([name]) => name);
+  if (empty.length)
+    throw new ValidationError(
+      `cohort ${empty.map((c) => `\`${c}\``).join(', ')} has no tenants: add some with /cohort add ${empty[0]} <tenant…> (see /cohort list)`,
+    );
 }

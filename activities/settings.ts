@@ -17,7 +17,11 @@ export const activitySettingsSchema = z.object({
       } catch {
         // Reported below with the same message as a wrong shape.
       }
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object mapping metric names to PromQL templates, e.g. {"error_rate":"sum(rate(errors_total{env=\\"{env}\\"}[{window}]))"}' });
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be a JSON object mapping metric names to PromQL templates, e.g. {"error_rate":"sum(rate(errors_total{env=\\"{env}\\"}[{window}]))"}',
+      });
       return z.NEVER;
     }),
   INCIDENT_WEBHOOK_URL: z.url().optional(),

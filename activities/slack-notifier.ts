@@ -8,7 +8,13 @@ import { findSlackMessage, rememberSlackMessage } from '../storage/slack-message
 import type { NotificationEvent, Notifier } from './notification-event.js';
 
 /** The Slack variables the worker's notifier reads; declared and validated with the bot's (bot/slack/settings.ts, joined in cli/settings.ts). */
-type Settings = { SLACK_BOT_TOKEN?: string; SLACK_API_URL?: string; SLACK_APPROVALS_CHANNEL?: string; SLACK_INCIDENTS_CHANNEL?: string; WEB_PUBLIC_URL?: string };
+type Settings = {
+  SLACK_BOT_TOKEN?: string;
+  SLACK_API_URL?: string;
+  SLACK_APPROVALS_CHANNEL?: string;
+  SLACK_INCIDENTS_CHANNEL?: string;
+  WEB_PUBLIC_URL?: string;
+};
 type WebClient = webApi.WebClient;
 const { ErrorCode, LogLevel } = webApi;
 
@@ -75,7 +81,12 @@ export class SlackNotifier implements Notifier {
     }
     const known = target.ref ? await this.lookup(target.ref) : undefined;
     if (known && target.update !== 'never') {
-      await this.call('chat.update', { channel: known.channel, ts: known.ts, text: message.text, blocks: message.blocks });
+      await this.call('chat.update', {
+        channel: known.channel,
+        ts: known.ts,
+        text: message.text,
+        blocks: message.blocks,
+      });
       await this.remember(`event:${event.id}`, known.channel, known.ts);
       return;
     }
@@ -85,7 +96,12 @@ export class SlackNotifier implements Notifier {
       await this.remember(`event:${event.id}`, 'response_url', '-');
       return;
     }
-    const posted = (await this.call('chat.postMessage', { channel: target.channel, text: message.text, blocks: message.blocks, unfurl_links: false })) as { channel?: string; ts?: string };
+    const posted = (await this.call('chat.postMessage', {
+      channel: target.channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+    })) as { channel?: string; ts?: string };
     const ts = posted.ts ?? '';
     const channel = posted.channel ?? target.channel;
     if (target.ref) await this.remember(target.ref, channel, ts);
@@ -106,7 +122,11 @@ export class SlackNotifier implements Notifier {
         return 'reply';
       case 'rollout_progress':
       case 'rollout_finished':
-        return { channel: event.replyTo?.channel ?? approvalsChannel, ref: `rollout:${event.rolloutId}`, update: 'always' };
+        return {
+          channel: event.replyTo?.channel ?? approvalsChannel,
+          ref: `rollout:${event.rolloutId}`,
+          update: 'always',
+        };
       case 'incident_opened':
         return { channel: incidentsChannel, ref: `incident:${event.incidentId}`, update: 'never' };
       case 'review_done':
@@ -123,23 +143,43 @@ export class SlackNotifier implements Notifier {
   /** To the requester: through the command's response_url when there is one, else ephemerally in their channel. */
   private async reply(event: NotificationEvent, message: Message): Promise<void> {
     const to = event.replyTo;
-    const failed = event.kind === 'change_refused' || event.kind === 'change_conflict' || event.kind === 'change_expired' || event.kind === 'change_rejected';
+    const failed =
+      event.kind === 'change_refused' ||
+      event.kind === 'change_conflict' ||
+      event.kind === 'change_expired' ||
+      event.kind === 'change_rejected';
     if (to?.responseUrl) {
       const res = await fetch(to.responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: failed ? 'ephemeral' : 'in_channel', replace_original: false, text: message.text, blocks: message.blocks }),
+        body: JSON.stringify({
+          response_type: failed ? 'ephemeral' : 'in_channel',
+          replace_original: false,
+          text: message.text,
+          blocks: message.blocks,
+        }),
       });
       if (res.status === 429) throw this.rateLimited(Number(res.headers.get('retry-after') ?? '1'));
       // response_url expires after 30 minutes: then fall through to an ephemeral message.
       if (res.ok) return;
-      this.options.log.debug({ status: res.status, kind: event.kind }, 'response_url refused the reply; posting ephemerally');
+      this.options.log.debug(
+        { status: res.status, kind: event.kind },
+        'response_url refused the reply; posting ephemerally',
+      );
     }
     if (to?.channel && to.user) {
-      await this.call('chat.postEphemeral', { channel: to.channel, user: to.user, text: message.text, blocks: message.blocks });
+      await this.call('chat.postEphemeral', {
+        channel: to.channel,
+        user: to.user,
+        text: message.text,
+        blocks: message.blocks,
+      });
       return;
     }
-    this.options.log.warn({ kind: event.kind, id: event.id }, 'notification has nowhere to go in Slack (no reply target)');
+    this.options.log.warn(
+      { kind: event.kind, id: event.id },
+      'notification has nowhere to go in Slack (no reply target)',
+    );
   }
 
   /**
@@ -180,7 +220,10 @@ export class SlackNotifier implements Notifier {
 
 /** The notifier the worker uses: Slack when a bot token and channels are configured, otherwise none (the caller falls back). */
 export function slackNotifierFromSettings(
-  settings: Pick<Settings, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL' | 'SLACK_APPROVALS_CHANNEL' | 'SLACK_INCIDENTS_CHANNEL' | 'WEB_PUBLIC_URL'>,
+  settings: Pick<
+    Settings,
+    'SLACK_BOT_TOKEN' | 'SLACK_API_URL' | 'SLACK_APPROVALS_CHANNEL' | 'SLACK_INCIDENTS_CHANNEL' | 'WEB_PUBLIC_URL'
+  >,
   pool: Pool,
   log: Logger,
 ): SlackNotifier | undefined {

@@ -12,13 +12,21 @@ export function staleFlagsOf(flags: LifecycleFlag[], maxAgeDays: number, now: Da
     const expired = document.expiry !== undefined && Date.parse(document.expiry) < now.getTime();
     const old = now.getTime() - created.getTime() > maxAgeDays * DAY_MS;
     if (!expired && !old) continue;
-    stale.push({ key, kind: document.kind, owner: document.owner, expiry: document.expiry, createdAt: created.toISOString(), why: expired ? 'expired' : 'old' });
+    stale.push({
+      key,
+      kind: document.kind,
+      owner: document.owner,
+      expiry: document.expiry,
+      createdAt: created.toISOString(),
+      why: expired ? 'expired' : 'old',
+    });
   }
   return stale;
 }
 
 export function staleFlagActivities({ stores }: ActivityContext) {
   return {
-    listStaleFlags: async (input: { maxAgeDays: number }): Promise<StaleFlag[]> => staleFlagsOf(await stores.entries.lifecycleFlags(), input.maxAgeDays, new Date()),
+    listStaleFlags: async (input: { maxAgeDays: number }): Promise<StaleFlag[]> =>
+      staleFlagsOf(await stores.entries.lifecycleFlags(), input.maxAgeDays, new Date()),
   };
 }

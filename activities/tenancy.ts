@@ -1,4 +1,10 @@
-import { planChange, tenancyNames, tenancyUnits, type ChangePlan, type TenancyCommand } from '../core/change/plan/index.js';
+import {
+  planChange,
+  tenancyNames,
+  tenancyUnits,
+  type ChangePlan,
+  type TenancyCommand,
+} from '../core/change/plan/index.js';
 import { changeRequestOf } from '../core/command/change-request-of.js';
 import type { ChangeRequest } from '../core/change-request.js';
 import type { ActivityContext } from './context.js';
@@ -13,9 +19,18 @@ export function tenancyChanges({ stores, settings }: Pick<ActivityContext, 'stor
   const { tenancy } = stores;
 
   /** The plan of a tenancy command, and the request RBAC and classification judge. */
-  const planTenancy = async (command: TenancyCommand, requester: string): Promise<{ plan: ChangePlan; request: ChangeRequest }> => {
+  const planTenancy = async (
+    command: TenancyCommand,
+    requester: string,
+  ): Promise<{ plan: ChangePlan; request: ChangeRequest }> => {
     const view = await tenancy.view(tenancyNames(command));
-    const plan = planChange(command, { current: null, version: 0, environments: settings.ENVIRONMENTS, now: new Date(), tenancy: view });
+    const plan = planChange(command, {
+      current: null,
+      version: 0,
+      environments: settings.ENVIRONMENTS,
+      now: new Date(),
+      tenancy: view,
+    });
     const request = changeRequestOf(command, { actor: requester })!;
     return { plan, request: { ...request, touched: tenancyUnits(request.tenant, settings.ENVIRONMENTS) } };
   };
@@ -28,7 +43,14 @@ export function tenancyChanges({ stores, settings }: Pick<ActivityContext, 'stor
     change: NonNullable<ChangePlan['tenancy']>,
     input: { changeId: string; actor: string; reason?: string; approvedBy?: string; requestId: string },
   ): Promise<{ version: number; applied: boolean }> => {
-    const { applied } = await tenancy.apply({ changeId: input.changeId, actor: input.actor, change, reason: input.reason, approvedBy: input.approvedBy, requestId: input.requestId });
+    const { applied } = await tenancy.apply({
+      changeId: input.changeId,
+      actor: input.actor,
+      change,
+      reason: input.reason,
+      approvedBy: input.approvedBy,
+      requestId: input.requestId,
+    });
     return { version: 0, applied };
   };
 

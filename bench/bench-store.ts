@@ -66,6 +66,11 @@ export async function openBenchStore(label: string, options: { poolSize?: number
 
 /** A production SDK key with the flags scope, created through storage (so it is in Redis's key table too). */
 export async function productionKey(store: BenchStore): Promise<string> {
-  const { key } = await createSdkKey(store.deps, { env: 'production', scopes: ['flags'], name: 'bench', actor: 'cli:bench' });
+  const { key } = await createSdkKey(store.deps, {
+    env: 'production',
+    scopes: ['flags'],
+    name: 'bench',
+    actor: 'cli:bench',
+  });
   return key;
 }

@@ -30,12 +30,16 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-const within = (ms: number, work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms))]);
+const within = (ms: number, work: Promise<unknown>) =>
+  Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms))]);
 
 export async function startBenchTemporal(store: BenchStore): Promise<BenchTemporal> {
   if (!runtimeInstalled) {
     // The SDK logs every worker state change at INFO; a benchmark wants errors only.
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+    });
     runtimeInstalled = true;
   }
   const server = await startTemporalDevServer();
@@ -50,7 +54,11 @@ export async function startBenchTemporal(store: BenchStore): Promise<BenchTempor
     keys,
     log: storageLog,
     notifier: new OutboxNotifier(pool),
-    settings: { ENVIRONMENTS: ['dev', 'staging', 'production'], PROMETHEUS_URL: undefined, INCIDENT_WEBHOOK_URL: undefined },
+    settings: {
+      ENVIRONMENTS: ['dev', 'staging', 'production'],
+      PROMETHEUS_URL: undefined,
+      INCIDENT_WEBHOOK_URL: undefined,
+    },
   });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;

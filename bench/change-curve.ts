@@ -52,7 +52,11 @@ export async function runChangeCurve(scale: Scale, log: (line: string) => void):
           const [served, inProcess] = await Promise.all([byEvaluator.observe(change), byProvider.observe(change)]);
           return { evaluator: served, provider: inProcess };
         };
-        const flips = await flipSeedFlag(store.deps, { count: scale.curveChanges, budgetMs: scale.curveBudgetMs, observe });
+        const flips = await flipSeedFlag(store.deps, {
+          count: scale.curveChanges,
+          budgetMs: scale.curveBudgetMs,
+          observe,
+        });
         const apply = flips.map((f) => f.returned - f.started);
         const spread = (name: string) => {
           const times = flips.map((f) => f.seen[name]! - f.started);
@@ -67,7 +71,9 @@ export async function runChangeCurve(scale: Scale, log: (line: string) => void):
           setupSeconds,
         };
         points.push(point);
-        log(`  ${flags} flags × 3 environments, ${flips.length} changes: applyChange p50 ${point.apply.p50.toFixed(1)} / p99 ${point.apply.p99.toFixed(1)} ms, change → served p50 ${point.served.p50.toFixed(1)} / p99 ${point.served.p99.toFixed(1)} ms, by the provider p50 ${point.provider.p50.toFixed(1)} / p99 ${point.provider.p99.toFixed(1)} ms (setup ${setupSeconds.toFixed(0)} s)`);
+        log(
+          `  ${flags} flags × 3 environments, ${flips.length} changes: applyChange p50 ${point.apply.p50.toFixed(1)} / p99 ${point.apply.p99.toFixed(1)} ms, change → served p50 ${point.served.p50.toFixed(1)} / p99 ${point.served.p99.toFixed(1)} ms, by the provider p50 ${point.provider.p50.toFixed(1)} / p99 ${point.provider.p99.toFixed(1)} ms (setup ${setupSeconds.toFixed(0)} s)`,
+        );
       } finally {
         await Promise.all([evaluator.stop(), provider.stop()]);
       }

@@ -19,7 +19,11 @@ const DOMAINS = ['example.com', 'acme.test', 'mail.test'];
  * tenants, the rest plain users (most with a non-enterprise tenant, some with an outside email)
  * who land in the 25 / 75 split.
  */
-export function makeContexts(count: number, env = 'production', seed = 20261124): Array<{ path: Path; context: BenchContext }> {
+export function makeContexts(
+  count: number,
+  env = 'production',
+  seed = 20261124,
+): Array<{ path: Path; context: BenchContext }> {
   const random = seededRandom(seed);
   const contexts: Array<{ path: Path; context: BenchContext }> = [];
   for (let i = 0; i < count; i++) {
@@ -27,9 +31,15 @@ export function makeContexts(count: number, env = 'production', seed = 20261124)
     const roll = random();
     const tenantId = `tenant-${Math.floor(random() * 5_000)}`;
     if (roll < 0.05) {
-      contexts.push({ path: 'dogfood', context: { targetingKey, env, user: { email: `${targetingKey}@companyos.io` } } });
+      contexts.push({
+        path: 'dogfood',
+        context: { targetingKey, env, user: { email: `${targetingKey}@companyos.io` } },
+      });
     } else if (roll < 0.15) {
-      contexts.push({ path: 'enterprise', context: { targetingKey, env, tenant: { id: tenantId, tier: 'enterprise' } } });
+      contexts.push({
+        path: 'enterprise',
+        context: { targetingKey, env, tenant: { id: tenantId, tier: 'enterprise' } },
+      });
     } else {
       const context: BenchContext = { targetingKey, env };
       if (random() < 0.7) context.tenant = { id: tenantId, tier: TIERS[Math.floor(random() * TIERS.length)]! };

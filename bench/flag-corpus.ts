@@ -18,12 +18,20 @@ export const corpusKey = (n: number) => `bench.flag-${String(n).padStart(5, '0')
  */
 export function corpusFlag(n: number): Partial<FlagDocumentInput> & { key: string } {
   const share = 5 + (n % 19) * 5;
-  const production = n % 10 === 0 ? { killed: true } : n % 3 === 0 ? { serve: { rollout: { on: share, off: 100 - share } } } : {};
+  const production =
+    n % 10 === 0 ? { killed: true } : n % 3 === 0 ? { serve: { rollout: { on: share, off: 100 - share } } } : {};
   return testFlagDocument({
     key: corpusKey(n),
     description: `generated flag ${n} for the benchmarks`,
     owner: `team-${n % 40}`,
-    rules: [{ priority: 1, condition: { 'user.email': { endsWith: '@companyos.io' } }, action: { serve: 'on' }, comment: 'dogfood' }],
+    rules: [
+      {
+        priority: 1,
+        condition: { 'user.email': { endsWith: '@companyos.io' } },
+        action: { serve: 'on' },
+        comment: 'dogfood',
+      },
+    ],
     environments: {
       dev: { serve: { serve: 'on' } },
       staging: { serve: { rollout: { on: share, off: 100 - share } } },
@@ -56,7 +64,14 @@ export async function seedEstate(
   for (let n = from; n < from + generated; n++) documents.push(validateFlag(flagOf(n), { mode: 'import' }).flag);
   await withTransaction(store.deps.pool, async (client) => {
     for (const document of documents) {
-      await insertVersion(client, 'flag', { key: document.key, version: 1, document, action: 'flag.create', changeId: `bench-seed-${randomUUID()}`, createdBy: 'cli:bench' });
+      await insertVersion(client, 'flag', {
+        key: document.key,
+        version: 1,
+        document,
+        action: 'flag.create',
+        changeId: `bench-seed-${randomUUID()}`,
+        createdBy: 'cli:bench',
+      });
     }
     await client.query('UPDATE environments SET snapshot_version = snapshot_version + 1');
   });

@@ -46,7 +46,14 @@ async function load(name: string, target: Target, duration: number): Promise<Loa
   const samples: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: target.url, method: 'POST', headers: target.headers, body: target.body, connections: CONNECTIONS, duration },
+      {
+        url: target.url,
+        method: 'POST',
+        headers: target.headers,
+        body: target.body,
+        connections: CONNECTIONS,
+        duration,
+      },
       (error, outcome) => (error ? reject(error) : resolve(outcome)),
     );
     instance.on('response', (_client, statusCode, _bytes, ms) => {
@@ -77,28 +84,50 @@ export async function runHttp(log: (line: string) => void): Promise<HttpResult> 
   const record: SdkKeyRecord = { id: randomUUID(), env: 'production', scopes: ['flags'], name: 'bench' };
   const flag = seedFlag();
   try {
-    await writeSnapshot({ redis, keys, log: createLogger('silent') }, { env: 'production', version: 1, generatedAt: new Date().toISOString(), flags: { [flag.key]: flag }, configs: {} });
+    await writeSnapshot(
+      { redis, keys, log: createLogger('silent') },
+      {
+        env: 'production',
+        version: 1,
+        generatedAt: new Date().toISOString(),
+        flags: { [flag.key]: flag },
+        configs: {},
+      },
+    );
     await redis.hset(keys.sdkKeys, hashSdkKey(sdkKey), JSON.stringify(record));
 
     // A user who reaches the split: the longest path through the seed flag's rules.
-    const body = JSON.stringify({ context: { targetingKey: 'user-48151623', tenant: { id: 't-42', tier: 'standard' }, user: { email: 'someone@example.com' } } });
+    const body = JSON.stringify({
+      context: {
+        targetingKey: 'user-48151623',
+        tenant: { id: 't-42', tier: 'standard' },
+        user: { email: 'someone@example.com' },
+      },
+    });
     const path = `/ofrep/v1/evaluate/flags/${SEED_KEY}`;
     const headers = { authorization: `Bearer ${sdkKey}`, 'content-type': 'application/json' };
 
-    const evaluator = await startServerProcess('evaluator', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, ENVIRONMENTS: 'production' });
+    const evaluator = await startServerProcess('evaluator', {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: prefix,
+      ENVIRONMENTS: 'production',
+    });
     let evaluatorResult: LoadResult;
     let answer: string;
     try {
       const probe = await fetch(`${evaluator.url}${path}`, { method: 'POST', headers, body });
       answer = await probe.text();
-      if (probe.status !== 200) throw new Error(`the evaluator answered ${probe.status} ${answer} before the benchmark`);
+      if (probe.status !== 200)
+        throw new Error(`the evaluator answered ${probe.status} ${answer} before the benchmark`);
       log(`  evaluator (pid ${evaluator.pid}) answers ${answer}`);
       await load('evaluator', { url: `${evaluator.url}${path}`, headers, body }, WARMUP_S);
       evaluatorResult = await load('evaluator', { url: `${evaluator.url}${path}`, headers, body }, DURATION_S);
     } finally {
       await evaluator.stop();
     }
-    log(`  evaluator: ${evaluatorResult.requestsPerSecond.toFixed(0)} req/s, p50 ${evaluatorResult.p50ms.toFixed(2)} ms, p99 ${evaluatorResult.p99ms.toFixed(2)} ms, non-2xx ${evaluatorResult.non2xx}`);
+    log(
+      `  evaluator: ${evaluatorResult.requestsPerSecond.toFixed(0)} req/s, p50 ${evaluatorResult.p50ms.toFixed(2)} ms, p99 ${evaluatorResult.p99ms.toFixed(2)} ms, non-2xx ${evaluatorResult.non2xx}`,
+    );
 
     const bare = await startServerProcess('bare', { BENCH_BODY: answer });
     let bareResult: LoadResult;
@@ -108,8 +137,15 @@ export async function runHttp(log: (line: string) => void): Promise<HttpResult> 
     } finally {
       await bare.stop();
     }
-    log(`  bare node:http: ${bareResult.requestsPerSecond.toFixed(0)} req/s, p50 ${bareResult.p50ms.toFixed(2)} ms, p99 ${bareResult.p99ms.toFixed(2)} ms`);
-    return { request: { method: 'POST', path, body }, evaluator: evaluatorResult, bare: bareResult, ratio: evaluatorResult.requestsPerSecond / bareResult.requestsPerSecond };
+    log(
+      `  bare node:http: ${bareResult.requestsPerSecond.toFixed(0)} req/s, p50 ${bareResult.p50ms.toFixed(2)} ms, p99 ${bareResult.p99ms.toFixed(2)} ms`,
+    );
+    return {
+      request: { method: 'POST', path, body },
+      evaluator: evaluatorResult,
+      bare: bareResult,
+      ratio: evaluatorResult.requestsPerSecond / bareResult.requestsPerSecond,
+    };
   } finally {
     await clearRedisPrefix(redis, prefix);
     redis.disconnect();

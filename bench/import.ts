@@ -21,7 +21,8 @@ export interface ImportResult {
 
 /** One file per flag, as a flags-as-code repository holds them. */
 function writeFlagFiles(dir: string, count: number): void {
-  for (let n = 0; n < count; n++) writeFileSync(join(dir, `${corpusKey(n)}.json`), `${JSON.stringify(corpusFlag(n), null, 2)}\n`);
+  for (let n = 0; n < count; n++)
+    writeFileSync(join(dir, `${corpusKey(n)}.json`), `${JSON.stringify(corpusFlag(n), null, 2)}\n`);
 }
 
 /**
@@ -38,12 +39,31 @@ export async function runImport(scale: Scale, log: (line: string) => void): Prom
     const started = performance.now();
     const child = fork(script, [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_IMPORT_DATABASE_URL: store.url, BENCH_IMPORT_REDIS_URL: REDIS_URL, BENCH_IMPORT_PREFIX: store.prefix, BENCH_IMPORT_DIR: dir },
+      env: {
+        ...process.env,
+        BENCH_IMPORT_DATABASE_URL: store.url,
+        BENCH_IMPORT_REDIS_URL: REDIS_URL,
+        BENCH_IMPORT_PREFIX: store.prefix,
+        BENCH_IMPORT_DIR: dir,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const stored = async () => Number((await store.deps.pool.query<{ n: string }>('SELECT count(DISTINCT key) AS n FROM flag_versions')).rows[0]!.n);
+    const stored = async () =>
+      Number(
+        (await store.deps.pool.query<{ n: string }>('SELECT count(DISTINCT key) AS n FROM flag_versions')).rows[0]!.n,
+      );
     const outcome = await new Promise<{ ms?: number; applied?: number; error?: string } | 'budget'>((resolve) => {
-      const progress = setInterval(() => void stored().then((n) => log(`  … ${n} of ${scale.importFlags} stored after ${((performance.now() - started) / 1000).toFixed(0)} s`), () => undefined), 15_000);
+      const progress = setInterval(
+        () =>
+          void stored().then(
+            (n) =>
+              log(
+                `  … ${n} of ${scale.importFlags} stored after ${((performance.now() - started) / 1000).toFixed(0)} s`,
+              ),
+            () => undefined,
+          ),
+        15_000,
+      );
       const budget = setTimeout(() => {
         clearInterval(progress);
         resolve('budget');
@@ -62,10 +82,13 @@ export async function runImport(scale: Scale, log: (line: string) => void): Prom
     const wallSeconds = (performance.now() - started) / 1000;
     if (outcome === 'budget') {
       child.kill('SIGKILL');
-      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      await new Promise((resolve) =>
+        child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve),
+      );
     }
     const count = await stored();
-    if (outcome !== 'budget' && outcome.error) throw new Error(`the import failed after ${wallSeconds.toFixed(1)} s: ${outcome.error}`);
+    if (outcome !== 'budget' && outcome.error)
+      throw new Error(`the import failed after ${wallSeconds.toFixed(1)} s: ${outcome.error}`);
     const result: ImportResult = {
       flags: scale.importFlags,
       budgetMs: scale.importBudgetMs,
@@ -74,7 +97,11 @@ export async function runImport(scale: Scale, log: (line: string) => void): Prom
       wallSeconds,
       finished: outcome !== 'budget',
     };
-    log(result.finished ? `  imported ${scale.importFlags} flags in ${result.seconds!.toFixed(1)} s` : `  stopped after ${(scale.importBudgetMs / 1000).toFixed(0)} s with ${count} of ${scale.importFlags} flags stored`);
+    log(
+      result.finished
+        ? `  imported ${scale.importFlags} flags in ${result.seconds!.toFixed(1)} s`
+        : `  stopped after ${(scale.importBudgetMs / 1000).toFixed(0)} s with ${count} of ${scale.importFlags} flags stored`,
+    );
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,15 @@ import { SwitchyardProvider } from '../provider/switchyard-provider.js';
 import { seedFlag } from '../test/snapshots.js';
 import { makeContexts, type BenchContext, type Path } from './contexts.js';
 import { FLAGD_CONFIGURATION, SEED_KEY } from './peer-flags.js';
-import { ConstantProvider, createFlagdCore, createUnleash, FlagdCoreProvider, silentLogger, UnleashBenchProvider, unleashContextOf } from './peer-providers.js';
+import {
+  ConstantProvider,
+  createFlagdCore,
+  createUnleash,
+  FlagdCoreProvider,
+  silentLogger,
+  UnleashBenchProvider,
+  unleashContextOf,
+} from './peer-providers.js';
 import { median } from './stats.js';
 
 export const CONTEXT_COUNT = 100_000;
@@ -52,9 +60,17 @@ function snapshotOf(env: string): EnvSnapshot {
 }
 
 /** Answers of one engine over every context, and how they sit against the seed flag's rules. */
-function parityOf(engine: string, items: Array<{ path: Path; context: BenchContext }>, evaluate: Evaluate, devItems: typeof items, devEvaluate: Evaluate, devReference: boolean[]) {
+function parityOf(
+  engine: string,
+  items: Array<{ path: Path; context: BenchContext }>,
+  evaluate: Evaluate,
+  devItems: typeof items,
+  devEvaluate: Evaluate,
+  devReference: boolean[],
+) {
   const answers = items.map((item, i) => evaluate(item.context, i));
-  const count = (path: Path, wanted: boolean) => items.filter((item, i) => item.path === path && answers[i] === wanted).length;
+  const count = (path: Path, wanted: boolean) =>
+    items.filter((item, i) => item.path === path && answers[i] === wanted).length;
   const total = (path: Path) => items.filter((item) => item.path === path).length;
   const splitShare = count('plain', true) / total('plain');
   const devAnswers = devItems.map((item, i) => devEvaluate(item.context, i));
@@ -67,7 +83,11 @@ function parityOf(engine: string, items: Array<{ path: Path; context: BenchConte
     splitWithinTolerance: Math.abs(splitShare - 0.25) <= SPLIT_TOLERANCE,
     devAgrees: `${devSame} / ${devItems.length}`,
   };
-  const ok = count('dogfood', true) === total('dogfood') && count('enterprise', false) === total('enterprise') && row.splitWithinTolerance && devSame === devItems.length;
+  const ok =
+    count('dogfood', true) === total('dogfood') &&
+    count('enterprise', false) === total('enterprise') &&
+    row.splitWithinTolerance &&
+    devSame === devItems.length;
   return { row, ok, answers };
 }
 
@@ -84,7 +104,11 @@ export const FLAGD_PROVIDER = '@openfeature/flagd-provider, offline file';
 export const SDK_FLOOR = 'SDK floor: provider answering a constant';
 
 /** Rounds of each case in turn, so a slow moment of a shared machine hits every case alike; the median round counts. */
-async function timeInterleaved(cases: Array<{ name: string; via: TimingRow['via']; run: () => Promise<number> }>, rounds: { warmup: number; measured: number }, count: number): Promise<TimingRow[]> {
+async function timeInterleaved(
+  cases: Array<{ name: string; via: TimingRow['via']; run: () => Promise<number> }>,
+  rounds: { warmup: number; measured: number },
+  count: number,
+): Promise<TimingRow[]> {
   const measured = new Map(cases.map((c) => [c.name, [] as number[]]));
   for (let round = 0; round < rounds.warmup + rounds.measured; round++) {
     for (const c of cases) {
@@ -94,7 +118,12 @@ async function timeInterleaved(cases: Array<{ name: string; via: TimingRow['via'
       if (round >= rounds.warmup) measured.get(c.name)!.push(ns);
     }
   }
-  return cases.map((c) => ({ name: c.name, via: c.via, rounds: measured.get(c.name)!, nsPerEval: median(measured.get(c.name)!) }));
+  return cases.map((c) => ({
+    name: c.name,
+    via: c.via,
+    rounds: measured.get(c.name)!,
+    nsPerEval: median(measured.get(c.name)!),
+  }));
 }
 
 /**
@@ -143,28 +172,40 @@ export async function runInProcess(log: (line: string) => void): Promise<InProce
     const parity = [ours.row, ...theirs.map((t) => t.row)];
     const parityOk = ours.ok && theirs.every((t) => t.ok);
     for (const row of parity) {
-      log(`  parity ${row.engine.padEnd(18)} dogfood on ${row.dogfoodOn}, enterprise off ${row.enterpriseOff}, split ${(row.splitShare * 100).toFixed(2)} % (${row.splitWithinTolerance ? 'within' : 'OUTSIDE'} ±0.5 %), dev agrees ${row.devAgrees}`);
+      log(
+        `  parity ${row.engine.padEnd(18)} dogfood on ${row.dogfoodOn}, enterprise off ${row.enterpriseOff}, split ${(row.splitShare * 100).toFixed(2)} % (${row.splitWithinTolerance ? 'within' : 'OUTSIDE'} ±0.5 %), dev agrees ${row.devAgrees}`,
+      );
     }
 
-    const provider = new SwitchyardProvider(fileSource(snapshotFile), { logger: { warn: () => undefined, info: () => undefined } });
+    const provider = new SwitchyardProvider(fileSource(snapshotFile), {
+      logger: { warn: () => undefined, info: () => undefined },
+    });
     const switchyardClient = await clientWith(provider);
     const floorClient = await clientWith(new ConstantProvider());
     const flagdClient = await clientWith(new FlagdCoreProvider(flagd));
     // flagd's own provider as its users run it without a daemon: in-process resolver, flags from a file.
     const flagdFile = join(dir, 'flagd-flags.json');
     writeFileSync(flagdFile, FLAGD_CONFIGURATION);
-    const flagdProvider = new FlagdProvider({ resolverType: 'in-process', offlineFlagSourcePath: flagdFile }, silentLogger);
+    const flagdProvider = new FlagdProvider(
+      { resolverType: 'in-process', offlineFlagSourcePath: flagdFile },
+      silentLogger,
+    );
     const flagdProviderClient = await clientWith(flagdProvider);
     const unleashClient = await clientWith(new UnleashBenchProvider(unleash));
 
     // The provider must give exactly the engine's answers, or the timings compare different work.
     let sdkMatchesEngine = true;
     for (let i = 0; i < contexts.length; i++) {
-      if ((await switchyardClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== ours.answers[i]) sdkMatchesEngine = false;
-      if ((await flagdClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== theirs[0]!.answers[i]) sdkMatchesEngine = false;
-      if ((await flagdProviderClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== theirs[0]!.answers[i]) sdkMatchesEngine = false;
+      if ((await switchyardClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== ours.answers[i])
+        sdkMatchesEngine = false;
+      if ((await flagdClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== theirs[0]!.answers[i])
+        sdkMatchesEngine = false;
+      if ((await flagdProviderClient.getBooleanValue(SEED_KEY, false, contexts[i])) !== theirs[0]!.answers[i])
+        sdkMatchesEngine = false;
     }
-    log(`  OpenFeature providers give the bare engines' answers on all ${contexts.length} contexts: ${sdkMatchesEngine}`);
+    log(
+      `  OpenFeature providers give the bare engines' answers on all ${contexts.length} contexts: ${sdkMatchesEngine}`,
+    );
 
     const syncLoop = (evaluate: Evaluate) => async () => {
       let on = 0;
@@ -189,11 +230,19 @@ export async function runInProcess(log: (line: string) => void): Promise<InProce
       { name: FLAGD_PROVIDER, via: 'OpenFeature SDK', run: sdkLoop(flagdProviderClient, contexts) },
       { name: 'flagd-core provider', via: 'OpenFeature SDK', run: sdkLoop(flagdClient, contexts) },
       { name: 'unleash-client provider', via: 'OpenFeature SDK', run: sdkLoop(unleashClient, contexts) },
-      { name: 'SwitchyardProvider, env not in context', via: 'OpenFeature SDK', run: sdkLoop(switchyardClient, withoutEnv) },
+      {
+        name: 'SwitchyardProvider, env not in context',
+        via: 'OpenFeature SDK',
+        run: sdkLoop(switchyardClient, withoutEnv),
+      },
       { name: SDK_FLOOR, via: 'OpenFeature SDK', run: sdkLoop(floorClient, contexts) },
     ];
-    const timings = [...(await timeInterleaved(engineCases, ENGINE_ROUNDS, contexts.length)), ...(await timeInterleaved(sdkCases, SDK_ROUNDS, contexts.length))];
-    for (const t of timings) log(`  ${t.via.padEnd(17)} ${t.name.padEnd(42)} ${t.nsPerEval.toFixed(0).padStart(6)} ns/eval`);
+    const timings = [
+      ...(await timeInterleaved(engineCases, ENGINE_ROUNDS, contexts.length)),
+      ...(await timeInterleaved(sdkCases, SDK_ROUNDS, contexts.length)),
+    ];
+    for (const t of timings)
+      log(`  ${t.via.padEnd(17)} ${t.name.padEnd(42)} ${t.nsPerEval.toFixed(0).padStart(6)} ns/eval`);
     return { contexts: { total: contexts.length, byPath }, parity, parityOk, sdkMatchesEngine, timings };
   } finally {
     unleash.destroy();

@@ -31,7 +31,9 @@ export interface FootprintResult {
 
 /** A process's resident set from /proc, in MB (10^6 bytes, as the target is worded). */
 function residentMB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
   if (!line) throw new Error(`/proc/${pid}/status has no ${field} line`);
   return (Number(line.split(/\s+/)[1]) * 1024) / 1e6;
 }
@@ -41,34 +43,53 @@ function residentMB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * web-stream body costs the client about a millisecond per 147 KiB answer, on the two cores the
  * evaluator also runs on, and that showed up as evaluator latency.
  */
-function post(agent: Agent, url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+function post(
+  agent: Agent,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const outgoing = request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
 }
 
 /** `POST /ofrep/v1/evaluate/flags` back to back, one request at a time, each with a context of its own. */
-async function bulkRequests(url: string, key: string, count: number, expectedFlags: number): Promise<{ times: number[]; bytes: number }> {
+async function bulkRequests(
+  url: string,
+  key: string,
+  count: number,
+  expectedFlags: number,
+): Promise<{ times: number[]; bytes: number }> {
   const times: number[] = [];
   let bytes = 0;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   try {
     for (let i = 0; i < count; i++) {
-      const body = JSON.stringify({ context: { targetingKey: `user-${i}`, tenant: { id: `tenant-${i % 97}`, tier: 'standard' } } });
+      const body = JSON.stringify({
+        context: { targetingKey: `user-${i}`, tenant: { id: `tenant-${i % 97}`, tier: 'standard' } },
+      });
       const started = performance.now();
       const { status, text } = await post(agent, `${url}/ofrep/v1/evaluate/flags`, headers, body);
       times.push(performance.now() - started);
       if (status !== 200) throw new Error(`bulk evaluation answered ${status}: ${text.slice(0, 200)}`);
       const flags = (JSON.parse(text) as { flags?: unknown[] }).flags?.length;
-      if (flags !== expectedFlags) throw new Error(`bulk evaluation answered ${flags} flags, expected ${expectedFlags}`);
+      if (flags !== expectedFlags)
+        throw new Error(`bulk evaluation answered ${flags} flags, expected ${expectedFlags}`);
       bytes = text.length;
     }
   } finally {
@@ -77,14 +98,31 @@ async function bulkRequests(url: string, key: string, count: number, expectedFla
   return { times, bytes };
 }
 
-async function measure(store: BenchStore, key: string, flags: number, requests: number): Promise<{ memory: MemoryReading; bulk: BulkResult }> {
+async function measure(
+  store: BenchStore,
+  key: string,
+  flags: number,
+  requests: number,
+): Promise<{ memory: MemoryReading; bulk: BulkResult }> {
   const evaluator = await startServerProcess('evaluator', store.evaluatorEnv);
   try {
     const loadedMB = residentMB(evaluator.pid, 'VmRSS');
     await bulkRequests(evaluator.url, key, Math.min(20, requests), flags);
     const { times, bytes } = await bulkRequests(evaluator.url, key, requests, flags);
-    const memory = { flags, loadedMB, servingMB: residentMB(evaluator.pid, 'VmRSS'), peakMB: residentMB(evaluator.pid, 'VmHWM') };
-    const bulk = { flags, requests, p50: percentile(times, 50), p99: percentile(times, 99), max: Math.max(...times), responseKiB: bytes / 1024 };
+    const memory = {
+      flags,
+      loadedMB,
+      servingMB: residentMB(evaluator.pid, 'VmRSS'),
+      peakMB: residentMB(evaluator.pid, 'VmHWM'),
+    };
+    const bulk = {
+      flags,
+      requests,
+      p50: percentile(times, 50),
+      p99: percentile(times, 99),
+      max: Math.max(...times),
+      responseKiB: bytes / 1024,
+    };
     return { memory, bulk };
   } finally {
     await evaluator.stop();
@@ -102,10 +140,14 @@ export async function runFootprint(scale: Scale, log: (line: string) => void): P
     await seedEstate(store, scale.bulkFlags - 1);
     const key = await productionKey(store);
     const small = await measure(store, key, scale.bulkFlags, scale.bulkRequests);
-    log(`  ${scale.bulkFlags} flags: bulk p50 ${small.bulk.p50.toFixed(2)} / p99 ${small.bulk.p99.toFixed(2)} ms (${small.bulk.responseKiB.toFixed(0)} KiB), RSS ${small.memory.servingMB.toFixed(0)} MB`);
+    log(
+      `  ${scale.bulkFlags} flags: bulk p50 ${small.bulk.p50.toFixed(2)} / p99 ${small.bulk.p99.toFixed(2)} ms (${small.bulk.responseKiB.toFixed(0)} KiB), RSS ${small.memory.servingMB.toFixed(0)} MB`,
+    );
     await seedEstate(store, scale.memoryFlags - scale.bulkFlags, { withSeedFlag: false, from: scale.bulkFlags - 1 });
     const large = await measure(store, key, scale.memoryFlags, Math.min(50, scale.bulkRequests));
-    log(`  ${scale.memoryFlags} flags: RSS loaded ${large.memory.loadedMB.toFixed(0)} MB, serving ${large.memory.servingMB.toFixed(0)} MB, peak ${large.memory.peakMB.toFixed(0)} MB (bulk p99 ${large.bulk.p99.toFixed(1)} ms)`);
+    log(
+      `  ${scale.memoryFlags} flags: RSS loaded ${large.memory.loadedMB.toFixed(0)} MB, serving ${large.memory.servingMB.toFixed(0)} MB, peak ${large.memory.peakMB.toFixed(0)} MB (bulk p99 ${large.bulk.p99.toFixed(1)} ms)`,
+    );
     return { bulk: small.bulk, memory: [small.memory, large.memory] };
   } finally {
     await store.close();

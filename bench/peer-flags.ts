@@ -23,7 +23,12 @@ export const FLAGD_CONFIGURATION = JSON.stringify({
           { '==': [{ var: 'tenant.tier' }, 'enterprise'] },
           'legacy',
           { '==': [{ var: 'env' }, 'production'] },
-          { fractional: [['rust_engine', 25], ['legacy', 75]] },
+          {
+            fractional: [
+              ['rust_engine', 25],
+              ['legacy', 75],
+            ],
+          },
           null,
         ],
       },
@@ -43,7 +48,15 @@ export const UNLEASH_TOGGLE: FeatureInterface = {
     {
       name: 'default',
       parameters: {},
-      constraints: [{ contextName: 'email', operator: 'STR_ENDS_WITH', values: ['@companyos.io'], caseInsensitive: false, inverted: false }],
+      constraints: [
+        {
+          contextName: 'email',
+          operator: 'STR_ENDS_WITH',
+          values: ['@companyos.io'],
+          caseInsensitive: false,
+          inverted: false,
+        },
+      ],
     },
     {
       name: 'flexibleRollout',

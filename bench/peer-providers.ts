@@ -3,7 +3,12 @@ import type { EvaluationContext, JsonValue, Logger, Provider, ResolutionDetails 
 import { InMemStorageProvider, startUnleash, type Context as UnleashContext, type Unleash } from 'unleash-client';
 import { FLAGD_CONFIGURATION, UNLEASH_TOGGLE } from './peer-flags.js';
 
-export const silentLogger: Logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+export const silentLogger: Logger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 
 /** flagd's in-process engine with the seed flag loaded. */
 export function createFlagdCore(): FlagdCore {
@@ -20,16 +25,36 @@ export class FlagdCoreProvider implements Provider {
   readonly metadata = { name: 'flagd-core (bench wrapper)' };
   readonly runsOn = 'server' as const;
   constructor(private readonly core: FlagdCore) {}
-  resolveBooleanEvaluation(key: string, defaultValue: boolean, context: EvaluationContext, logger: Logger): Promise<ResolutionDetails<boolean>> {
+  resolveBooleanEvaluation(
+    key: string,
+    defaultValue: boolean,
+    context: EvaluationContext,
+    logger: Logger,
+  ): Promise<ResolutionDetails<boolean>> {
     return Promise.resolve(this.core.resolveBooleanEvaluation(key, defaultValue, context, logger));
   }
-  resolveStringEvaluation(key: string, defaultValue: string, context: EvaluationContext, logger: Logger): Promise<ResolutionDetails<string>> {
+  resolveStringEvaluation(
+    key: string,
+    defaultValue: string,
+    context: EvaluationContext,
+    logger: Logger,
+  ): Promise<ResolutionDetails<string>> {
     return Promise.resolve(this.core.resolveStringEvaluation(key, defaultValue, context, logger));
   }
-  resolveNumberEvaluation(key: string, defaultValue: number, context: EvaluationContext, logger: Logger): Promise<ResolutionDetails<number>> {
+  resolveNumberEvaluation(
+    key: string,
+    defaultValue: number,
+    context: EvaluationContext,
+    logger: Logger,
+  ): Promise<ResolutionDetails<number>> {
     return Promise.resolve(this.core.resolveNumberEvaluation(key, defaultValue, context, logger));
   }
-  resolveObjectEvaluation<T extends JsonValue>(key: string, defaultValue: T, context: EvaluationContext, logger: Logger): Promise<ResolutionDetails<T>> {
+  resolveObjectEvaluation<T extends JsonValue>(
+    key: string,
+    defaultValue: T,
+    context: EvaluationContext,
+    logger: Logger,
+  ): Promise<ResolutionDetails<T>> {
     return Promise.resolve(this.core.resolveObjectEvaluation(key, defaultValue, context, logger));
   }
 }
@@ -70,7 +95,11 @@ export class UnleashBenchProvider implements Provider {
   readonly metadata = { name: 'unleash-client (bench wrapper)' };
   readonly runsOn = 'server' as const;
   constructor(private readonly unleash: Unleash) {}
-  resolveBooleanEvaluation(key: string, defaultValue: boolean, context: EvaluationContext): Promise<ResolutionDetails<boolean>> {
+  resolveBooleanEvaluation(
+    key: string,
+    defaultValue: boolean,
+    context: EvaluationContext,
+  ): Promise<ResolutionDetails<boolean>> {
     return Promise.resolve({ value: this.unleash.isEnabled(key, unleashContextOf(context), defaultValue) });
   }
   resolveStringEvaluation(_key: string, defaultValue: string): Promise<ResolutionDetails<string>> {

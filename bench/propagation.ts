@@ -58,12 +58,34 @@ export async function runPropagation(log: (line: string) => void): Promise<Propa
     pool = createPool(url, { max: 4 });
     const deps: StorageDeps = { pool, redis, keys: redisKeys(prefix), log: createLogger('silent') };
     const seed = seedFlag();
-    let version = (await applyChange(deps, { changeId: randomUUID(), actor: 'cli:bench', action: 'flag.create', target: { kind: 'flag', key: SEED_KEY, document: killed(seed, false) }, expectedVersion: 0, reason: 'benchmark' })).version;
-    const { key } = await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'bench', actor: 'cli:bench' });
+    let version = (
+      await applyChange(deps, {
+        changeId: randomUUID(),
+        actor: 'cli:bench',
+        action: 'flag.create',
+        target: { kind: 'flag', key: SEED_KEY, document: killed(seed, false) },
+        expectedVersion: 0,
+        reason: 'benchmark',
+      })
+    ).version;
+    const { key } = await createSdkKey(deps, {
+      env: 'production',
+      scopes: ['flags'],
+      name: 'bench',
+      actor: 'cli:bench',
+    });
 
-    const evaluator = await startServerProcess('evaluator', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, ENVIRONMENTS: 'dev,staging,production' });
+    const evaluator = await startServerProcess('evaluator', {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: prefix,
+      ENVIRONMENTS: 'dev,staging,production',
+    });
     const endpoint = `${evaluator.url}/ofrep/v1/evaluate/flags/${SEED_KEY}`;
-    const request = { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ context: { targetingKey: 'ada', user: { email: 'ada@companyos.io' } } }) };
+    const request = {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ context: { targetingKey: 'ada', user: { email: 'ada@companyos.io' } } }),
+    };
     const servedReason = async () => {
       const response = await fetch(endpoint, request);
       const body = (await response.json()) as { reason?: string };
@@ -74,7 +96,8 @@ export async function runPropagation(log: (line: string) => void): Promise<Propa
     const afterApply: number[] = [];
     let pollRequests = 0;
     try {
-      if ((await servedReason()) !== 'TARGETING_MATCH') throw new Error('the evaluator does not serve the seed flag before the benchmark');
+      if ((await servedReason()) !== 'TARGETING_MATCH')
+        throw new Error('the evaluator does not serve the seed flag before the benchmark');
       for (let i = 1; i <= CHANGES; i++) {
         const kill = i % 2 === 1;
         const expected = kill ? 'DISABLED' : 'TARGETING_MATCH';
@@ -93,7 +116,8 @@ export async function runPropagation(log: (line: string) => void): Promise<Propa
         for (;;) {
           pollRequests++;
           if ((await servedReason()) === expected) break;
-          if (performance.now() - started > GIVE_UP_MS) throw new Error(`change ${i} was not served within ${GIVE_UP_MS} ms`);
+          if (performance.now() - started > GIVE_UP_MS)
+            throw new Error(`change ${i} was not served within ${GIVE_UP_MS} ms`);
         }
         const served = performance.now();
         endToEnd.push(served - started);
@@ -110,7 +134,9 @@ export async function runPropagation(log: (line: string) => void): Promise<Propa
       afterApply: { p50: percentile(afterApply, 50), p99: percentile(afterApply, 99) },
       pollRequests,
     };
-    log(`  ${CHANGES} changes: applyChange → served p50 ${result.endToEnd.p50.toFixed(1)} ms, p99 ${result.endToEnd.p99.toFixed(1)} ms (applyChange itself p50 ${result.apply.p50.toFixed(1)} ms)`);
+    log(
+      `  ${CHANGES} changes: applyChange → served p50 ${result.endToEnd.p50.toFixed(1)} ms, p99 ${result.endToEnd.p99.toFixed(1)} ms (applyChange itself p50 ${result.apply.p50.toFixed(1)} ms)`,
+    );
     return result;
   } finally {
     await pool?.end();

@@ -15,9 +15,21 @@ function curveTargets(curve: CurveResult): Target[] {
   const servedRatio = last.served.p99 / first.served.p99;
   const applyRatio = last.apply.p50 / first.apply.p50;
   return [
-    { target: `Change → served p99 < 50 ms with ${count(last.flags)} flags × 3 environments`, measured: ms(last.served.p99), ok: last.served.p99 < 50 },
-    { target: `… and within 2× of the same run with ${count(first.flags)} flags (p99 / p99)`, measured: `${servedRatio.toFixed(2)}× (${ms(first.served.p99)})`, ok: servedRatio <= 2 },
-    { target: `applyChange does not grow with the flags: p50 at ${count(last.flags)} within 2× of at ${count(first.flags)}`, measured: `${applyRatio.toFixed(2)}× (${ms(first.apply.p50)} → ${ms(last.apply.p50)})`, ok: applyRatio <= 2 },
+    {
+      target: `Change → served p99 < 50 ms with ${count(last.flags)} flags × 3 environments`,
+      measured: ms(last.served.p99),
+      ok: last.served.p99 < 50,
+    },
+    {
+      target: `… and within 2× of the same run with ${count(first.flags)} flags (p99 / p99)`,
+      measured: `${servedRatio.toFixed(2)}× (${ms(first.served.p99)})`,
+      ok: servedRatio <= 2,
+    },
+    {
+      target: `applyChange does not grow with the flags: p50 at ${count(last.flags)} within 2× of at ${count(first.flags)}`,
+      measured: `${applyRatio.toFixed(2)}× (${ms(first.apply.p50)} → ${ms(last.apply.p50)})`,
+      ok: applyRatio <= 2,
+    },
   ];
 }
 
@@ -27,24 +39,52 @@ export function dataPlaneTargets(results: BenchResults): Target[] {
   const { curve, import: imported, footprint, ssePush, rollouts } = results;
   if (measured(curve) && curve.points.length) list.push(...curveTargets(curve));
   if (measured(imported)) {
-    const text = imported.finished ? seconds(imported.seconds!) : `not finished after ${seconds(imported.budgetMs / 1000)}: ${count(imported.stored)} of ${count(imported.flags)} stored`;
-    list.push({ target: `Import of ${count(imported.flags)} flags < 60 s`, measured: text, ok: imported.finished && imported.seconds! < 60 });
+    const text = imported.finished
+      ? seconds(imported.seconds!)
+      : `not finished after ${seconds(imported.budgetMs / 1000)}: ${count(imported.stored)} of ${count(imported.flags)} stored`;
+    list.push({
+      target: `Import of ${count(imported.flags)} flags < 60 s`,
+      measured: text,
+      ok: imported.finished && imported.seconds! < 60,
+    });
   }
   if (measured(footprint)) {
     const large = footprint.memory.at(-1)!;
-    list.push({ target: `Evaluator RSS with ${count(large.flags)} flags × 3 environments < 300 MB`, measured: mb(large.servingMB), ok: large.servingMB < 300 });
-    list.push({ target: `Bulk evaluation of ${count(footprint.bulk.flags)} flags p99 < 10 ms`, measured: ms(footprint.bulk.p99), ok: footprint.bulk.p99 < 10 });
+    list.push({
+      target: `Evaluator RSS with ${count(large.flags)} flags × 3 environments < 300 MB`,
+      measured: mb(large.servingMB),
+      ok: large.servingMB < 300,
+    });
+    list.push({
+      target: `Bulk evaluation of ${count(footprint.bulk.flags)} flags p99 < 10 ms`,
+      measured: ms(footprint.bulk.p99),
+      ok: footprint.bulk.p99 < 10,
+    });
   }
   if (measured(ssePush)) {
-    list.push({ target: `Change → pushed to an SSE client p99 < 100 ms (${count(ssePush.flags)} flags)`, measured: ms(ssePush.pushed.p99), ok: ssePush.pushed.p99 < 100 });
+    list.push({
+      target: `Change → pushed to an SSE client p99 < 100 ms (${count(ssePush.flags)} flags)`,
+      measured: ms(ssePush.pushed.p99),
+      ok: ssePush.pushed.p99 < 100,
+    });
   }
   if (measured(rollouts)) {
     const all = rollouts.started === rollouts.rollouts;
-    const startText = all ? `all, the last ${seconds(rollouts.firstStage.max)} after sending` : `${count(rollouts.started)} of ${count(rollouts.rollouts)} within ${seconds(rollouts.submitSeconds + (rollouts.bakeMs + rollouts.budgetMs) / 1000)}`;
-    list.push({ target: `${count(rollouts.rollouts)} staged rollouts started at once: all started within 10 s`, measured: startText, ok: all && rollouts.firstStage.max <= 10 });
+    const startText = all
+      ? `all, the last ${seconds(rollouts.firstStage.max)} after sending`
+      : `${count(rollouts.started)} of ${count(rollouts.rollouts)} within ${seconds(rollouts.submitSeconds + (rollouts.bakeMs + rollouts.budgetMs) / 1000)}`;
+    list.push({
+      target: `${count(rollouts.rollouts)} staged rollouts started at once: all started within 10 s`,
+      measured: startText,
+      ok: all && rollouts.firstStage.max <= 10,
+    });
     const done = rollouts.completed === rollouts.rollouts;
     const lateText = `${seconds(rollouts.late.p99)}${done ? '' : ` (${count(rollouts.completed)} of ${count(rollouts.rollouts)} reached their last stage)`}`;
-    list.push({ target: '… every later stage applied within 1 s of its bake (p99)', measured: lateText, ok: done && rollouts.late.p99 <= 1 });
+    list.push({
+      target: '… every later stage applied within 1 s of its bake (p99)',
+      measured: lateText,
+      ok: done && rollouts.late.p99 <= 1,
+    });
   }
   return list;
 }
@@ -53,10 +93,32 @@ export function curveSection(result: CurveResult): string {
   return [
     `For each size a fresh database (storage's \`migrate\`) holds the seed flag and generated flags (\`bench/flag-corpus.ts\`: a rule, and per environment a serve, a split or a kill) in all three environments, stored in one transaction through storage's \`insertVersion\` and published once with \`publishSnapshots\` (seeding through \`applyChange\` would itself cost what is measured here). The evaluator runs in a child process, and so does \`SwitchyardProvider\` over its Redis source (\`bench/server-process.ts\` answers its \`resolve()\` over HTTP). Then up to ${result.maxChanges} changes (fewer when ${seconds(result.budgetMs / 1000)} has passed) flip the seed flag's production kill switch through \`applyChange(deps, change)\`; each is timed from just before the call until a request, sent back to back to each of the two at once, answers with the new state.`,
     '',
-    row(['flags (× 3 environments)', 'changes', 'applyChange p50', 'applyChange p99', 'change → served p50', 'change → served p99', 'slowest', 'provider: change → served p50', 'provider p99', 'setup (seed + first loads)']),
+    row([
+      'flags (× 3 environments)',
+      'changes',
+      'applyChange p50',
+      'applyChange p99',
+      'change → served p50',
+      'change → served p99',
+      'slowest',
+      'provider: change → served p50',
+      'provider p99',
+      'setup (seed + first loads)',
+    ]),
     row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...result.points.map((p) =>
-      row([count(p.flags), p.changes, ms(p.apply.p50), ms(p.apply.p99), ms(p.served.p50), ms(p.served.p99), ms(p.served.max), ms(p.provider.p50), ms(p.provider.p99), seconds(p.setupSeconds)]),
+      row([
+        count(p.flags),
+        p.changes,
+        ms(p.apply.p50),
+        ms(p.apply.p99),
+        ms(p.served.p50),
+        ms(p.served.p99),
+        ms(p.served.max),
+        ms(p.provider.p50),
+        ms(p.provider.p99),
+        seconds(p.setupSeconds),
+      ]),
     ),
     '',
     '"change → served" is the evaluator (OFREP); the targets are about it. The provider columns are the same change seen by an application evaluating in-process.',
@@ -83,7 +145,14 @@ export function footprintSection(result: FootprintResult): string {
     '',
     row(['bulk evaluation', 'requests', 'p50', 'p99', 'slowest', 'answer size']),
     row(['---', '---:', '---:', '---:', '---:', '---:']),
-    row([`${count(bulk.flags)} flags`, bulk.requests, ms(bulk.p50), ms(bulk.p99), ms(bulk.max), `${bulk.responseKiB.toFixed(0)} KiB`]),
+    row([
+      `${count(bulk.flags)} flags`,
+      bulk.requests,
+      ms(bulk.p50),
+      ms(bulk.p99),
+      ms(bulk.max),
+      `${bulk.responseKiB.toFixed(0)} KiB`,
+    ]),
   ].join('\n');
 }
 
@@ -108,10 +177,19 @@ export function rolloutsSection(result: RolloutsResult): string {
     row(['---', '---:']),
     row(['requests accepted by Temporal (all together)', seconds(result.submitSeconds)]),
     row(['first stages written', `${count(result.started)} of ${count(result.rollouts)}`]),
-    row(['first stage after sending, p50 / last', `${seconds(result.firstStage.p50)} / ${seconds(result.firstStage.max)}`]),
+    row([
+      'first stage after sending, p50 / last',
+      `${seconds(result.firstStage.p50)} / ${seconds(result.firstStage.max)}`,
+    ]),
     row(['rollouts that wrote their last stage', `${count(result.completed)} of ${count(result.rollouts)}`]),
-    row(['later stage after its bake, p50 / p99 / latest', `${seconds(result.late.p50)} / ${seconds(result.late.p99)} / ${seconds(result.late.max)}`]),
-    row(['CPU used meanwhile: Temporal dev server / this process (worker, activities, bench)', `${result.cpu.server === undefined ? 'n/a' : seconds(result.cpu.server)} / ${seconds(result.cpu.worker)}`]),
+    row([
+      'later stage after its bake, p50 / p99 / latest',
+      `${seconds(result.late.p50)} / ${seconds(result.late.p99)} / ${seconds(result.late.max)}`,
+    ]),
+    row([
+      'CPU used meanwhile: Temporal dev server / this process (worker, activities, bench)',
+      `${result.cpu.server === undefined ? 'n/a' : seconds(result.cpu.server)} / ${seconds(result.cpu.worker)}`,
+    ]),
     ...(result.notStartedExample ? ['', `One that had not started: ${result.notStartedExample}.`] : []),
     '',
     "A later stage's lateness is its audit row's time minus the previous stage's, minus the bake.",

@@ -56,8 +56,14 @@ export async function runRollouts(scale: Scale, log: (line: string) => void): Pr
   const store = await openBenchStore('rollouts', { poolSize: 10 });
   try {
     // Staging starts at 0 % so both stages are written (a stage at or below the current share is skipped).
-    await seedEstate(store, scale.rollouts, { withSeedFlag: false, flagOf: (n) => ({ ...corpusFlag(n), environments: { ...corpusFlag(n).environments, staging: {} } }) });
-    await store.deps.pool.query('INSERT INTO role_bindings (subject, role, env, tenant, granted_by) VALUES ($1, $2, NULL, NULL, $3)', [REQUESTER, 'developer', 'cli:bench']);
+    await seedEstate(store, scale.rollouts, {
+      withSeedFlag: false,
+      flagOf: (n) => ({ ...corpusFlag(n), environments: { ...corpusFlag(n).environments, staging: {} } }),
+    });
+    await store.deps.pool.query(
+      'INSERT INTO role_bindings (subject, role, env, tenant, granted_by) VALUES ($1, $2, NULL, NULL, $3)',
+      [REQUESTER, 'developer', 'cli:bench'],
+    );
     const temporal = await startBenchTemporal(store);
     try {
       const keys = Array.from({ length: scale.rollouts }, (_, n) => corpusKey(n));
@@ -72,7 +78,15 @@ export async function runRollouts(scale: Scale, log: (line: string) => void): Pr
             {
               requestId: requestIds[i]!,
               requester: REQUESTER,
-              command: { name: 'flag.rollout', key, variation: 'on', env: 'staging', stages: STAGES, bakeMs: scale.rolloutBakeMs, reason: 'rollout benchmark' },
+              command: {
+                name: 'flag.rollout',
+                key,
+                variation: 'on',
+                env: 'staging',
+                stages: STAGES,
+                bakeMs: scale.rolloutBakeMs,
+                reason: 'rollout benchmark',
+              },
               replyTo: { transport: 'console', user: REQUESTER },
             },
             temporal.taskQueue,
@@ -90,22 +104,32 @@ export async function runRollouts(scale: Scale, log: (line: string) => void): Pr
         times = await stageTimes(store.deps.pool);
         if (Date.now() - lastLog > 15_000) {
           lastLog = Date.now();
-          log(`  … after ${((Date.now() - sent) / 1000).toFixed(0)} s: ${[...times.values()].filter((t) => t[0] !== undefined).length} started, ${done()} finished`);
+          log(
+            `  … after ${((Date.now() - sent) / 1000).toFixed(0)} s: ${[...times.values()].filter((t) => t[0] !== undefined).length} started, ${done()} finished`,
+          );
         }
       }
       const serverCpuAfter = temporal.serverCpuSeconds();
       const workerCpu = process.cpuUsage(workerCpuBefore);
       const cpu = {
-        ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined ? { server: serverCpuAfter - serverCpuBefore } : {}),
+        ...(serverCpuBefore !== undefined && serverCpuAfter !== undefined
+          ? { server: serverCpuAfter - serverCpuBefore }
+          : {}),
         worker: (workerCpu.user + workerCpu.system) / 1e6,
       };
       const firsts = [...times.values()].flatMap((t) => (t[0] === undefined ? [] : [(t[0] - sent) / 1000]));
       const lates: number[] = [];
-      for (const t of times.values()) for (let i = 1; i < STAGES.length; i++) if (t[i] !== undefined && t[i - 1] !== undefined) lates.push((t[i]! - t[i - 1]! - scale.rolloutBakeMs) / 1000);
+      for (const t of times.values())
+        for (let i = 1; i < STAGES.length; i++)
+          if (t[i] !== undefined && t[i - 1] !== undefined)
+            lates.push((t[i]! - t[i - 1]! - scale.rolloutBakeMs) / 1000);
       let notStartedExample: string | undefined;
       const waiting = keys.findIndex((key) => times.get(key)?.[0] === undefined);
       if (waiting >= 0) {
-        const description = await temporal.client.workflow.getHandle(workflowIds.changeRequest(requestIds[waiting]!)).describe().catch((e: unknown) => ({ status: { name: `unknown (${(e as Error).message})` } }));
+        const description = await temporal.client.workflow
+          .getHandle(workflowIds.changeRequest(requestIds[waiting]!))
+          .describe()
+          .catch((e: unknown) => ({ status: { name: `unknown (${(e as Error).message})` } }));
         notStartedExample = `${keys[waiting]}: its change request is ${description.status.name}`;
       }
       const result: RolloutsResult = {
@@ -117,11 +141,17 @@ export async function runRollouts(scale: Scale, log: (line: string) => void): Pr
         started: firsts.length,
         firstStage: { p50: percentile(firsts, 50), max: firsts.length ? Math.max(...firsts) : Number.NaN },
         completed: done(),
-        late: { p50: percentile(lates, 50), p99: percentile(lates, 99), max: lates.length ? Math.max(...lates) : Number.NaN },
+        late: {
+          p50: percentile(lates, 50),
+          p99: percentile(lates, 99),
+          max: lates.length ? Math.max(...lates) : Number.NaN,
+        },
         cpu,
         ...(notStartedExample ? { notStartedExample } : {}),
       };
-      log(`  ${result.started} of ${result.rollouts} started (last first stage ${result.firstStage.max.toFixed(1)} s after sending), ${result.completed} finished; later stages late p50 ${result.late.p50.toFixed(2)} / p99 ${result.late.p99.toFixed(2)} s`);
+      log(
+        `  ${result.started} of ${result.rollouts} started (last first stage ${result.firstStage.max.toFixed(1)} s after sending), ${result.completed} finished; later stages late p50 ${result.late.p50.toFixed(2)} / p99 ${result.late.p99.toFixed(2)} s`,
+      );
       return result;
     } finally {
       await temporal.close();

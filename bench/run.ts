@@ -26,7 +26,9 @@ const started = performance.now();
 const machine = describeMachine();
 const scale = scaleFromEnv();
 const wanted = sectionsFromEnv();
-log(`bench on ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}; scale ${scale.name}`);
+log(
+  `bench on ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}; scale ${scale.name}`,
+);
 
 async function section<T>(name: SectionName, title: string, run: () => Promise<T>): Promise<Outcome<T>> {
   if (!wanted.has(name)) return undefined;
@@ -52,11 +54,19 @@ const inProcess = await section('in-process', 'a. in-process (100,000 contexts)'
 });
 const http = await section('http', 'b. OFREP over HTTP (autocannon)', () => runHttp(log));
 const propagation = await section('propagation', 'c. propagation (applyChange → served)', () => runPropagation(log));
-const curve = await section('curve', `d. change → served at ${scale.curveSizes.join(', ')} flags`, () => runChangeCurve(scale, log));
+const curve = await section('curve', `d. change → served at ${scale.curveSizes.join(', ')} flags`, () =>
+  runChangeCurve(scale, log),
+);
 const imported = await section('import', `e. import of ${scale.importFlags} flags`, () => runImport(scale, log));
-const footprint = await section('memory', `f. evaluator footprint (${scale.bulkFlags} and ${scale.memoryFlags} flags)`, () => runFootprint(scale, log));
+const footprint = await section(
+  'memory',
+  `f. evaluator footprint (${scale.bulkFlags} and ${scale.memoryFlags} flags)`,
+  () => runFootprint(scale, log),
+);
 const ssePush = await section('sse', `g. change → SSE push (${scale.sseFlags} flags)`, () => runSsePush(scale, log));
-const rollouts = await section('rollouts', `h. ${scale.rollouts} staged rollouts at once`, () => runRollouts(scale, log));
+const rollouts = await section('rollouts', `h. ${scale.rollouts} staged rollouts at once`, () =>
+  runRollouts(scale, log),
+);
 
 const outcomes = [inProcess, http, propagation, curve, imported, footprint, ssePush, rollouts];
 const report = renderReport({

@@ -74,8 +74,12 @@ export type SectionName = (typeof SECTIONS)[number];
 export function sectionsFromEnv(env: NodeJS.ProcessEnv = process.env): Set<SectionName> {
   const raw = env.BENCH_SECTIONS?.trim();
   if (!raw) return new Set(SECTIONS);
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
-  if (unknown.length) throw new Error(`BENCH_SECTIONS: unknown section ${unknown.join(', ')}; the sections are ${SECTIONS.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`BENCH_SECTIONS: unknown section ${unknown.join(', ')}; the sections are ${SECTIONS.join(', ')}`);
   return new Set(names as SectionName[]);
 }

@@ -66,9 +66,17 @@ export async function flipSeedFlag(deps: StorageDeps, options: FlipOptions): Pro
  * OFREP, back to back, until the seed flag answers as the change left it (DISABLED when killed);
  * gives up after `giveUpMs`.
  */
-export function servedBy(url: string, sdkKey: string, giveUpMs = 60_000): { observe: (change: Change) => Promise<number>; requests: () => number } {
+export function servedBy(
+  url: string,
+  sdkKey: string,
+  giveUpMs = 60_000,
+): { observe: (change: Change) => Promise<number>; requests: () => number } {
   const endpoint = `${url}/ofrep/v1/evaluate/flags/${SEED_KEY}`;
-  const request = { method: 'POST', headers: { authorization: `Bearer ${sdkKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ context: { targetingKey: 'ada', user: { email: 'ada@companyos.io' } } }) };
+  const request = {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sdkKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ context: { targetingKey: 'ada', user: { email: 'ada@companyos.io' } } }),
+  };
   let requests = 0;
   const observe = async ({ killed, started }: Change): Promise<number> => {
     const expected = killed ? 'DISABLED' : 'TARGETING_MATCH';
@@ -77,7 +85,8 @@ export function servedBy(url: string, sdkKey: string, giveUpMs = 60_000): { obse
       const response = await fetch(endpoint, request);
       const body = (await response.json()) as { reason?: string };
       if (body.reason === expected) return performance.now();
-      if (performance.now() - started > giveUpMs) throw new Error(`a change was not served within ${giveUpMs} ms (it still answers ${JSON.stringify(body)})`);
+      if (performance.now() - started > giveUpMs)
+        throw new Error(`a change was not served within ${giveUpMs} ms (it still answers ${JSON.stringify(body)})`);
     }
   };
   return { observe, requests: () => requests };

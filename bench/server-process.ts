@@ -18,21 +18,31 @@ const mode = process.argv[2];
 const send = (message: unknown) => process.send?.(message);
 
 if (mode === 'evaluator') {
-  const parsed = parseSettings({ ...process.env, EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+  const parsed = parseSettings({
+    ...process.env,
+    EVALUATOR_PORT: '0',
+    EVALUATOR_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+  });
   if (!parsed.ok) throw new Error(parsed.message);
   const evaluator = await startEvaluator(parsed.settings, { log: createLogger('silent') });
   await evaluator.loaded;
   process.on('SIGTERM', () => void evaluator.close().finally(() => process.exit(0)));
   send({ url: evaluator.url });
 } else if (mode === 'provider') {
-  const provider = new SwitchyardProvider(redisSource({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX, env: 'production' }), { logger: { warn: () => undefined, info: () => undefined } });
+  const provider = new SwitchyardProvider(
+    redisSource({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX, env: 'production' }),
+    { logger: { warn: () => undefined, info: () => undefined } },
+  );
   await provider.initialize();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const key = decodeURIComponent((request.url ?? '').split('/').pop() ?? '');
-      const { context } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { context?: Record<string, never> };
+      const { context } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        context?: Record<string, never>;
+      };
       const { value, reason, variant } = provider.resolve(key, false, context ?? {}, 'boolean');
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify({ key, value, variant, reason }));

@@ -39,7 +39,8 @@ function parseBlock(block: string, at: number): ArrivedEvent | undefined {
 export async function openSse(url: string): Promise<SseClient> {
   const abort = new AbortController();
   const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
-  if (response.status !== 200 || !response.body) throw new Error(`the event stream answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200 || !response.body)
+    throw new Error(`the event stream answered ${response.status}: ${await response.text()}`);
   const events: ArrivedEvent[] = [];
   let waiters: Array<() => void> = [];
   let ended: Error | undefined;
@@ -70,7 +71,10 @@ export async function openSse(url: string): Promise<SseClient> {
   })();
   const next: SseClient['next'] = (since, accept, timeoutMs) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms (${events.length} events so far)`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching event within ${timeoutMs} ms (${events.length} events so far)`)),
+        timeoutMs,
+      );
       const check = () => {
         const found = events.find((e) => e.at >= since && accept(e));
         if (found) {

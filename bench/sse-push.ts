@@ -40,11 +40,18 @@ export async function runSsePush(scale: Scale, log: (line: string) => void): Pro
     const evaluator = await startServerProcess('evaluator', store.evaluatorEnv);
     try {
       const bulk = () =>
-        fetch(`${evaluator.url}/ofrep/v1/evaluate/flags`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ context: { targetingKey: 'sse-client' } }) });
+        fetch(`${evaluator.url}/ofrep/v1/evaluate/flags`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ context: { targetingKey: 'sse-client' } }),
+        });
       const first = await bulk();
       const body = (await first.json()) as { eventStreams?: Array<{ type: string; url?: string }> };
       const url = body.eventStreams?.find((s) => s.type === 'sse')?.url;
-      if (!url) throw new Error(`the bulk answer carries no SSE event stream (eventStreams: ${JSON.stringify(body.eventStreams)})`);
+      if (!url)
+        throw new Error(
+          `the bulk answer carries no SSE event stream (eventStreams: ${JSON.stringify(body.eventStreams)})`,
+        );
       const client = await openSse(url);
       try {
         // A fresh stream may get a refetch at once (the bulk answer could predate a change); let it pass.
@@ -57,7 +64,8 @@ export async function runSsePush(scale: Scale, log: (line: string) => void): Pro
             const version = applied.snapshots.production;
             const event = await client.next(
               started,
-              (e) => e.data.includes('refetchEvaluation') && (version === undefined || (versionOf(e) ?? version) >= version),
+              (e) =>
+                e.data.includes('refetchEvaluation') && (version === undefined || (versionOf(e) ?? version) >= version),
               30_000,
             );
             return { sse: event.at };
@@ -75,7 +83,9 @@ export async function runSsePush(scale: Scale, log: (line: string) => void): Pro
           afterApply: { p50: percentile(afterApply, 50), p99: percentile(afterApply, 99) },
           etagMatches,
         };
-        log(`  ${flips.length} changes, ${scale.sseFlags} flags: change → SSE event p50 ${result.pushed.p50.toFixed(1)} / p99 ${result.pushed.p99.toFixed(1)} ms; last event's etag = next bulk ETag: ${etagMatches}`);
+        log(
+          `  ${flips.length} changes, ${scale.sseFlags} flags: change → SSE event p50 ${result.pushed.p50.toFixed(1)} / p99 ${result.pushed.p99.toFixed(1)} ms; last event's etag = next bulk ETag: ${etagMatches}`,
+        );
         return result;
       } finally {
         client.close();

@@ -8,9 +8,16 @@ export interface ServerProcess {
 }
 
 /** Starts bench/server-process.ts in its own Node process and waits for it to report its URL. */
-export function startServerProcess(mode: 'evaluator' | 'provider' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
+export function startServerProcess(
+  mode: 'evaluator' | 'provider' | 'bare',
+  env: Record<string, string>,
+): Promise<ServerProcess> {
   const script = fileURLToPath(new URL('./server-process.ts', import.meta.url));
-  const child: ChildProcess = fork(script, [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(script, [mode], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -28,7 +35,8 @@ export function startServerProcess(mode: 'evaluator' | 'provider' | 'bare', env:
     }, 30_000);
     child.once('message', (message: { url?: string }) => {
       clearTimeout(timeout);
-      if (!message?.url) return reject(new Error(`the ${mode} server sent ${JSON.stringify(message)} instead of its URL`));
+      if (!message?.url)
+        return reject(new Error(`the ${mode} server sent ${JSON.stringify(message)} instead of its URL`));
       resolve({ url: message.url, pid: child.pid!, stop });
     });
     child.once('exit', (code) => {

@@ -37,15 +37,28 @@ afterAll(async () => {
 });
 
 const type = async (user: string, slash: '/flag' | '/change', text: string, requestId = randomUUID()) => {
-  const reply = await handler.handleCommand({ transport: 'console', user, command: slash, text, requestId, replyTo: { transport: 'console', user } });
+  const reply = await handler.handleCommand({
+    transport: 'console',
+    user,
+    command: slash,
+    text,
+    requestId,
+    replyTo: { transport: 'console', user },
+  });
   return { ...reply, all: `${reply.text}\n${blocksToText(reply)}`, requestId };
 };
 
 const auditOf = async (key: string, action: string) =>
-  (await h.db.pool.query<{ environment: string | null; tenant: string | null; detail: { touched?: { environments: string[]; tenants: string[] } } }>(
-    'SELECT environment, tenant, detail FROM audit_log WHERE entity_key = $1 AND action = $2 ORDER BY seq',
-    [key, action],
-  )).rows;
+  (
+    await h.db.pool.query<{
+      environment: string | null;
+      tenant: string | null;
+      detail: { touched?: { environments: string[]; tenants: string[] } };
+    }>('SELECT environment, tenant, detail FROM audit_log WHERE entity_key = $1 AND action = $2 ORDER BY seq', [
+      key,
+      action,
+    ])
+  ).rows;
 
 const experiment = (key: string) =>
   seedFlag(h, {
@@ -71,12 +84,21 @@ describe('authorizing what a change touches', () => {
     expect(stored.environments.production?.userOverrides ?? {}).toEqual({});
     expect(stored.environments.dev?.userOverrides ?? {}).toEqual({});
 
-    await eventually(async () => ((await served.ofrep('staging', 'prec', { targetingKey: 'user-9' })).body.variant === 'e' ? true : undefined), 5_000, 'staging serving the override');
+    await eventually(
+      async () =>
+        (await served.ofrep('staging', 'prec', { targetingKey: 'user-9' })).body.variant === 'e' ? true : undefined,
+      5_000,
+      'staging serving the override',
+    );
     const production = await served.ofrep('production', 'prec', { targetingKey: 'user-9' });
     expect(production.body).toMatchObject({ value: 'control', variant: 'c' });
 
     expect(await auditOf('prec', 'flag.override')).toEqual([
-      { environment: 'staging', tenant: null, detail: expect.objectContaining({ touched: { environments: ['staging'], tenants: [] } }) },
+      {
+        environment: 'staging',
+        tenant: null,
+        detail: expect.objectContaining({ touched: { environments: ['staging'], tenants: [] } }),
+      },
     ]);
   });
 
@@ -86,28 +108,51 @@ describe('authorizing what a change touches', () => {
     expect(reply.text).toMatch(/--env <env>.*--all/);
   });
 
-  it("a production user override by an operator takes --reason and waits for a second operator", async () => {
+  it('a production user override by an operator takes --reason and waits for a second operator', async () => {
     await seedFlag(h, { key: 'checkout-v2', environments: { production: { serve: { serve: 'on' } } } });
-    const requested = await type('U_BOB', '/flag', 'override checkout-v2 off --user user-5 --env production --reason "support case 812"');
+    const requested = await type(
+      'U_BOB',
+      '/flag',
+      'override checkout-v2 off --user user-5 --env production --reason "support case 812"',
+    );
     expect(requested.all).toMatch(/awaiting approval/);
     expect(requested.all).toContain('changed in production under the operator role (4-eyes)');
     expect((await getFlag(h.db.pool, 'checkout-v2'))!.version).toBe(1);
 
     const approved = await type('U_ALICE', '/change', `approve ${requested.requestId}`);
     expect(approved.all).toMatch(/applied/);
-    await eventually(async () => ((await served.ofrep('production', 'checkout-v2', { targetingKey: 'user-5' })).body.value === false ? true : undefined), 5_000, 'production serving the override');
+    await eventually(
+      async () =>
+        (await served.ofrep('production', 'checkout-v2', { targetingKey: 'user-5' })).body.value === false
+          ? true
+          : undefined,
+      5_000,
+      'production serving the override',
+    );
     expect((await served.ofrep('production', 'checkout-v2', { targetingKey: 'user-6' })).body.value).toBe(true);
-    expect(await auditOf('checkout-v2', 'flag.override')).toEqual([expect.objectContaining({ environment: 'production' })]);
+    expect(await auditOf('checkout-v2', 'flag.override')).toEqual([
+      expect.objectContaining({ environment: 'production' }),
+    ]);
   });
 
   it('a kill in every environment by someone who may change the flag in each is applied at once, and audited with every environment', async () => {
-    await seedFlag(h, { key: 'kill-everywhere', environments: { production: { serve: { serve: 'on' } }, staging: { serve: { serve: 'on' } } } });
+    await seedFlag(h, {
+      key: 'kill-everywhere',
+      environments: { production: { serve: { serve: 'on' } }, staging: { serve: { serve: 'on' } } },
+    });
     const reply = await type('U_ALICE', '/flag', 'kill kill-everywhere --all --reason "bad release"');
     expect(reply.all).toMatch(/applied/);
     expect(reply.all).not.toMatch(/awaiting approval/);
     const stored = (await getFlag(h.db.pool, 'kill-everywhere'))!.document;
     expect(environments.every((env) => stored.environments[env]?.killed)).toBe(true);
-    await eventually(async () => ((await served.ofrep('production', 'kill-everywhere', { targetingKey: 'u' })).body.reason === 'DISABLED' ? true : undefined), 5_000, 'production killed');
+    await eventually(
+      async () =>
+        (await served.ofrep('production', 'kill-everywhere', { targetingKey: 'u' })).body.reason === 'DISABLED'
+          ? true
+          : undefined,
+      5_000,
+      'production killed',
+    );
     expect(await auditOf('kill-everywhere', 'flag.kill')).toEqual([
       { environment: null, tenant: null, detail: expect.objectContaining({ touched: { environments, tenants: [] } }) },
     ]);
@@ -131,13 +176,30 @@ describe('authorizing what a change touches', () => {
     await seedFlag(h, { key: 'smuggled' });
     const current = (await getFlag(h.db.pool, 'smuggled'))!;
     // The plan of an override in every environment, carried with the request of one in staging.
-    const plan = planChange({ name: 'flag.override', key: 'smuggled', variation: 'on', user: 'user-1', all: true }, { current: current.document as FlagDocument, version: current.version, environments, now: new Date() });
-    const activities = createActivities({ pool: h.db.pool, redis: h.redis, keys: h.keys, log, notifier: { deliver: async () => {} }, settings: h.settings });
+    const plan = planChange(
+      { name: 'flag.override', key: 'smuggled', variation: 'on', user: 'user-1', all: true },
+      { current: current.document as FlagDocument, version: current.version, environments, now: new Date() },
+    );
+    const activities = createActivities({
+      pool: h.db.pool,
+      redis: h.redis,
+      keys: h.keys,
+      log,
+      notifier: { deliver: async () => {} },
+      settings: h.settings,
+    });
     const applying = activities.applyPlannedChange({
       changeId: `smuggled-${randomUUID()}`,
       actor: 'U_DEV',
       plan,
-      request: { action: 'flag.override', entity: 'flag', key: 'smuggled', env: 'staging', user: 'user-1', touched: [{ env: 'staging' }] },
+      request: {
+        action: 'flag.override',
+        entity: 'flag',
+        key: 'smuggled',
+        env: 'staging',
+        user: 'user-1',
+        touched: [{ env: 'staging' }],
+      },
       requestId: randomUUID(),
     });
     await expect(applying).rejects.toThrow(/U_DEV may not apply this change without a second person: .*in production/);

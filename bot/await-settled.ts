@@ -2,7 +2,15 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { changeRequestStateQuery, type ChangeRequestState } from '../workflows/contracts.js';
 
 /** Where the requester's answer is known: the request awaits a second person, or it is done. */
-const SETTLED: ReadonlySet<ChangeRequestState['status']> = new Set(['awaiting_approval', 'applied', 'rejected', 'expired', 'conflict', 'refused', 'failed']);
+const SETTLED: ReadonlySet<ChangeRequestState['status']> = new Set([
+  'awaiting_approval',
+  'applied',
+  'rejected',
+  'expired',
+  'conflict',
+  'refused',
+  'failed',
+]);
 
 const POLL_MS = 150;
 

@@ -26,12 +26,21 @@ export async function requestChange(
   const reason = input.reason ?? ('reason' in input.command ? input.command.reason : undefined);
   const handle = await startChangeRequest(
     deps.client,
-    { requestId: input.requestId, requester: input.user, command: input.command as Command & Record<string, unknown>, reason, replyTo: input.replyTo },
+    {
+      requestId: input.requestId,
+      requester: input.user,
+      command: input.command as Command & Record<string, unknown>,
+      reason,
+      replyTo: input.replyTo,
+    },
     deps.taskQueue,
   );
   const state = await awaitSettled(handle, deps.waitMs);
   if (!state) {
-    return renderNotice(`Change request \`${input.requestId}\` started; it has not been picked up yet.`, `Is a worker running on task queue ${deps.taskQueue}? \`/change show ${input.requestId}\` for its state.`);
+    return renderNotice(
+      `Change request \`${input.requestId}\` started; it has not been picked up yet.`,
+      `Is a worker running on task queue ${deps.taskQueue}? \`/change show ${input.requestId}\` for its state.`,
+    );
   }
   return renderChangeState(state, handle.workflowId, { consoleUrl: deps.consoleUrl });
 }

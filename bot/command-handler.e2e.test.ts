@@ -21,27 +21,59 @@ beforeAll(async () => {
   await grantRole(deps, { subject: 'U_OPS1', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_OPS2', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
-  handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ['dev', 'staging', 'production'] });
+  handler = createCommandHandler({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    pool: h.db.pool,
+    log,
+    environments: ['dev', 'staging', 'production'],
+  });
 });
 afterAll(async () => {
   await h?.close();
 });
 
 const command = (user: string, slash: '/flag' | '/config' | '/change', text: string, requestId = randomUUID()) =>
-  handler.handleCommand({ transport: 'console', user, command: slash, text, requestId, replyTo: { transport: 'console', user } });
+  handler.handleCommand({
+    transport: 'console',
+    user,
+    command: slash,
+    text,
+    requestId,
+    replyTo: { transport: 'console', user },
+  });
 const click = (user: string, actionId: string, value: string, reason?: string) =>
-  handler.handleAction({ user, actionId, value, requestId: randomUUID(), replyTo: { transport: 'console', user }, reason });
+  handler.handleAction({
+    user,
+    actionId,
+    value,
+    requestId: randomUUID(),
+    replyTo: { transport: 'console', user },
+    reason,
+  });
 /** A rollout baking its first stage for a minute, as a rollout change would start it. */
 async function startRollout(flagKey: string, env: string) {
   const handle = await h.client.workflow.start(rolloutWorkflow, {
     workflowId: workflowIds.rollout(flagKey, env),
     taskQueue: h.taskQueue,
-    args: [{ rolloutId: randomUUID(), flagKey, env, variation: 'on', stages: [1, 10, 100], bakeMs: 60_000, requester: 'U_OPS1', replyTo: { transport: 'console', user: 'U_OPS1' } }],
+    args: [
+      {
+        rolloutId: randomUUID(),
+        flagKey,
+        env,
+        variation: 'on',
+        stages: [1, 10, 100],
+        bakeMs: 60_000,
+        requester: 'U_OPS1',
+        replyTo: { transport: 'console', user: 'U_OPS1' },
+      },
+    ],
   });
   await eventually(async () => ((await handle.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
   return handle;
 }
-const buttons = (blocks: Block[]) => blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => [e.action_id, e.value]) : []));
+const buttons = (blocks: Block[]) =>
+  blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => [e.action_id, e.value]) : []));
 
 describe('the command handler', () => {
   it('a retried request (same request id) makes one change, not two', async () => {
@@ -65,7 +97,12 @@ describe('the command handler', () => {
   it('a risky change can be shown with its buttons and approved by id from a second operator', async () => {
     await seedFlag(h, { key: 'show-approve' });
     const requestId = randomUUID();
-    const requested = await command('U_OPS1', '/flag', 'on show-approve --env production --reason "go live"', requestId);
+    const requested = await command(
+      'U_OPS1',
+      '/flag',
+      'on show-approve --env production --reason "go live"',
+      requestId,
+    );
     expect(requested.text).toMatch(/awaiting approval/);
     const shown = await command('U_OPS2', '/change', `show ${requestId}`);
     expect(buttons(shown.blocks)).toEqual([
@@ -82,7 +119,9 @@ describe('the command handler', () => {
     const late = await click('U_OPS2', ACTION.reject, `change-${requestId}`, 'too late');
     expect(late.ok).toBe(false);
     expect(late.text).toMatch(/applied/);
-    expect((await getFlag(h.db.pool, 'show-approve'))?.document.environments.production?.serve).toEqual({ serve: 'on' });
+    expect((await getFlag(h.db.pool, 'show-approve'))?.document.environments.production?.serve).toEqual({
+      serve: 'on',
+    });
   });
 
   it('a rejection without a reason is refused before it reaches the workflow', async () => {
@@ -106,14 +145,24 @@ describe('the command handler', () => {
     const rollout = await startRollout('held-rollout', 'staging');
     const paused = await command('U_DEV', '/flag', 'rollout pause held-rollout --env staging');
     expect(paused.ok).toBe(true);
-    expect(paused.text).toMatch(/^paused by U_DEV\. Rollout of held-rollout \(on\) in staging: paused, 1 % \(stage 1\/3\)/);
-    expect(buttons(paused.blocks).map(([id]) => id)).toEqual([ACTION.rolloutResume, ACTION.rolloutPromote, ACTION.rolloutAbort]);
+    expect(paused.text).toMatch(
+      /^paused by U_DEV\. Rollout of held-rollout \(on\) in staging: paused, 1 % \(stage 1\/3\)/,
+    );
+    expect(buttons(paused.blocks).map(([id]) => id)).toEqual([
+      ACTION.rolloutResume,
+      ACTION.rolloutPromote,
+      ACTION.rolloutAbort,
+    ]);
 
     const promote = await click('U_DEV', ACTION.rolloutPromote, rollout.workflowId);
     expect(promote.ok).toBe(false);
-    expect(promote.text).toMatch(/cannot promote this rollout: paused: resume first \(\/flag rollout resume held-rollout --env staging\)/);
+    expect(promote.text).toMatch(
+      /cannot promote this rollout: paused: resume first \(\/flag rollout resume held-rollout --env staging\)/,
+    );
     const promoteCommand = await command('U_DEV', '/flag', 'rollout promote held-rollout --env staging');
-    expect(promoteCommand.text).toMatch(/cannot promote the rollout of .*held-rollout.* in staging: paused: resume first/);
+    expect(promoteCommand.text).toMatch(
+      /cannot promote the rollout of .*held-rollout.* in staging: paused: resume first/,
+    );
     const resumed = await click('U_DEV', ACTION.rolloutResume, rollout.workflowId);
     expect(resumed.text).toMatch(/^resumed by U_DEV\. .*baking, 1 % \(stage 1\/3\)/);
     expect((await rollout.query(rolloutStateQuery)).stageIndex).toBe(0);
@@ -134,7 +183,11 @@ describe('the command handler', () => {
     await seedFlag(h, { key: 'glass' });
     const reply = await command('U_OPS1', '/flag', 'break-glass glass on --env production --reason "outage #42"');
     expect(reply.text).toMatch(/applied/);
-    const incident = await eventually(async () => (await readOutbox(h.db.pool)).find((r) => r.event.kind === 'incident_opened' && r.event.summary.includes('glass')));
+    const incident = await eventually(async () =>
+      (await readOutbox(h.db.pool)).find(
+        (r) => r.event.kind === 'incident_opened' && r.event.summary.includes('glass'),
+      ),
+    );
     expect((await getFlag(h.db.pool, 'glass'))?.document.environments.production?.serve).toEqual({ serve: 'on' });
     const requestId = (incident.event as { requestId: string }).requestId;
 
@@ -148,7 +201,12 @@ describe('the command handler', () => {
 
   it('grants a role from chat only after a second operator approves, and audits who approved', async () => {
     const requestId = randomUUID();
-    const requested = await command('U_OPS1', '/change', 'role grant U_NEW operator --env production --reason "joins on-call"', requestId);
+    const requested = await command(
+      'U_OPS1',
+      '/change',
+      'role grant U_NEW operator --env production --reason "joins on-call"',
+      requestId,
+    );
     expect(requested.text).toMatch(/awaiting approval/);
     expect(JSON.stringify(requested.blocks)).toMatch(/role changes always need a second person/);
     expect(await listRoleBindings(h.db.pool, 'U_NEW')).toEqual([]);
@@ -157,8 +215,12 @@ describe('the command handler', () => {
     expect(self.ok).toBe(false);
     const approved = await command('U_OPS2', '/change', `approve ${requestId}`);
     expect(approved.text).toMatch(/applied/);
-    expect(await listRoleBindings(h.db.pool, 'U_NEW')).toEqual([expect.objectContaining({ role: 'operator', env: 'production', grantedBy: 'U_OPS1' })]);
-    const audit = await h.db.pool.query("SELECT actor, approved_by, reason FROM audit_log WHERE action = 'role.grant' AND entity_key = 'U_NEW'");
+    expect(await listRoleBindings(h.db.pool, 'U_NEW')).toEqual([
+      expect.objectContaining({ role: 'operator', env: 'production', grantedBy: 'U_OPS1' }),
+    ]);
+    const audit = await h.db.pool.query(
+      "SELECT actor, approved_by, reason FROM audit_log WHERE action = 'role.grant' AND entity_key = 'U_NEW'",
+    );
     expect(audit.rows).toEqual([{ actor: 'U_OPS1', approved_by: 'U_OPS2', reason: 'joins on-call' }]);
   });
 
@@ -174,7 +236,9 @@ describe('the command handler', () => {
     const flag = (await getFlag(h.db.pool, 'revert-me'))!;
     expect(flag.version).toBe(3);
     expect(flag.document.environments.staging?.serve).toBeUndefined();
-    const audit = await h.db.pool.query("SELECT actor, reason FROM audit_log WHERE action = 'change.revert' AND entity_key = 'revert-me'");
+    const audit = await h.db.pool.query(
+      "SELECT actor, reason FROM audit_log WHERE action = 'change.revert' AND entity_key = 'revert-me'",
+    );
     expect(audit.rows).toEqual([{ actor: 'U_DEV', reason: 'not yet' }]);
 
     // `first` is no longer the latest change: undoing it now would also undo the revert.
@@ -189,7 +253,10 @@ describe('the command handler', () => {
   it('refuses to revert a rollout that is still running and points at abort', async () => {
     await seedFlag(h, { key: 'revert-rolling' });
     const requestId = randomUUID();
-    expect((await command('U_DEV', '/flag', 'rollout revert-rolling on --env staging --stages 10,100 --bake 1h', requestId)).text).toMatch(/rollout started/);
+    expect(
+      (await command('U_DEV', '/flag', 'rollout revert-rolling on --env staging --stages 10,100 --bake 1h', requestId))
+        .text,
+    ).toMatch(/rollout started/);
     await eventually(async () => ((await getFlag(h.db.pool, 'revert-rolling'))!.version >= 2 ? true : undefined));
     const refused = await command('U_DEV', '/change', `revert ${requestId} --reason "undo"`);
     expect(refused.ok).toBe(false);

@@ -5,9 +5,22 @@ import type { Pool } from '../storage/db.js';
 import { createCommandHandler } from './command-handler.js';
 
 // Parsing and help never reach Temporal or Postgres: these run without either.
-const handler = createCommandHandler({ client: {} as Client, taskQueue: 'q', pool: {} as Pool, log: createLogger('silent'), environments: ['dev', 'staging', 'production'] });
+const handler = createCommandHandler({
+  client: {} as Client,
+  taskQueue: 'q',
+  pool: {} as Pool,
+  log: createLogger('silent'),
+  environments: ['dev', 'staging', 'production'],
+});
 const run = (command: '/flag' | '/config' | '/change', text: string) =>
-  handler.handleCommand({ transport: 'console', user: 'U1', command, text, requestId: 'r', replyTo: { transport: 'console', user: 'U1' } });
+  handler.handleCommand({
+    transport: 'console',
+    user: 'U1',
+    command,
+    text,
+    requestId: 'r',
+    replyTo: { transport: 'console', user: 'U1' },
+  });
 
 describe('command handler without services', () => {
   it('answers a bad command with one line naming the bad part, then the usage line', async () => {
@@ -26,13 +39,27 @@ describe('command handler without services', () => {
   });
 
   it('asks Slack to open a dialog for a secret, with the key and environment the grammar parsed', async () => {
-    const reply = await handler.handleCommand({ transport: 'slack', user: 'U1', command: '/config', text: 'secret set db-password --env production', requestId: 'r', replyTo: { transport: 'slack', user: 'U1' } });
+    const reply = await handler.handleCommand({
+      transport: 'slack',
+      user: 'U1',
+      command: '/config',
+      text: 'secret set db-password --env production',
+      requestId: 'r',
+      replyTo: { transport: 'slack', user: 'U1' },
+    });
     expect(reply.ok).toBe(true);
     expect(reply.dialog).toEqual({ kind: 'secret', key: 'db-password', env: 'production' });
   });
 
   it('refuses a secret typed into a command, and asks every transport for the value instead', async () => {
-    const typed = await handler.handleCommand({ transport: 'slack', user: 'U1', command: '/config', text: 'secret set db-password hunter2 --env production', requestId: 'r', replyTo: { transport: 'slack', user: 'U1' } });
+    const typed = await handler.handleCommand({
+      transport: 'slack',
+      user: 'U1',
+      command: '/config',
+      text: 'secret set db-password hunter2 --env production',
+      requestId: 'r',
+      replyTo: { transport: 'slack', user: 'U1' },
+    });
     expect(typed.ok).toBe(false);
     expect(typed.dialog).toBeUndefined();
     expect(typed.text).toContain('never type a secret into a command');
@@ -41,13 +68,25 @@ describe('command handler without services', () => {
   });
 
   it('refuses a button it does not know instead of guessing', async () => {
-    const reply = await handler.handleAction({ user: 'U1', actionId: 'mystery', value: 'x', requestId: 'r', replyTo: { transport: 'console', user: 'U1' } });
+    const reply = await handler.handleAction({
+      user: 'U1',
+      actionId: 'mystery',
+      value: 'x',
+      requestId: 'r',
+      replyTo: { transport: 'console', user: 'U1' },
+    });
     expect(reply.ok).toBe(false);
     expect(reply.text).toContain('mystery');
   });
 
   it('refuses a button whose value points at the wrong kind of workflow', async () => {
-    const reply = await handler.handleAction({ user: 'U1', actionId: 'change_approve', value: 'rollout-production-x', requestId: 'r', replyTo: { transport: 'console', user: 'U1' } });
+    const reply = await handler.handleAction({
+      user: 'U1',
+      actionId: 'change_approve',
+      value: 'rollout-production-x',
+      requestId: 'r',
+      replyTo: { transport: 'console', user: 'U1' },
+    });
     expect(reply.ok).toBe(false);
     expect(reply.text).toMatch(/does not point at a change workflow/);
   });

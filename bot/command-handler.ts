@@ -83,41 +83,100 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const failed = (err: unknown, what: Record<string, unknown>): Reply => {
     if (err instanceof SwitchyardError) return errorReply(renderError(err.message));
     deps.log.error({ err, ...what }, 'command failed');
-    return errorReply(renderError(`something went wrong: ${err instanceof Error ? err.message : String(err)} (the details are in the bot's log)`));
+    return errorReply(
+      renderError(
+        `something went wrong: ${err instanceof Error ? err.message : String(err)} (the details are in the bot's log)`,
+      ),
+    );
   };
 
   async function run(input: CommandInput, command: Command): Promise<Reply> {
-    if (command.name === 'flag.help' || command.name === 'config.help' || command.name === 'change.help' || command.name === 'incident.help' || command.name === 'tenant.help' || command.name === 'cohort.help') return okReply(renderHelp(command.text));
+    if (
+      command.name === 'flag.help' ||
+      command.name === 'config.help' ||
+      command.name === 'change.help' ||
+      command.name === 'incident.help' ||
+      command.name === 'tenant.help' ||
+      command.name === 'cohort.help'
+    )
+      return okReply(renderHelp(command.text));
     if (command.name === 'incident.list' || command.name === 'incident.show' || command.name === 'incident.review') {
-      return okReply(await answerIncident(command as IncidentCommand, input.user, { client: deps.client, pool: deps.pool, now }), command.name !== 'incident.review');
+      return okReply(
+        await answerIncident(command as IncidentCommand, input.user, { client: deps.client, pool: deps.pool, now }),
+        command.name !== 'incident.review',
+      );
     }
-    if (READ_COMMANDS.has(command.name)) return okReply(await answerRead(command as ReadCommand, { client: deps.client, pool: deps.pool, environments: deps.environments, now, ...links }));
+    if (READ_COMMANDS.has(command.name))
+      return okReply(
+        await answerRead(command as ReadCommand, {
+          client: deps.client,
+          pool: deps.pool,
+          environments: deps.environments,
+          now,
+          ...links,
+        }),
+      );
     if (ROLLOUT_CONTROL_COMMANDS.has(command.name)) {
       const { key, env } = command as RolloutControlCommand;
-      return okReply(await controlRollout(deps.client, input.user, controlOf(command as RolloutControlCommand), { flagKey: key, env }), false);
+      return okReply(
+        await controlRollout(deps.client, input.user, controlOf(command as RolloutControlCommand), {
+          flagKey: key,
+          env,
+        }),
+        false,
+      );
     }
     if (command.name === 'change.approve' || command.name === 'change.reject') {
       const workflowId = changeWorkflowId(command.id);
       const reason = command.name === 'change.reject' ? command.reason : undefined;
       if (isBreakGlassWorkflow(workflowId)) {
-        if (command.name === 'change.reject') throw new ValidationError('a break-glass change is already applied: review it (approve) or request the old state again');
+        if (command.name === 'change.reject')
+          throw new ValidationError(
+            'a break-glass change is already applied: review it (approve) or request the old state again',
+          );
         return okReply(await reviewBreakGlass(deps.client, workflowId, { user: input.user }), false);
       }
-      return okReply(await decideChange(deps.client, workflowId, { approve: command.name === 'change.approve', user: input.user, reason }, links), false);
+      return okReply(
+        await decideChange(
+          deps.client,
+          workflowId,
+          { approve: command.name === 'change.approve', user: input.user, reason },
+          links,
+        ),
+        false,
+      );
     }
     if (command.name === 'config.secret.set') {
       // A secret is never typed into a command: without a sealed value, the transport asks for it in a dialog.
       const { key, env } = command;
       if (input.sealed) {
         const sealed = { ...command, envelope: input.sealed.envelope };
-        return okReply(await requestChange(changeDeps, { user: input.user, requestId: input.requestId, command: sealed, reason: input.sealed.reason, replyTo: input.replyTo }));
+        return okReply(
+          await requestChange(changeDeps, {
+            user: input.user,
+            requestId: input.requestId,
+            command: sealed,
+            reason: input.sealed.reason,
+            replyTo: input.replyTo,
+          }),
+        );
       }
       // Slack opens a dialog; the console asks with echo off and the CLI reads standard input (bot/sealed-secret.ts).
-      return { ...okReply(renderNotice(`Type the value of \`${key}\` in ${env} into the dialog.`)), dialog: { kind: 'secret', key, env } };
+      return {
+        ...okReply(renderNotice(`Type the value of \`${key}\` in ${env} into the dialog.`)),
+        dialog: { kind: 'secret', key, env },
+      };
     }
     if (command.name === 'change.revert') await refuseRevertDuringRollout(deps, command.id);
     if (CHANGE_REQUEST_COMMANDS.has(command.name)) {
-      return okReply(await requestChange(changeDeps, { user: input.user, requestId: input.requestId, command, replyTo: input.replyTo }));
+      return okReply(
+        await requestChange(changeDeps, {
+          user: input.user,
+          requestId: input.requestId,
+          command,
+          replyTo: input.replyTo,
+        }),
+      );
     }
     throw new ValidationError(`${command.name} is not handled here`);
   }
@@ -143,14 +202,33 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
         switch (input.actionId) {
           case ACTION.approve:
           case ACTION.reject:
-            return okReply(await decideChange(deps.client, expectWorkflowId(input.value, 'change'), { approve: input.actionId === ACTION.approve, user: input.user, reason: input.reason }, links), false);
+            return okReply(
+              await decideChange(
+                deps.client,
+                expectWorkflowId(input.value, 'change'),
+                { approve: input.actionId === ACTION.approve, user: input.user, reason: input.reason },
+                links,
+              ),
+              false,
+            );
           case ACTION.breakGlassReview:
-            return okReply(await reviewBreakGlass(deps.client, expectWorkflowId(input.value, 'break-glass'), { user: input.user, notes: input.reason }), false);
+            return okReply(
+              await reviewBreakGlass(deps.client, expectWorkflowId(input.value, 'break-glass'), {
+                user: input.user,
+                notes: input.reason,
+              }),
+              false,
+            );
           case ACTION.rolloutPause:
           case ACTION.rolloutResume:
           case ACTION.rolloutPromote:
           case ACTION.rolloutAbort:
-            return okReply(await controlRollout(deps.client, input.user, ROLLOUT_ACTIONS[input.actionId], { workflowId: expectWorkflowId(input.value, 'rollout') }), false);
+            return okReply(
+              await controlRollout(deps.client, input.user, ROLLOUT_ACTIONS[input.actionId], {
+                workflowId: expectWorkflowId(input.value, 'rollout'),
+              }),
+              false,
+            );
           default:
             return errorReply(renderError(`unknown button \`${input.actionId}\``));
         }

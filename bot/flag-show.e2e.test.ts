@@ -16,7 +16,13 @@ beforeAll(async () => {
   const deps = { pool: h.db.pool, log };
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_DEV2', role: 'developer', actor: 'test-setup' });
-  handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ['dev', 'staging', 'production'] });
+  handler = createCommandHandler({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    pool: h.db.pool,
+    log,
+    environments: ['dev', 'staging', 'production'],
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -24,13 +30,23 @@ afterAll(async () => {
 
 /** A command typed at the console by `user`, answered as the console prints it. */
 async function type(user: string, slash: '/flag' | '/config', text: string): Promise<{ ok: boolean; shown: string }> {
-  const reply = await handler.handleCommand({ transport: 'console', user, command: slash, text, requestId: randomUUID(), replyTo: { transport: 'console', user } });
+  const reply = await handler.handleCommand({
+    transport: 'console',
+    user,
+    command: slash,
+    text,
+    requestId: randomUUID(),
+    replyTo: { transport: 'console', user },
+  });
   return { ok: reply.ok, shown: blocksToText(reply) };
 }
 
 describe('/flag show, from the console', () => {
   it('shows a tenant kill, a user override with expiry, a rule, a rollout and the guardrail, and credits an abort to the person', async () => {
-    await seedFlag(h, { key: 'show-all', guardrails: { auto_disable: { metric: 'checkout_error_rate', threshold: 0.05, window: '5m' } } });
+    await seedFlag(h, {
+      key: 'show-all',
+      guardrails: { auto_disable: { metric: 'checkout_error_rate', threshold: 0.05, window: '5m' } },
+    });
     for (const line of [
       'kill show-all --env staging --tenant globex --reason "bad data at globex"',
       'override show-all on --user user-9 --env staging --ttl 2h --reason "support case"',
@@ -39,9 +55,15 @@ describe('/flag show, from the console', () => {
       const reply = await type('U_DEV', '/flag', line);
       expect(reply.shown, line).toMatch(/applied/);
     }
-    const started = await type('U_DEV', '/flag', 'rollout show-all on --env staging --stages 10,100 --bake 1h --reason "try it"');
+    const started = await type(
+      'U_DEV',
+      '/flag',
+      'rollout show-all on --env staging --stages 10,100 --bake 1h --reason "try it"',
+    );
     expect(started.shown).toMatch(/rollout started/);
-    await eventually(async () => ((await getFlag(h.db.pool, 'show-all'))?.action === 'flag.rollout.stage' ? true : undefined));
+    await eventually(async () =>
+      (await getFlag(h.db.pool, 'show-all'))?.action === 'flag.rollout.stage' ? true : undefined,
+    );
 
     const shown = (await type('U_DEV2', '/flag', 'show show-all --env staging')).shown;
     expect(shown).toContain('Guardrail: auto-disable when checkout_error_rate is above 0.05 over 5m');
@@ -54,7 +76,9 @@ describe('/flag show, from the console', () => {
 
     // Someone other than the requester aborts: the rollback is written by system, for them.
     expect((await type('U_DEV2', '/flag', 'rollout abort show-all --env staging')).ok).toBe(true);
-    await eventually(async () => ((await getFlag(h.db.pool, 'show-all'))?.action === 'flag.rollout.abort' ? true : undefined));
+    await eventually(async () =>
+      (await getFlag(h.db.pool, 'show-all'))?.action === 'flag.rollout.abort' ? true : undefined,
+    );
     const after = (await type('U_DEV', '/flag', 'show show-all --env staging')).shown;
     expect(after).toContain('last flag.rollout.abort by @U_DEV2 (applied by system)');
     expect(after).not.toMatch(/flag\.rollout\.abort by system/);
@@ -69,7 +93,9 @@ describe('/flag show, from the console', () => {
     await seedFlag(h, { key: 'fresh-one', owner: 'web' });
     const listed = (await type('U_DEV', '/flag', 'list --stale')).shown;
     expect(listed).toContain(`stale-expired release, owner growth: stale: past its expiry on ${date(-3 * day)}`);
-    expect(listed).toContain(`stale-old release, owner search: stale: older than 90 days (created ${date(-120 * day)})`);
+    expect(listed).toContain(
+      `stale-old release, owner search: stale: older than 90 days (created ${date(-120 * day)})`,
+    );
     expect(listed).not.toContain('fresh-one');
   });
 });

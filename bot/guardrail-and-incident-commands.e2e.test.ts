@@ -34,72 +34,119 @@ afterAll(async () => {
 });
 
 const command = (user: string, slash: SlashCommand, text: string, requestId = randomUUID()) =>
-  handler.handleCommand({ transport: 'console', user, command: slash, text, requestId, replyTo: { transport: 'console', user } });
-const buttons = (blocks: Block[]) => blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => [e.action_id, e.value]) : []));
+  handler.handleCommand({
+    transport: 'console',
+    user,
+    command: slash,
+    text,
+    requestId,
+    replyTo: { transport: 'console', user },
+  });
+const buttons = (blocks: Block[]) =>
+  blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => [e.action_id, e.value]) : []));
 
 /** Breaks glass on a new flag as U_OPS1 and returns its incident, as the incident notification names it. */
 async function breakGlass(key: string): Promise<{ incidentId: string; requestId: string }> {
   await seedFlag(h, { key });
   const reply = await command('U_OPS1', '/flag', `break-glass ${key} on --env production --reason "outage on ${key}"`);
   expect(reply.text).toMatch(/applied/);
-  const row = await eventually(async () => (await readOutbox(h.db.pool)).find((r) => r.event.kind === 'incident_opened' && r.event.summary.includes(key)));
+  const row = await eventually(async () =>
+    (await readOutbox(h.db.pool)).find((r) => r.event.kind === 'incident_opened' && r.event.summary.includes(key)),
+  );
   return row.event as unknown as { incidentId: string; requestId: string };
 }
 
 describe('/flag guardrail from chat', () => {
   it('refuses a metric without a PromQL template, naming the metrics there are', async () => {
     await seedFlag(h, { key: 'gr-typo' });
-    const reply = await command('U_OPS1', '/flag', 'guardrail set gr-typo --metric error_ratio --threshold 0.05 --window 5m --reason "protect checkout"');
+    const reply = await command(
+      'U_OPS1',
+      '/flag',
+      'guardrail set gr-typo --metric error_ratio --threshold 0.05 --window 5m --reason "protect checkout"',
+    );
     expect(reply.ok).toBe(true);
-    expect(reply.text).toMatch(/no PromQL template for guardrail metric `error_ratio` \(known metrics: one of error_rate, latency_p99\)/);
+    expect(reply.text).toMatch(
+      /no PromQL template for guardrail metric `error_ratio` \(known metrics: one of error_rate, latency_p99\)/,
+    );
     expect((await getFlag(h.db.pool, 'gr-typo'))?.document.guardrails).toBeUndefined();
   });
 
   it('sets a guardrail through a change request judged on every environment, then watches it in each', async () => {
     await seedFlag(h, { key: 'gr-checkout' });
     const requestId = randomUUID();
-    const requested = await command('U_OPS1', '/flag', 'guardrail set gr-checkout --metric error_rate --threshold 0.05 --window 5m --reason "protect checkout"', requestId);
+    const requested = await command(
+      'U_OPS1',
+      '/flag',
+      'guardrail set gr-checkout --metric error_rate --threshold 0.05 --window 5m --reason "protect checkout"',
+      requestId,
+    );
     expect(requested.text).toMatch(/awaiting approval/);
     expect(JSON.stringify(requested.blocks)).toMatch(/no guardrail → auto-disable when error_rate > 0.05 over 5m/);
     expect((await getFlag(h.db.pool, 'gr-checkout'))?.document.guardrails).toBeUndefined();
 
     const approved = await command('U_OPS2', '/change', `approve ${requestId}`);
     expect(approved.text).toMatch(/applied/);
-    expect((await getFlag(h.db.pool, 'gr-checkout'))?.document.guardrails).toEqual({ auto_disable: { metric: 'error_rate', threshold: 0.05, window: '5m' } });
+    expect((await getFlag(h.db.pool, 'gr-checkout'))?.document.guardrails).toEqual({
+      auto_disable: { metric: 'error_rate', threshold: 0.05, window: '5m' },
+    });
     for (const env of environments) {
-      const monitor = await eventually(async () => {
-        const described = await h.client.workflow.getHandle(workflowIds.guardrail('gr-checkout', env)).describe();
-        return described.status.name === 'RUNNING' ? described : undefined;
-      }, 15_000, `the guardrail monitor of gr-checkout in ${env}`);
+      const monitor = await eventually(
+        async () => {
+          const described = await h.client.workflow.getHandle(workflowIds.guardrail('gr-checkout', env)).describe();
+          return described.status.name === 'RUNNING' ? described : undefined;
+        },
+        15_000,
+        `the guardrail monitor of gr-checkout in ${env}`,
+      );
       expect(monitor.type).toBe('guardrailMonitorWorkflow');
     }
 
     const removal = randomUUID();
-    expect((await command('U_OPS1', '/flag', 'guardrail remove gr-checkout --reason "replaced by an SLO alert"', removal)).text).toMatch(/awaiting approval/);
+    expect(
+      (await command('U_OPS1', '/flag', 'guardrail remove gr-checkout --reason "replaced by an SLO alert"', removal))
+        .text,
+    ).toMatch(/awaiting approval/);
     expect((await command('U_OPS2', '/change', `approve ${removal}`)).text).toMatch(/applied/);
     expect((await getFlag(h.db.pool, 'gr-checkout'))?.document.guardrails).toBeUndefined();
   });
 
-  it('keeps the last reading of each environment\'s monitor for /flag show', async () => {
+  it("keeps the last reading of each environment's monitor for /flag show", async () => {
     // Prometheus as the monitor queries it: an instant vector of one sample.
     const prometheus = createServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ value: [Date.now() / 1000, '0.012'] }] } }));
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: [{ value: [Date.now() / 1000, '0.012'] }] },
+        }),
+      );
     });
     await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
     h.settings.PROMETHEUS_URL = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
     try {
-      await seedFlag(h, { key: 'gr-reading', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '5m' } } });
+      await seedFlag(h, {
+        key: 'gr-reading',
+        guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '5m' } },
+      });
       const monitor = await h.client.workflow.start(guardrailMonitorWorkflow, {
         workflowId: workflowIds.guardrail('gr-reading', 'staging'),
         taskQueue: h.taskQueue,
         args: [{ flagKey: 'gr-reading', env: 'staging', checkEveryMs: 200 }],
       });
-      const readings = await eventually(async () => {
-        const r = await guardrailReadings(h.client, 'gr-reading', environments);
-        return r.has('staging') ? r : undefined;
-      }, 15_000, 'a reading of the staging monitor');
-      expect(readings.get('staging')).toMatchObject({ metric: 'error_rate', threshold: 0.05, window: '5m', value: 0.012 });
+      const readings = await eventually(
+        async () => {
+          const r = await guardrailReadings(h.client, 'gr-reading', environments);
+          return r.has('staging') ? r : undefined;
+        },
+        15_000,
+        'a reading of the staging monitor',
+      );
+      expect(readings.get('staging')).toMatchObject({
+        metric: 'error_rate',
+        threshold: 0.05,
+        window: '5m',
+        value: 0.012,
+      });
       expect([...readings.keys()]).toEqual(['staging']);
       await monitor.terminate('test done');
     } finally {
@@ -109,7 +156,11 @@ describe('/flag guardrail from chat', () => {
   });
 
   it('refuses a guardrail for one environment before anything is requested', async () => {
-    const reply = await command('U_OPS1', '/flag', 'guardrail set gr-checkout --metric error_rate --threshold 0.05 --window 5m --env production');
+    const reply = await command(
+      'U_OPS1',
+      '/flag',
+      'guardrail set gr-checkout --metric error_rate --threshold 0.05 --window 5m --env production',
+    );
     expect(reply.ok).toBe(false);
     expect(reply.text).toMatch(/drop `--env`/);
   });
@@ -131,7 +182,11 @@ describe('/incident from chat', () => {
   });
 
   it('lets another operator review it, and the open list then shows only the unreviewed incident', async () => {
-    const review = await command('U_OPS2', '/incident', `review ${reviewed.incidentId} --notes "rolled back, cause known"`);
+    const review = await command(
+      'U_OPS2',
+      '/incident',
+      `review ${reviewed.incidentId} --notes "rolled back, cause known"`,
+    );
     expect(review.ok).toBe(true);
     expect(review.text).toMatch(/reviewed by U_OPS2/);
 

@@ -38,12 +38,16 @@ async function incidentOrThrow(pool: Pool, id: string): Promise<IncidentView> {
 export async function answerIncident(command: IncidentCommand, user: string, deps: IncidentDeps): Promise<Message> {
   switch (command.name) {
     case 'incident.list':
-      return renderIncidentList(await listIncidents(deps.pool, { open: command.open }), { open: command.open, now: deps.now() });
+      return renderIncidentList(await listIncidents(deps.pool, { open: command.open }), {
+        open: command.open,
+        now: deps.now(),
+      });
     case 'incident.show':
       return renderIncident(await incidentOrThrow(deps.pool, command.id), deps.now());
     case 'incident.review': {
       const incident = await incidentOrThrow(deps.pool, command.id);
-      if (incident.reviewedBy) throw new ValidationError(`${incident.incidentId} is already reviewed by ${incident.reviewedBy}`);
+      if (incident.reviewedBy)
+        throw new ValidationError(`${incident.incidentId} is already reviewed by ${incident.reviewedBy}`);
       return reviewBreakGlass(deps.client, workflowIds.breakGlass(incident.requestId), { user, notes: command.notes });
     }
   }

@@ -43,11 +43,18 @@ async function staleFlags(pool: Pool, now: Date): Promise<StaleFlag[]> {
 async function lastChangeOf(pool: Pool, flag: EntryVersion<FlagDocument>): Promise<LastChange | undefined> {
   const [row] = await auditTrail(pool, { entityKind: 'flag', entityKey: flag.key, changeId: flag.changeId, limit: 1 });
   if (!row) return undefined;
-  return { action: row.action, at: row.occurredAt, actor: row.actor, onBehalfOf: row.onBehalfOf, approvedBy: row.approvedBy };
+  return {
+    action: row.action,
+    at: row.occurredAt,
+    actor: row.actor,
+    onBehalfOf: row.onBehalfOf,
+    approvedBy: row.approvedBy,
+  };
 }
 
 function checkEnv(env: string | undefined, environments: readonly string[]): void {
-  if (env !== undefined && !environments.includes(env)) throw new ValidationError(`--env must be one of ${environments.join(', ')} (got \`${env}\`)`);
+  if (env !== undefined && !environments.includes(env))
+    throw new ValidationError(`--env must be one of ${environments.join(', ')} (got \`${env}\`)`);
 }
 
 async function flagOrThrow(pool: Pool, key: string): Promise<EntryVersion<FlagDocument>> {
@@ -59,8 +66,14 @@ async function flagOrThrow(pool: Pool, key: string): Promise<EntryVersion<FlagDo
 async function openChangeRequests(client: Client): Promise<Message> {
   const items: Parameters<typeof renderChangeList>[0] = [];
   // Visibility lists running workflows of every task queue in the namespace; 25 is plenty for a chat reply.
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'changeRequestWorkflow' AND ExecutionStatus = 'Running'`, pageSize: 25 })) {
-    const state = await client.workflow.getHandle(wf.workflowId).query(changeRequestStateQuery).catch(() => undefined);
+  for await (const wf of client.workflow.list({
+    query: `WorkflowType = 'changeRequestWorkflow' AND ExecutionStatus = 'Running'`,
+    pageSize: 25,
+  })) {
+    const state = await client.workflow
+      .getHandle(wf.workflowId)
+      .query(changeRequestStateQuery)
+      .catch(() => undefined);
     items.push({ workflowId: wf.workflowId, state, startedAt: wf.startTime.toISOString() });
     if (items.length >= 25) break;
   }
@@ -73,29 +86,60 @@ export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<
     case 'flag.show': {
       checkEnv(command.env, deps.environments);
       const flag = await flagOrThrow(deps.pool, command.key);
-      return renderFlag(flag, deps.environments, { only: command.env, last: await lastChangeOf(deps.pool, flag), now: deps.now() });
+      return renderFlag(flag, deps.environments, {
+        only: command.env,
+        last: await lastChangeOf(deps.pool, flag),
+        now: deps.now(),
+      });
     }
     case 'flag.list': {
       const stale = command.stale ? await staleFlags(deps.pool, deps.now()) : undefined;
       const staleKeys = new Set(stale?.map((f) => f.key));
-      const flags = (await listFlags(deps.pool)).filter((f) => (!command.owner || f.document.owner === command.owner) && (!stale || staleKeys.has(f.key)));
-      const filter = [command.owner && `owned by ${command.owner}`, command.stale && 'that are stale'].filter(Boolean).join(' ');
+      const flags = (await listFlags(deps.pool)).filter(
+        (f) => (!command.owner || f.document.owner === command.owner) && (!stale || staleKeys.has(f.key)),
+      );
+      const filter = [command.owner && `owned by ${command.owner}`, command.stale && 'that are stale']
+        .filter(Boolean)
+        .join(' ');
       return renderFlagList(flags, filter, stale && { flags: stale, maxAgeDays: STALE_AGE_DAYS });
     }
     case 'flag.history': {
       await flagOrThrow(deps.pool, command.key);
-      return renderHistory(command.key, await auditTrail(deps.pool, { entityKind: 'flag', entityKey: command.key, limit: command.limit ?? 20 }));
+      return renderHistory(
+        command.key,
+        await auditTrail(deps.pool, { entityKind: 'flag', entityKey: command.key, limit: command.limit ?? 20 }),
+      );
     }
     case 'config.get': {
       checkEnv(command.env, deps.environments);
       const entry = await getConfig(deps.pool, command.key);
-      if (!entry) throw new NotFoundError(`there is no config entry \`${command.key}\` (create it with /config set ${command.key} <value> --type <type> --reason "<text>")`);
-      const where = [command.env ? `in ${command.env}` : 'globally', command.tenant && `for tenant ${command.tenant}`, command.user && `for user ${command.user}`].filter(Boolean).join(' ');
+      if (!entry)
+        throw new NotFoundError(
+          `there is no config entry \`${command.key}\` (create it with /config set ${command.key} <value> --type <type> --reason "<text>")`,
+        );
+      const where = [
+        command.env ? `in ${command.env}` : 'globally',
+        command.tenant && `for tenant ${command.tenant}`,
+        command.user && `for user ${command.user}`,
+      ]
+        .filter(Boolean)
+        .join(' ');
       if (!command.env) {
-        return renderConfig(entry, entry.document.value === undefined ? { where, missing: 'no global value' } : { where, value: entry.document.value, scope: 'global' });
+        return renderConfig(
+          entry,
+          entry.document.value === undefined
+            ? { where, missing: 'no global value' }
+            : { where, value: entry.document.value, scope: 'global' },
+        );
       }
-      const result = compileConfig(entry.document, command.env)({ targetingKey: command.user, ...(command.tenant ? { tenant: { id: command.tenant } } : {}) });
-      return renderConfig(entry, result.ok ? { where, value: result.value, scope: result.scope } : { where, missing: result.errorDetails });
+      const result = compileConfig(
+        entry.document,
+        command.env,
+      )({ targetingKey: command.user, ...(command.tenant ? { tenant: { id: command.tenant } } : {}) });
+      return renderConfig(
+        entry,
+        result.ok ? { where, value: result.value, scope: result.scope } : { where, missing: result.errorDetails },
+      );
     }
     case 'change.list':
       return openChangeRequests(deps.client);

@@ -5,7 +5,8 @@ import type { CommandHandler, CommandInput } from './command-handler.js';
 import type { Reply } from './reply.js';
 
 /** Said by every transport that cannot seal: one line, and what fixes it. */
-export const NO_MASTER_KEY = 'secrets are not enabled here: SECRETS_MASTER_KEY is not set (an operator sets the same 32-byte base64 key on the bot, the worker and the evaluator)';
+export const NO_MASTER_KEY =
+  'secrets are not enabled here: SECRETS_MASTER_KEY is not set (an operator sets the same 32-byte base64 key on the bot, the worker and the evaluator)';
 
 export interface SecretValueInput {
   transport: CommandInput['transport'];
@@ -25,7 +26,11 @@ export interface SecretValueInput {
  * at once for this key and environment with SECRETS_MASTER_KEY, then hand only the envelope to
  * `/config secret set` through the one command handler, which requests the change.
  */
-export async function requestSecretValue(handler: CommandHandler, masterKey: Buffer, input: SecretValueInput): Promise<Reply> {
+export async function requestSecretValue(
+  handler: CommandHandler,
+  masterKey: Buffer,
+  input: SecretValueInput,
+): Promise<Reply> {
   const envelope = sealSecret(masterKey, input.value, secretPlaceOf(input.key, { env: input.env }));
   return handler.handleCommand({
     transport: input.transport,

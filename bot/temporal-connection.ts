@@ -32,26 +32,45 @@ export interface TemporalClient {
  */
 export function temporalAddress(settings: Pick<TemporalSettings, 'TEMPORAL_ADDRESS'>, requiredBy?: string): string {
   if (settings.TEMPORAL_ADDRESS) return settings.TEMPORAL_ADDRESS;
-  if (requiredBy) throw new SwitchyardError(`configuration error: TEMPORAL_ADDRESS is required for ${requiredBy} (use \`switchyard dev\` for a local Temporal)`, 'CONFIG', 500);
+  if (requiredBy)
+    throw new SwitchyardError(
+      `configuration error: TEMPORAL_ADDRESS is required for ${requiredBy} (use \`switchyard dev\` for a local Temporal)`,
+      'CONFIG',
+      500,
+    );
   return LOCAL_TEMPORAL;
 }
 
 const unreachable = (address: string, err: unknown) =>
-  new SwitchyardError(`cannot reach Temporal at TEMPORAL_ADDRESS=${address}: ${err instanceof Error ? err.message : String(err)}`, 'UNAVAILABLE', 503);
+  new SwitchyardError(
+    `cannot reach Temporal at TEMPORAL_ADDRESS=${address}: ${err instanceof Error ? err.message : String(err)}`,
+    'UNAVAILABLE',
+    503,
+  );
 
 /** A client for the settings' Temporal (see temporalAddress for `requiredBy`). */
-export async function connectTemporal(settings: TemporalSettings, options: { requiredBy?: string } = {}): Promise<TemporalClient> {
+export async function connectTemporal(
+  settings: TemporalSettings,
+  options: { requiredBy?: string } = {},
+): Promise<TemporalClient> {
   const address = temporalAddress(settings, options.requiredBy);
   try {
     const connection = await Connection.connect({ address, connectTimeout: '10s' });
-    return { client: new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE }), connection, taskQueue: settings.TEMPORAL_TASK_QUEUE };
+    return {
+      client: new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE }),
+      connection,
+      taskQueue: settings.TEMPORAL_TASK_QUEUE,
+    };
   } catch (err) {
     throw unreachable(address, err);
   }
 }
 
 /** The worker's native connection to the settings' Temporal. Loaded lazily: only the worker needs the native bridge. */
-export async function connectTemporalWorker(settings: TemporalSettings, options: { requiredBy?: string } = {}): Promise<NativeConnection> {
+export async function connectTemporalWorker(
+  settings: TemporalSettings,
+  options: { requiredBy?: string } = {},
+): Promise<NativeConnection> {
   const address = temporalAddress(settings, options.requiredBy);
   const { NativeConnection } = await import('@temporalio/worker');
   try {

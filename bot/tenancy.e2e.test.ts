@@ -21,7 +21,13 @@ beforeAll(async () => {
   await grantRole(deps, { subject: 'U_OPS2', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_ACME', role: 'admin', tenant: 'acme', actor: 'test-setup' });
-  handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ['dev', 'staging', 'production'] });
+  handler = createCommandHandler({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    pool: h.db.pool,
+    log,
+    environments: ['dev', 'staging', 'production'],
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -30,8 +36,20 @@ afterAll(async () => {
 type Slash = '/flag' | '/tenant' | '/cohort' | '/change';
 
 /** A command typed at the console by `user`, answered as the console prints it. */
-async function type(user: string, slash: Slash, text: string, requestId = randomUUID()): Promise<{ ok: boolean; shown: string }> {
-  const reply = await handler.handleCommand({ transport: 'console', user, command: slash, text, requestId, replyTo: { transport: 'console', user } });
+async function type(
+  user: string,
+  slash: Slash,
+  text: string,
+  requestId = randomUUID(),
+): Promise<{ ok: boolean; shown: string }> {
+  const reply = await handler.handleCommand({
+    transport: 'console',
+    user,
+    command: slash,
+    text,
+    requestId,
+    replyTo: { transport: 'console', user },
+  });
   return { ok: reply.ok, shown: blocksToText(reply) };
 }
 
@@ -68,7 +86,12 @@ describe('tenants and cohorts, from the console', () => {
     expect(renamed.shown).toMatch(/applied/);
     expect(renamed.shown).toMatch(/tenant acme: name "Acme Corp" → "Acme Inc"/);
     const [row] = await auditTrail(h.db.pool, { entityKind: 'tenant', entityKey: 'acme', limit: 1 });
-    expect(row).toMatchObject({ actor: 'U_ACME', action: 'tenant.set', tenant: 'acme', diff: { 'tenant acme.name': { old: 'Acme Corp', new: 'Acme Inc' } } });
+    expect(row).toMatchObject({
+      actor: 'U_ACME',
+      action: 'tenant.set',
+      tenant: 'acme',
+      diff: { 'tenant acme.name': { old: 'Acme Corp', new: 'Acme Inc' } },
+    });
   });
 
   it("refuses a tenant's admin outside their tenant, an unknown tenant, an unknown cohort and a duplicate id, each saying what to type", async () => {
@@ -77,14 +100,26 @@ describe('tenants and cohorts, from the console', () => {
     expect(outside.shown).toMatch(/refused/);
     expect(outside.shown).toMatch(/U_ACME may not change tenant globex: as admin of acme they manage only that tenant/);
 
-    expect((await type('U_OPS1', '/tenant', 'set initech --tier gold --reason "x"')).shown).toMatch(/no tenant `?initech`?: add it with \/tenant add initech/);
-    expect((await type('U_OPS1', '/tenant', 'add acme --reason "again"')).shown).toMatch(/tenant `?acme`? already exists \(Acme Inc, tier enterprise\): change it with \/tenant set acme --tier <tier>/);
-    expect((await type('U_OPS1', '/cohort', 'add gamma acme --reason "x"')).shown).toMatch(/no cohort `?gamma`?: create it with \/cohort create gamma/);
+    expect((await type('U_OPS1', '/tenant', 'set initech --tier gold --reason "x"')).shown).toMatch(
+      /no tenant `?initech`?: add it with \/tenant add initech/,
+    );
+    expect((await type('U_OPS1', '/tenant', 'add acme --reason "again"')).shown).toMatch(
+      /tenant `?acme`? already exists \(Acme Inc, tier enterprise\): change it with \/tenant set acme --tier <tier>/,
+    );
+    expect((await type('U_OPS1', '/cohort', 'add gamma acme --reason "x"')).shown).toMatch(
+      /no cohort `?gamma`?: create it with \/cohort create gamma/,
+    );
     await approved('/cohort', 'create pilot');
-    expect((await type('U_OPS1', '/cohort', 'create pilot --reason "again"')).shown).toMatch(/cohort `?pilot`? already exists \(0 tenants\)/);
-    expect((await type('U_OPS1', '/cohort', 'add pilot acme nope --reason "x"')).shown).toMatch(/no tenant `?nope`?: add it with \/tenant add nope/);
+    expect((await type('U_OPS1', '/cohort', 'create pilot --reason "again"')).shown).toMatch(
+      /cohort `?pilot`? already exists \(0 tenants\)/,
+    );
+    expect((await type('U_OPS1', '/cohort', 'add pilot acme nope --reason "x"')).shown).toMatch(
+      /no tenant `?nope`?: add it with \/tenant add nope/,
+    );
     await seedFlag(h, { key: 'to-nobody' });
-    expect((await type('U_DEV', '/flag', 'rollout to-nobody on --env staging --cohorts pilot')).shown).toMatch(/cohort `?pilot`? has no tenants: add some with \/cohort add pilot <tenant…>/);
+    expect((await type('U_DEV', '/flag', 'rollout to-nobody on --env staging --cohorts pilot')).shown).toMatch(
+      /cohort `?pilot`? has no tenants: add some with \/cohort add pilot <tenant…>/,
+    );
   });
 
   it('rolls a flag out cohort by cohort over three cohorts, each serving its tenants in turn, and an abort clears them', async () => {
@@ -99,22 +134,45 @@ describe('tenants and cohorts, from the console', () => {
 
     await seedFlag(h, { key: 'cohort-go' });
     const everyone = ['b1', 'b2', 's1', 'e1', 'outsider'];
-    const started = await type('U_DEV', '/flag', 'rollout cohort-go on --env staging --cohorts beta,standard,enterprise --bake 10m');
+    const started = await type(
+      'U_DEV',
+      '/flag',
+      'rollout cohort-go on --env staging --cohorts beta,standard,enterprise --bake 10m',
+    );
     expect(started.shown).toMatch(/applied/);
     const rollout = h.client.workflow.getHandle(workflowIds.rollout('cohort-go', 'staging'));
-    const atStage = (i: number) => eventually(async () => ((await rollout.query(rolloutStateQuery)).stageIndex === i ? true : undefined));
+    const atStage = (i: number) =>
+      eventually(async () => ((await rollout.query(rolloutStateQuery)).stageIndex === i ? true : undefined));
 
     await atStage(0);
-    expect(await servedTo('cohort-go', 'staging', everyone)).toEqual({ b1: 'on', b2: 'on', s1: 'off', e1: 'off', outsider: 'off' });
+    expect(await servedTo('cohort-go', 'staging', everyone)).toEqual({
+      b1: 'on',
+      b2: 'on',
+      s1: 'off',
+      e1: 'off',
+      outsider: 'off',
+    });
     expect((await type('U_DEV', '/flag', 'rollout promote cohort-go --env staging')).ok).toBe(true);
     await atStage(1);
-    expect(await servedTo('cohort-go', 'staging', everyone)).toEqual({ b1: 'on', b2: 'on', s1: 'on', e1: 'off', outsider: 'off' });
+    expect(await servedTo('cohort-go', 'staging', everyone)).toEqual({
+      b1: 'on',
+      b2: 'on',
+      s1: 'on',
+      e1: 'off',
+      outsider: 'off',
+    });
 
     const aborted = await type('U_DEV', '/flag', 'rollout abort cohort-go --env staging');
     expect(aborted.ok).toBe(true);
     await eventually(async () => ((await rollout.query(rolloutStateQuery)).status === 'aborted' ? true : undefined));
     expect((await getFlag(h.db.pool, 'cohort-go'))!.document.environments.staging?.tenantOverrides).toEqual({});
-    expect(await servedTo('cohort-go', 'staging', everyone)).toEqual({ b1: 'off', b2: 'off', s1: 'off', e1: 'off', outsider: 'off' });
+    expect(await servedTo('cohort-go', 'staging', everyone)).toEqual({
+      b1: 'off',
+      b2: 'off',
+      s1: 'off',
+      e1: 'off',
+      outsider: 'off',
+    });
   });
 
   // The tenants added above give the tiers in use (enterprise, standard).
@@ -124,8 +182,15 @@ describe('tenants and cohorts, from the console', () => {
     expect(served.shown).toMatch(/applied/);
     expect(served.shown).toMatch(/serve on to tenants of tier enterprise \(rule tier:enterprise\)/);
     const evaluate = compileFlag((await getFlag(h.db.pool, 'sso'))!.document, 'staging');
-    expect(evaluate({ targetingKey: 'u1', tenant: { id: 'acme', tier: 'enterprise' } })).toMatchObject({ variant: 'on', reason: 'TARGETING_MATCH' });
-    expect(evaluate({ targetingKey: 'u2', tenant: { id: 'globex', tier: 'standard' } })).toMatchObject({ variant: 'off' });
-    expect((await type('U_DEV', '/flag', 'serve sso on --env staging --tier platinum')).shown).toMatch(/no tenant has tier `?platinum`? \(tiers in use: enterprise, standard\)/);
+    expect(evaluate({ targetingKey: 'u1', tenant: { id: 'acme', tier: 'enterprise' } })).toMatchObject({
+      variant: 'on',
+      reason: 'TARGETING_MATCH',
+    });
+    expect(evaluate({ targetingKey: 'u2', tenant: { id: 'globex', tier: 'standard' } })).toMatchObject({
+      variant: 'off',
+    });
+    expect((await type('U_DEV', '/flag', 'serve sso on --env staging --tier platinum')).shown).toMatch(
+      /no tenant has tier `?platinum`? \(tiers in use: enterprise, standard\)/,
+    );
   });
 });

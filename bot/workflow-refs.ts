@@ -18,6 +18,7 @@ export const isBreakGlassWorkflow = (id: string) => id.startsWith(BREAK_GLASS_PR
 /** A button value must name the kind of workflow the button acts on: a forged or stale value is refused. */
 export function expectWorkflowId(id: string, kind: 'change' | 'break-glass' | 'rollout'): string {
   const prefix = kind === 'change' ? CHANGE_PREFIX : kind === 'break-glass' ? BREAK_GLASS_PREFIX : ROLLOUT_PREFIX;
-  if (!id.startsWith(prefix)) throw new ValidationError(`this button does not point at a ${kind} workflow (got \`${id}\`)`);
+  if (!id.startsWith(prefix))
+    throw new ValidationError(`this button does not point at a ${kind} workflow (got \`${id}\`)`);
   return id;
 }

@@ -2,10 +2,20 @@
  * How the command layer, the CLI and tests start the control plane's workflows. Client-side code,
  * so it lives above workflows/: the workflow bundle never sees @temporalio/client.
  */
-import { ScheduleAlreadyRunning, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { breakGlassWorkflow } from '../workflows/break-glass.js';
 import { changeRequestWorkflow } from '../workflows/change-request.js';
-import { TASK_QUEUE_DEFAULT, workflowIds, type BreakGlassInput, type ChangeRequestInput } from '../workflows/contracts.js';
+import {
+  TASK_QUEUE_DEFAULT,
+  workflowIds,
+  type BreakGlassInput,
+  type ChangeRequestInput,
+} from '../workflows/contracts.js';
 import { guardrailMonitorWorkflow, type GuardrailMonitorInput } from '../workflows/guardrail-monitor.js';
 import { staleFlagsWorkflow } from '../workflows/stale-flags.js';
 
@@ -13,7 +23,11 @@ import { staleFlagsWorkflow } from '../workflows/stale-flags.js';
  * Starts the change request for `input.requestId`, or returns the one that request already started
  * (running or finished): a retried Slack request never makes a second change.
  */
-export async function startChangeRequest(client: Client, input: ChangeRequestInput, taskQueue = TASK_QUEUE_DEFAULT): Promise<WorkflowHandle<typeof changeRequestWorkflow>> {
+export async function startChangeRequest(
+  client: Client,
+  input: ChangeRequestInput,
+  taskQueue = TASK_QUEUE_DEFAULT,
+): Promise<WorkflowHandle<typeof changeRequestWorkflow>> {
   const workflowId = workflowIds.changeRequest(input.requestId);
   try {
     return await client.workflow.start(changeRequestWorkflow, {
@@ -30,10 +44,20 @@ export async function startChangeRequest(client: Client, input: ChangeRequestInp
 }
 
 /** Starts break-glass directly (e.g. from the CLI); the same request id reaches the same workflow. */
-export async function startBreakGlass(client: Client, input: BreakGlassInput, taskQueue = TASK_QUEUE_DEFAULT): Promise<WorkflowHandle<typeof breakGlassWorkflow>> {
+export async function startBreakGlass(
+  client: Client,
+  input: BreakGlassInput,
+  taskQueue = TASK_QUEUE_DEFAULT,
+): Promise<WorkflowHandle<typeof breakGlassWorkflow>> {
   const workflowId = workflowIds.breakGlass(input.requestId);
   try {
-    return await client.workflow.start(breakGlassWorkflow, { workflowId, taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', workflowIdConflictPolicy: 'USE_EXISTING' });
+    return await client.workflow.start(breakGlassWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     return client.workflow.getHandle(workflowId);
@@ -63,7 +87,12 @@ export async function ensureStaleFlagsSchedule(
     await client.schedule.create({
       scheduleId,
       spec: { calendars: [{ hour: options.hour ?? 9, minute: 0 }], timezone: options.timezone ?? 'UTC' },
-      action: { type: 'startWorkflow', workflowType: staleFlagsWorkflow, taskQueue: options.taskQueue ?? TASK_QUEUE_DEFAULT, args: [{}] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: staleFlagsWorkflow,
+        taskQueue: options.taskQueue ?? TASK_QUEUE_DEFAULT,
+        args: [{}],
+      },
       policies: { overlap: 'SKIP' },
     });
     return { scheduleId, created: true };

@@ -7,7 +7,12 @@ describe('an activity refusal', () => {
     for (const type of ['FORBIDDEN', 'VALIDATION', 'CONFLICT', 'NOT_FOUND']) {
       const marked = asBenign(ApplicationFailure.nonRetryable(`refused: ${type}`, type));
       expect(marked).toBeInstanceOf(ApplicationFailure);
-      expect(marked).toMatchObject({ type, message: `refused: ${type}`, nonRetryable: true, category: ApplicationFailureCategory.BENIGN });
+      expect(marked).toMatchObject({
+        type,
+        message: `refused: ${type}`,
+        nonRetryable: true,
+        category: ApplicationFailureCategory.BENIGN,
+      });
     }
   });
 

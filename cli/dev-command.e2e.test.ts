@@ -33,13 +33,24 @@ function urlWithoutUser(name: string): string {
 }
 
 function newcomerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: join(home, 'cache'), NODE_ENV: 'development', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CACHE_HOME: join(home, 'cache'),
+    NODE_ENV: 'development',
+    ...extra,
+  };
   delete env.USER;
   delete env.PGUSER;
   return env;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, input: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(tsx, [main, ...args], { cwd: home, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -48,7 +59,11 @@ function run(args: string[], env: NodeJS.ProcessEnv, input: string, timeoutMs: n
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`switchyard ${args.join(' ')} did not finish within ${timeoutMs / 1000} s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(
+          `switchyard ${args.join(' ')} did not finish within ${timeoutMs / 1000} s\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -62,8 +77,14 @@ function run(args: string[], env: NodeJS.ProcessEnv, input: string, timeoutMs: n
 /** What must never reach a newcomer's terminal: a JSON log line, a stack frame, Temporal's failure warning. */
 function expectNoLogsOrStacks(terminal: string): void {
   const lines = terminal.split('\n');
-  expect(lines.filter((l) => /^\s*\{".*":/.test(l)), 'JSON log lines on the terminal').toEqual([]);
-  expect(lines.filter((l) => /^\s+at\s.+:\d+:\d+\)?$/.test(l)), 'stack frames on the terminal').toEqual([]);
+  expect(
+    lines.filter((l) => /^\s*\{".*":/.test(l)),
+    'JSON log lines on the terminal',
+  ).toEqual([]);
+  expect(
+    lines.filter((l) => /^\s+at\s.+:\d+:\d+\)?$/.test(l)),
+    'stack frames on the terminal',
+  ).toEqual([]);
   expect(terminal).not.toMatch(/Activity failed|\[WARN\]|\[ERROR\]/);
 }
 
@@ -91,13 +112,21 @@ describe('a newcomer’s first minute', () => {
       '/flag show checkout-v2',
       'quit',
     ];
-    const env = newcomerEnv({ DATABASE_URL: urlWithoutUser(database), REDIS_PREFIX: redisPrefix, EVALUATOR_PORT: '0', WEB_PORT: '0', TEMPORAL_CLI_PATH: await findTemporalCli() });
+    const env = newcomerEnv({
+      DATABASE_URL: urlWithoutUser(database),
+      REDIS_PREFIX: redisPrefix,
+      EVALUATOR_PORT: '0',
+      WEB_PORT: '0',
+      TEMPORAL_CLI_PATH: await findTemporalCli(),
+    });
     const { code, stdout, stderr } = await run(['dev'], env, `${walkthrough.join('\n')}\n`, 100_000);
     const context = `stdout:\n${stdout}\nstderr:\n${stderr}`;
     expect(code, context).toBe(0);
 
     // The banner: seeded roles and where the logs went.
-    expect(stdout, context).toMatch(/roles\s+U_ALICE developer, operator in production; U_BOB operator in production \(seeded/);
+    expect(stdout, context).toMatch(
+      /roles\s+U_ALICE developer, operator in production; U_BOB operator in production \(seeded/,
+    );
     const logPath = /logs\s+(\S+)/.exec(stdout)?.[1];
     expect(logPath, context).toBe(join(home, 'cache', 'switchyard', 'dev.log'));
     expect(stdout).toContain('Switchyard console as U_ALICE');
@@ -107,7 +136,9 @@ describe('a newcomer’s first minute', () => {
     expect(stdout).toMatch(/Refused \(validation\): there is no flag \W?checkout-v3/);
     expect(stdout).toMatch(/Change \S+: ✔ applied[\s\S]*new release flag checkout-v2/);
     expect(stdout).toMatch(/awaiting approval/);
-    expect(stdout).toMatch(/\(U_ALICE clicks Approve\)\n⚠ you requested this change; another eligible person must approve it/);
+    expect(stdout).toMatch(
+      /\(U_ALICE clicks Approve\)\n⚠ you requested this change; another eligible person must approve it/,
+    );
     expect(afterBob, context).toMatch(/^\nChange \S+: ✔ applied/);
     expect(afterBob).toMatch(/approved by @U_BOB/);
     expect(afterBob).toMatch(/^production: on$/m);
@@ -124,7 +155,10 @@ describe('a newcomer’s first minute', () => {
 
   it('says in one line that Postgres is unreachable when the console starts without it', async () => {
     const closed = await freePort();
-    const env = newcomerEnv({ DATABASE_URL: `postgres://127.0.0.1:${closed}/switchyard`, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+    const env = newcomerEnv({
+      DATABASE_URL: `postgres://127.0.0.1:${closed}/switchyard`,
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
     const { code, stdout, stderr } = await run(['console', '--as', 'U_ALICE'], env, 'quit\n', 30_000);
     expect(code).toBe(1);
     expect(stdout).toBe('');

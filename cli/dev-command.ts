@@ -54,9 +54,17 @@ export async function runDev(base: Settings, options: DevOptions): Promise<void>
     if (err instanceof SwitchyardError) throw err;
     // ioredis gives up on a command after its retries without saying where it tried.
     if (err instanceof Error && err.name === 'MaxRetriesPerRequestError') {
-      throw new SwitchyardError(`cannot reach Redis at REDIS_URL=${base.REDIS_URL}: start it (from a clone: \`bash scripts/services.sh\`) or point REDIS_URL at a running server`, 'UNAVAILABLE', 503);
+      throw new SwitchyardError(
+        `cannot reach Redis at REDIS_URL=${base.REDIS_URL}: start it (from a clone: \`bash scripts/services.sh\`) or point REDIS_URL at a running server`,
+        'UNAVAILABLE',
+        503,
+      );
     }
-    throw new SwitchyardError(`switchyard dev could not start: ${err instanceof Error ? err.message : String(err)}${details}`, 'UNAVAILABLE', 503);
+    throw new SwitchyardError(
+      `switchyard dev could not start: ${err instanceof Error ? err.message : String(err)}${details}`,
+      'UNAVAILABLE',
+      503,
+    );
   };
 
   const { settings, lines } = await startServices(base, log, stops, say).catch(startFailed);
@@ -90,7 +98,9 @@ export async function runDev(base: Settings, options: DevOptions): Promise<void>
 
   if (options.console) {
     const { consoleMain } = await import('../bot/console/index.js');
-    await consoleMain(settings, options.user, { log: log.child({ name: 'console' }) }).finally(() => stopWorker.abort());
+    await consoleMain(settings, options.user, { log: log.child({ name: 'console' }) }).finally(() =>
+      stopWorker.abort(),
+    );
   }
   // Without the console the worker runs until SIGINT/SIGTERM.
   await worker;
@@ -99,7 +109,12 @@ export async function runDev(base: Settings, options: DevOptions): Promise<void>
 }
 
 /** Postgres first (the likeliest thing to be missing, and cheap to check), then Temporal, data, the evaluator. Returns the banner's lines. */
-async function startServices(base: Settings, log: Logger, stops: Array<() => Promise<void>>, say: (line: string) => void): Promise<{ settings: Settings; lines: string[] }> {
+async function startServices(
+  base: Settings,
+  log: Logger,
+  stops: Array<() => Promise<void>>,
+  say: (line: string) => void,
+): Promise<{ settings: Settings; lines: string[] }> {
   await migrate(base.DATABASE_URL, { log }).catch((err: unknown) => {
     throw postgresConnectionProblem(err, base.DATABASE_URL) ?? err;
   });
@@ -114,7 +129,10 @@ async function startServices(base: Settings, log: Logger, stops: Array<() => Pro
   if (!settings.TEMPORAL_ADDRESS) {
     mkdirSync('.temporal', { recursive: true });
     say('Starting a local Temporal dev server (the first run builds the temporal CLI with Go)…');
-    const temporal = await startTemporalDevServer({ dbFile: '.temporal/dev.db', log: (line) => log.debug({ name: 'temporal-server' }, line) });
+    const temporal = await startTemporalDevServer({
+      dbFile: '.temporal/dev.db',
+      log: (line) => log.debug({ name: 'temporal-server' }, line),
+    });
     stops.push(() => temporal.stop());
     settings = { ...settings, TEMPORAL_ADDRESS: temporal.address };
     lines.push(`Temporal   ${temporal.address} (UI http://127.0.0.1:${temporal.uiPort})`);
@@ -136,7 +154,13 @@ async function startServices(base: Settings, log: Logger, stops: Array<() => Pro
 
   if ((await listSdkKeys(storage.deps.pool)).length === 0) {
     for (const env of settings.ENVIRONMENTS) {
-      const { key } = await createSdkKey(storage.deps, { env, scopes: ['flags', 'config'], name: 'dev', actor: 'cli:dev', reason: 'first run of switchyard dev' });
+      const { key } = await createSdkKey(storage.deps, {
+        env,
+        scopes: ['flags', 'config'],
+        name: 'dev',
+        actor: 'cli:dev',
+        reason: 'first run of switchyard dev',
+      });
       lines.push(`SDK key    ${env}: ${key} (shown once)`);
     }
   } else {

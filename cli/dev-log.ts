@@ -12,7 +12,10 @@ import type { Logger } from '../core/logger.js';
  * temp folder when that cannot be created.
  */
 export function openDevLog(env: NodeJS.ProcessEnv = process.env): { path: string; destination: DestinationStream } {
-  const candidates = [join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'switchyard'), join(tmpdir(), 'switchyard')];
+  const candidates = [
+    join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'switchyard'),
+    join(tmpdir(), 'switchyard'),
+  ];
   for (const dir of candidates) {
     try {
       mkdirSync(dir, { recursive: true });
@@ -38,7 +41,8 @@ export function temporalLoggerInto(log: Logger, level: keyof typeof PINO_LEVEL =
     const { error, ...meta } = (entry.meta ?? {}) as Record<string, unknown>;
     // A user's refusal (marked BENIGN by the worker) is worth a line, not a stack trace.
     const benign = error instanceof ApplicationFailure && error.category === ApplicationFailureCategory.BENIGN;
-    const about = error === undefined ? {} : benign ? { refusal: { type: error.type, message: error.message } } : { err: error };
+    const about =
+      error === undefined ? {} : benign ? { refusal: { type: error.type, message: error.message } } : { err: error };
     log[PINO_LEVEL[entry.level]]({ ...meta, ...about }, entry.message);
   });
 }

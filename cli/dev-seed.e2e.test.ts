@@ -16,7 +16,11 @@ afterEach(async () => {
 });
 
 const bindings = async () =>
-  (await db.pool.query('SELECT subject, role, env, granted_by, reason FROM role_bindings WHERE revoked_at IS NULL ORDER BY id')).rows;
+  (
+    await db.pool.query(
+      'SELECT subject, role, env, granted_by, reason FROM role_bindings WHERE revoked_at IS NULL ORDER BY id',
+    )
+  ).rows;
 
 describe('switchyard dev on a fresh database', () => {
   it('grants the walkthrough roles, each audited as `switchyard dev`', async () => {
@@ -28,7 +32,9 @@ describe('switchyard dev on a fresh database', () => {
       { subject: 'U_ALICE', role: 'operator', env: 'production', ...seed },
       { subject: 'U_BOB', role: 'operator', env: 'production', ...seed },
     ]);
-    const audit = await db.pool.query("SELECT actor, entity_key, reason FROM audit_log WHERE action = 'role.grant' ORDER BY seq");
+    const audit = await db.pool.query(
+      "SELECT actor, entity_key, reason FROM audit_log WHERE action = 'role.grant' ORDER BY seq",
+    );
     expect(audit.rows).toEqual([
       { actor: 'switchyard dev', entity_key: 'U_ALICE', reason: 'dev walkthrough seed' },
       { actor: 'switchyard dev', entity_key: 'U_ALICE', reason: 'dev walkthrough seed' },
@@ -45,6 +51,8 @@ describe('switchyard dev on a fresh database', () => {
 
   it('skips the production grants where there is no production environment', async () => {
     await db.pool.query("DELETE FROM environments WHERE name = 'production'");
-    expect(await seedWalkthroughRoles({ pool: db.pool, log }, ['dev', 'staging'])).toEqual([{ subject: 'U_ALICE', role: 'developer' }]);
+    expect(await seedWalkthroughRoles({ pool: db.pool, log }, ['dev', 'staging'])).toEqual([
+      { subject: 'U_ALICE', role: 'developer' },
+    ]);
   });
 });

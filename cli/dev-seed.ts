@@ -27,7 +27,10 @@ export const SEED_REASON = 'dev walkthrough seed';
  * Bindings in an environment this installation does not have are skipped. Returns what was
  * granted, or undefined when the database was not fresh.
  */
-export async function seedWalkthroughRoles(deps: { pool: Pool; log: Logger }, environments: readonly string[]): Promise<SeedBinding[] | undefined> {
+export async function seedWalkthroughRoles(
+  deps: { pool: Pool; log: Logger },
+  environments: readonly string[],
+): Promise<SeedBinding[] | undefined> {
   if (await anyRoleBindingEver(deps.pool)) return undefined;
   const seeded: SeedBinding[] = [];
   for (const binding of WALKTHROUGH_ROLES) {
@@ -41,6 +44,7 @@ export async function seedWalkthroughRoles(deps: { pool: Pool; log: Logger }, en
 /** `U_ALICE developer, operator in production; U_BOB operator in production`. */
 export function describeSeed(seeded: readonly SeedBinding[]): string {
   const bySubject = new Map<string, string[]>();
-  for (const b of seeded) bySubject.set(b.subject, [...(bySubject.get(b.subject) ?? []), `${b.role}${b.env ? ` in ${b.env}` : ''}`]);
+  for (const b of seeded)
+    bySubject.set(b.subject, [...(bySubject.get(b.subject) ?? []), `${b.role}${b.env ? ` in ${b.env}` : ''}`]);
   return [...bySubject].map(([subject, roles]) => `${subject} ${roles.join(', ')}`).join('; ');
 }

@@ -25,7 +25,12 @@ beforeAll(async () => {
   deps = { pool: db.pool, redis, keys: redisKeys(prefix), log };
   await publishSnapshots(deps);
   await syncSdkKeysToRedis(deps);
-  const parsed = parseSettings({ REDIS_PREFIX: prefix, EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+  const parsed = parseSettings({
+    REDIS_PREFIX: prefix,
+    EVALUATOR_PORT: '0',
+    EVALUATOR_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+  });
   if (!parsed.ok) throw new Error(parsed.message);
   evaluator = await startEvaluator(parsed.settings, { log });
   await within(5_000, async () => (await fetch(`${evaluator.url}/readyz`)).status === 200);
@@ -43,8 +48,13 @@ function doctor(...args: string[]): Promise<{ status: number | null; out: string
     execFile(
       'npx',
       ['tsx', 'cli/main.ts', 'doctor', ...args],
-      { encoding: 'utf8', env: { ...process.env, DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', EVALUATOR_URLS: '' }, timeout: 20_000 },
-      (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, out: `${stdout}${stderr}` }),
+      {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', EVALUATOR_URLS: '' },
+        timeout: 20_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, out: `${stdout}${stderr}` }),
     );
   });
 }
@@ -67,6 +77,9 @@ describe('switchyard doctor', () => {
 
     await redis.del(deps.keys.sdkKeysEpoch);
     const report = await runDoctor(deps, []);
-    expect(report.problems).toEqual(['staging: Redis holds version 41, Postgres 0', 'SDK keys: Redis holds no complete key table (never synced, or lost)']);
+    expect(report.problems).toEqual([
+      'staging: Redis holds version 41, Postgres 0',
+      'SDK keys: Redis holds no complete key table (never synced, or lost)',
+    ]);
   });
 });

@@ -5,7 +5,14 @@ import { holdsEntries } from '../storage/snapshot-publisher.js';
 
 /** What one evaluator's `/readyz` said, or why it could not be asked. */
 type EvaluatorAnswer =
-  | { url: string; reachable: true; ready: boolean; reason?: string; versions: Record<string, number>; epochs: Record<string, string | null> }
+  | {
+      url: string;
+      reachable: true;
+      ready: boolean;
+      reason?: string;
+      versions: Record<string, number>;
+      epochs: Record<string, string | null>;
+    }
   | { url: string; reachable: false; problem: string };
 
 export interface DoctorReport {
@@ -21,7 +28,12 @@ async function askEvaluator(url: string, timeoutMs: number): Promise<EvaluatorAn
   const base = url.replace(/\/+$/, '');
   try {
     const response = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await response.json()) as { ready?: boolean; errorDetails?: string; environments?: Record<string, number>; epochs?: Record<string, string | null> };
+    const body = (await response.json()) as {
+      ready?: boolean;
+      errorDetails?: string;
+      environments?: Record<string, number>;
+      epochs?: Record<string, string | null>;
+    };
     return {
       url: base,
       reachable: true,
@@ -38,7 +50,12 @@ async function askEvaluator(url: string, timeoutMs: number): Promise<EvaluatorAn
 
 function pad(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /**
@@ -46,10 +63,16 @@ function pad(rows: string[][]): string[] {
  * and each evaluator's; one problem line per disagreement. One look, not a watch: a change being
  * published while it runs can show as drift, so run it again before acting on a single line.
  */
-export async function runDoctor(deps: StorageDeps, evaluatorUrls: readonly string[], options: { timeoutMs?: number } = {}): Promise<DoctorReport> {
+export async function runDoctor(
+  deps: StorageDeps,
+  evaluatorUrls: readonly string[],
+  options: { timeoutMs?: number } = {},
+): Promise<DoctorReport> {
   const { pool, redis, keys } = deps;
   const epoch = await readEpoch(pool);
-  const { rows } = await pool.query<{ name: string; snapshot_version: string }>('SELECT name, snapshot_version FROM environments ORDER BY position, name');
+  const { rows } = await pool.query<{ name: string; snapshot_version: string }>(
+    'SELECT name, snapshot_version FROM environments ORDER BY position, name',
+  );
   const envs = rows.map((r) => r.name);
   const [held, hasEntries, keysEpoch, evaluators] = await Promise.all([
     readRedisEnvs(deps, envs),
@@ -72,8 +95,12 @@ export async function runDoctor(deps: StorageDeps, evaluatorUrls: readonly strin
       problems.push(`${env}: Redis holds no snapshot (Postgres is at version ${version})`);
     } else {
       cells.push(`v${stamp.version} @${short(stamp.epoch)}`);
-      if (found.state === 'other epoch') problems.push(`${env}: Redis holds a snapshot of epoch ${stamp.epoch ?? '(none)'}, Postgres's epoch is ${epoch}`);
-      else if (found.state !== 'current') problems.push(`${env}: Redis holds version ${stamp.version}, Postgres ${version}`);
+      if (found.state === 'other epoch')
+        problems.push(
+          `${env}: Redis holds a snapshot of epoch ${stamp.epoch ?? '(none)'}, Postgres's epoch is ${epoch}`,
+        );
+      else if (found.state !== 'current')
+        problems.push(`${env}: Redis holds version ${stamp.version}, Postgres ${version}`);
     }
     for (const evaluator of evaluators) {
       if (!evaluator.reachable) {
@@ -88,23 +115,35 @@ export async function runDoctor(deps: StorageDeps, evaluatorUrls: readonly strin
       }
       const servedEpoch = evaluator.epochs[env] ?? null;
       cells.push(`v${served} @${short(servedEpoch)}`);
-      if (servedEpoch !== epoch) problems.push(`${env}: evaluator ${evaluator.url} serves epoch ${servedEpoch ?? '(none)'}, Postgres's epoch is ${epoch}`);
-      else if (served !== version) problems.push(`${env}: evaluator ${evaluator.url} serves version ${served}, Postgres ${version}`);
+      if (servedEpoch !== epoch)
+        problems.push(
+          `${env}: evaluator ${evaluator.url} serves epoch ${servedEpoch ?? '(none)'}, Postgres's epoch is ${epoch}`,
+        );
+      else if (served !== version)
+        problems.push(`${env}: evaluator ${evaluator.url} serves version ${served}, Postgres ${version}`);
     }
     table.push(cells);
   });
   if (keysEpoch !== epoch) {
-    problems.push(keysEpoch === null ? 'SDK keys: Redis holds no complete key table (never synced, or lost)' : `SDK keys: Redis's key table was synced from epoch ${keysEpoch}, Postgres's epoch is ${epoch}`);
+    problems.push(
+      keysEpoch === null
+        ? 'SDK keys: Redis holds no complete key table (never synced, or lost)'
+        : `SDK keys: Redis's key table was synced from epoch ${keysEpoch}, Postgres's epoch is ${epoch}`,
+    );
   }
   for (const evaluator of evaluators) {
     if (!evaluator.reachable) problems.push(`evaluator ${evaluator.url}: unreachable (${evaluator.problem})`);
-    else if (!evaluator.ready) problems.push(`evaluator ${evaluator.url}: not ready (${evaluator.reason ?? 'no reason given'})`);
+    else if (!evaluator.ready)
+      problems.push(`evaluator ${evaluator.url}: not ready (${evaluator.reason ?? 'no reason given'})`);
   }
 
   const lines = [`Postgres epoch ${epoch}`, ...pad(table)];
   if (problems.length) {
     lines.push('', ...problems.map((p) => `drift: ${p}`));
-    lines.push('', 'The worker’s repair loop republishes Redis from Postgres within seconds; `switchyard publish` does it now.');
+    lines.push(
+      '',
+      'The worker’s repair loop republishes Redis from Postgres within seconds; `switchyard publish` does it now.',
+    );
   } else {
     lines.push('', 'in sync');
   }

@@ -20,7 +20,11 @@ export interface GuardrailMonitorOptions {
  * flags that arrived another way (`switchyard import`) or whose monitor ended. Safe at every worker
  * start and after every import: running monitors are left alone.
  */
-export async function startMissingGuardrailMonitors(client: Client, db: Queryable, options: GuardrailMonitorOptions): Promise<number> {
+export async function startMissingGuardrailMonitors(
+  client: Client,
+  db: Queryable,
+  options: GuardrailMonitorOptions,
+): Promise<number> {
   const flags = await listLatest<FlagDocument>(db, 'flag');
   let watched = 0;
   for (const { document: flag } of flags) {
@@ -56,6 +60,9 @@ export async function openGuardrailMonitorTarget(
     return { target: { client, taskQueue, environments: settings.ENVIRONMENTS, log }, close: () => connection.close() };
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return { warning: `guarded flags are not watched yet (${why}): the worker starts their monitors when it starts`, close: async () => undefined };
+    return {
+      warning: `guarded flags are not watched yet (${why}): the worker starts their monitors when it starts`,
+      close: async () => undefined,
+    };
   }
 }

@@ -41,7 +41,11 @@ export interface ImportReport {
  * With `--env`, a file speaks for that one environment: its global definition and its state
  * under `environments.<env>` are taken, and every other environment keeps its stored state.
  */
-function scopeToEnv<T extends { environments: FlagDocument['environments'] }>(incoming: T, stored: T | undefined, env: string): T {
+function scopeToEnv<T extends { environments: FlagDocument['environments'] }>(
+  incoming: T,
+  stored: T | undefined,
+  env: string,
+): T {
   const environments = { ...(stored?.environments ?? {}) };
   const mine = incoming.environments[env];
   if (mine) environments[env] = mine;
@@ -70,14 +74,16 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
   const seen = new Set<string>();
   /** Secrets with a plain value and no master key to seal it: refused before anything is written. */
   const unsealed: string[] = [];
-  const isConfig = (document: unknown) => typeof document === 'object' && document !== null && (document as { type?: unknown }).type === 'config';
+  const isConfig = (document: unknown) =>
+    typeof document === 'object' && document !== null && (document as { type?: unknown }).type === 'config';
   // What is stored, read for all files at once: an import of thousands costs two queries here, not thousands.
   const named = files.flatMap(({ document }) => {
     const key = (document as { key?: unknown } | null)?.key;
     return typeof key === 'string' ? [{ kind: isConfig(document) ? ('config' as const) : ('flag' as const), key }] : [];
   });
   const prefetched = await latestEntries(deps.pool, named);
-  const storedOf = <D>(kind: 'flag' | 'config', key: string) => prefetched.get(`${kind}:${key}`) as { version: number; document: D } | undefined;
+  const storedOf = <D>(kind: 'flag' | 'config', key: string) =>
+    prefetched.get(`${kind}:${key}`) as { version: number; document: D } | undefined;
   for (const { file, document } of files) {
     try {
       if (isConfig(document)) {
@@ -91,14 +97,22 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
         } else if (unsealedSecretValues(entry).length) {
           unsealed.push(entry.key);
         }
-        plans.push({ target: { kind: 'config', key: entry.key, document: entry }, expectedVersion: stored?.version ?? 0, diff: jsonDiff(stored?.document ?? null, entry) });
+        plans.push({
+          target: { kind: 'config', key: entry.key, document: entry },
+          expectedVersion: stored?.version ?? 0,
+          diff: jsonDiff(stored?.document ?? null, entry),
+        });
       } else {
         const validated = validateFlag(document, { mode: 'import' });
         warnings.push(...validated.warnings);
         const stored = storedOf<FlagDocument>('flag', validated.flag.key);
         const flag = options.env ? scopeToEnv(validated.flag, stored?.document, options.env) : validated.flag;
         flag.createdAt ??= stored?.document.createdAt ?? new Date().toISOString();
-        plans.push({ target: { kind: 'flag', key: flag.key, document: flag }, expectedVersion: stored?.version ?? 0, diff: jsonDiff(stored?.document ?? null, flag) });
+        plans.push({
+          target: { kind: 'flag', key: flag.key, document: flag },
+          expectedVersion: stored?.version ?? 0,
+          diff: jsonDiff(stored?.document ?? null, flag),
+        });
       }
       const id = `${plans.at(-1)!.target.kind}:${plans.at(-1)!.target.key}`;
       if (seen.has(id)) problems.push(`${file}: ${id} appears more than once in this import`);
@@ -126,13 +140,21 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
       lines.push(`= ${label} (unchanged)`);
       continue;
     }
-    lines.push(plan.expectedVersion === 0 ? `+ ${label} (new)` : `~ ${label} (version ${plan.expectedVersion} → ${plan.expectedVersion + 1})`);
+    lines.push(
+      plan.expectedVersion === 0
+        ? `+ ${label} (new)`
+        : `~ ${label} (version ${plan.expectedVersion} → ${plan.expectedVersion + 1})`,
+    );
     if (plan.expectedVersion > 0) {
       for (const path of changed) {
         const { old, new: next } = plan.diff[path]!;
         // A secret's values are envelopes: that they changed is news, their ciphertext is not.
         const sealed = plan.target.kind === 'config' && plan.target.document.secret && /^(value|scopes)\b/.test(path);
-        lines.push(sealed ? `    ${path}: changed (sealed, not shown)` : `    ${path}: ${JSON.stringify(old)} → ${JSON.stringify(next)}`);
+        lines.push(
+          sealed
+            ? `    ${path}: changed (sealed, not shown)`
+            : `    ${path}: ${JSON.stringify(old)} → ${JSON.stringify(next)}`,
+        );
       }
     }
     if (options.dryRun) continue;
@@ -148,6 +170,7 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
   }
   // Batched: one transaction and one publication per batch, still one version and audit row per entry.
   const applied = (await applyChanges(deps, changes)).filter((r) => r.applied).length;
-  if (applied && options.monitors) await startMissingGuardrailMonitors(options.monitors.client, deps.pool, options.monitors);
+  if (applied && options.monitors)
+    await startMissingGuardrailMonitors(options.monitors.client, deps.pool, options.monitors);
   return { lines, warnings, applied, unchanged };
 }

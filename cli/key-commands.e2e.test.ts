@@ -29,7 +29,10 @@ function switchyard(...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       ['--import', 'tsx', MAIN, ...args],
-      { env: { ...operatorFree, DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', USER: 'alice' }, timeout: 60_000 },
+      {
+        env: { ...operatorFree, DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', USER: 'alice' },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -40,14 +43,29 @@ const rowOf = (list: string, id: string) => list.split('\n').find((line) => line
 /** Created in Postgres directly: the key commands under test act on them. */
 let payments: { id: string; key: string };
 let batch: { id: string; key: string };
-let runs: Record<'rotate' | 'revoke' | 'create' | 'createBadOrigin' | 'list' | 'listProduction' | 'revokeWithoutReason' | 'rotateRevoked', Run>;
+let runs: Record<
+  | 'rotate'
+  | 'revoke'
+  | 'create'
+  | 'createBadOrigin'
+  | 'list'
+  | 'listProduction'
+  | 'revokeWithoutReason'
+  | 'rotateRevoked',
+  Run
+>;
 let successor: { id: string; key: string };
 
 beforeAll(async () => {
   db = await createTestDatabase();
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const deps = { pool: db.pool, redis, keys, log: createLogger('silent') };
-  const a = await createSdkKey(deps, { env: 'production', scopes: ['flags', 'secrets'], name: 'payments', actor: 'cli:alice' });
+  const a = await createSdkKey(deps, {
+    env: 'production',
+    scopes: ['flags', 'secrets'],
+    name: 'payments',
+    actor: 'cli:alice',
+  });
   const b = await createSdkKey(deps, { env: 'staging', scopes: ['flags'], name: 'batch', actor: 'cli:alice' });
   payments = { id: a.record.id, key: a.key };
   batch = { id: b.record.id, key: b.key };
@@ -57,7 +75,18 @@ beforeAll(async () => {
   const [rotate, revoke, create, createBadOrigin] = await Promise.all([
     switchyard('key', 'rotate', payments.id, '--grace', '2h', '--reason', 'yearly rotation'),
     switchyard('key', 'revoke', batch.id.slice(0, 8), '--reason', 'leaked in a build log', '--as', 'bob'),
-    switchyard('key', 'create', '--env', 'production', '--name', 'storefront', '--origin', 'https://shop.example', '--origin', 'http://localhost:5173'),
+    switchyard(
+      'key',
+      'create',
+      '--env',
+      'production',
+      '--name',
+      'storefront',
+      '--origin',
+      'https://shop.example',
+      '--origin',
+      'http://localhost:5173',
+    ),
     switchyard('key', 'create', '--env', 'production', '--name', 'broken', '--origin', 'https://shop.example/app'),
   ]);
   const [list, listProduction, revokeWithoutReason, rotateRevoked] = await Promise.all([
@@ -81,7 +110,9 @@ describe('switchyard key rotate', () => {
     expect(runs.rotate.code).toBe(0);
     expect(successor.key).toMatch(/^sy_production_[A-Za-z0-9_-]{43}$/);
     expect(runs.rotate.stderr).toMatch(
-      new RegExp(`^SDK key ${successor.id} replaces ${payments.id} \\("payments", production, flags, secrets\\); it keeps working until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ \\(grace 2h\\)\\. The new key is shown only now:\\n$`),
+      new RegExp(
+        `^SDK key ${successor.id} replaces ${payments.id} \\("payments", production, flags, secrets\\); it keeps working until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ \\(grace 2h\\)\\. The new key is shown only now:\\n$`,
+      ),
     );
   });
 
@@ -90,31 +121,49 @@ describe('switchyard key rotate', () => {
     const old = JSON.parse((await redis.hget(keys.sdkKeys, hashSdkKey(payments.key)))!) as { expiresAt: string };
     expect(Date.parse(old.expiresAt) - Date.now()).toBeGreaterThan(3_600_000);
     const audits = await auditTrail(db.pool, { entityKind: 'sdk-key', entityKey: payments.id });
-    expect(audits.filter((a) => a.action === 'sdk-key.rotate')).toMatchObject([{ actor: 'cli:alice', reason: 'yearly rotation', environment: 'production', detail: { successor: successor.id } }]);
+    expect(audits.filter((a) => a.action === 'sdk-key.rotate')).toMatchObject([
+      { actor: 'cli:alice', reason: 'yearly rotation', environment: 'production', detail: { successor: successor.id } },
+    ]);
   });
 });
 
 describe('switchyard key revoke', () => {
   it('takes an id prefix, removes the key from Redis at once and audits who and why', async () => {
-    expect(runs.revoke).toMatchObject({ code: 0, stdout: `revoked SDK key ${batch.id} ("batch", staging): evaluators refuse it from now on\n` });
+    expect(runs.revoke).toMatchObject({
+      code: 0,
+      stdout: `revoked SDK key ${batch.id} ("batch", staging): evaluators refuse it from now on\n`,
+    });
     expect(await redis.hexists(keys.sdkKeys, hashSdkKey(batch.key))).toBe(0);
     const [audit] = await auditTrail(db.pool, { entityKind: 'sdk-key', entityKey: batch.id });
-    expect(audit).toMatchObject({ action: 'sdk-key.revoke', actor: 'cli:bob', reason: 'leaked in a build log', environment: 'staging' });
+    expect(audit).toMatchObject({
+      action: 'sdk-key.revoke',
+      actor: 'cli:bob',
+      reason: 'leaked in a build log',
+      environment: 'staging',
+    });
   });
 
   it('refuses without a reason, and a revoked key cannot be rotated, naming what to type instead', () => {
     expect(runs.revokeWithoutReason.code).toBe(1);
     expect(runs.revokeWithoutReason.stderr).toContain("required option '--reason <text>' not specified");
     expect(runs.rotateRevoked.code).toBe(1);
-    expect(runs.rotateRevoked.stderr).toMatch(new RegExp(`^error: SDK key ${batch.id} \\("batch"\\) was revoked at \\S+: create a new one with switchyard key create --env staging\\n$`));
+    expect(runs.rotateRevoked.stderr).toMatch(
+      new RegExp(
+        `^error: SDK key ${batch.id} \\("batch"\\) was revoked at \\S+: create a new one with switchyard key create --env staging\\n$`,
+      ),
+    );
   });
 });
 
 describe('switchyard key create --origin', () => {
   it('binds browser origins to the new key, publishes them with it, and says so', async () => {
     expect(runs.create.code).toBe(0);
-    expect(runs.create.stderr).toMatch(/^SDK key \S+ for production \(flags, config, browsers on https:\/\/shop\.example, http:\/\/localhost:5173\); it is shown only now:\n$/);
-    const record = JSON.parse((await redis.hget(keys.sdkKeys, hashSdkKey(runs.create.stdout.trim())))!) as { origins: string[] };
+    expect(runs.create.stderr).toMatch(
+      /^SDK key \S+ for production \(flags, config, browsers on https:\/\/shop\.example, http:\/\/localhost:5173\); it is shown only now:\n$/,
+    );
+    const record = JSON.parse((await redis.hget(keys.sdkKeys, hashSdkKey(runs.create.stdout.trim())))!) as {
+      origins: string[];
+    };
     expect(record.origins).toEqual(['https://shop.example', 'http://localhost:5173']);
   });
 
@@ -133,13 +182,23 @@ describe('switchyard key list', () => {
     expect(header).toMatch(/^ID +NAME +ENV +SCOPES +ORIGINS +CREATED +LAST USED +STATE$/);
     const stamp = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ';
     expect(runs.list.stdout.split('\n').find((line) => line.includes(' storefront '))).toMatch(
-      new RegExp(`^\\S+ +storefront +production +flags,config +https://shop\\.example,http://localhost:5173 +${stamp} by cli:alice +never +active$`),
+      new RegExp(
+        `^\\S+ +storefront +production +flags,config +https://shop\\.example,http://localhost:5173 +${stamp} by cli:alice +never +active$`,
+      ),
     );
     expect(rowOf(runs.list.stdout, payments.id)).toMatch(
-      new RegExp(`^\\S+ +payments +production +flags,secrets +- +${stamp} by cli:alice +2030-05-01 10:00:00Z +rotating until ${stamp} \\(replaced by ${successor.id}\\)$`),
+      new RegExp(
+        `^\\S+ +payments +production +flags,secrets +- +${stamp} by cli:alice +2030-05-01 10:00:00Z +rotating until ${stamp} \\(replaced by ${successor.id}\\)$`,
+      ),
     );
-    expect(rowOf(runs.list.stdout, successor.id)).toMatch(new RegExp(`^\\S+ +payments +production +flags,secrets +- +${stamp} by cli:alice +never +active$`));
-    expect(rowOf(runs.list.stdout, batch.id)).toMatch(new RegExp(`^\\S+ +batch +staging +flags +- +${stamp} by cli:alice +never +revoked ${stamp} by cli:bob: leaked in a build log$`));
+    expect(rowOf(runs.list.stdout, successor.id)).toMatch(
+      new RegExp(`^\\S+ +payments +production +flags,secrets +- +${stamp} by cli:alice +never +active$`),
+    );
+    expect(rowOf(runs.list.stdout, batch.id)).toMatch(
+      new RegExp(
+        `^\\S+ +batch +staging +flags +- +${stamp} by cli:alice +never +revoked ${stamp} by cli:bob: leaked in a build log$`,
+      ),
+    );
   });
 
   it('never prints a key or its hash', () => {

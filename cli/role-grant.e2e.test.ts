@@ -13,7 +13,10 @@ function switchyard(...args: string[]): Promise<{ code: number; stdout: string; 
     execFile(
       process.execPath,
       ['--import', 'tsx', MAIN, ...args],
-      { env: { ...process.env, DATABASE_URL: db.url, REDIS_PREFIX: testRedisPrefix('cli-role'), LOG_LEVEL: 'silent' }, timeout: 30_000 },
+      {
+        env: { ...process.env, DATABASE_URL: db.url, REDIS_PREFIX: testRedisPrefix('cli-role'), LOG_LEVEL: 'silent' },
+        timeout: 30_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -30,7 +33,9 @@ describe('switchyard role grant', () => {
   it('refuses an admin without a tenant, naming --tenant, and grants nothing', async () => {
     const run = await switchyard('role', 'grant', 'U_NEW', 'admin');
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('error: cannot grant admin without a scope: admin is scoped to a tenant: give --tenant <id>');
+    expect(run.stderr).toContain(
+      'error: cannot grant admin without a scope: admin is scoped to a tenant: give --tenant <id>',
+    );
     expect(await listRoleBindings(db.pool, 'U_NEW')).toEqual([]);
   });
 

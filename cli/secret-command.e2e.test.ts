@@ -30,8 +30,14 @@ function switchyard(stdin: string, env: NodeJS.ProcessEnv, ...args: string[]): P
 
 beforeAll(async () => {
   h = await startTemporalHarness();
-  await grantRole({ pool: h.db.pool, log }, { subject: 'cli:alice', role: 'operator', env: 'production', actor: 'test-setup' });
-  await grantRole({ pool: h.db.pool, log }, { subject: 'U_BOB', role: 'operator', env: 'production', actor: 'test-setup' });
+  await grantRole(
+    { pool: h.db.pool, log },
+    { subject: 'cli:alice', role: 'operator', env: 'production', actor: 'test-setup' },
+  );
+  await grantRole(
+    { pool: h.db.pool, log },
+    { subject: 'U_BOB', role: 'operator', env: 'production', actor: 'test-setup' },
+  );
 });
 afterAll(async () => {
   await h?.close();
@@ -46,7 +52,17 @@ function envWith(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 describe('switchyard secret set', () => {
   it('reads the value from standard input without its trailing newline, seals it, and requests the change as the CLI actor', async () => {
     const value = `whsec_${randomBytes(10).toString('hex')}`;
-    const run = await switchyard(`${value}\n`, envWith({ SECRETS_MASTER_KEY: MASTER_KEY }), 'secret', 'set', 'payments.webhook', '--env', 'production', '--reason', 'new webhook endpoint');
+    const run = await switchyard(
+      `${value}\n`,
+      envWith({ SECRETS_MASTER_KEY: MASTER_KEY }),
+      'secret',
+      'set',
+      'payments.webhook',
+      '--env',
+      'production',
+      '--reason',
+      'new webhook endpoint',
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/awaiting approval/);
@@ -54,27 +70,70 @@ describe('switchyard secret set', () => {
     const requestId = /Change (\S+):/.exec(run.stdout)?.[1];
     expect(requestId).toBeDefined();
 
-    const handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ['dev', 'staging', 'production'] });
-    const approved = await handler.handleCommand({ transport: 'console', user: 'U_BOB', command: '/change', text: `approve ${requestId}`, requestId: randomUUID(), replyTo: { transport: 'console', user: 'U_BOB' } });
+    const handler = createCommandHandler({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      pool: h.db.pool,
+      log,
+      environments: ['dev', 'staging', 'production'],
+    });
+    const approved = await handler.handleCommand({
+      transport: 'console',
+      user: 'U_BOB',
+      command: '/change',
+      text: `approve ${requestId}`,
+      requestId: randomUUID(),
+      replyTo: { transport: 'console', user: 'U_BOB' },
+    });
     expect(approved.text).toMatch(/applied/);
 
     const stored = await getConfig(h.db.pool, 'payments.webhook');
     const scope = stored?.document.scopes.find((s) => s.env === 'production');
     expect(JSON.stringify(stored?.document)).not.toContain(value);
-    expect(openSecret(parseMasterKey(MASTER_KEY), scope?.value, { key: 'payments.webhook', env: 'production' })).toBe(value);
+    expect(openSecret(parseMasterKey(MASTER_KEY), scope?.value, { key: 'payments.webhook', env: 'production' })).toBe(
+      value,
+    );
     expect(stored?.createdBy).toBe('cli:alice');
   });
 
   it('refuses in one line without SECRETS_MASTER_KEY, an empty input, and an actor without a role (saying how to grant one)', async () => {
     const [noKey, empty, noRole] = await Promise.all([
       switchyard('value\n', envWith({}), 'secret', 'set', 'payments.webhook', '--env', 'production', '--reason', 'x'),
-      switchyard('\n', envWith({ SECRETS_MASTER_KEY: MASTER_KEY }), 'secret', 'set', 'payments.webhook', '--env', 'production', '--reason', 'x'),
-      switchyard('value\n', envWith({ SECRETS_MASTER_KEY: MASTER_KEY }), 'secret', 'set', 'payments.webhook', '--env', 'production', '--reason', 'x', '--as', 'mallory'),
+      switchyard(
+        '\n',
+        envWith({ SECRETS_MASTER_KEY: MASTER_KEY }),
+        'secret',
+        'set',
+        'payments.webhook',
+        '--env',
+        'production',
+        '--reason',
+        'x',
+      ),
+      switchyard(
+        'value\n',
+        envWith({ SECRETS_MASTER_KEY: MASTER_KEY }),
+        'secret',
+        'set',
+        'payments.webhook',
+        '--env',
+        'production',
+        '--reason',
+        'x',
+        '--as',
+        'mallory',
+      ),
     ]);
     expect(noRole.code).toBe(1);
     expect(noRole.stderr).toMatch(/cli:mallory has no Switchyard role/);
     expect(noRole.stderr).toContain('switchyard role grant cli:mallory operator --env production');
-    expect([noKey.code, noKey.stderr.trim().split('\n')]).toEqual([1, [expect.stringMatching(/^error: secrets are not enabled here: SECRETS_MASTER_KEY is not set/)]]);
-    expect([empty.code, empty.stderr.trim()]).toEqual([1, 'error: standard input was empty: pipe the secret value in, e.g. < value.txt']);
+    expect([noKey.code, noKey.stderr.trim().split('\n')]).toEqual([
+      1,
+      [expect.stringMatching(/^error: secrets are not enabled here: SECRETS_MASTER_KEY is not set/)],
+    ]);
+    expect([empty.code, empty.stderr.trim()]).toEqual([
+      1,
+      'error: standard input was empty: pipe the secret value in, e.g. < value.txt',
+    ]);
   });
 });

@@ -24,7 +24,9 @@ export interface SecretSetOptions {
 export async function readSecretValue(input: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /**
@@ -38,7 +40,9 @@ export async function runSecretSet(settings: Settings, options: SecretSetOptions
   if (!settings.SECRETS_MASTER_KEY) throw new SwitchyardError(NO_MASTER_KEY, 'CONFIG', 500);
   const masterKey = parseMasterKey(settings.SECRETS_MASTER_KEY);
   if (options.input.isTTY) {
-    throw new ValidationError(`pipe the value in rather than typing it here: switchyard secret set ${options.key} --env ${options.env} --reason "…" < value.txt (or use /config secret set in the console, which hides what you type)`);
+    throw new ValidationError(
+      `pipe the value in rather than typing it here: switchyard secret set ${options.key} --env ${options.env} --reason "…" < value.txt (or use /config secret set in the console, which hides what you type)`,
+    );
   }
   const value = await readSecretValue(options.input);
   if (!value) throw new ValidationError('standard input was empty: pipe the secret value in, e.g. < value.txt');
@@ -53,17 +57,35 @@ export async function runSecretSet(settings: Settings, options: SecretSetOptions
       const requestId = `cli-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
       const replyTo = { transport: 'console' as const, channel: 'cli', user: options.actor };
       // The key and environment go through the grammar first, exactly as typed in chat: a bad one is refused before anything is sealed.
-      const asked = await handler.handleCommand({ transport: 'console', user: options.actor, command: '/config', text: `secret set ${options.key} --env ${options.env}`, requestId, replyTo });
+      const asked = await handler.handleCommand({
+        transport: 'console',
+        user: options.actor,
+        command: '/config',
+        text: `secret set ${options.key} --env ${options.env}`,
+        requestId,
+        replyTo,
+      });
       if (!asked.dialog) {
         process.stderr.write(`${blocksToText(asked)}\n`);
         return false;
       }
-      const reply = await requestSecretValue(handler, masterKey, { transport: 'console', user: options.actor, key: asked.dialog.key, env: asked.dialog.env, value, reason: options.reason, requestId, replyTo });
+      const reply = await requestSecretValue(handler, masterKey, {
+        transport: 'console',
+        user: options.actor,
+        key: asked.dialog.key,
+        env: asked.dialog.env,
+        value,
+        reason: options.reason,
+        requestId,
+        replyTo,
+      });
       // A change request's reply opens with `Change <id>: <status>`; only a request that stands (or is already applied) is a success.
       const accepted = reply.ok && /^Change \S+: (awaiting approval|applied)/.test(reply.text);
       (accepted ? process.stdout : process.stderr).write(`${blocksToText(reply)}\n`);
       if (/has no Switchyard role/.test(reply.text)) {
-        process.stderr.write(`The CLI acts as ${options.actor}: an operator grants it a role first, e.g. switchyard role grant ${options.actor} operator --env ${asked.dialog.env} --reason "…"\n`);
+        process.stderr.write(
+          `The CLI acts as ${options.actor}: an operator grants it a role first, e.g. switchyard role grant ${options.actor} operator --env ${asked.dialog.env} --reason "…"\n`,
+        );
       }
       return accepted;
     } finally {

@@ -21,17 +21,32 @@ describe('the environment at boot', () => {
   });
 
   it('names every bad variable on a line of its own, with what it was', () => {
-    const parsed = parseSettings({ REDIS_URL: 'not a url', EVALUATOR_PORT: '99999', SLACK_API_URL: 'nope', TEMPORAL_NAMESPACE: '' });
+    const parsed = parseSettings({
+      REDIS_URL: 'not a url',
+      EVALUATOR_PORT: '99999',
+      SLACK_API_URL: 'nope',
+      TEMPORAL_NAMESPACE: '',
+    });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     const lines = parsed.message.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines.map((l) => l.split(' ')[2])).toEqual(expect.arrayContaining(['REDIS_URL', 'EVALUATOR_PORT', 'SLACK_API_URL']));
+    expect(lines.map((l) => l.split(' ')[2])).toEqual(
+      expect.arrayContaining(['REDIS_URL', 'EVALUATOR_PORT', 'SLACK_API_URL']),
+    );
     expect(lines.find((l) => l.includes('EVALUATOR_PORT'))).toContain('(got "99999")');
   });
 
   it('declares each variable in one layer only', () => {
-    const layers = [coreSettingsSchema, storageSettingsSchema, temporalSettingsSchema, slackSettingsSchema, evaluatorSettingsSchema, activitySettingsSchema, webSettingsSchema];
+    const layers = [
+      coreSettingsSchema,
+      storageSettingsSchema,
+      temporalSettingsSchema,
+      slackSettingsSchema,
+      evaluatorSettingsSchema,
+      activitySettingsSchema,
+      webSettingsSchema,
+    ];
     const declared = layers.flatMap((schema) => Object.keys(schema.shape));
     expect(declared.sort()).toEqual(Object.keys(settingsSchema.shape).sort());
   });

@@ -26,8 +26,14 @@ export function openStorage(settings: Settings, log: Logger = createLogger(setti
  * docs/design.md#audit-chain). The first name that is not blank wins: `--as`, SWITCHYARD_OPERATOR,
  * USER, then the OS account (USER is often unset in containers), so an audit row never says `cli:`.
  */
-export function cliActor(name: string | undefined, env: NodeJS.ProcessEnv = process.env, osUser: () => string = () => userInfo().username): string {
-  const given = [name, env.SWITCHYARD_OPERATOR, env.USER].map((candidate) => candidate?.trim()).find((candidate) => candidate);
+export function cliActor(
+  name: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  osUser: () => string = () => userInfo().username,
+): string {
+  const given = [name, env.SWITCHYARD_OPERATOR, env.USER]
+    .map((candidate) => candidate?.trim())
+    .find((candidate) => candidate);
   return `cli:${given ?? accountName(osUser) ?? 'operator'}`;
 }
 

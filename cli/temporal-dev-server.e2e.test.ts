@@ -39,7 +39,11 @@ describe('temporal dev server', () => {
         await connection.close();
       }
       const ps = await import('node:child_process');
-      const cmdline = ps.execFileSync('ps', ['-eo', 'args']).toString().split('\n').find((line) => line.includes(`--port ${server.port} `));
+      const cmdline = ps
+        .execFileSync('ps', ['-eo', 'args'])
+        .toString()
+        .split('\n')
+        .find((line) => line.includes(`--port ${server.port} `));
       expect(cmdline).toBeDefined();
       expect(cmdline).not.toContain('--db-filename');
     } finally {

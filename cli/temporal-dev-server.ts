@@ -58,7 +58,12 @@ export async function findTemporalCli(env: NodeJS.ProcessEnv = process.env): Pro
   }
   return new Promise((resolve, reject) => {
     const child = execFile('bash', [script], { env, maxBuffer: 1 << 20 }, (error, stdout) => {
-      if (error) reject(new Error(`Could not find or build the Temporal CLI (scripts/temporal-cli.sh exited with ${error.code ?? error.message})`));
+      if (error)
+        reject(
+          new Error(
+            `Could not find or build the Temporal CLI (scripts/temporal-cli.sh exited with ${error.code ?? error.message})`,
+          ),
+        );
       else resolve(stdout.trim().split('\n').pop()!);
     });
     // The build takes minutes: let its progress reach the terminal.
@@ -116,7 +121,9 @@ const STOP_GRACE_MS = 5_000;
  * cut can lose its last writes): fine for `switchyard dev`.
  */
 const storageArgs = (dbFile: string | undefined): string[] =>
-  dbFile ? ['--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'] : [];
+  dbFile
+    ? ['--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']
+    : [];
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -152,7 +159,9 @@ async function waitUntilServing(
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`temporal server start-dev exited (${child.exitCode ?? child.signalCode}) before serving:\n${output()}`);
+      throw new Error(
+        `temporal server start-dev exited (${child.exitCode ?? child.signalCode}) before serving:\n${output()}`,
+      );
     }
     let connection: Connection | undefined;
     try {
@@ -193,19 +202,29 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   if (options.dbFile) await mkdir(dirname(options.dbFile), { recursive: true });
 
   const args = [
-    'server', 'start-dev', '--headless',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--ui-port', String(uiPort),
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
     ...storageArgs(options.dbFile),
-    '--namespace', 'default',
-    '--log-level', 'warn',
+    '--namespace',
+    'default',
+    '--log-level',
+    'warn',
     // Same as the SDK's own launcher: without these the server refuses workflow updates (approvals, reviews, rollout controls).
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   ];
   if (namespace !== 'default') args.push('--namespace', namespace);
-  for (const [name, type] of Object.entries(options.searchAttributes ?? {})) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(options.searchAttributes ?? {}))
+    args.push('--search-attribute', `${name}=${type}`);
 
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const untie = tieToParent(child);

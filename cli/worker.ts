@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type NativeConnection,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import { createActivities, type Activities } from '../activities/index.js';
 import { OutboxNotifier } from '../activities/outbox-notifier.js';
@@ -39,7 +46,14 @@ export function workflowBundle(): Promise<WorkflowBundle> {
       config.resolve = { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } };
       return config;
     },
-    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => process.stderr.write(`${m}\n`) },
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (m) => process.stderr.write(`${m}\n`),
+    },
   });
   return bundle;
 }
@@ -127,7 +141,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
       try {
         const { created } = await ensureStaleFlagsSchedule(temporal.client, { taskQueue });
         if (created) log.info({ scheduleId: workflowIds.staleFlagsSchedule }, 'created the daily stale-flags schedule');
-        await startMissingGuardrailMonitors(temporal.client, pool, { taskQueue, environments: settings.ENVIRONMENTS, log });
+        await startMissingGuardrailMonitors(temporal.client, pool, {
+          taskQueue,
+          environments: settings.ENVIRONMENTS,
+          log,
+        });
       } finally {
         await temporal.connection.close();
       }

@@ -43,8 +43,22 @@ interface Shape {
   off?: string;
 }
 const variationsArb = fc.constantFrom<Shape>(
-  { ids: ['on', 'off'], variations: [{ id: 'on', value: true }, { id: 'off', value: false }] },
-  { ids: ['a', 'b', 'c'], variations: [{ id: 'a', value: 'alpha' }, { id: 'b', value: 'beta' }, { id: 'c', value: 'gamma' }], off: 'a' },
+  {
+    ids: ['on', 'off'],
+    variations: [
+      { id: 'on', value: true },
+      { id: 'off', value: false },
+    ],
+  },
+  {
+    ids: ['a', 'b', 'c'],
+    variations: [
+      { id: 'a', value: 'alpha' },
+      { id: 'b', value: 'beta' },
+      { id: 'c', value: 'gamma' },
+    ],
+    off: 'a',
+  },
 );
 
 const ruleArb = (ids: string[]): fc.Arbitrary<Omit<Rule, 'id'>> =>
@@ -59,7 +73,11 @@ const stateArb = (ids: string[]): fc.Arbitrary<EnvironmentState> =>
     .record({
       killed: fc.boolean(),
       killedTenants: fc.subarray(TENANTS),
-      userOverrides: fc.dictionary(fc.constantFrom(...USERS), fc.constantFrom(...ids).map((variation) => ({ variation })), { maxKeys: 2 }),
+      userOverrides: fc.dictionary(
+        fc.constantFrom(...USERS),
+        fc.constantFrom(...ids).map((variation) => ({ variation })),
+        { maxKeys: 2 },
+      ),
       tenantOverrides: fc.dictionary(fc.constantFrom(...TENANTS), fc.constantFrom(...ids), { maxKeys: 2 }),
       rules: fc.array(ruleArb(ids), { maxLength: 2 }),
       serve: fc.option(
@@ -98,39 +116,61 @@ const flagArb: fc.Arbitrary<FlagDocument> = fc
     }),
   );
 
-const bindingArb: fc.Arbitrary<RoleBinding> = fc.oneof(
-  fc.record({ role: fc.constant('developer' as const), env: fc.constantFrom(undefined, ...ENVS) }),
-  fc.record({ role: fc.constant('product_manager' as const), env: fc.constantFrom(undefined, 'production') }),
-  fc.record({ role: fc.constant('operator' as const), env: fc.constantFrom(undefined, ...ENVS) }),
-  fc.record({ role: fc.constant('admin' as const), env: fc.constantFrom(undefined, 'production'), tenant: fc.constantFrom(...TENANTS) }),
-).map((b) => {
-  const binding: RoleBinding = { subject: ACTOR, role: b.role };
-  if (b.env !== undefined) binding.env = b.env;
-  if ('tenant' in b && b.tenant !== undefined) binding.tenant = b.tenant;
-  return binding;
-});
+const bindingArb: fc.Arbitrary<RoleBinding> = fc
+  .oneof(
+    fc.record({ role: fc.constant('developer' as const), env: fc.constantFrom(undefined, ...ENVS) }),
+    fc.record({ role: fc.constant('product_manager' as const), env: fc.constantFrom(undefined, 'production') }),
+    fc.record({ role: fc.constant('operator' as const), env: fc.constantFrom(undefined, ...ENVS) }),
+    fc.record({
+      role: fc.constant('admin' as const),
+      env: fc.constantFrom(undefined, 'production'),
+      tenant: fc.constantFrom(...TENANTS),
+    }),
+  )
+  .map((b) => {
+    const binding: RoleBinding = { subject: ACTOR, role: b.role };
+    if (b.env !== undefined) binding.env = b.env;
+    if ('tenant' in b && b.tenant !== undefined) binding.tenant = b.tenant;
+    return binding;
+  });
 const bindingsArb = fc.array(bindingArb, { minLength: 1, maxLength: 3 });
 
 type Where = { env?: string; all?: boolean; tenant?: string };
 const whereArb = (allowAll: boolean, allowTenant: boolean): fc.Arbitrary<Where> =>
-  fc.record({
-    env: fc.constantFrom(...ENVS),
-    all: allowAll ? fc.boolean() : fc.constant(false),
-    tenant: allowTenant ? fc.constantFrom(undefined, ...TENANTS) : fc.constant(undefined),
-  }).map((w) => (w.all ? { all: true, tenant: w.tenant } : { env: w.env, tenant: w.tenant }));
+  fc
+    .record({
+      env: fc.constantFrom(...ENVS),
+      all: allowAll ? fc.boolean() : fc.constant(false),
+      tenant: allowTenant ? fc.constantFrom(undefined, ...TENANTS) : fc.constant(undefined),
+    })
+    .map((w) => (w.all ? { all: true, tenant: w.tenant } : { env: w.env, tenant: w.tenant }));
 
 const commandArb = (flag: FlagDocument): fc.Arbitrary<PlannableCommand> => {
   const ids = flag.variations.map((v) => v.id);
   const key = flag.key;
   const variation = fc.constantFrom(...ids);
-  const drop = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const drop = <T extends object>(o: T): T =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return fc.oneof(
-    fc.tuple(fc.constantFrom('flag.on' as const, 'flag.off' as const), whereArb(false, true)).map(([name, w]) => drop({ name, key, env: w.env!, tenant: w.tenant })),
-    fc.tuple(variation, whereArb(false, true)).map(([v, w]) => drop({ name: 'flag.serve' as const, key, variation: v, env: w.env!, tenant: w.tenant })),
-    whereArb(true, true).map((w) => drop({ name: 'flag.kill' as const, key, env: w.env, all: w.all ?? false, tenant: w.tenant, reason: 'generated' })),
-    fc.tuple(variation, fc.constantFrom(...USERS), whereArb(true, false), fc.option(fc.constant(3_600_000), { nil: undefined })).map(([v, user, w, ttlMs]) =>
-      drop({ name: 'flag.override' as const, key, variation: v, user, env: w.env, all: w.all, ttlMs }),
+    fc
+      .tuple(fc.constantFrom('flag.on' as const, 'flag.off' as const), whereArb(false, true))
+      .map(([name, w]) => drop({ name, key, env: w.env!, tenant: w.tenant })),
+    fc
+      .tuple(variation, whereArb(false, true))
+      .map(([v, w]) => drop({ name: 'flag.serve' as const, key, variation: v, env: w.env!, tenant: w.tenant })),
+    whereArb(true, true).map((w) =>
+      drop({ name: 'flag.kill' as const, key, env: w.env, all: w.all ?? false, tenant: w.tenant, reason: 'generated' }),
     ),
+    fc
+      .tuple(
+        variation,
+        fc.constantFrom(...USERS),
+        whereArb(true, false),
+        fc.option(fc.constant(3_600_000), { nil: undefined }),
+      )
+      .map(([v, user, w, ttlMs]) =>
+        drop({ name: 'flag.override' as const, key, variation: v, user, env: w.env, all: w.all, ttlMs }),
+      ),
     fc.tuple(variation, fc.constantFrom('gold', 'silver'), fc.constantFrom(...ENVS)).map(([serve, plan, env]) => ({
       name: 'flag.rule.add' as const,
       key,
@@ -138,14 +178,22 @@ const commandArb = (flag: FlagDocument): fc.Arbitrary<PlannableCommand> => {
       condition: { plan: { eq: plan } },
       serve,
     })),
-    fc.tuple(fc.constantFrom(...ENVS), fc.constantFrom('r1', 'r2')).map(([env, ruleId]) => ({ name: 'flag.rule.remove' as const, key, env, ruleId })),
+    fc
+      .tuple(fc.constantFrom(...ENVS), fc.constantFrom('r1', 'r2'))
+      .map(([env, ruleId]) => ({ name: 'flag.rule.remove' as const, key, env, ruleId })),
   );
 };
 
-const caseArb = flagArb.chain((flag) => fc.record({ flag: fc.constant(flag), bindings: bindingsArb, command: commandArb(flag) }));
+const caseArb = flagArb.chain((flag) =>
+  fc.record({ flag: fc.constant(flag), bindings: bindingsArb, command: commandArb(flag) }),
+);
 
 /** What the pipeline of the activities does, purely: plan, judge on the diff, classify. Undefined when the command is refused as input. */
-function judge(flag: FlagDocument, bindings: RoleBinding[], command: PlannableCommand): { class: ChangeClass; reasons: string[]; after: FlagDocument } | undefined {
+function judge(
+  flag: FlagDocument,
+  bindings: RoleBinding[],
+  command: PlannableCommand,
+): { class: ChangeClass; reasons: string[]; after: FlagDocument } | undefined {
   let plan;
   try {
     plan = planChange(command, { current: flag, version: 1, environments: ENVS, now: NOW });
@@ -169,7 +217,10 @@ const same = (a: EvaluationResult, b: EvaluationResult) => served(a) === served(
 
 /** The role scopes of docs/design.md#roles, restated here rather than imported: which environment (and tenant) one binding covers. */
 function covers(binding: RoleBinding, env: string, tenant: string | undefined): boolean {
-  if (binding.role === 'admin') return binding.tenant !== undefined && binding.tenant === tenant && (binding.env === undefined || binding.env === env);
+  if (binding.role === 'admin')
+    return (
+      binding.tenant !== undefined && binding.tenant === tenant && (binding.env === undefined || binding.env === env)
+    );
   if (binding.tenant !== undefined && binding.tenant !== tenant) return false;
   if (binding.env !== undefined) return binding.env === env;
   if (binding.role === 'developer') return !PRODUCTION.includes(env);
@@ -178,7 +229,7 @@ function covers(binding: RoleBinding, env: string, tenant: string | undefined): 
 }
 
 describe('authorizing the diff (properties)', () => {
-  it('(a) a standard change reaches no environment or tenant outside the actor\'s roles', () => {
+  it("(a) a standard change reaches no environment or tenant outside the actor's roles", () => {
     let standardChanges = 0;
     fc.assert(
       fc.property(caseArb, ({ flag, bindings, command }) => {
@@ -196,7 +247,10 @@ describe('authorizing the diff (properties)', () => {
           const needed = tenants.has(undefined) ? [undefined] : [...tenants];
           for (const tenant of needed) {
             const held = bindings.some((b) => covers(b, env, tenant));
-            expect(held, `${command.name} served differently in ${env}${tenant ? ` for tenant ${tenant}` : ''} but was standard for ${JSON.stringify(bindings)}`).toBe(true);
+            expect(
+              held,
+              `${command.name} served differently in ${env}${tenant ? ` for tenant ${tenant}` : ''} but was standard for ${JSON.stringify(bindings)}`,
+            ).toBe(true);
           }
         }
       }),
@@ -233,7 +287,10 @@ describe('authorizing the diff (properties)', () => {
         const narrow = judge(flag, bindings, one!);
         const wide = judge(flag, bindings, every!);
         fc.pre(narrow !== undefined && wide !== undefined);
-        expect(CLASS_ORDER.indexOf(wide!.class), `${one!.name} in ${env} was ${narrow!.class}, everywhere ${wide!.class}`).toBeGreaterThanOrEqual(CLASS_ORDER.indexOf(narrow!.class));
+        expect(
+          CLASS_ORDER.indexOf(wide!.class),
+          `${one!.name} in ${env} was ${narrow!.class}, everywhere ${wide!.class}`,
+        ).toBeGreaterThanOrEqual(CLASS_ORDER.indexOf(narrow!.class));
       }),
       params,
     );

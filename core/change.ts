@@ -3,8 +3,7 @@ import type { FlagDocument } from './model/flag.js';
 
 /** What a change writes: the whole next version of one entry. */
 export type ChangeTarget =
-  | { kind: 'flag'; key: string; document: FlagDocument }
-  | { kind: 'config'; key: string; document: ConfigEntry };
+  { kind: 'flag'; key: string; document: FlagDocument } | { kind: 'config'; key: string; document: ConfigEntry };
 
 /**
  * A change as the control plane hands it to the data plane's apply function. The change id is

@@ -24,7 +24,13 @@ export interface ClassifyContext extends PolicyOptions {
 }
 
 /** Safety moves: taking exposure away is never held for approval (docs/design.md#classification). */
-const SAFE_ACTIONS = new Set(['flag.kill', 'flag.rollout.pause', 'flag.rollout.abort', 'flag.rollout.rollback', 'flag.auto-disable']);
+const SAFE_ACTIONS = new Set([
+  'flag.kill',
+  'flag.rollout.pause',
+  'flag.rollout.abort',
+  'flag.rollout.rollback',
+  'flag.auto-disable',
+]);
 /** Actions that serve one variation to everyone in the environment: a move to 100 %. */
 const FULL_SERVE_ACTIONS = new Set(['flag.on', 'flag.serve', 'flag.rollout.promote']);
 
@@ -40,7 +46,14 @@ function targetVariation(request: ChangeRequest, flag: FlagDocument | undefined)
 
 /** The upward steps the change makes, when it moves a rollout in one environment. */
 function rolloutSteps(request: ChangeRequest, ctx: ClassifyContext): Array<[number, number]> {
-  if (request.entity !== 'flag' || request.env === undefined || request.tenant !== undefined || request.user !== undefined || request.tier !== undefined) return [];
+  if (
+    request.entity !== 'flag' ||
+    request.env === undefined ||
+    request.tenant !== undefined ||
+    request.user !== undefined ||
+    request.tier !== undefined
+  )
+    return [];
   const variation = targetVariation(request, ctx.currentFlag);
   const known = ctx.currentFlag && variation ? currentPercent(ctx.currentFlag, request.env, variation) : undefined;
   const from = request.rollout?.from ?? known ?? 0;
@@ -63,8 +76,13 @@ function breakGlassOffer(request: ChangeRequest, flag: FlagDocument | undefined)
  * at once; anything else (adding tenants, tiers of others, cohorts) is an operator's, with a
  * second person, because they reach every environment and decide what cohort rollouts serve.
  */
-function classifyTenancy(request: ChangeRequest, decision: ReturnType<typeof canPerform>, actor: string): Classification {
-  if (decision.allowed && decision.role === 'admin') return { class: 'standard', reasons: [`tenant ${request.tenant}'s own settings, changed by its admin`] };
+function classifyTenancy(
+  request: ChangeRequest,
+  decision: ReturnType<typeof canPerform>,
+  actor: string,
+): Classification {
+  if (decision.allowed && decision.role === 'admin')
+    return { class: 'standard', reasons: [`tenant ${request.tenant}'s own settings, changed by its admin`] };
   const reasons = decision.allowed ? [] : [`outside ${actor}'s own rights (${decision.reason})`];
   reasons.push(
     request.entity === 'tenant'
@@ -86,18 +104,33 @@ function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classificat
   const kind = request.flagKind ?? ctx.currentFlag?.kind;
 
   if (SAFE_ACTIONS.has(request.action) && decision.allowed) {
-    return { class: 'standard', reasons: [`${request.action === 'flag.kill' ? 'kill switch' : request.action} in ${where}: reduces exposure, applied at once`] };
+    return {
+      class: 'standard',
+      reasons: [
+        `${request.action === 'flag.kill' ? 'kill switch' : request.action} in ${where}: reduces exposure, applied at once`,
+      ],
+    };
   }
 
   const risky: string[] = [];
   if (!decision.allowed) risky.push(`outside ${ctx.actor}'s own rights (${decision.reason})`);
   // A kill is the safe direction, but not where the actor may not change the flag: a second person
   // approves it there, or someone on call turns it off at once.
-  if (!decision.allowed && request.action === 'flag.kill' && request.env !== undefined && request.tenant === undefined) {
-    risky.push(`${ctx.actor} may not change ${request.key} in ${request.env}, so this kill waits for a second person; if it cannot wait, someone on call in ${request.env} can run \`${breakGlassOffer(request, ctx.currentFlag)}\``);
+  if (
+    !decision.allowed &&
+    request.action === 'flag.kill' &&
+    request.env !== undefined &&
+    request.tenant === undefined
+  ) {
+    risky.push(
+      `${ctx.actor} may not change ${request.key} in ${request.env}, so this kill waits for a second person; if it cannot wait, someone on call in ${request.env} can run \`${breakGlassOffer(request, ctx.currentFlag)}\``,
+    );
   }
   if (request.entity === 'secret') risky.push('secrets always need a second person');
-  if (request.entity === 'role') risky.push(`role changes always need a second person (${request.action.endsWith('grant') ? 'grants' : 'revokes'} ${request.role ?? 'a role'})`);
+  if (request.entity === 'role')
+    risky.push(
+      `role changes always need a second person (${request.action.endsWith('grant') ? 'grants' : 'revokes'} ${request.role ?? 'a role'})`,
+    );
   if (request.entity === 'config' && production && request.tenant === undefined && request.user === undefined) {
     risky.push(`config for all of ${where} (not scoped to a tenant or user)`);
   }
@@ -108,19 +141,27 @@ function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classificat
     for (const [from, to] of rolloutSteps(request, ctx)) {
       const skipped = skippedStages(from, to, ctx.plan ?? DEFAULT_STAGES);
       if (skipped.length > 0) {
-        risky.push(`jumps from ${percent(from)} to ${percent(to)} in ${where}, skipping the ${skipped.map(percent).join(', ')} stage${skipped.length > 1 ? 's' : ''}`);
+        risky.push(
+          `jumps from ${percent(from)} to ${percent(to)} in ${where}, skipping the ${skipped.map(percent).join(', ')} stage${skipped.length > 1 ? 's' : ''}`,
+        );
       }
     }
   }
-  if (decision.allowed && decision.role === 'operator' && production) risky.push(`changed in ${where} under the operator role (4-eyes)`);
+  if (decision.allowed && decision.role === 'operator' && production)
+    risky.push(`changed in ${where} under the operator role (4-eyes)`);
   if (risky.length > 0) return { class: 'risky', reasons: risky };
 
   const reasons: string[] = [];
-  if (!production) reasons.push(request.env ? `${request.env} is not a production environment` : `${request.action} changes no environment`);
-  else if (decision.role === 'product_manager') reasons.push(`${kind ?? 'flag'} change in ${where} by a product manager within the stage plan`);
+  if (!production)
+    reasons.push(
+      request.env ? `${request.env} is not a production environment` : `${request.action} changes no environment`,
+    );
+  else if (decision.role === 'product_manager')
+    reasons.push(`${kind ?? 'flag'} change in ${where} by a product manager within the stage plan`);
   else if (decision.role === 'admin') reasons.push(`tenant ${request.tenant} setting in ${where} changed by its admin`);
   const steps = staged ? rolloutSteps(request, ctx) : [];
-  if (steps.length === 1) reasons.push(`rollout step ${percent(steps[0]![0])} → ${percent(steps[0]![1])} follows the stage plan`);
+  if (steps.length === 1)
+    reasons.push(`rollout step ${percent(steps[0]![0])} → ${percent(steps[0]![1])} follows the stage plan`);
   if (reasons.length === 0) reasons.push(decision.reason);
   return { class: 'standard', reasons };
 }
@@ -141,10 +182,16 @@ function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classificat
  */
 export function classify(request: ChangeRequest, ctx: ClassifyContext): Classification {
   if (request.action === 'flag.break-glass') {
-    return { class: 'emergency', reasons: ['break-glass: applied at once; an incident is opened and a second person reviews within 24 h'] };
+    return {
+      class: 'emergency',
+      reasons: ['break-glass: applied at once; an incident is opened and a second person reviews within 24 h'],
+    };
   }
   const results = unitRequests(request).map((unit) => classifyUnit(unit, ctx));
-  const top = results.reduce((a, r) => (CLASS_ORDER.indexOf(r.class) > CLASS_ORDER.indexOf(a) ? r.class : a), 'standard' as ChangeClass);
+  const top = results.reduce(
+    (a, r) => (CLASS_ORDER.indexOf(r.class) > CLASS_ORDER.indexOf(a) ? r.class : a),
+    'standard' as ChangeClass,
+  );
   const reasons = [...new Set(results.filter((r) => r.class === top).flatMap((r) => r.reasons))];
   return { class: top, reasons };
 }

@@ -12,7 +12,9 @@ describe('durations', () => {
   });
 
   it('names the bad input', () => {
-    expect(() => parseDuration('4 hours')).toThrow('"4 hours" is not a duration: use a number and a unit, like 90s, 30m, 4h or 1d');
+    expect(() => parseDuration('4 hours')).toThrow(
+      '"4 hours" is not a duration: use a number and a unit, like 90s, 30m, 4h or 1d',
+    );
     expect(() => parseDuration('h')).toThrow('"h" is not a duration');
     expect(() => parseDuration('0s')).toThrow('must be longer than 0');
   });

@@ -72,7 +72,10 @@ export function spokenDuration(ms: number): string {
   const first = pick(ms);
   const step = first.next?.[0] ?? first.unit[0];
   const rounded = Math.round(ms / step) * step;
-  const { unit: [size, name], next } = pick(rounded);
+  const {
+    unit: [size, name],
+    next,
+  } = pick(rounded);
   const say = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
   const whole = Math.floor(rounded / size);
   const rest = next ? Math.round((rounded - whole * size) / next[0]) : 0;

@@ -73,9 +73,31 @@ export type NotificationEvent = EventBase &
         response: 'rolled_back' | 'killed';
         workflowId: string;
       }
-    | { kind: 'incident_opened'; incidentId: string; requestId: string; actor: string; summary: string; reason: string; reviewDueAt: string }
-    | { kind: 'review_reminder'; incidentId: string; requestId: string; actor: string; summary: string; reviewDueAt: string }
-    | { kind: 'review_escalation'; incidentId: string; requestId: string; actor: string; summary: string; reviewDueAt: string }
+    | {
+        kind: 'incident_opened';
+        incidentId: string;
+        requestId: string;
+        actor: string;
+        summary: string;
+        reason: string;
+        reviewDueAt: string;
+      }
+    | {
+        kind: 'review_reminder';
+        incidentId: string;
+        requestId: string;
+        actor: string;
+        summary: string;
+        reviewDueAt: string;
+      }
+    | {
+        kind: 'review_escalation';
+        incidentId: string;
+        requestId: string;
+        actor: string;
+        summary: string;
+        reviewDueAt: string;
+      }
     | { kind: 'review_done'; incidentId: string; requestId: string; actor: string; reviewedBy: string; notes?: string }
     | { kind: 'stale_flags'; flags: StaleFlag[] }
   );

@@ -22,13 +22,17 @@ export function parseSnapshot(text: string, origin: string): EnvSnapshot {
 export function checkSnapshot(value: unknown, origin: string): EnvSnapshot {
   if (!isObject(value)) throw new Error(`${origin}: a snapshot must be a JSON object with env, version and flags`);
   const { env, version, flags, configs, generatedAt, epoch } = value;
-  if (typeof env !== 'string' || env === '') throw new Error(`${origin}: the snapshot has no "env" (expected e.g. "production")`);
+  if (typeof env !== 'string' || env === '')
+    throw new Error(`${origin}: the snapshot has no "env" (expected e.g. "production")`);
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
     throw new Error(`${origin}: "version" must be a non-negative integer (got ${JSON.stringify(version)})`);
   }
-  if (flags !== undefined && !isObject(flags)) throw new Error(`${origin}: "flags" must be an object of flag key → flag document`);
-  if (epoch !== undefined && (typeof epoch !== 'string' || epoch === '')) throw new Error(`${origin}: "epoch" must be a non-empty string when present (got ${JSON.stringify(epoch)})`);
-  if (configs !== undefined && !isObject(configs)) throw new Error(`${origin}: "configs" must be an object of config key → config entry`);
+  if (flags !== undefined && !isObject(flags))
+    throw new Error(`${origin}: "flags" must be an object of flag key → flag document`);
+  if (epoch !== undefined && (typeof epoch !== 'string' || epoch === ''))
+    throw new Error(`${origin}: "epoch" must be a non-empty string when present (got ${JSON.stringify(epoch)})`);
+  if (configs !== undefined && !isObject(configs))
+    throw new Error(`${origin}: "configs" must be an object of config key → config entry`);
   return {
     env,
     version,

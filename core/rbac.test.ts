@@ -11,16 +11,26 @@ const bindings: RoleBinding[] = [
   { subject: 'USTAGE', role: 'developer', env: 'staging' },
 ];
 
-const flag = (over: Partial<ChangeRequest>): ChangeRequest => ({ action: 'flag.on', entity: 'flag', key: 'checkout', flagKind: 'release', ...over });
+const flag = (over: Partial<ChangeRequest>): ChangeRequest => ({
+  action: 'flag.on',
+  entity: 'flag',
+  key: 'checkout',
+  flagKind: 'release',
+  ...over,
+});
 
 describe('who may change what', () => {
   it('a developer changes anything in dev and staging but cannot touch production', () => {
     expect(canPerform(bindings, 'UDEV', flag({ env: 'dev' })).allowed).toBe(true);
-    expect(canPerform(bindings, 'UDEV', { action: 'config.set', entity: 'config', key: 'timeout', env: 'staging' }).allowed).toBe(true);
+    expect(
+      canPerform(bindings, 'UDEV', { action: 'config.set', entity: 'config', key: 'timeout', env: 'staging' }).allowed,
+    ).toBe(true);
     const prod = canPerform(bindings, 'UDEV', flag({ env: 'production' }));
     expect(prod.allowed).toBe(false);
     expect(prod.reason).toContain('developer (below production) does not cover production');
-    expect(canPerform(bindings, 'UDEV', { action: 'config.set', entity: 'config', key: 'timeout' }).allowed).toBe(false);
+    expect(canPerform(bindings, 'UDEV', { action: 'config.set', entity: 'config', key: 'timeout' }).allowed).toBe(
+      false,
+    );
   });
 
   it('a binding narrowed to one environment applies only there', () => {
@@ -29,21 +39,53 @@ describe('who may change what', () => {
   });
 
   it('a product manager runs experiments and plan-following release rollouts in production, nothing else', () => {
-    expect(canPerform(bindings, 'UPM', flag({ env: 'production', flagKind: 'experiment', action: 'flag.serve', variation: 'b' })).allowed).toBe(true);
-    expect(canPerform(bindings, 'UPM', flag({ env: 'production', action: 'flag.rollout', rollout: { from: 0, to: 100, stages: [1, 5, 25, 50, 100] } })).allowed).toBe(true);
-    const jump = canPerform(bindings, 'UPM', flag({ env: 'production', action: 'flag.rollout', rollout: { from: 0, to: 100, stages: [100] } }));
+    expect(
+      canPerform(
+        bindings,
+        'UPM',
+        flag({ env: 'production', flagKind: 'experiment', action: 'flag.serve', variation: 'b' }),
+      ).allowed,
+    ).toBe(true);
+    expect(
+      canPerform(
+        bindings,
+        'UPM',
+        flag({ env: 'production', action: 'flag.rollout', rollout: { from: 0, to: 100, stages: [1, 5, 25, 50, 100] } }),
+      ).allowed,
+    ).toBe(true);
+    const jump = canPerform(
+      bindings,
+      'UPM',
+      flag({ env: 'production', action: 'flag.rollout', rollout: { from: 0, to: 100, stages: [100] } }),
+    );
     expect(jump).toMatchObject({ allowed: false });
     expect(jump.reason).toContain('skips stages');
     expect(canPerform(bindings, 'UPM', flag({ env: 'production', flagKind: 'ops' })).allowed).toBe(false);
-    expect(canPerform(bindings, 'UPM', { action: 'config.set', entity: 'config', key: 'timeout', env: 'production' }).allowed).toBe(false);
+    expect(
+      canPerform(bindings, 'UPM', { action: 'config.set', entity: 'config', key: 'timeout', env: 'production' })
+        .allowed,
+    ).toBe(false);
     expect(canPerform(bindings, 'UPM', flag({ env: 'dev', flagKind: 'experiment' })).allowed).toBe(false);
   });
 
   it('an operator may change anything in production, including secrets and roles', () => {
     expect(canPerform(bindings, 'UOPS', flag({ env: 'production', flagKind: 'ops' })).allowed).toBe(true);
-    expect(canPerform(bindings, 'UOPS', { action: 'config.secret.set', entity: 'secret', key: 'stripe', env: 'production' })).toMatchObject({ allowed: true, role: 'operator' });
-    expect(canPerform(bindings, 'UOPS', { action: 'change.role.grant', entity: 'role', key: 'UNEW', role: 'developer' }).allowed).toBe(true);
-    expect(canPerform(bindings, 'UDEV', { action: 'change.role.grant', entity: 'role', key: 'UNEW', role: 'developer', env: 'dev' }).allowed).toBe(false);
+    expect(
+      canPerform(bindings, 'UOPS', { action: 'config.secret.set', entity: 'secret', key: 'stripe', env: 'production' }),
+    ).toMatchObject({ allowed: true, role: 'operator' });
+    expect(
+      canPerform(bindings, 'UOPS', { action: 'change.role.grant', entity: 'role', key: 'UNEW', role: 'developer' })
+        .allowed,
+    ).toBe(true);
+    expect(
+      canPerform(bindings, 'UDEV', {
+        action: 'change.role.grant',
+        entity: 'role',
+        key: 'UNEW',
+        role: 'developer',
+        env: 'dev',
+      }).allowed,
+    ).toBe(false);
   });
 
   it("an admin changes only their own tenant's settings", () => {
@@ -53,9 +95,16 @@ describe('who may change what', () => {
   });
 
   it('the system advances rollouts and trips circuit breakers, but does not change config', () => {
-    expect(canPerform(bindings, 'system', flag({ env: 'production', action: 'flag.rollout.stage' })).allowed).toBe(true);
-    expect(canPerform(bindings, 'system', flag({ env: 'production', action: 'flag.off', flagKind: 'ops' })).allowed).toBe(true);
-    expect(canPerform(bindings, 'system', { action: 'config.set', entity: 'config', key: 'timeout', env: 'production' }).allowed).toBe(false);
+    expect(canPerform(bindings, 'system', flag({ env: 'production', action: 'flag.rollout.stage' })).allowed).toBe(
+      true,
+    );
+    expect(
+      canPerform(bindings, 'system', flag({ env: 'production', action: 'flag.off', flagKind: 'ops' })).allowed,
+    ).toBe(true);
+    expect(
+      canPerform(bindings, 'system', { action: 'config.set', entity: 'config', key: 'timeout', env: 'production' })
+        .allowed,
+    ).toBe(false);
   });
 
   it('someone without a role is refused and told so', () => {
@@ -117,7 +166,13 @@ describe('rights over what a change touches', () => {
   });
 
   it('an approver must be able to make every part of the change', () => {
-    const killAll: ChangeRequest = { action: 'flag.kill', entity: 'flag', key: 'x', touched: everywhere, requestedBy: 'U_DEV' };
+    const killAll: ChangeRequest = {
+      action: 'flag.kill',
+      entity: 'flag',
+      key: 'x',
+      touched: everywhere,
+      requestedBy: 'U_DEV',
+    };
     const bob = canApprove(team, 'U_BOB', killAll);
     expect(bob.allowed).toBe(false);
     expect(bob.reason).toMatch(/^U_BOB cannot approve: U_BOB may not flag\.kill x in dev/);

@@ -53,7 +53,10 @@ const ADMIN_ACTIONS = new Set(['flag.on', 'flag.off', 'flag.serve', 'flag.kill',
 const ROLE_ORDER: Role[] = ['admin', 'developer', 'product_manager', 'operator', 'system'];
 
 /** Whether the request reaches a production environment (any of the units it touches, when known). */
-export function touchesProduction(request: Pick<ChangeRequest, 'env' | 'action' | 'touched'>, options: PolicyOptions = {}): boolean {
+export function touchesProduction(
+  request: Pick<ChangeRequest, 'env' | 'action' | 'touched'>,
+  options: PolicyOptions = {},
+): boolean {
   if (request.action === 'flag.create') return false;
   const production = options.productionEnvironments ?? ['production'];
   const envs = request.touched?.length ? request.touched.map((u) => u.env) : [request.env];
@@ -65,7 +68,11 @@ export function followsPlan(request: ChangeRequest, plan: readonly number[] = DE
   const rollout = request.rollout;
   if (!rollout || rollout.cohorts) return true;
   const from = rollout.from ?? 0;
-  const steps = rollout.stages ? planSteps(from, rollout.stages) : request.action === 'flag.rollout' ? [] : [[from, rollout.to] as [number, number]];
+  const steps = rollout.stages
+    ? planSteps(from, rollout.stages)
+    : request.action === 'flag.rollout'
+      ? []
+      : [[from, rollout.to] as [number, number]];
   return steps.every(([a, b]) => skippedStages(a, b, plan).length === 0);
 }
 
@@ -100,7 +107,8 @@ function roleRefusal(role: Role, request: ChangeRequest, options: PolicyOptions)
       return request.entity === 'role' ? 'role changes need an operator' : undefined;
     case 'product_manager':
       if (request.entity !== 'flag') return `${request.entity} changes are not a product manager's`;
-      if (request.action === 'flag.create') return kind === 'experiment' ? undefined : 'product managers create experiment flags only';
+      if (request.action === 'flag.create')
+        return kind === 'experiment' ? undefined : 'product managers create experiment flags only';
       if (kind === 'experiment') return undefined;
       if (kind === 'release') {
         if (!PM_RELEASE_ACTIONS.has(request.action)) return `${request.action} on a release flag needs an operator`;
@@ -111,7 +119,8 @@ function roleRefusal(role: Role, request: ChangeRequest, options: PolicyOptions)
       if (request.entity === 'cohort') return 'cohorts are defined by an operator';
       if (request.action === 'tenant.add') return "adding a tenant is an operator's";
       // A tier decides what a tenant is entitled to (permission flags serve by it): its admin may not upgrade it.
-      if (request.action === 'tenant.set' && request.tier !== undefined) return "a tenant's tier decides its entitlements, so an operator changes it";
+      if (request.action === 'tenant.set' && request.tier !== undefined)
+        return "a tenant's tier decides its entitlements, so an operator changes it";
       if (request.tenant === undefined) return 'admins change tenant-scoped settings only (give --tenant)';
       if (!ADMIN_ACTIONS.has(request.action)) return `${request.action} is not a tenant setting`;
       return undefined;
@@ -124,7 +133,13 @@ function roleRefusal(role: Role, request: ChangeRequest, options: PolicyOptions)
 
 function describeBinding(binding: RoleBinding, options: PolicyOptions): string {
   const production = options.productionEnvironments ?? ['production'];
-  const scope = binding.env ?? (binding.role === 'developer' ? 'below production' : binding.role === 'product_manager' ? production.join(', ') : 'all environments');
+  const scope =
+    binding.env ??
+    (binding.role === 'developer'
+      ? 'below production'
+      : binding.role === 'product_manager'
+        ? production.join(', ')
+        : 'all environments');
   return `${binding.role} (${scope}${binding.tenant ? `, tenant ${binding.tenant}` : ''})`;
 }
 
@@ -138,13 +153,20 @@ function whatOf(request: ChangeRequest): string {
   return `${request.action} ${request.key} in ${envLabel(request)}${request.tenant ? ` for tenant ${request.tenant}` : ''}`;
 }
 
-function canPerformUnit(own: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions): Decision {
+function canPerformUnit(
+  own: readonly RoleBinding[],
+  actor: string,
+  request: ChangeRequest,
+  options: PolicyOptions,
+): Decision {
   const what = whatOf(request);
   const refusals: string[] = [];
   for (const role of ROLE_ORDER) {
     for (const binding of own.filter((b) => b.role === role)) {
       if (!inScope(binding, request, options)) {
-        refusals.push(`${describeBinding(binding, options)} does not cover ${envLabel(request)}${request.tenant && binding.tenant ? ` for tenant ${request.tenant}` : ''}`);
+        refusals.push(
+          `${describeBinding(binding, options)} does not cover ${envLabel(request)}${request.tenant && binding.tenant ? ` for tenant ${request.tenant}` : ''}`,
+        );
         continue;
       }
       const refusal = roleRefusal(role, request, options);
@@ -160,7 +182,10 @@ function canPerformUnit(own: readonly RoleBinding[], actor: string, request: Cha
 
 /** The most privileged of the roles the units needed (ROLE_ORDER runs from least to most). */
 function widestRole(roles: ReadonlyArray<Role | undefined>): Role | undefined {
-  return roles.reduce<Role | undefined>((a, b) => (a === undefined || (b !== undefined && ROLE_ORDER.indexOf(b) > ROLE_ORDER.indexOf(a)) ? b : a), undefined);
+  return roles.reduce<Role | undefined>(
+    (a, b) => (a === undefined || (b !== undefined && ROLE_ORDER.indexOf(b) > ROLE_ORDER.indexOf(a)) ? b : a),
+    undefined,
+  );
 }
 
 /**
@@ -174,7 +199,12 @@ function widestRole(roles: ReadonlyArray<Role | undefined>): Role | undefined {
  * @example canPerform(bindings, 'U1', { action: 'flag.on', entity: 'flag', key: 'checkout', env: 'production' })
  * // { allowed: false, reason: 'U1 may not flag.on checkout in production: developer (below production) does not cover production' }
  */
-export function canPerform(bindings: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions = {}): Decision {
+export function canPerform(
+  bindings: readonly RoleBinding[],
+  actor: string,
+  request: ChangeRequest,
+  options: PolicyOptions = {},
+): Decision {
   const own = bindingsForActor(bindings, actor);
   const units = unitRequests(request);
   const where = units.map(unitLabel).join(', ');
@@ -186,7 +216,12 @@ export function canPerform(bindings: readonly RoleBinding[], actor: string, requ
   const decisions = units.map((unit) => canPerformUnit(own, actor, unit, options));
   if (decisions.length === 1) return decisions[0]!;
   const refused = decisions.filter((d) => !d.allowed);
-  if (refused.length === 0) return { allowed: true, reason: `${actor} may ${request.action} ${request.key} in each of ${where}: ${decisions.map((d) => d.reason).join('; ')}`, role: widestRole(decisions.map((d) => d.role)) };
+  if (refused.length === 0)
+    return {
+      allowed: true,
+      reason: `${actor} may ${request.action} ${request.key} in each of ${where}: ${decisions.map((d) => d.reason).join('; ')}`,
+      role: widestRole(decisions.map((d) => d.role)),
+    };
   return { allowed: false, reason: refused.map((d) => d.reason).join('; ') };
 }
 
@@ -197,7 +232,12 @@ export function canPerform(bindings: readonly RoleBinding[], actor: string, requ
  * tenant, a new tenant or a cohort is not theirs to file (docs/design.md#roles). Undefined when the
  * request may go ahead (to be classified as usual).
  */
-export function tenantScopedRefusal(bindings: readonly RoleBinding[], actor: string, request: ChangeRequest, options: PolicyOptions = {}): string | undefined {
+export function tenantScopedRefusal(
+  bindings: readonly RoleBinding[],
+  actor: string,
+  request: ChangeRequest,
+  options: PolicyOptions = {},
+): string | undefined {
   if (request.entity !== 'tenant' && request.entity !== 'cohort') return undefined;
   const own = bindingsForActor(bindings, actor);
   if (!own.length || own.some((b) => b.tenant === undefined)) return undefined;
@@ -206,7 +246,12 @@ export function tenantScopedRefusal(bindings: readonly RoleBinding[], actor: str
   if (request.action === 'tenant.set' && request.tier !== undefined && tenants.includes(request.key)) {
     return `${actor} may not change the tier of ${request.key}: a tier decides what a tenant is entitled to, so an operator changes it (ask one to run /tenant set ${request.key} --tier ${request.tier}); as its admin you may change its --name`;
   }
-  const what = request.entity === 'cohort' ? `change cohort ${request.key}` : request.action === 'tenant.add' ? `add tenant ${request.key}` : `change tenant ${request.key}`;
+  const what =
+    request.entity === 'cohort'
+      ? `change cohort ${request.key}`
+      : request.action === 'tenant.add'
+        ? `add tenant ${request.key}`
+        : `change tenant ${request.key}`;
   return `${actor} may not ${what}: as admin of ${tenants.join(', ')} they manage only ${tenants.length === 1 ? 'that tenant' : 'those tenants'} (/tenant set ${tenants[0]} --name "<text>"); adding tenants and defining cohorts is an operator's`;
 }
 
@@ -215,8 +260,14 @@ export function tenantScopedRefusal(bindings: readonly RoleBinding[], actor: str
  * the system, and only someone who could make the change themselves; production changes need an
  * operator.
  */
-export function canApprove(bindings: readonly RoleBinding[], approver: string, request: ChangeRequest, options: PolicyOptions = {}): Decision {
-  if (!request.requestedBy) return { allowed: false, reason: 'the change has no recorded requester, so 4-eyes cannot be checked' };
+export function canApprove(
+  bindings: readonly RoleBinding[],
+  approver: string,
+  request: ChangeRequest,
+  options: PolicyOptions = {},
+): Decision {
+  if (!request.requestedBy)
+    return { allowed: false, reason: 'the change has no recorded requester, so 4-eyes cannot be checked' };
   if (approver === request.requestedBy) {
     return { allowed: false, reason: `${approver} requested this change and cannot approve it: a second person must` };
   }
@@ -227,8 +278,14 @@ export function canApprove(bindings: readonly RoleBinding[], approver: string, r
     const decision = canPerform(bindings, approver, unit, options);
     if (!decision.allowed) return { allowed: false, reason: `${approver} cannot approve: ${decision.reason}` };
     if (touchesProduction(unit, options)) {
-      const operator = bindingsForActor(bindings, approver).find((b) => b.role === 'operator' && inScope(b, unit, options));
-      if (!operator) return { allowed: false, reason: `${approver} cannot approve: a production change needs an operator in ${envLabel(unit)} to approve` };
+      const operator = bindingsForActor(bindings, approver).find(
+        (b) => b.role === 'operator' && inScope(b, unit, options),
+      );
+      if (!operator)
+        return {
+          allowed: false,
+          reason: `${approver} cannot approve: a production change needs an operator in ${envLabel(unit)} to approve`,
+        };
       roles.push('operator');
     } else if (decision.role) roles.push(decision.role);
   }

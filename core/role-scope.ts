@@ -30,8 +30,10 @@ export interface RoleScopeOptions {
  * // 'admin is scoped to a tenant: give --tenant <id> (and optionally --env <env>)'
  */
 export function roleScopeRefusal(role: string, scope: RoleScope, options: RoleScopeOptions): string | undefined {
-  if (role === 'system') return `the system role is Switchyard's own (stage advances, auto-disable) and cannot be granted: grant one of ${GRANTABLE_ROLES.join(', ')}`;
-  if (!(GRANTABLE_ROLES as readonly string[]).includes(role)) return `role must be one of ${GRANTABLE_ROLES.join(', ')} (got ${role})`;
+  if (role === 'system')
+    return `the system role is Switchyard's own (stage advances, auto-disable) and cannot be granted: grant one of ${GRANTABLE_ROLES.join(', ')}`;
+  if (!(GRANTABLE_ROLES as readonly string[]).includes(role))
+    return `role must be one of ${GRANTABLE_ROLES.join(', ')} (got ${role})`;
   const production = options.productionEnvironments ?? ['production'];
   const isProduction = (env: string) => production.includes(env);
   const known = options.environments;
@@ -43,7 +45,8 @@ export function roleScopeRefusal(role: string, scope: RoleScope, options: RoleSc
   const list = (envs: readonly string[]) => envs.join(' or ') || '(none configured)';
   switch (role) {
     case 'admin':
-      if (scope.tenant === undefined) return 'admin is scoped to a tenant: give --tenant <id> (and optionally --env <env>)';
+      if (scope.tenant === undefined)
+        return 'admin is scoped to a tenant: give --tenant <id> (and optionally --env <env>)';
       return undefined;
     case 'developer':
       if (scope.env !== undefined && isProduction(scope.env)) {

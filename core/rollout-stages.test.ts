@@ -8,9 +8,25 @@ import { DEFAULT_BAKE_MS, DEFAULT_STAGES, stagesProblem } from './rollout-stages
 /** Seeded: a failure prints its seed and path; replay with FC_SEED=<seed>. */
 const params = { seed: Number(process.env.FC_SEED ?? 20_261_202), numRuns: Number(process.env.FC_RUNS ?? 300) };
 const now = new Date('2026-12-01T12:00:00Z');
-const flag = validateFlag({ key: 'checkout', kind: 'ops', owner: 'web', description: 'd', variations: [{ id: 'on', value: true }, { id: 'off', value: false }], default: 'off' }, { now, mode: 'import' }).flag;
+const flag = validateFlag(
+  {
+    key: 'checkout',
+    kind: 'ops',
+    owner: 'web',
+    description: 'd',
+    variations: [
+      { id: 'on', value: true },
+      { id: 'off', value: false },
+    ],
+    default: 'off',
+  },
+  { now, mode: 'import' },
+).flag;
 const plan = (stages?: number[], bakeMs?: number) =>
-  planChange({ name: 'flag.rollout', key: 'checkout', variation: 'on', env: 'production', stages, bakeMs }, { current: flag, version: 3, environments: ['dev', 'staging', 'production'], now });
+  planChange(
+    { name: 'flag.rollout', key: 'checkout', variation: 'on', env: 'production', stages, bakeMs },
+    { current: flag, version: 3, environments: ['dev', 'staging', 'production'], now },
+  );
 
 describe('the rollout plan', () => {
   it('a rollout without stages or bake time runs the default plan: 1, 5, 25, 50, 100 %, baking 4 h', () => {

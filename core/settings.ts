@@ -15,7 +15,12 @@ export const coreSettingsSchema = z.object({
   ENVIRONMENTS: z
     .string()
     .default('dev,staging,production')
-    .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
   SECRETS_MASTER_KEY: base64Key,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -30,14 +35,18 @@ export type ParsedSettings<T> = { ok: true; settings: T } | { ok: false; message
  * Parses the environment with `schema`; on failure the message has one line per bad variable,
  * naming it, what is wrong and what it was. A blank variable counts as unset.
  */
-export function parseSettingsWith<S extends z.ZodType<object>>(schema: S, env: NodeJS.ProcessEnv): ParsedSettings<z.infer<S>> {
+export function parseSettingsWith<S extends z.ZodType<object>>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+): ParsedSettings<z.infer<S>> {
   const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const result = schema.safeParse(blankAsUnset);
   if (result.success) return { ok: true, settings: result.data };
   const lines = new Map<string, string>();
   for (const issue of result.error.issues) {
     const name = String(issue.path[0] ?? 'environment');
-    if (!lines.has(name)) lines.set(name, `configuration error: ${name} ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
+    if (!lines.has(name))
+      lines.set(name, `configuration error: ${name} ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
   }
   return { ok: false, message: [...lines.values()].join('\n') };
 }

@@ -27,14 +27,19 @@ const fillCohort = request({ action: 'cohort.add', entity: 'cohort', key: 'beta'
 describe('tenant and cohort rights', () => {
   it("a tenant's admin changes that tenant's settings at once", () => {
     expect(canPerform(bindings, 'U_ACME', tierOfAcme)).toMatchObject({ allowed: true, role: 'admin' });
-    expect(classify(tierOfAcme, { bindings, actor: 'U_ACME' })).toEqual({ class: 'standard', reasons: ["tenant acme's own settings, changed by its admin"] });
+    expect(classify(tierOfAcme, { bindings, actor: 'U_ACME' })).toEqual({
+      class: 'standard',
+      reasons: ["tenant acme's own settings, changed by its admin"],
+    });
     expect(tenantScopedRefusal(bindings, 'U_ACME', tierOfAcme)).toBeUndefined();
   });
 
   it("a tenant's admin is refused outright for another tenant, a new tenant or a cohort, naming what they may do", () => {
     for (const outside of [tierOfGlobex, addTenant, fillCohort]) {
       expect(canPerform(bindings, 'U_ACME', outside).allowed).toBe(false);
-      expect(tenantScopedRefusal(bindings, 'U_ACME', outside)).toMatch(/^U_ACME may not (change tenant globex|add tenant initech|change cohort beta): as admin of acme they manage only that tenant \(\/tenant set acme --name "<text>"\); adding tenants and defining cohorts is an operator's$/);
+      expect(tenantScopedRefusal(bindings, 'U_ACME', outside)).toMatch(
+        /^U_ACME may not (change tenant globex|add tenant initech|change cohort beta): as admin of acme they manage only that tenant \(\/tenant set acme --name "<text>"\); adding tenants and defining cohorts is an operator's$/,
+      );
     }
   });
 
@@ -47,7 +52,9 @@ describe('tenant and cohort rights', () => {
     for (const change of [addTenant, tierOfGlobex, fillCohort]) {
       const result = classify(change, { bindings, actor: 'U_OPS1' });
       expect(result.class).toBe('risky');
-      expect(result.reasons.join(' ')).toMatch(/shared by every environment.*: .*an operator's change, approved by a second person/);
+      expect(result.reasons.join(' ')).toMatch(
+        /shared by every environment.*: .*an operator's change, approved by a second person/,
+      );
       expect(canApprove(bindings, 'U_OPS2', change)).toMatchObject({ allowed: true, role: 'operator' });
       expect(canApprove(bindings, 'U_OPS1', change).allowed).toBe(false);
     }
@@ -66,9 +73,23 @@ describe('tenant and cohort rights', () => {
 
 describe('serving by tier', () => {
   it('is classified like any serve in that environment, without counting as a jump to 100 %', () => {
-    const serve: ChangeRequest = { action: 'flag.serve', entity: 'flag', key: 'sso', flagKind: 'permission', env: 'production', variation: 'on', tier: 'enterprise', requestedBy: 'U_OPS1' };
-    expect(classify(serve, { bindings, actor: 'U_OPS1' })).toEqual({ class: 'risky', reasons: ['changed in production under the operator role (4-eyes)'] });
+    const serve: ChangeRequest = {
+      action: 'flag.serve',
+      entity: 'flag',
+      key: 'sso',
+      flagKind: 'permission',
+      env: 'production',
+      variation: 'on',
+      tier: 'enterprise',
+      requestedBy: 'U_OPS1',
+    };
+    expect(classify(serve, { bindings, actor: 'U_OPS1' })).toEqual({
+      class: 'risky',
+      reasons: ['changed in production under the operator role (4-eyes)'],
+    });
     expect(classify({ ...serve, env: 'staging' }, { bindings, actor: 'U_DEV' }).class).toBe('standard');
-    expect(classify({ ...serve, tier: undefined, flagKind: 'release' }, { bindings, actor: 'U_OPS1' }).reasons.join(' ')).toMatch(/jumps from 0% to 100%/);
+    expect(
+      classify({ ...serve, tier: undefined, flagKind: 'release' }, { bindings, actor: 'U_OPS1' }).reasons.join(' '),
+    ).toMatch(/jumps from 0% to 100%/);
   });
 });

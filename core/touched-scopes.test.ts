@@ -33,7 +33,16 @@ const touchedBy = (command: PlannableCommand, current: FlagDocument | ConfigEntr
 
 describe('what a change touches, read from its documents', () => {
   it('an override with --env staging touches staging only', () => {
-    expect(touchedBy({ name: 'flag.override', key: 'prec', variation: 'on', user: 'user-9', env: 'staging', ttlMs: 3_600_000 })).toEqual({
+    expect(
+      touchedBy({
+        name: 'flag.override',
+        key: 'prec',
+        variation: 'on',
+        user: 'user-9',
+        env: 'staging',
+        ttlMs: 3_600_000,
+      }),
+    ).toEqual({
       units: [{ env: 'staging' }],
       environments: ['staging'],
       tenants: [],
@@ -41,33 +50,59 @@ describe('what a change touches, read from its documents', () => {
   });
 
   it('an override with --all and a kill with --all touch every environment, in risk order', () => {
-    expect(touchedBy({ name: 'flag.override', key: 'prec', variation: 'on', user: 'user-9', all: true })?.environments).toEqual(environments);
-    expect(touchedBy({ name: 'flag.kill', key: 'prec', all: true, reason: 'r' })?.units).toEqual([{ env: 'dev' }, { env: 'staging' }, { env: 'production' }]);
+    expect(
+      touchedBy({ name: 'flag.override', key: 'prec', variation: 'on', user: 'user-9', all: true })?.environments,
+    ).toEqual(environments);
+    expect(touchedBy({ name: 'flag.kill', key: 'prec', all: true, reason: 'r' })?.units).toEqual([
+      { env: 'dev' },
+      { env: 'staging' },
+      { env: 'production' },
+    ]);
   });
 
   it('a kill --all leaves out an environment that is already killed: nothing changes there', () => {
-    const killed = planChange({ name: 'flag.kill', key: 'prec', env: 'production', all: false, reason: 'r' }, ctx(prec)).target!.document as FlagDocument;
-    expect(touchedBy({ name: 'flag.kill', key: 'prec', all: true, reason: 'r' }, killed)?.environments).toEqual(['dev', 'staging']);
+    const killed = planChange({ name: 'flag.kill', key: 'prec', env: 'production', all: false, reason: 'r' }, ctx(prec))
+      .target!.document as FlagDocument;
+    expect(touchedBy({ name: 'flag.kill', key: 'prec', all: true, reason: 'r' }, killed)?.environments).toEqual([
+      'dev',
+      'staging',
+    ]);
   });
 
   it('a tenant kill or a tenant serve touches that tenant in that environment, not the environment', () => {
-    expect(touchedBy({ name: 'flag.kill', key: 'prec', env: 'production', all: false, tenant: 'globex', reason: 'r' })).toEqual({
+    expect(
+      touchedBy({ name: 'flag.kill', key: 'prec', env: 'production', all: false, tenant: 'globex', reason: 'r' }),
+    ).toEqual({
       units: [{ env: 'production', tenant: 'globex' }],
       environments: ['production'],
       tenants: ['globex'],
     });
-    expect(touchedBy({ name: 'flag.on', key: 'prec', env: 'production', tenant: 'acme' })?.units).toEqual([{ env: 'production', tenant: 'acme' }]);
+    expect(touchedBy({ name: 'flag.on', key: 'prec', env: 'production', tenant: 'acme' })?.units).toEqual([
+      { env: 'production', tenant: 'acme' },
+    ]);
   });
 
   it('a change of a global field of a flag touches every environment', () => {
-    const withRule: FlagDocument = { ...prec, rules: [{ id: 'g1', priority: 1, condition: { plan: { eq: 'gold' } }, action: { serve: 'on' } }] };
+    const withRule: FlagDocument = {
+      ...prec,
+      rules: [{ id: 'g1', priority: 1, condition: { plan: { eq: 'gold' } }, action: { serve: 'on' } }],
+    };
     expect(touchedScopes(prec, withRule, environments).environments).toEqual(environments);
     expect(touchedScopes(prec, { ...prec, default: 'on' }, environments).environments).toEqual(environments);
   });
 
   it('a new flag touches nothing until an environment is set; one born with an environment state touches that one', () => {
-    expect(touchedBy({ name: 'flag.create', key: 'fresh', kind: 'ops', owner: 'sre', description: 'breaker', type: 'boolean' }, null)?.units).toEqual([]);
-    const born = { ...prec, key: 'born', environments: { staging: { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] } } };
+    expect(
+      touchedBy(
+        { name: 'flag.create', key: 'fresh', kind: 'ops', owner: 'sre', description: 'breaker', type: 'boolean' },
+        null,
+      )?.units,
+    ).toEqual([]);
+    const born = {
+      ...prec,
+      key: 'born',
+      environments: { staging: { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] } },
+    };
     expect(touchedScopes(undefined, born, environments).environments).toEqual(['staging']);
   });
 
@@ -82,18 +117,36 @@ describe('what a change touches, read from its documents', () => {
     // A user's value reaches whoever that user is in the environment, tenant or not.
     expect(set({ env: 'staging', user: 'u1' })?.units).toEqual([{ env: 'staging' }]);
     // Created with a value: served at once, so it counts where it applies.
-    expect(touchedBy({ name: 'config.set', key: 'brand-new', rawValue: '1', value: 1, type: 'int', reason: 'r' }, null)?.environments).toEqual(environments);
+    expect(
+      touchedBy({ name: 'config.set', key: 'brand-new', rawValue: '1', value: 1, type: 'int', reason: 'r' }, null)
+        ?.environments,
+    ).toEqual(environments);
   });
 
   it('a rollout touches its environment; a role change keeps its own rule', () => {
-    expect(touchedBy({ name: 'flag.rollout', key: 'prec', variation: 'on', env: 'staging' })?.units).toEqual([{ env: 'staging' }]);
-    expect(touchedBy({ name: 'change.role.grant', subject: 'U1', role: 'developer', reason: 'r' }, null)).toBeUndefined();
+    expect(touchedBy({ name: 'flag.rollout', key: 'prec', variation: 'on', env: 'staging' })?.units).toEqual([
+      { env: 'staging' },
+    ]);
+    expect(
+      touchedBy({ name: 'change.role.grant', subject: 'U1', role: 'developer', reason: 'r' }, null),
+    ).toBeUndefined();
   });
 
   it('a revert touches what undoing the change differs in now', () => {
-    const killed = planChange({ name: 'flag.kill', key: 'prec', all: true, reason: 'r' }, ctx(prec)).target!.document as FlagDocument;
+    const killed = planChange({ name: 'flag.kill', key: 'prec', all: true, reason: 'r' }, ctx(prec)).target!
+      .document as FlagDocument;
     const plan = revertPlan(
-      { id: 'c1', kind: 'flag', key: 'prec', firstVersion: 4, lastVersion: 4, before: prec, actions: ['flag.kill'], environments: [], tenants: [] },
+      {
+        id: 'c1',
+        kind: 'flag',
+        key: 'prec',
+        firstVersion: 4,
+        lastVersion: 4,
+        before: prec,
+        actions: ['flag.kill'],
+        environments: [],
+        tenants: [],
+      },
       { current: killed, version: 4, environments, now },
     );
     expect(touchedByPlan(plan, killed, environments)?.environments).toEqual(environments);

@@ -26,7 +26,13 @@ export interface TouchedScopes {
 
 type Entry = FlagDocument | ConfigEntry;
 
-const EMPTY_STATE: EnvironmentState = { killed: false, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
+const EMPTY_STATE: EnvironmentState = {
+  killed: false,
+  killedTenants: [],
+  userOverrides: {},
+  tenantOverrides: {},
+  rules: [],
+};
 
 function isFlag(entry: Entry): entry is FlagDocument {
   return 'variations' in entry;
@@ -116,7 +122,12 @@ class Collector {
   }
 }
 
-function flagTouches(before: FlagDocument | undefined, after: FlagDocument, environments: readonly string[], into: Collector): void {
+function flagTouches(
+  before: FlagDocument | undefined,
+  after: FlagDocument,
+  environments: readonly string[],
+  into: Collector,
+): void {
   const next = normalizedFlag(after);
   const previous = before && normalizedFlag(before);
   // Creating a flag is judged by its own rule (developers may create flags; docs/design.md#roles): its global
@@ -126,7 +137,11 @@ function flagTouches(before: FlagDocument | undefined, after: FlagDocument, envi
     // Variations, default, off variation, global rules, guardrails, kind, salt …: every environment serves them.
     for (const env of environments) into.env(env);
   }
-  const names = new Set([...environments, ...Object.keys(previous?.environments ?? {}), ...Object.keys(next.environments)]);
+  const names = new Set([
+    ...environments,
+    ...Object.keys(previous?.environments ?? {}),
+    ...Object.keys(next.environments),
+  ]);
   for (const env of names) {
     const a = stateOf(previous, env);
     const b = stateOf(next, env);
@@ -142,7 +157,12 @@ function flagTouches(before: FlagDocument | undefined, after: FlagDocument, envi
 
 const scopeId = (s: ConfigScopeValue) => JSON.stringify([s.env ?? null, s.tenant ?? null, s.user ?? null]);
 
-function configTouches(before: ConfigEntry | undefined, after: ConfigEntry, environments: readonly string[], into: Collector): void {
+function configTouches(
+  before: ConfigEntry | undefined,
+  after: ConfigEntry,
+  environments: readonly string[],
+  into: Collector,
+): void {
   const next = normalizedConfig(after);
   const previous = before && normalizedConfig(before);
   const everywhere = () => environments.forEach((env) => into.env(env));
@@ -191,7 +211,11 @@ export function touchedScopes(before: Entry | undefined, after: Entry, environme
  * What a planned change touches. A rollout writes its stages later, all in its one environment;
  * a role change touches no entry (undefined: it keeps its own rule, always a second person).
  */
-export function touchedByPlan(plan: ChangePlan, before: Entry | null | undefined, environments: readonly string[]): TouchedScopes | undefined {
+export function touchedByPlan(
+  plan: ChangePlan,
+  before: Entry | null | undefined,
+  environments: readonly string[],
+): TouchedScopes | undefined {
   if (plan.role) return undefined;
   if (plan.rollout) return { units: [{ env: plan.rollout.env }], environments: [plan.rollout.env], tenants: [] };
   if (!plan.target) return undefined;

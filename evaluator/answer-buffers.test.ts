@@ -33,7 +33,21 @@ const flags = Object.fromEntries(
   Array.from({ length: FLAGS }, (_, n) => {
     const key = `flag-${n}`;
     const production = { serve: { rollout: { off: 50, on: 50 } } };
-    return [key, flagDocumentSchema.parse({ key, kind: 'ops', description: 'd', owner: 'o', default: 'off', variations: [{ id: 'off', value: 'a'.repeat(4_000) }, { id: 'on', value: 'b'.repeat(4_000) }], environments: { production } })];
+    return [
+      key,
+      flagDocumentSchema.parse({
+        key,
+        kind: 'ops',
+        description: 'd',
+        owner: 'o',
+        default: 'off',
+        variations: [
+          { id: 'off', value: 'a'.repeat(4_000) },
+          { id: 'on', value: 'b'.repeat(4_000) },
+        ],
+        environments: { production },
+      }),
+    ];
   }),
 );
 const held = new HeldSnapshots((s) => compileSnapshot(s), log);
@@ -42,7 +56,14 @@ const SDK_KEY = 'sy_production_bulk';
 const store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'> = {
   get: (env) => held.get(env),
   findSdkKey: (key) => (key === SDK_KEY ? { id: 'k1', env: 'production', scopes: ['flags'], name: 'web' } : undefined),
-  status: () => ({ redisConnected: true, loaded: true, lastSyncAt: Date.now(), versions: held.versions(), epochs: held.epochs(), waitingFor: [] }),
+  status: () => ({
+    redisConnected: true,
+    loaded: true,
+    lastSyncAt: Date.now(),
+    versions: held.versions(),
+    epochs: held.epochs(),
+    waitingFor: [],
+  }),
 };
 const app = createEvaluatorServer({ store, log });
 let port = 0;
@@ -56,13 +77,26 @@ afterAll(() => app.close());
 function bulk(targetingKey: string, stallMs: number): Promise<string> {
   const body = JSON.stringify({ context: { targetingKey } });
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port, path: '/ofrep/v1/evaluate/flags', method: 'POST', headers: { authorization: `Bearer ${SDK_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      response.pause();
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      setTimeout(() => response.resume(), stallMs);
-    });
+    const outgoing = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/ofrep/v1/evaluate/flags',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${SDK_KEY}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        response.pause();
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        setTimeout(() => response.resume(), stallMs);
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -76,7 +110,10 @@ describe('bulk answers written from reused buffers', () => {
     expect(new Set(alone.values()).size).toBe(users.length);
     const together = await Promise.all(users.map((user, i) => bulk(user, 20 + 10 * i)));
     // Digests, so a failure names which answers differ without printing megabytes.
-    const digest = (text: string | undefined) => createHash('sha1').update(text ?? '').digest('hex');
+    const digest = (text: string | undefined) =>
+      createHash('sha1')
+        .update(text ?? '')
+        .digest('hex');
     expect(together.map(digest)).toEqual(users.map((user) => digest(alone.get(user))));
     expect((JSON.parse(together[0]!) as { flags: unknown[] }).flags).toHaveLength(FLAGS);
   });

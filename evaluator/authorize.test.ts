@@ -4,7 +4,7 @@ import type { SdkKeyRecord } from '../storage/redis-keys.js';
 import { authorize, type Scope } from './authorize.js';
 
 const keys: Record<string, SdkKeyRecord> = {
-  'sy_flags_only': { id: 'k-1', env: 'production', scopes: ['flags', 'config'], name: 'checkout' },
+  sy_flags_only: { id: 'k-1', env: 'production', scopes: ['flags', 'config'], name: 'checkout' },
 };
 const store = { findSdkKey: (token: string) => keys[token] };
 
@@ -21,7 +21,8 @@ function app() {
   return server;
 }
 
-const call = (url: string, token?: string) => app().inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const call = (url: string, token?: string) =>
+  app().inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('SDK key authorization', () => {
   it('a key without the secrets scope gets a 403 on /v1/secrets whose JSON body names the missing scope and what to create', async () => {
@@ -36,7 +37,9 @@ describe('SDK key authorization', () => {
   });
 
   it('an unknown or missing key gets a 401 that says what to send', async () => {
-    expect((await call('/v1/secrets/x')).json().errorDetails).toMatch(/^no SDK key: send the header Authorization: Bearer <key>/);
+    expect((await call('/v1/secrets/x')).json().errorDetails).toMatch(
+      /^no SDK key: send the header Authorization: Bearer <key>/,
+    );
     const unknown = await call('/v1/secrets/x', 'sy_revoked');
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().errorDetails).toMatch(/unknown, revoked, or past the grace period/);

@@ -26,7 +26,10 @@ export function authorize(
   options: AuthorizeOptions = {},
 ): SdkKeyRecord | undefined {
   const header = request.headers.authorization;
-  const token = header !== undefined && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
+  const token =
+    header !== undefined && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer '
+      ? header.slice(7).trim()
+      : '';
   const record = token === '' ? undefined : store.findSdkKey(token);
   if (!record) {
     reply.code(401).header('www-authenticate', 'Bearer');

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bulkEtag, contextHashOf } from './bulk-etag.js';
 
-const held = (version: number, epoch?: string) => ({ compiled: { env: 'production', version }, snapshot: epoch === undefined ? {} : { epoch } });
+const held = (version: number, epoch?: string) => ({
+  compiled: { env: 'production', version },
+  snapshot: epoch === undefined ? {} : { epoch },
+});
 
 describe('the bulk ETag', () => {
   it('differs between two databases at the same version, and between versions of one', () => {

@@ -43,13 +43,20 @@ const preflight = (origin: string) =>
   app.inject({
     method: 'OPTIONS',
     url: '/ofrep/v1/evaluate/flags',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type',
+    },
   });
 /** The CORS header of the event stream a bulk answer for this key names, opened from `origin` as EventSource would. */
 async function streamAllows(sdkKey: string, origin: string): Promise<string | null> {
   const body = (await bulk(sdkKey)).json<{ eventStreams: Array<{ url: string }> }>();
   const controller = new AbortController();
-  const response = await fetch(body.eventStreams[0]!.url.replace(/^http:\/\/[^/]+/, base), { headers: { origin }, signal: controller.signal });
+  const response = await fetch(body.eventStreams[0]!.url.replace(/^http:\/\/[^/]+/, base), {
+    headers: { origin },
+    signal: controller.signal,
+  });
   expect(response.status).toBe(200);
   controller.abort();
   return response.headers.get('access-control-allow-origin');
@@ -63,9 +70,21 @@ beforeAll(async () => {
   const subscriber = new Redis(REDIS_URL, { autoResubscribe: false });
   connections.push(redis, subscriber);
   // No poll: only the key-change announcement reloads the table.
-  store = new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production'], pollIntervalMs: 0 });
+  store = new SnapshotStore({
+    redis,
+    subscriber,
+    keys,
+    compile: (s) => compileSnapshot(s),
+    log,
+    environments: ['production'],
+    pollIntervalMs: 0,
+  });
   await store.start();
-  app = createEvaluatorServer({ store, log, eventStreams: { source: store, tokens: new StreamTokens({ secret: 'x'.repeat(32) }) } });
+  app = createEvaluatorServer({
+    store,
+    log,
+    eventStreams: { source: store, tokens: new StreamTokens({ secret: 'x'.repeat(32) }) },
+  });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   keyB = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'server', actor: 'cli:test' })).key;
   await within(5_000, async () => (await bulk(keyB)).statusCode === 200);
@@ -89,11 +108,21 @@ describe('CORS origins per SDK key', () => {
   });
 
   it('a key created while the evaluator runs is usable from its origin within seconds, and only from it', async () => {
-    const { key: keyA } = await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'storefront', origins: [A_ORIGIN], actor: 'cli:test' });
+    const { key: keyA } = await createSdkKey(deps, {
+      env: 'production',
+      scopes: ['flags'],
+      name: 'storefront',
+      origins: [A_ORIGIN],
+      actor: 'cli:test',
+    });
     await within(5_000, async () => (await bulk(keyA, A_ORIGIN)).headers['access-control-allow-origin'] === A_ORIGIN);
 
     const fromA = await bulk(keyA, A_ORIGIN);
-    expect(fromA.headers).toMatchObject({ 'access-control-allow-origin': A_ORIGIN, 'access-control-expose-headers': 'ETag', vary: 'Origin' });
+    expect(fromA.headers).toMatchObject({
+      'access-control-allow-origin': A_ORIGIN,
+      'access-control-expose-headers': 'ETag',
+      vary: 'Origin',
+    });
     const fromB = await bulk(keyA, B_ORIGIN);
     expect(fromB.statusCode).toBe(200);
     expect(fromB.headers['access-control-allow-origin']).toBeUndefined();
@@ -105,7 +134,11 @@ describe('CORS origins per SDK key', () => {
     expect(server.headers['access-control-allow-origin']).toBeUndefined();
     expect(server.headers.vary).toBeUndefined();
     // Routes browsers have no business calling stay without CORS, whatever the key allows.
-    const snapshot = await app.inject({ method: 'GET', url: '/v1/snapshot', headers: { authorization: `Bearer ${keyA}`, origin: A_ORIGIN } });
+    const snapshot = await app.inject({
+      method: 'GET',
+      url: '/v1/snapshot',
+      headers: { authorization: `Bearer ${keyA}`, origin: A_ORIGIN },
+    });
     expect(snapshot.headers['access-control-allow-origin']).toBeUndefined();
 
     expect(await streamAllows(keyA, A_ORIGIN)).toBe(A_ORIGIN);

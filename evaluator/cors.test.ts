@@ -12,8 +12,16 @@ held.hold(snapshotOf('production', 4));
 const SDK_KEY = 'sy_production_browser';
 const store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'> = {
   get: (env) => held.get(env),
-  findSdkKey: (key) => (key === SDK_KEY ? { id: 'k1', env: 'production', scopes: ['flags', 'config'], name: 'web' } : undefined),
-  status: () => ({ redisConnected: true, loaded: true, lastSyncAt: Date.now(), versions: held.versions(), epochs: held.epochs(), waitingFor: [] }),
+  findSdkKey: (key) =>
+    key === SDK_KEY ? { id: 'k1', env: 'production', scopes: ['flags', 'config'], name: 'web' } : undefined,
+  status: () => ({
+    redisConnected: true,
+    loaded: true,
+    lastSyncAt: Date.now(),
+    versions: held.versions(),
+    epochs: held.epochs(),
+    waitingFor: [],
+  }),
 };
 const ALLOWED = 'https://app.example.com';
 const app = createEvaluatorServer({ store, log, corsOrigins: [ALLOWED, 'http://localhost:5173'] });
@@ -27,7 +35,11 @@ const preflight = (server: typeof app, origin: string, url = `/ofrep/v1/evaluate
   server.inject({
     method: 'OPTIONS',
     url,
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type',
+    },
   });
 const evaluate = (server: typeof app, origin: string) =>
   server.inject({
@@ -48,7 +60,9 @@ describe('browsers calling the evaluator from another origin', () => {
       'access-control-expose-headers': 'ETag',
       vary: 'Origin',
     });
-    expect((await preflight(app, ALLOWED, '/v1/config/checkout.max-items')).headers['access-control-allow-origin']).toBe(ALLOWED);
+    expect(
+      (await preflight(app, ALLOWED, '/v1/config/checkout.max-items')).headers['access-control-allow-origin'],
+    ).toBe(ALLOWED);
   });
 
   it('lets an allowed origin read the bulk answer and its ETag', async () => {
@@ -60,7 +74,12 @@ describe('browsers calling the evaluator from another origin', () => {
   });
 
   it('also marks refusals for an allowed origin, so the page can see the 401', async () => {
-    const response = await app.inject({ method: 'POST', url: `/ofrep/v1/evaluate/flags/${SEED_KEY}`, headers: { origin: ALLOWED, authorization: 'Bearer wrong' }, payload: {} });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/ofrep/v1/evaluate/flags/${SEED_KEY}`,
+      headers: { origin: ALLOWED, authorization: 'Bearer wrong' },
+      payload: {},
+    });
     expect(response.statusCode).toBe(401);
     expect(response.headers['access-control-allow-origin']).toBe(ALLOWED);
   });

@@ -30,7 +30,11 @@ function allowOrigin(reply: FastifyReply, origin: string): void {
  * are declared, so no other route pays for it, and only when global origins are configured.
  * With no origin allowed anywhere, preflights are answered 404, as without CORS.
  */
-export function registerCors(app: FastifyInstance, origins: readonly string[], keyOrigins?: () => ReadonlySet<string>): void {
+export function registerCors(
+  app: FastifyInstance,
+  origins: readonly string[],
+  keyOrigins?: () => ReadonlySet<string>,
+): void {
   if (origins.length === 0 && keyOrigins === undefined) return;
   const any = origins.includes('*');
   const allowed = new Set(origins);
@@ -49,7 +53,8 @@ export function registerCors(app: FastifyInstance, origins: readonly string[], k
     };
     app.addHook('onRoute', (route) => {
       if (route.method === 'OPTIONS' || !isCorsPath(route.url)) return;
-      const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      const existing =
+        route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
       route.onRequest = [addHeaders, ...existing];
     });
   }

@@ -6,7 +6,14 @@ import { hashSdkKey } from '../core/sdk-key.js';
 import { createLogger } from '../storage/logger.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
-import { announceSdkKeys, FIXTURE_EPOCH, plantDelta, plantSdkKey, plantSnapshot, within } from '../test/redis-fixture.js';
+import {
+  announceSdkKeys,
+  FIXTURE_EPOCH,
+  plantDelta,
+  plantSdkKey,
+  plantSnapshot,
+  within,
+} from '../test/redis-fixture.js';
 import { seedFlag, snapshotOf } from '../test/snapshots.js';
 import { createEvaluatorServer } from './server.js';
 import { SnapshotStore } from './snapshot-store.js';
@@ -85,7 +92,9 @@ async function bulk(sdkKey: string, headers: Record<string, string> = {}) {
 }
 
 async function streamUrl(sdkKey: string): Promise<string> {
-  const body = (await (await bulk(sdkKey)).json()) as { eventStreams: Array<{ type: string; url: string; inactivityDelaySec: number }> };
+  const body = (await (await bulk(sdkKey)).json()) as {
+    eventStreams: Array<{ type: string; url: string; inactivityDelaySec: number }>;
+  };
   expect(body.eventStreams).toHaveLength(1);
   expect(body.eventStreams[0]).toMatchObject({ type: 'sse', inactivityDelaySec: 120 });
   return body.eventStreams[0]!.url;
@@ -93,7 +102,13 @@ async function streamUrl(sdkKey: string): Promise<string> {
 
 /** One change of production, as the publisher writes most: a delta of one flag. */
 async function publishProduction(): Promise<void> {
-  version = await plantDelta(admin, keys, 'production', { flags: [{ ...seedFlag(), description: `edit ${version + 1}` }] }, { from: version });
+  version = await plantDelta(
+    admin,
+    keys,
+    'production',
+    { flags: [{ ...seedFlag(), description: `edit ${version + 1}` }] },
+    { from: version },
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -106,10 +121,23 @@ beforeAll(async () => {
   const redis = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const subscriber = new Redis(REDIS_URL, { autoResubscribe: false });
   connections.push(redis, subscriber);
-  store = new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production', 'dev'], pollIntervalMs: 0 });
+  store = new SnapshotStore({
+    redis,
+    subscriber,
+    keys,
+    compile: (s) => compileSnapshot(s),
+    log,
+    environments: ['production', 'dev'],
+    pollIntervalMs: 0,
+  });
   await store.start();
   // recentChangeMs 0: a test's stream opens right after the planting above, and must start quiet.
-  app = createEvaluatorServer({ store, log, corsOrigins: [ALLOWED], eventStreams: { source: store, tokens, recentChangeMs: 0, heartbeatMs: 200 } });
+  app = createEvaluatorServer({
+    store,
+    log,
+    corsOrigins: [ALLOWED],
+    eventStreams: { source: store, tokens, recentChangeMs: 0, heartbeatMs: 200 },
+  });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 

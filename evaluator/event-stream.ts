@@ -76,10 +76,11 @@ class Stream {
     if (this.timer) return;
     const wait = this.lastSentAt + this.coalesceMs - Date.now();
     if (wait <= 0) this.refetch();
-    else this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.refetch();
-    }, wait);
+    else
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.refetch();
+      }, wait);
   }
 
   refetch(): void {
@@ -158,12 +159,20 @@ export function registerEventStreams(app: FastifyInstance, options: EventStreamO
     const { keyId, env, contextHash } = verified.claims;
     const record = source.findSdkKeyById(keyId);
     if (!record || record.env !== env || !record.scopes.includes('flags')) {
-      return reply.code(401).send({ errorCode: 'UNAUTHORIZED', errorDetails: 'the SDK key of this token is revoked or expired: use a live key' });
+      return reply.code(401).send({
+        errorCode: 'UNAUTHORIZED',
+        errorDetails: 'the SDK key of this token is revoked or expired: use a live key',
+      });
     }
     // EventSource sends no Authorization: the key allowing the page's origin is the one the token names.
     allowKeyOrigin(request, reply, record);
     if (size >= maxConnections) {
-      return reply.code(503).header('retry-after', '5').send({ errorDetails: `this evaluator holds its maximum of ${maxConnections} event streams: retry, or add evaluators` });
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({
+          errorDetails: `this evaluator holds its maximum of ${maxConnections} event streams: retry, or add evaluators`,
+        });
     }
     reply.hijack();
     const raw = reply.raw;
@@ -193,7 +202,8 @@ export function registerEventStreams(app: FastifyInstance, options: EventStreamO
     if (held) {
       const lastEventId = request.headers['last-event-id'];
       const resumed = typeof lastEventId === 'string' && lastEventId !== '';
-      if (resumed ? missed(lastEventId, held) : Date.now() - (lastSwapAt.get(env) ?? 0) < recentChangeMs) stream.refetch();
+      if (resumed ? missed(lastEventId, held) : Date.now() - (lastSwapAt.get(env) ?? 0) < recentChangeMs)
+        stream.refetch();
       // An id-only event sets the client's Last-Event-ID without dispatching anything, so its next reconnect says what it had.
       else stream.write(`id: ${eventId(held)}\n\n`);
     }
@@ -205,7 +215,9 @@ export function registerEventStreams(app: FastifyInstance, options: EventStreamO
     entriesFor(request, record, contextHash) {
       const token = tokens.issue({ keyId: record.id, env: record.env, contextHash });
       // Absolute: the web provider opens it with EventSource, which resolves a relative URL against the page, not the evaluator.
-      return [{ type: 'sse', url: `${request.protocol}://${request.host}${EVENTS_PATH}?token=${token}`, inactivityDelaySec }];
+      return [
+        { type: 'sse', url: `${request.protocol}://${request.host}${EVENTS_PATH}?token=${token}`, inactivityDelaySec },
+      ];
     },
     get size() {
       return size;

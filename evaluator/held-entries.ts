@@ -50,12 +50,17 @@ export function changedEntries(held: HeldEntries, changes: EntryChanges, json?: 
 
 /** A snapshot's entries as held; `json` is their text as read, kept as is. */
 export function heldEntriesOf(snapshot: EnvSnapshot, json?: ByKind<string, string>): HeldEntries {
-  return changedEntries(NONE, { flags: { set: snapshot.flags ?? {}, del: [] }, configs: { set: snapshot.configs ?? {}, del: [] } }, json);
+  return changedEntries(
+    NONE,
+    { flags: { set: snapshot.flags ?? {}, del: [] }, configs: { set: snapshot.configs ?? {}, del: [] } },
+    json,
+  );
 }
 
 /** The snapshot held entries stand for, parsed again: for compiling it whole (rare: a delta normally compiles only what it changed). */
 export function unpackedSnapshot(header: SnapshotHeader, entries: HeldEntries): EnvSnapshot {
-  const parsed = (packed: PackedEntries) => Object.fromEntries([...packed.entries()].map(([key, json]) => [key, JSON.parse(json) as unknown]));
+  const parsed = (packed: PackedEntries) =>
+    Object.fromEntries([...packed.entries()].map(([key, json]) => [key, JSON.parse(json) as unknown]));
   const configs = parsed(entries.configs) as EnvSnapshot['configs'];
   for (const [key, entry] of entries.secrets) configs[key] = entry;
   return { ...header, flags: parsed(entries.flags) as EnvSnapshot['flags'], configs };

@@ -4,7 +4,13 @@ import type { Logger } from '../core/logger.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import type { HeldMark } from '../storage/feed-batch.js';
 import type { ByKind } from '../storage/parse-entries.js';
-import { changedEntries, heldEntriesOf, unpackedSnapshot, type HeldEntries, type SnapshotHeader } from './held-entries.js';
+import {
+  changedEntries,
+  heldEntriesOf,
+  unpackedSnapshot,
+  type HeldEntries,
+  type SnapshotHeader,
+} from './held-entries.js';
 
 export type CompileFn = (snapshot: EnvSnapshot) => CompiledSnapshot;
 export type { HeldEntries, SnapshotHeader } from './held-entries.js';
@@ -106,13 +112,19 @@ export class HeldSnapshots {
    * the held one, and a snapshot that does not compile leaves the held one serving. `json` is
    * the entries' text as read, kept as is (without it the parsed entries are serialised).
    */
-  hold(snapshot: EnvSnapshot, options: { placeholder?: boolean; json?: ByKind<string, string> | undefined } = {}): void {
+  hold(
+    snapshot: EnvSnapshot,
+    options: { placeholder?: boolean; json?: ByKind<string, string> | undefined } = {},
+  ): void {
     if (!this.wants(snapshot.env, snapshot)) return;
     let compiled: CompiledSnapshot;
     try {
       compiled = this.compile(snapshot);
     } catch (error) {
-      this.log.error({ err: error, env: snapshot.env, version: snapshot.version }, 'snapshot does not compile; keeping the held one');
+      this.log.error(
+        { err: error, env: snapshot.env, version: snapshot.version },
+        'snapshot does not compile; keeping the held one',
+      );
       return;
     }
     // Re-checked after compiling: a concurrent load may have swapped a newer one in meanwhile.
@@ -120,9 +132,18 @@ export class HeldSnapshots {
     const previous = this.byEnv.get(snapshot.env);
     const { flags: _flags, configs: _configs, ...header } = snapshot;
     const entries = heldEntriesOf(snapshot, options.json);
-    this.swap({ compiled, snapshot: header, ...entries, generatedAt: snapshot.generatedAt, placeholder: options.placeholder ?? false });
+    this.swap({
+      compiled,
+      snapshot: header,
+      ...entries,
+      generatedAt: snapshot.generatedAt,
+      placeholder: options.placeholder ?? false,
+    });
     if (previous && !previous.placeholder && previous.snapshot.epoch !== snapshot.epoch) {
-      this.log.warn({ env: snapshot.env, version: snapshot.version, epoch: snapshot.epoch, previousEpoch: previous.snapshot.epoch }, 'snapshot of another database epoch loaded in full');
+      this.log.warn(
+        { env: snapshot.env, version: snapshot.version, epoch: snapshot.epoch, previousEpoch: previous.snapshot.epoch },
+        'snapshot of another database epoch loaded in full',
+      );
     } else if (!options.placeholder) {
       this.log.info({ env: snapshot.env, version: snapshot.version }, 'snapshot loaded');
     }
@@ -135,20 +156,33 @@ export class HeldSnapshots {
    */
   applyDelta(delta: SnapshotDelta): boolean {
     const current = this.byEnv.get(delta.env);
-    if (!current || current.placeholder || !sameEpoch(current.snapshot.epoch, delta.epoch) || current.compiled.version !== delta.from) return false;
+    if (
+      !current ||
+      current.placeholder ||
+      !sameEpoch(current.snapshot.epoch, delta.epoch) ||
+      current.compiled.version !== delta.from
+    )
+      return false;
     const snapshot: SnapshotHeader = { env: delta.env, version: delta.version, generatedAt: delta.generatedAt };
     if (delta.epoch) snapshot.epoch = delta.epoch;
     const entries = changedEntries(current, delta);
     let compiled: CompiledSnapshot;
     try {
       // Compiles only what changed, editing the held tables in place; a compiled snapshot that cannot be extended is compiled again whole.
-      compiled = compileDelta(current.compiled, delta.version, delta) ?? this.compile(unpackedSnapshot(snapshot, entries));
+      compiled =
+        compileDelta(current.compiled, delta.version, delta) ?? this.compile(unpackedSnapshot(snapshot, entries));
     } catch (error) {
-      this.log.error({ err: error, env: delta.env, version: delta.version }, 'snapshot delta does not compile; keeping the held one');
+      this.log.error(
+        { err: error, env: delta.env, version: delta.version },
+        'snapshot delta does not compile; keeping the held one',
+      );
       return false;
     }
     this.swap({ compiled, snapshot, ...entries, generatedAt: delta.generatedAt, placeholder: false });
-    this.log.debug({ env: delta.env, version: delta.version, flags: Object.keys(delta.flags.set).length + delta.flags.del.length }, 'snapshot delta applied');
+    this.log.debug(
+      { env: delta.env, version: delta.version, flags: Object.keys(delta.flags.set).length + delta.flags.del.length },
+      'snapshot delta applied',
+    );
     return true;
   }
 

@@ -32,7 +32,16 @@ async function startEvaluatorInProcess(): Promise<{ store: SnapshotStore; app: F
   const subscriber = new Redis(REDIS_URL, { autoResubscribe: false });
   connections.push(redis, subscriber);
   // No poll: only the announcement (or the key's own expiry) can change what a replica accepts.
-  const store = new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production'], pollIntervalMs: 0, keyUsageFlushMs: 100 });
+  const store = new SnapshotStore({
+    redis,
+    subscriber,
+    keys,
+    compile: (s) => compileSnapshot(s),
+    log,
+    environments: ['production'],
+    pollIntervalMs: 0,
+    keyUsageFlushMs: 100,
+  });
   await store.start();
   const app = createEvaluatorServer({ store, log });
   return { store, app };
@@ -49,7 +58,8 @@ async function statusOf(app: FastifyInstance, sdkKey: string): Promise<number> {
   return response.statusCode;
 }
 
-const everyEvaluator = async (sdkKey: string, status: number) => (await Promise.all(evaluators.map(({ app }) => statusOf(app, sdkKey)))).every((s) => s === status);
+const everyEvaluator = async (sdkKey: string, status: number) =>
+  (await Promise.all(evaluators.map(({ app }) => statusOf(app, sdkKey)))).every((s) => s === status);
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -71,7 +81,12 @@ afterAll(async () => {
 
 describe('SDK key revocation and rotation with two evaluators running', () => {
   it('a revoked key is refused by both evaluators within a second', async () => {
-    const { key, record } = await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'checkout', actor: 'cli:test' });
+    const { key, record } = await createSdkKey(deps, {
+      env: 'production',
+      scopes: ['flags'],
+      name: 'checkout',
+      actor: 'cli:test',
+    });
     await within(5_000, () => everyEvaluator(key, 200));
 
     const revokedAt = Date.now();
@@ -98,7 +113,12 @@ describe('SDK key revocation and rotation with two evaluators running', () => {
   });
 
   it('each evaluator records when a key was last used in Redis, in batches, where key list reads it', async () => {
-    const { key, record } = await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'batch', actor: 'cli:test' });
+    const { key, record } = await createSdkKey(deps, {
+      env: 'production',
+      scopes: ['flags'],
+      name: 'batch',
+      actor: 'cli:test',
+    });
     const before = Date.now();
     // Stopped (no flush timer, no listener), so only an explicit flush writes; the table is reloaded by hand.
     for (const { store } of evaluators) {

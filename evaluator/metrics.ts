@@ -70,7 +70,11 @@ export function createEvaluatorMetrics(store: Pick<SnapshotStore, 'status'>, reg
     },
   });
 
-  const routeTimers = { flag: duration.labels('flag'), bulk: duration.labels('bulk'), config: duration.labels('config') };
+  const routeTimers = {
+    flag: duration.labels('flag'),
+    bulk: duration.labels('bulk'),
+    config: duration.labels('config'),
+  };
 
   const evaluationCounter = (environment: string, flag: string, variant: string, reason: string): EvaluationCount => {
     const id = `${environment}\u0000${flag}\u0000${variant}\u0000${reason}`;

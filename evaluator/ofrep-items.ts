@@ -2,7 +2,13 @@ import type { ErrorCode, EvaluationResult } from '../core/engine/types.js';
 import { UNKNOWN_FLAG_LABEL, type EvaluationCount, type EvaluatorMetrics } from './metrics.js';
 
 /** OFREP's 400 codes; anything else the engine reports (e.g. TYPE_MISMATCH) is GENERAL on the wire. */
-const OFREP_ERROR_CODES = new Set<ErrorCode>(['FLAG_NOT_FOUND', 'PARSE_ERROR', 'TARGETING_KEY_MISSING', 'INVALID_CONTEXT', 'GENERAL']);
+const OFREP_ERROR_CODES = new Set<ErrorCode>([
+  'FLAG_NOT_FOUND',
+  'PARSE_ERROR',
+  'TARGETING_KEY_MISSING',
+  'INVALID_CONTEXT',
+  'GENERAL',
+]);
 
 export interface ErrorItem {
   key: string;
@@ -47,14 +53,23 @@ export function errorItem(result: Extract<EvaluationResult, { ok: false }>): Err
 export function createItemWriter(metrics: EvaluatorMetrics) {
   const fragments = new WeakMap<object, Fragment>();
   // The tail of every item of one snapshot version: built once per version, not per item.
-  let tailOf: { subject: ItemSubject | undefined; env: string; version: number; tail: string } = { subject: undefined, env: '', version: -1, tail: '' };
+  let tailOf: { subject: ItemSubject | undefined; env: string; version: number; tail: string } = {
+    subject: undefined,
+    env: '',
+    version: -1,
+    tail: '',
+  };
 
   const bytesOf = (result: Extract<EvaluationResult, { ok: true }>, tail: string): Buffer =>
     Buffer.from(
       `{"key":${JSON.stringify(result.key)},"value":${JSON.stringify(result.value)},"variant":${JSON.stringify(result.variant)},"reason":${JSON.stringify(result.reason)},"metadata":{"decidedBy":${JSON.stringify(result.decidedBy)},${tail}`,
     );
 
-  const fragmentOf = (result: Extract<EvaluationResult, { ok: true }>, subject: ItemSubject, tail: string): Fragment => {
+  const fragmentOf = (
+    result: Extract<EvaluationResult, { ok: true }>,
+    subject: ItemSubject,
+    tail: string,
+  ): Fragment => {
     let fragment = fragments.get(result);
     if (fragment === undefined) {
       fragment = { tail, bytes: bytesOf(result, tail), counter: undefined };
@@ -64,13 +79,19 @@ export function createItemWriter(metrics: EvaluatorMetrics) {
       fragment.tail = tail;
       fragment.bytes = bytesOf(result, tail);
     }
-    if (fragment.counter === undefined) fragment.counter = metrics.evaluationCounter(subject.env, result.key, result.variant, result.reason);
+    if (fragment.counter === undefined)
+      fragment.counter = metrics.evaluationCounter(subject.env, result.key, result.variant, result.reason);
     return fragment;
   };
 
   const tailFor = (subject: ItemSubject): string => {
     if (tailOf.subject !== subject || tailOf.env !== subject.env || tailOf.version !== subject.version) {
-      tailOf = { subject, env: subject.env, version: subject.version, tail: `"env":${JSON.stringify(subject.env)},"snapshotVersion":${JSON.stringify(subject.version)}}}` };
+      tailOf = {
+        subject,
+        env: subject.env,
+        version: subject.version,
+        tail: `"env":${JSON.stringify(subject.env)},"snapshotVersion":${JSON.stringify(subject.version)}}}`,
+      };
     }
     return tailOf.tail;
   };
@@ -95,7 +116,13 @@ export function createItemWriter(metrics: EvaluatorMetrics) {
      * `{"flags":` and the rest of the object around it, a whole bulk answer, in a buffer from
      * `allocate` (of the length asked). Counted.
      */
-    items(results: readonly EvaluationResult[], subject: ItemSubject, before = '', after = '', allocate: (length: number) => Buffer = Buffer.allocUnsafe): Buffer {
+    items(
+      results: readonly EvaluationResult[],
+      subject: ItemSubject,
+      before = '',
+      after = '',
+      allocate: (length: number) => Buffer = Buffer.allocUnsafe,
+    ): Buffer {
       const tail = tailFor(subject);
       const parts = new Array<Buffer>(results.length);
       let length = Buffer.byteLength(before) + Buffer.byteLength(after) + 2 + Math.max(0, results.length - 1);

@@ -27,7 +27,12 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 }
 
 /** OFREP evaluation (docs/design.md#evaluator): single flag for server providers, bulk with ETag for web providers. */
-export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics: EvaluatorMetrics, eventStreams?: EventStreams): void {
+export function registerOfrepRoutes(
+  app: FastifyInstance,
+  store: Store,
+  metrics: EvaluatorMetrics,
+  eventStreams?: EventStreams,
+): void {
   const items = createItemWriter(metrics);
   const buffers = new AnswerBuffers();
   const take = (length: number) => buffers.take(length);
@@ -43,7 +48,8 @@ export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics:
       if (!held) return answerNotLoaded(reply, record.env);
       const key = request.params.key;
       const outcome = contextFromBody(request.body, record.env);
-      if (!outcome.ok) return reply.code(400).send({ key, errorCode: outcome.errorCode, errorDetails: outcome.errorDetails });
+      if (!outcome.ok)
+        return reply.code(400).send({ key, errorCode: outcome.errorCode, errorDetails: outcome.errorDetails });
       const item = items.item(held.compiled.evaluate(key, outcome.context), held.compiled);
       if ('errorCode' in item) return reply.code(item.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400).send(item);
       return reply.header('content-type', JSON_TYPE).send(item.bytes);
@@ -61,7 +67,8 @@ export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics:
       const held = store.get(record.env);
       if (!held) return answerNotLoaded(reply, record.env);
       const outcome = contextFromBody(request.body, record.env);
-      if (!outcome.ok) return reply.code(400).send({ errorCode: outcome.errorCode, errorDetails: outcome.errorDetails });
+      if (!outcome.ok)
+        return reply.code(400).send({ errorCode: outcome.errorCode, errorDetails: outcome.errorDetails });
       // Same environment, snapshot and context give the same answers, so the ETag is decided
       // before evaluating and a 304 costs no evaluation.
       const contextHash = contextHashOf(outcome.context);
@@ -70,8 +77,16 @@ export function registerOfrepRoutes(app: FastifyInstance, store: Store, metrics:
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
       // Written as bytes here, not by fastify: items are mostly precomputed fragments (ofrep-items.ts).
       const metadata = JSON.stringify({ env: held.compiled.env, snapshotVersion: held.compiled.version });
-      const streams = eventStreams ? `"eventStreams":${JSON.stringify(eventStreams.entriesFor(request, record, contextHash))},` : '';
-      const body = items.items(held.compiled.evaluateAll(outcome.context), held.compiled, '{"flags":', `,${streams}"metadata":${metadata}}`, take);
+      const streams = eventStreams
+        ? `"eventStreams":${JSON.stringify(eventStreams.entriesFor(request, record, contextHash))},`
+        : '';
+      const body = items.items(
+        held.compiled.evaluateAll(outcome.context),
+        held.compiled,
+        '{"flags":',
+        `,${streams}"metadata":${metadata}}`,
+        take,
+      );
       // 'finish': the socket has taken every byte, so the buffer is free for the next answer.
       reply.raw.once('finish', () => buffers.give(body));
       return reply.header('content-type', JSON_TYPE).send(body);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PackedEntries } from './packed-entries.js';
 
-const entryOf = (n: number) => [`flag-${n}`, JSON.stringify({ key: `flag-${n}`, description: `flag ${n} — café ✓`, share: n % 100 })] as const;
+const entryOf = (n: number) =>
+  [`flag-${n}`, JSON.stringify({ key: `flag-${n}`, description: `flag ${n} — café ✓`, share: n % 100 })] as const;
 const many = (count: number, from = 0) => Array.from({ length: count }, (_, i) => entryOf(from + i));
 /** What a JSON object written from the packed chunks parses to. */
-const asObject = (packed: PackedEntries) => JSON.parse(`{${[...packed.chunks()].map((chunk) => chunk.toString('utf8')).join(',')}}`) as Record<string, unknown>;
-const parsedOf = (entries: ReadonlyArray<readonly [string, string]>) => Object.fromEntries(entries.map(([key, json]) => [key, JSON.parse(json) as unknown]));
+const asObject = (packed: PackedEntries) =>
+  JSON.parse(`{${[...packed.chunks()].map((chunk) => chunk.toString('utf8')).join(',')}}`) as Record<string, unknown>;
+const parsedOf = (entries: ReadonlyArray<readonly [string, string]>) =>
+  Object.fromEntries(entries.map(([key, json]) => [key, JSON.parse(json) as unknown]));
 
 describe('entries held packed', () => {
   it('gives back every entry as it was stored, one at a time and as one JSON object', () => {
@@ -21,7 +24,13 @@ describe('entries held packed', () => {
 
   it('takes changes into a new pack and leaves the one being served as it was', () => {
     const before = PackedEntries.of(many(300));
-    const after = before.with([['flag-7', '{"edited":true}'], ['new-flag', '{"new":true}']], ['flag-8', 'not-there']);
+    const after = before.with(
+      [
+        ['flag-7', '{"edited":true}'],
+        ['new-flag', '{"new":true}'],
+      ],
+      ['flag-8', 'not-there'],
+    );
     expect(after.size).toBe(300);
     expect(after.get('flag-7')).toBe('{"edited":true}');
     expect(after.get('flag-8')).toBeUndefined();

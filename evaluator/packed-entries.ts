@@ -35,7 +35,9 @@ type Part = string | Buffer;
 function packBucket(keys: string[], parts: readonly Part[]): Bucket | undefined {
   if (keys.length === 0) return undefined;
   const quoted = keys.map((key, i) => (typeof parts[i] === 'string' ? JSON.stringify(key) : ''));
-  const sizes = parts.map((part, i) => (typeof part === 'string' ? Buffer.byteLength(quoted[i]!) + 1 + Buffer.byteLength(part) : part.length));
+  const sizes = parts.map((part, i) =>
+    typeof part === 'string' ? Buffer.byteLength(quoted[i]!) + 1 + Buffer.byteLength(part) : part.length,
+  );
   const total = sizes.reduce((sum, size) => sum + size + 1, -1);
   if (scratch.length < total) scratch = Buffer.allocUnsafeSlow(2 * total);
   let at = 0;
@@ -69,7 +71,6 @@ function unpackBucket(bucket: Bucket | undefined): Map<string, Buffer> {
   });
   return fragments;
 }
-
 
 /**
  * Entries (key → JSON text) held compressed, for the routes that serve entries as they are
@@ -137,7 +138,8 @@ export class PackedEntries {
 
   *entries(): Generator<[key: string, json: string]> {
     for (const bucket of this.buckets) {
-      for (const [key, fragment] of unpackBucket(bucket)) yield [key, fragment.toString('utf8').slice(JSON.stringify(key).length + 1)];
+      for (const [key, fragment] of unpackBucket(bucket))
+        yield [key, fragment.toString('utf8').slice(JSON.stringify(key).length + 1)];
     }
   }
 

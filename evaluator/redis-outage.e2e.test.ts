@@ -33,13 +33,36 @@ function freePort(): Promise<number> {
 }
 
 async function startRedisServer(port: number, dbfilename = 'none.rdb'): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir, '--dbfilename', dbfilename], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dataDir,
+      '--dbfilename',
+      dbfilename,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   servers.add(child);
   child.once('exit', () => servers.delete(child));
   await within(5_000, async () => {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const probe = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     probe.on('error', () => {});
     try {
       await probe.connect();
@@ -82,7 +105,11 @@ async function evaluateSeed(evaluator: RunningEvaluator, sdkKey: string) {
   });
   // 401 (a key not loaded yet) has no body in OFREP: polls must be able to look again.
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, ms: performance.now() - started };
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+    ms: performance.now() - started,
+  };
 }
 
 const readyz = async (evaluator: RunningEvaluator) => {
@@ -110,10 +137,17 @@ describe('when Redis becomes unreachable', () => {
     admin.disconnect();
 
     // The safety poll is pushed out of the way: only the reconnect catch-up can find the change.
-    const evaluator = await startEvaluator(settingsFor(port, prefix), { log, pollIntervalMs: 600_000, reconnectCapMs: 250 });
+    const evaluator = await startEvaluator(settingsFor(port, prefix), {
+      log,
+      pollIntervalMs: 600_000,
+      reconnectCapMs: 250,
+    });
     running.push(evaluator);
     await evaluator.loaded;
-    expect((await evaluateSeed(evaluator, sdkKey)).body).toMatchObject({ variant: 'rust_engine', reason: 'TARGETING_MATCH' });
+    expect((await evaluateSeed(evaluator, sdkKey)).body).toMatchObject({
+      variant: 'rust_engine',
+      reason: 'TARGETING_MATCH',
+    });
 
     await stopRedisServer(redis);
     await within(2_000, async () => !evaluator.store.status().redisConnected);
@@ -124,7 +158,13 @@ describe('when Redis becomes unreachable', () => {
     expect(during.ms).toBeLessThan(250);
     const degraded = await readyz(evaluator);
     expect(degraded.status).toBe(200);
-    expect(degraded.body).toMatchObject({ ready: true, degraded: true, servingLastKnownGood: true, redis: 'disconnected', environments: { production: 1 } });
+    expect(degraded.body).toMatchObject({
+      ready: true,
+      degraded: true,
+      servingLastKnownGood: true,
+      redis: 'disconnected',
+      environments: { production: 1 },
+    });
     expect(await metricsText(evaluator)).toContain('switchyard_redis_connected 0');
 
     // The change made during the outage reaches Redis without any invalidation the evaluator
@@ -133,7 +173,13 @@ describe('when Redis becomes unreachable', () => {
     const scratch = await startRedisServer(scratchPort, 'catch-up.rdb');
     const writer = new Redis({ port: scratchPort, host: '127.0.0.1' });
     const killed = structuredClone(seed);
-    killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
+    killed.environments.production = {
+      killed: true,
+      killedTenants: [],
+      userOverrides: {},
+      tenantOverrides: {},
+      rules: [],
+    };
     await plantSnapshot(writer, keys, snapshotOf('production', 2, [killed]), { announce: false });
     await writer.save();
     writer.disconnect();
@@ -144,7 +190,12 @@ describe('when Redis becomes unreachable', () => {
     expect(elapsed).toBeLessThan(1_000);
     // Redis came back without the SDK key table: known keys keep working (see SnapshotSync.reloadKeys).
     expect((await evaluateSeed(evaluator, sdkKey)).status).toBe(200);
-    expect((await readyz(evaluator)).body).toMatchObject({ ready: true, degraded: false, redis: 'connected', environments: { production: 2 } });
+    expect((await readyz(evaluator)).body).toMatchObject({
+      ready: true,
+      degraded: false,
+      redis: 'connected',
+      environments: { production: 2 },
+    });
     expect(await metricsText(evaluator)).toContain('switchyard_redis_connected 1');
 
     // The feed flows again on the re-established connection (the poll is still out of the way).
@@ -158,7 +209,11 @@ describe('when Redis becomes unreachable', () => {
     const port = await freePort();
     const prefix = testRedisPrefix('evaluator-boot');
     const keys = redisKeys(prefix);
-    const evaluator = await startEvaluator(settingsFor(port, prefix), { log, pollIntervalMs: 600_000, reconnectCapMs: 100 });
+    const evaluator = await startEvaluator(settingsFor(port, prefix), {
+      log,
+      pollIntervalMs: 600_000,
+      reconnectCapMs: 100,
+    });
     running.push(evaluator);
     expect((await fetch(`${evaluator.url}/healthz`)).status).toBe(200);
     const notReady = await readyz(evaluator);
@@ -185,7 +240,11 @@ describe('a change published while the evaluator cannot hear it', () => {
     const admin = new Redis({ port, host: '127.0.0.1' });
     await plantSnapshot(admin, keys, snapshotOf('production', 1, [seed]));
     const sdkKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['flags'] });
-    const evaluator = await startEvaluator(settingsFor(port, prefix), { log, pollIntervalMs: 600_000, reconnectCapMs: 250 });
+    const evaluator = await startEvaluator(settingsFor(port, prefix), {
+      log,
+      pollIntervalMs: 600_000,
+      reconnectCapMs: 250,
+    });
     running.push(evaluator);
     await evaluator.loaded;
     // Redis keeps what it has across the restart below (as one with persistence would); the change is made while it is down.
@@ -198,7 +257,13 @@ describe('a change published while the evaluator cannot hear it', () => {
     const scratch = await startRedisServer(scratchPort, 'resume.rdb');
     const writer = new Redis({ port: scratchPort, host: '127.0.0.1' });
     const killed = structuredClone(seed);
-    killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
+    killed.environments.production = {
+      killed: true,
+      killedTenants: [],
+      userOverrides: {},
+      tenantOverrides: {},
+      rules: [],
+    };
     await plantDelta(writer, keys, 'production', { flags: [killed] });
     await writer.save();
     writer.disconnect();
@@ -206,7 +271,11 @@ describe('a change published while the evaluator cannot hear it', () => {
 
     await startRedisServer(port, 'resume.rdb');
     await within(2_000, async () => (await evaluateSeed(evaluator, sdkKey)).body.reason === 'DISABLED');
-    expect((await readyz(evaluator)).body).toMatchObject({ ready: true, degraded: false, environments: { production: 2 } });
+    expect((await readyz(evaluator)).body).toMatchObject({
+      ready: true,
+      degraded: false,
+      environments: { production: 2 },
+    });
   });
 });
 
@@ -219,7 +288,11 @@ describe('when Redis restarts empty while the evaluator runs', () => {
     const admin = new Redis({ port, host: '127.0.0.1' });
     await plantSnapshot(admin, keys, snapshotOf('production', 4, [seed]));
     const sdkKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['flags'] });
-    const evaluator = await startEvaluator(settingsFor(port, prefix), { log, pollIntervalMs: 100, reconnectCapMs: 250 });
+    const evaluator = await startEvaluator(settingsFor(port, prefix), {
+      log,
+      pollIntervalMs: 100,
+      reconnectCapMs: 250,
+    });
     running.push(evaluator);
     await evaluator.loaded;
 
@@ -233,7 +306,13 @@ describe('when Redis restarts empty while the evaluator runs', () => {
 
     // What the repair loop does: a full write of the environment and the key table, announced on a new feed.
     const killed = structuredClone(seed);
-    killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
+    killed.environments.production = {
+      killed: true,
+      killedTenants: [],
+      userOverrides: {},
+      tenantOverrides: {},
+      rules: [],
+    };
     await plantSnapshot(admin, keys, snapshotOf('production', 5, [killed]));
     await within(1_000, async () => (await evaluateSeed(evaluator, sdkKey)).body.reason === 'DISABLED');
     // And deltas follow on the new feed.

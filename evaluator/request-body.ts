@@ -41,7 +41,12 @@ export function registerErrorAnswers(app: FastifyInstance, log: Logger): void {
     const key = (request.params as { key?: string } | undefined)?.key;
     const withKey = <T extends object>(body: T) => (key === undefined ? body : { key, ...body });
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
-      return reply.code(413).send(withKey({ errorCode: 'GENERAL', errorDetails: `the request body exceeds the limit of ${BODY_LIMIT_BYTES} bytes` }));
+      return reply.code(413).send(
+        withKey({
+          errorCode: 'GENERAL',
+          errorDetails: `the request body exceeds the limit of ${BODY_LIMIT_BYTES} bytes`,
+        }),
+      );
     }
     if (error instanceof BodyParseError) {
       return reply.code(400).send(withKey({ errorCode: 'PARSE_ERROR', errorDetails: error.message }));

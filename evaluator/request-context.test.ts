@@ -3,7 +3,10 @@ import { contextFromBody } from './request-context.js';
 
 describe('evaluation context from an OFREP body', () => {
   it('binds the context to the SDK key’s environment, overriding what the client sent', () => {
-    expect(contextFromBody({ context: { targetingKey: 'u1', env: 'production' } }, 'dev')).toEqual({ ok: true, context: { targetingKey: 'u1', env: 'dev' } });
+    expect(contextFromBody({ context: { targetingKey: 'u1', env: 'production' } }, 'dev')).toEqual({
+      ok: true,
+      context: { targetingKey: 'u1', env: 'dev' },
+    });
   });
 
   it('treats a missing body or context as an empty context', () => {

@@ -1,8 +1,7 @@
 import type { EvaluationContext } from '../core/engine/types.js';
 
 export type ContextOutcome =
-  | { ok: true; context: EvaluationContext }
-  | { ok: false; errorCode: 'INVALID_CONTEXT'; errorDetails: string };
+  { ok: true; context: EvaluationContext } | { ok: false; errorCode: 'INVALID_CONTEXT'; errorDetails: string };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -17,7 +16,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function contextFromBody(body: unknown, env: string): ContextOutcome {
   if (body === undefined || body === null) return { ok: true, context: { env } };
   if (!isPlainObject(body)) {
-    return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: 'the request body must be a JSON object like {"context": {...}}' };
+    return {
+      ok: false,
+      errorCode: 'INVALID_CONTEXT',
+      errorDetails: 'the request body must be a JSON object like {"context": {...}}',
+    };
   }
   const context = body.context;
   if (context === undefined || context === null) return { ok: true, context: { env } };
@@ -26,7 +29,11 @@ export function contextFromBody(body: unknown, env: string): ContextOutcome {
     return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: `"context" must be a JSON object (got ${got})` };
   }
   if (context.targetingKey !== undefined && typeof context.targetingKey !== 'string') {
-    return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: `"context.targetingKey" must be a string (got ${typeof context.targetingKey})` };
+    return {
+      ok: false,
+      errorCode: 'INVALID_CONTEXT',
+      errorDetails: `"context.targetingKey" must be a string (got ${typeof context.targetingKey})`,
+    };
   }
   // The SDK key decides the environment, whatever the client claims: a key for dev must never
   // see production's targeting, so a client-sent `env` is overwritten, not merged. Set on the

@@ -51,7 +51,10 @@ export class SdkKeyTable {
       const record = parseRecord(json);
       if (typeof record === 'string') problems.push(`sdk key ${hash.slice(0, 12)}…: ${record}`);
       else {
-        byHash.set(hash, { record, expiresAtMs: record.expiresAt === undefined ? Infinity : Date.parse(record.expiresAt) });
+        byHash.set(hash, {
+          record,
+          expiresAtMs: record.expiresAt === undefined ? Infinity : Date.parse(record.expiresAt),
+        });
         for (const origin of record.origins ?? []) origins.add(origin);
       }
     }
@@ -106,7 +109,8 @@ function parseRecord(json: string): SdkKeyRecord | string {
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && SCOPES.has(s))) {
     return 'record "scopes" must be a list of flags, config, secrets';
   }
-  if (origins !== undefined && !(Array.isArray(origins) && origins.every((o) => typeof o === 'string'))) return 'record "origins" must be a list of origins';
+  if (origins !== undefined && !(Array.isArray(origins) && origins.every((o) => typeof o === 'string')))
+    return 'record "origins" must be a list of origins';
   const record: SdkKeyRecord = {
     id: String(id ?? ''),
     env,
@@ -116,6 +120,7 @@ function parseRecord(json: string): SdkKeyRecord | string {
   };
   if (expiresAt === undefined || expiresAt === null) return record;
   // An unreadable expiry is left out like any bad record: a key meant to stop must not live forever.
-  if (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) return 'record "expiresAt" must be an ISO time';
+  if (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt)))
+    return 'record "expiresAt" must be an ISO time';
   return { ...record, expiresAt };
 }

@@ -25,7 +25,8 @@ const keys = redisKeys(prefix);
 const master = randomBytes(32);
 
 const apiKey = sealSecret(master, 'sk-live-api', { key: 'payments.api-key', env: 'production' });
-const secret = (key: string, envelope: unknown) => configEntrySchema.parse({ key, valueType: 'string', secret: true, scopes: [{ env: 'production', value: envelope }] });
+const secret = (key: string, envelope: unknown) =>
+  configEntrySchema.parse({ key, valueType: 'string', secret: true, scopes: [{ env: 'production', value: envelope }] });
 
 let admin: Redis;
 let store: SnapshotStore;
@@ -50,7 +51,15 @@ beforeAll(async () => {
   const redis = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const subscriber = new Redis(REDIS_URL, { autoResubscribe: false });
   connections.push(redis, subscriber);
-  store = new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production'], pollIntervalMs: 0 });
+  store = new SnapshotStore({
+    redis,
+    subscriber,
+    keys,
+    compile: (s) => compileSnapshot(s),
+    log,
+    environments: ['production'],
+    pollIntervalMs: 0,
+  });
   await store.start();
   app = createEvaluatorServer({ store, log });
   registerSecretsRoutes(app, { store, masterKey: master, log });
@@ -64,7 +73,8 @@ afterAll(async () => {
   admin.disconnect();
 });
 
-const read = (sdkKey: string, key: string) => app.inject({ method: 'GET', url: `/v1/secrets/${key}`, headers: { authorization: `Bearer ${sdkKey}` } });
+const read = (sdkKey: string, key: string) =>
+  app.inject({ method: 'GET', url: `/v1/secrets/${key}`, headers: { authorization: `Bearer ${sdkKey}` } });
 
 describe('/v1/secrets', () => {
   it('serves a secret whose envelope is where it was sealed', async () => {
@@ -85,6 +95,10 @@ describe('/v1/secrets', () => {
   it('answers a key without the secrets scope with a 403 naming the missing scope', async () => {
     const response = await read(flagsKey, 'payments.api-key');
     expect(response.statusCode).toBe(403);
-    expect(response.json()).toMatchObject({ errorCode: 'FORBIDDEN', missingScope: 'secrets', errorDetails: expect.stringContaining('--scopes secrets') });
+    expect(response.json()).toMatchObject({
+      errorCode: 'FORBIDDEN',
+      missingScope: 'secrets',
+      errorDetails: expect.stringContaining('--scopes secrets'),
+    });
   });
 });

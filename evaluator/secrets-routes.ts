@@ -31,15 +31,26 @@ export function registerSecretsRoutes(app: FastifyInstance, options: SecretsRout
     const record = authorize(store, request, reply, 'secrets', { explain: '/v1/secrets' });
     if (!record) return reply;
     const key = request.params.key;
-    if (!masterKey) return reply.code(503).send({ key, errorCode: 'GENERAL', errorDetails: 'secrets are not enabled on this evaluator: SECRETS_MASTER_KEY is not set' });
+    if (!masterKey)
+      return reply.code(503).send({
+        key,
+        errorCode: 'GENERAL',
+        errorDetails: 'secrets are not enabled on this evaluator: SECRETS_MASTER_KEY is not set',
+      });
     const secrets = await secretsOf(record.env);
-    if (!secrets) return reply.code(503).send({ key, errorCode: 'GENERAL', errorDetails: `environment ${record.env} is not loaded yet` });
+    if (!secrets)
+      return reply
+        .code(503)
+        .send({ key, errorCode: 'GENERAL', errorDetails: `environment ${record.env} is not loaded yet` });
     const entry = secrets.get(key);
     const envValue = entry?.scopes.find((s) => s.env === record.env && !s.tenant && !s.user)?.value;
     const envelope = envValue ?? entry?.value;
     // The place the envelope was found at: it opens only if it was sealed for that place.
     const place = envValue === undefined ? { key } : { key, env: record.env };
-    if (!entry || envelope === undefined) return reply.code(404).send({ key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `no secret "${key}" in ${record.env}` });
+    if (!entry || envelope === undefined)
+      return reply
+        .code(404)
+        .send({ key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `no secret "${key}" in ${record.env}` });
     // Two different faults, two different fixes: a value written in clear (before storage refused
     // that) is re-sealed; an envelope that does not open points at the key. Neither names the value.
     if (!isSecretEnvelope(envelope)) {
@@ -57,7 +68,9 @@ export function registerSecretsRoutes(app: FastifyInstance, options: SecretsRout
       // openSecret's messages name the master key or the places involved (moved, altered), never the value.
       const why = err instanceof ValidationError ? err.message : 'decryption failed';
       log.error({ key, env: record.env, err: why }, 'secret could not be decrypted');
-      return reply.code(500).send({ key, errorCode: 'GENERAL', errorDetails: `secret "${key}" could not be decrypted: ${why}` });
+      return reply
+        .code(500)
+        .send({ key, errorCode: 'GENERAL', errorDetails: `secret "${key}" could not be decrypted: ${why}` });
     }
   });
 }

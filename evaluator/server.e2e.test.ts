@@ -30,7 +30,12 @@ const checkoutLimit = configEntrySchema.parse({
     { user: 'u-vip', value: 500 },
   ],
 });
-const apiSecret = configEntrySchema.parse({ key: 'payments.api-key', valueType: 'string', secret: true, value: 'envelope:abc' });
+const apiSecret = configEntrySchema.parse({
+  key: 'payments.api-key',
+  valueType: 'string',
+  secret: true,
+  value: 'envelope:abc',
+});
 const banner = flag({
   key: 'ui.banner',
   kind: 'ops',
@@ -55,14 +60,32 @@ function startStore(): SnapshotStore {
   const redis = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const subscriber = new Redis(REDIS_URL, { autoResubscribe: false });
   connections.push(redis, subscriber);
-  return new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production', 'dev'], pollIntervalMs: 0 });
+  return new SnapshotStore({
+    redis,
+    subscriber,
+    keys,
+    compile: (s) => compileSnapshot(s),
+    log,
+    environments: ['production', 'dev'],
+    pollIntervalMs: 0,
+  });
 }
 
-function evaluate(sdkKey: string | undefined, flagKey: string, body: unknown, headers: Record<string, string> = {}, target = app) {
+function evaluate(
+  sdkKey: string | undefined,
+  flagKey: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  target = app,
+) {
   return target.inject({
     method: 'POST',
     url: `/ofrep/v1/evaluate/flags/${flagKey}`,
-    headers: { ...(sdkKey ? { authorization: `Bearer ${sdkKey}` } : {}), 'content-type': 'application/json', ...headers },
+    headers: {
+      ...(sdkKey ? { authorization: `Bearer ${sdkKey}` } : {}),
+      'content-type': 'application/json',
+      ...headers,
+    },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -78,7 +101,11 @@ function bulk(sdkKey: string, body: unknown, headers: Record<string, string> = {
 
 beforeAll(async () => {
   admin = new Redis(REDIS_URL);
-  await plantSnapshot(admin, keys, snapshotOf('production', 1, [seed, banner], { [checkoutLimit.key]: checkoutLimit, [apiSecret.key]: apiSecret }));
+  await plantSnapshot(
+    admin,
+    keys,
+    snapshotOf('production', 1, [seed, banner], { [checkoutLimit.key]: checkoutLimit, [apiSecret.key]: apiSecret }),
+  );
   await plantSnapshot(admin, keys, snapshotOf('dev', 1, [seed]));
   prodKey = await plantSdkKey(admin, keys, { env: 'production', scopes: ['flags', 'config'] });
   devKey = await plantSdkKey(admin, keys, { env: 'dev', scopes: ['flags'] });
@@ -98,7 +125,9 @@ afterAll(async () => {
 
 describe('OFREP single flag evaluation', () => {
   it('serves the seed flag to a @companyos.io user in production as rust_engine', async () => {
-    const response = await evaluate(prodKey, SEED, { context: { targetingKey: 'u1', user: { email: 'ada@companyos.io' } } });
+    const response = await evaluate(prodKey, SEED, {
+      context: { targetingKey: 'u1', user: { email: 'ada@companyos.io' } },
+    });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body).toMatchObject({ key: SEED, value: true, variant: 'rust_engine', reason: 'TARGETING_MATCH' });
@@ -130,13 +159,22 @@ describe('OFREP single flag evaluation', () => {
   });
 
   it('evaluates with an empty context when the body is empty', async () => {
-    const response = await app.inject({ method: 'POST', url: `/ofrep/v1/evaluate/flags/${SEED}`, headers: { authorization: `Bearer ${devKey}` } });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/ofrep/v1/evaluate/flags/${SEED}`,
+      headers: { authorization: `Bearer ${devKey}` },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ value: false, reason: 'DEFAULT' });
   });
 
   it('reads a JSON body whatever its content type (curl -d sends a form type)', async () => {
-    const response = await evaluate(prodKey, SEED, { context: { user: { email: 'x@companyos.io' } } }, { 'content-type': 'application/x-www-form-urlencoded' });
+    const response = await evaluate(
+      prodKey,
+      SEED,
+      { context: { user: { email: 'x@companyos.io' } } },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
     expect(response.statusCode).toBe(200);
     expect(response.json().variant).toBe('rust_engine');
   });
@@ -207,17 +245,31 @@ describe('OFREP bulk evaluation', () => {
   it('reports a flag that cannot be evaluated as an item, not as an HTTP error', async () => {
     const response = await bulk(prodKey, { context: {} });
     expect(response.statusCode).toBe(200);
-    expect(response.json().flags).toContainEqual(expect.objectContaining({ key: SEED, errorCode: 'TARGETING_KEY_MISSING' }));
+    expect(response.json().flags).toContainEqual(
+      expect.objectContaining({ key: SEED, errorCode: 'TARGETING_KEY_MISSING' }),
+    );
   });
 });
 
 describe('dynamic config', () => {
-  const get = (sdkKey: string, url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${sdkKey}` } });
+  const get = (sdkKey: string, url: string) =>
+    app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${sdkKey}` } });
 
   it('resolves user, then tenant, then environment', async () => {
-    expect((await get(prodKey, '/v1/config/checkout.max-items')).json()).toEqual({ key: 'checkout.max-items', value: 80, valueType: 'int', scope: 'env' });
-    expect((await get(prodKey, '/v1/config/checkout.max-items?tenant=acme')).json()).toMatchObject({ value: 200, scope: 'tenant' });
-    expect((await get(prodKey, '/v1/config/checkout.max-items?tenant=acme&user=u-vip')).json()).toMatchObject({ value: 500, scope: 'user' });
+    expect((await get(prodKey, '/v1/config/checkout.max-items')).json()).toEqual({
+      key: 'checkout.max-items',
+      value: 80,
+      valueType: 'int',
+      scope: 'env',
+    });
+    expect((await get(prodKey, '/v1/config/checkout.max-items?tenant=acme')).json()).toMatchObject({
+      value: 200,
+      scope: 'tenant',
+    });
+    expect((await get(prodKey, '/v1/config/checkout.max-items?tenant=acme&user=u-vip')).json()).toMatchObject({
+      value: 500,
+      scope: 'user',
+    });
   });
 
   it('answers 404 with a JSON error for an unknown entry, and 403 to a key without the config scope', async () => {
@@ -238,18 +290,28 @@ describe('health and metrics', () => {
   it('is ready with Redis connected and reports the versions it serves', async () => {
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ ready: true, degraded: false, redis: 'connected', environments: { production: expect.any(Number), dev: 1 } });
+    expect(response.json()).toMatchObject({
+      ready: true,
+      degraded: false,
+      redis: 'connected',
+      environments: { production: expect.any(Number), dev: 1 },
+    });
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 
   it('counts evaluations by flag, variant, environment and reason', async () => {
     const own = createEvaluatorServer({ store, log });
-    for (let i = 0; i < 3; i++) await evaluate(prodKey, SEED, { context: { user: { email: `u${i}@companyos.io` } } }, {}, own);
+    for (let i = 0; i < 3; i++)
+      await evaluate(prodKey, SEED, { context: { user: { email: `u${i}@companyos.io` } } }, {}, own);
     await evaluate(prodKey, 'no.such.flag', { context: {} }, {}, own);
     const text = (await own.inject({ method: 'GET', url: '/metrics' })).body;
     await own.close();
-    expect(text).toContain(`switchyard_evaluations_total{flag="${SEED}",variant="rust_engine",environment="production",reason="TARGETING_MATCH"} 3`);
-    expect(text).toContain('switchyard_evaluations_total{flag="__unknown__",variant="",environment="production",reason="ERROR"} 1');
+    expect(text).toContain(
+      `switchyard_evaluations_total{flag="${SEED}",variant="rust_engine",environment="production",reason="TARGETING_MATCH"} 3`,
+    );
+    expect(text).toContain(
+      'switchyard_evaluations_total{flag="__unknown__",variant="",environment="production",reason="ERROR"} 1',
+    );
     expect(text).toMatch(/switchyard_evaluation_duration_seconds_count\{route="flag"\} 4/);
     expect(text).toContain('switchyard_redis_connected 1');
     expect(text).toMatch(/switchyard_snapshot_version\{environment="dev"\} 1/);
@@ -260,9 +322,24 @@ describe('health and metrics', () => {
 describe('following the change feed', () => {
   it('serves a snapshot published after a change within a second', async () => {
     const killed = structuredClone(seed);
-    killed.environments.production = { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] };
-    await plantSnapshot(admin, keys, snapshotOf('production', 2, [killed, banner], { [checkoutLimit.key]: checkoutLimit }));
-    const elapsed = await within(1_000, async () => (await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json().reason === 'DISABLED');
+    killed.environments.production = {
+      killed: true,
+      killedTenants: [],
+      userOverrides: {},
+      tenantOverrides: {},
+      rules: [],
+    };
+    await plantSnapshot(
+      admin,
+      keys,
+      snapshotOf('production', 2, [killed, banner], { [checkoutLimit.key]: checkoutLimit }),
+    );
+    const elapsed = await within(
+      1_000,
+      async () =>
+        (await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json().reason ===
+        'DISABLED',
+    );
     expect(elapsed).toBeLessThan(1_000);
     expect(store.status().versions.production).toBe(2);
   });
@@ -272,7 +349,9 @@ describe('following the change feed', () => {
     await store.refresh();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(store.status().versions.production).toBe(2);
-    expect((await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json().reason).toBe('DISABLED');
+    expect((await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json().reason).toBe(
+      'DISABLED',
+    );
   });
 
   it('accepts a new SDK key once its feed entry arrives', async () => {
@@ -280,8 +359,21 @@ describe('following the change feed', () => {
     await within(1_000, async () => (await evaluate(fresh, SEED, { context: {} })).statusCode === 200);
   });
 
-  const bannerVariant = async () => (await evaluate(prodKey, 'ui.banner', { context: { targetingKey: 'u1' } })).json().variant as string;
-  const saleBanner = () => ({ ...banner, environments: { production: { killed: false, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [], serve: { serve: 'sale' } } } });
+  const bannerVariant = async () =>
+    (await evaluate(prodKey, 'ui.banner', { context: { targetingKey: 'u1' } })).json().variant as string;
+  const saleBanner = () => ({
+    ...banner,
+    environments: {
+      production: {
+        killed: false,
+        killedTenants: [],
+        userOverrides: {},
+        tenantOverrides: {},
+        rules: [],
+        serve: { serve: 'sale' },
+      },
+    },
+  });
 
   it('serves a delta without reading the environment in full: the untouched flags keep their compiled closures', async () => {
     await plantSnapshot(admin, keys, snapshotOf('production', 3, [seed, banner]));
@@ -303,7 +395,9 @@ describe('following the change feed', () => {
     const missed = await plantDelta(admin, keys, 'production', { flags: [seed] }, { announce: false });
     await plantDelta(admin, keys, 'production', { deleteFlags: ['ui.banner'] });
     await within(1_000, async () => store.status().versions.production === missed + 1);
-    expect((await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json()).toMatchObject({ variant: 'rust_engine' });
+    expect((await evaluate(prodKey, SEED, { context: { user: { email: 'ada@companyos.io' } } })).json()).toMatchObject({
+      variant: 'rust_engine',
+    });
     expect((await evaluate(prodKey, 'ui.banner', { context: {} })).statusCode).toBe(404);
     expect(flagEvaluatorOf(store.get('production')!.compiled, SEED)).not.toBe(seedClosure);
   });
@@ -326,7 +420,10 @@ describe('with the OpenFeature server SDK and its OFREP provider', () => {
     const own = createEvaluatorServer({ store, log });
     const baseUrl = await own.listen({ port: 0, host: '127.0.0.1' });
     try {
-      await OpenFeature.setProviderAndWait('evaluator-e2e', new OFREPProvider({ baseUrl, headers: { Authorization: `Bearer ${prodKey}` } }));
+      await OpenFeature.setProviderAndWait(
+        'evaluator-e2e',
+        new OFREPProvider({ baseUrl, headers: { Authorization: `Bearer ${prodKey}` } }),
+      );
       const client = OpenFeature.getClient('evaluator-e2e');
       const banner = await client.getStringDetails('ui.banner', 'fallback', { targetingKey: 'u1' });
       expect(banner).toMatchObject({ value: 'none', variant: 'off', reason: 'STATIC' });

@@ -37,7 +37,13 @@ export interface EvaluatorServerOptions {
  * const app = createEvaluatorServer({ store, log });
  * await app.inject({ method: 'POST', url: '/ofrep/v1/evaluate/flags/my-flag', headers: { authorization: 'Bearer …' }, payload: { context: {} } });
  */
-export function createEvaluatorServer({ store, log, metricsRegistry, corsOrigins = [], eventStreams }: EvaluatorServerOptions): FastifyInstance {
+export function createEvaluatorServer({
+  store,
+  log,
+  metricsRegistry,
+  corsOrigins = [],
+  eventStreams,
+}: EvaluatorServerOptions): FastifyInstance {
   // Request logging off: this is the hot path, and per-request log lines would cost more than the evaluation.
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
   const metrics = createEvaluatorMetrics(store, metricsRegistry);
@@ -78,14 +84,24 @@ export interface RunningEvaluator {
  * snapshot store and the HTTP server on EVALUATOR_PORT. It listens at once so /healthz answers
  * during a Redis outage at boot; /readyz says 503 until the snapshots are loaded.
  */
-export async function startEvaluator(settings: Settings, options: StartEvaluatorOptions = {}): Promise<RunningEvaluator> {
+export async function startEvaluator(
+  settings: Settings,
+  options: StartEvaluatorOptions = {},
+): Promise<RunningEvaluator> {
   const log = options.log ?? createLogger(settings.LOG_LEVEL, 'evaluator');
   const cap = options.reconnectCapMs ?? 1_000;
-  const common: RedisOptions = { retryStrategy: (times) => Math.min(times * 100, cap), connectionName: 'switchyard-evaluator' };
+  const common: RedisOptions = {
+    retryStrategy: (times) => Math.min(times * 100, cap),
+    connectionName: 'switchyard-evaluator',
+  };
   // No offline queue and one retry: during an outage a sync fails fast and the held snapshot keeps serving.
   const redis = new Redis(settings.REDIS_URL, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   // A blocking XREAD waits out a reconnect here rather than failing: the follower resumes from its last id.
-  const subscriber = new Redis(settings.REDIS_URL, { ...common, connectionName: 'switchyard-evaluator-feed', maxRetriesPerRequest: null });
+  const subscriber = new Redis(settings.REDIS_URL, {
+    ...common,
+    connectionName: 'switchyard-evaluator-feed',
+    maxRetriesPerRequest: null,
+  });
   const store = new SnapshotStore({
     redis,
     subscriber,

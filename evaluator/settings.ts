@@ -13,7 +13,12 @@ export const evaluatorSettingsSchema = z.object({
   EVALUATOR_CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((origin) => origin.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    )
     .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)), {
       message: 'must be comma-separated origins like https://app.example.com (scheme and host, no path), or *',
     }),
@@ -27,7 +32,9 @@ export const evaluatorSettingsSchema = z.object({
     .optional()
     // Empty is unset: compose passes `${EVALUATOR_STREAM_SECRET:-}` through.
     .transform((s) => (s === '' ? undefined : s))
-    .refine((s) => s === undefined || s.length >= 32, { message: 'must be at least 32 characters: generate one with openssl rand -hex 32' }),
+    .refine((s) => s === undefined || s.length >= 32, {
+      message: 'must be at least 32 characters: generate one with openssl rand -hex 32',
+    }),
 });
 
 /** Everything `switchyard evaluator` reads. */

@@ -18,20 +18,58 @@ const app = createEvaluatorServer({
   store: {
     get: (env) => held.get(env),
     findSdkKey: (key) => keys[key],
-    status: () => ({ redisConnected: true, loaded: true, lastSyncAt: Date.now(), versions: held.versions(), epochs: held.epochs(), waitingFor: [] }),
+    status: () => ({
+      redisConnected: true,
+      loaded: true,
+      lastSyncAt: Date.now(),
+      versions: held.versions(),
+      epochs: held.epochs(),
+      waitingFor: [],
+    }),
   },
   log,
 });
 afterAll(() => app.close());
 
 const banners = Array.from({ length: 400 }, (_, i) =>
-  flag({ key: `banner.${i}`, type: 'feature_flag', valueType: 'boolean', description: `banner ${i} — für alle`, owner: 'web', variations: [{ id: 'on', value: true }, { id: 'off', value: false }], default: 'off' }),
+  flag({
+    key: `banner.${i}`,
+    type: 'feature_flag',
+    valueType: 'boolean',
+    description: `banner ${i} — für alle`,
+    owner: 'web',
+    variations: [
+      { id: 'on', value: true },
+      { id: 'off', value: false },
+    ],
+    default: 'off',
+  }),
 );
-const config = (key: string, secret: boolean): ConfigEntry => ({ key, type: 'config', valueType: 'string', description: '', owner: 'core', secret, value: secret ? 'sealed' : 'eu-west', scopes: [] });
-const published: EnvSnapshot = { ...snapshotOf('production', 7, [seedFlag(), ...banners], { region: config('region', false), 'payments.api-key': config('payments.api-key', true) }), epoch: 'db' };
+const config = (key: string, secret: boolean): ConfigEntry => ({
+  key,
+  type: 'config',
+  valueType: 'string',
+  description: '',
+  owner: 'core',
+  secret,
+  value: secret ? 'sealed' : 'eu-west',
+  scopes: [],
+});
+const published: EnvSnapshot = {
+  ...snapshotOf('production', 7, [seedFlag(), ...banners], {
+    region: config('region', false),
+    'payments.api-key': config('payments.api-key', true),
+  }),
+  epoch: 'db',
+};
 held.hold(published);
 
-const get = (key: string, etag?: string) => app.inject({ method: 'GET', url: '/v1/snapshot', headers: { authorization: `Bearer ${key}`, ...(etag ? { 'if-none-match': etag } : {}) } });
+const get = (key: string, etag?: string) =>
+  app.inject({
+    method: 'GET',
+    url: '/v1/snapshot',
+    headers: { authorization: `Bearer ${key}`, ...(etag ? { 'if-none-match': etag } : {}) },
+  });
 
 describe('GET /v1/snapshot from the entries the evaluator holds', () => {
   it('serves every flag and, to a key with the config scope, the configs that are not secrets', async () => {

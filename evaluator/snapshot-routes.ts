@@ -62,6 +62,9 @@ export function registerSnapshotRoutes(app: FastifyInstance, store: Store): void
     const etag = etagOf(held, withConfigs);
     if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).header('etag', etag).send();
     // Read from the held snapshot of this moment: a later swap holds new packs, so the body matches the ETag.
-    return reply.header('etag', etag).type('application/json; charset=utf-8').send(Readable.from(snapshotJson(held, withConfigs), { objectMode: false }));
+    return reply
+      .header('etag', etag)
+      .type('application/json; charset=utf-8')
+      .send(Readable.from(snapshotJson(held, withConfigs), { objectMode: false }));
   });
 }

@@ -84,11 +84,17 @@ export class SnapshotStore {
           return ok;
         },
         entries: (entries) => this.sync.applyFeed(entries),
-        failed: (error) => options.log.debug({ err: error }, 'reading the change feed failed; resuming after a full comparison'),
+        failed: (error) =>
+          options.log.debug({ err: error }, 'reading the change feed failed; resuming after a full comparison'),
       },
       { blockMs: options.feedBlockMs ?? 5_000 },
     );
-    this.usage = new SdkKeyUsage(options.redis, options.keys.sdkKeyLastUsed, options.log, options.keyUsageFlushMs ?? 30_000);
+    this.usage = new SdkKeyUsage(
+      options.redis,
+      options.keys.sdkKeyLastUsed,
+      options.log,
+      options.keyUsageFlushMs ?? 30_000,
+    );
   }
 
   /** Resolves once every known environment has been loaded; keeps retrying through Redis outages. */
@@ -181,7 +187,8 @@ export class SnapshotStore {
 
   private noteSynced(reason: string, first: boolean): void {
     if (!this.wasConnected && this.redisConnected) {
-      if (!first) this.options.log.info({ reason, versions: this.held.versions() }, 'redis reachable again; snapshots caught up');
+      if (!first)
+        this.options.log.info({ reason, versions: this.held.versions() }, 'redis reachable again; snapshots caught up');
       this.wasConnected = true;
     }
   }
@@ -189,6 +196,9 @@ export class SnapshotStore {
   private noteDisconnect(): void {
     if (!this.wasConnected || this.redisConnected) return;
     this.wasConnected = false;
-    this.options.log.warn({ versions: this.held.versions() }, 'redis unreachable: serving the last known good snapshots');
+    this.options.log.warn(
+      { versions: this.held.versions() },
+      'redis unreachable: serving the last known good snapshots',
+    );
   }
 }

@@ -16,15 +16,25 @@ const keyRecord = (env: string) => JSON.stringify({ id: `id-${env}`, env, scopes
 function syncOver(reader: FakeSnapshotReader, options: { environments?: string[]; compile?: CompileFn } = {}) {
   const held = new HeldSnapshots(options.compile ?? ((s) => compileSnapshot(s)), log);
   const syncs: Array<{ reason: string; first: boolean }> = [];
-  const sync = new SnapshotSync({ reader, held, log, environments: options.environments ?? ['production'], synced: (reason, first) => syncs.push({ reason, first }) });
+  const sync = new SnapshotSync({
+    reader,
+    held,
+    log,
+    environments: options.environments ?? ['production'],
+    synced: (reason, first) => syncs.push({ reason, first }),
+  });
   return { held, sync, syncs };
 }
 
 /** A published snapshot of the one database these tests use. */
-const at = (env: string, version: number, flags?: Parameters<typeof snapshotOf>[2]): EnvSnapshot => ({ ...snapshotOf(env, version, flags), epoch: 'db' });
+const at = (env: string, version: number, flags?: Parameters<typeof snapshotOf>[2]): EnvSnapshot => ({
+  ...snapshotOf(env, version, flags),
+  epoch: 'db',
+});
 const full = (env: string, version: number, epoch = 'db') => ({ kind: 'full' as const, env, epoch, version });
 
-const served = (held: HeldSnapshots, env = 'production') => held.get(env)?.compiled.evaluate(SEED_KEY, { ...dogfooder, env });
+const served = (held: HeldSnapshots, env = 'production') =>
+  held.get(env)?.compiled.evaluate(SEED_KEY, { ...dogfooder, env });
 
 describe('keeping the held snapshots in step with what is published', () => {
   it('loads every known environment on the first comparison, and serves an empty one where nothing is published', async () => {
@@ -96,7 +106,12 @@ describe('keeping the held snapshots in step with what is published', () => {
   it('folds comparisons requested while one runs into one more run', async () => {
     const reader = new FakeSnapshotReader().put(snapshotOf('production', 1));
     const { sync, syncs } = syncOver(reader);
-    await Promise.all([sync.run('start', true), sync.run('poll', false), sync.run('poll', false), sync.run('subscribed', true)]);
+    await Promise.all([
+      sync.run('start', true),
+      sync.run('poll', false),
+      sync.run('poll', false),
+      sync.run('subscribed', true),
+    ]);
     expect(syncs.map((s) => s.first)).toEqual([true, false]);
   });
 });
@@ -147,7 +162,10 @@ describe('epochs and readiness', () => {
     const { sync } = syncOver(reader, { environments: ['production', 'dev'] });
     expect(sync.waitingFor()).toEqual(['no snapshot loaded from Redis yet']);
     await sync.run('start', true);
-    expect(sync.waitingFor()).toEqual(['no snapshot published in Redis for dev, production', 'no SDK key table in Redis']);
+    expect(sync.waitingFor()).toEqual([
+      'no snapshot published in Redis for dev, production',
+      'no SDK key table in Redis',
+    ]);
     reader.put(snapshotOf('production', 2)).put(snapshotOf('dev', 1));
     await sync.run('poll', false);
     expect(sync.waitingFor()).toEqual(['no SDK key table in Redis']);
@@ -162,8 +180,24 @@ describe('epochs and readiness', () => {
 });
 
 describe('following the change feed', () => {
-  const banner = flag({ key: 'ui.banner', kind: 'ops', description: 'Banner', owner: 'web', default: 'off', variations: [{ id: 'off', value: 'none' }, { id: 'sale', value: 'sale' }] });
-  const deltaEntry = (from: number, version: number, set: Record<string, unknown>, del: string[] = [], epoch = 'db') => ({
+  const banner = flag({
+    key: 'ui.banner',
+    kind: 'ops',
+    description: 'Banner',
+    owner: 'web',
+    default: 'off',
+    variations: [
+      { id: 'off', value: 'none' },
+      { id: 'sale', value: 'sale' },
+    ],
+  });
+  const deltaEntry = (
+    from: number,
+    version: number,
+    set: Record<string, unknown>,
+    del: string[] = [],
+    epoch = 'db',
+  ) => ({
     kind: 'delta' as const,
     env: 'production',
     epoch,
@@ -181,20 +215,28 @@ describe('following the change feed', () => {
     const bannerBefore = flagEvaluatorOf(held.get('production')!.compiled, banner.key);
     const swaps: number[] = [];
     held.onSwap((h) => swaps.push(h.compiled.version));
-    await sync.applyFeed([deltaEntry(1, 2, { [`flag:${SEED_KEY}`]: { ...seedFlag(), description: 'edited' } }), deltaEntry(2, 3, { [`flag:${SEED_KEY}`]: killedIn('production') })]);
+    await sync.applyFeed([
+      deltaEntry(1, 2, { [`flag:${SEED_KEY}`]: { ...seedFlag(), description: 'edited' } }),
+      deltaEntry(2, 3, { [`flag:${SEED_KEY}`]: killedIn('production') }),
+    ]);
     expect(held.versionOf('production')).toBe(3);
     expect(served(held)).toMatchObject({ reason: 'DISABLED' });
     expect(reader.reads.get('production')).toBe(1);
     expect(flagEvaluatorOf(held.get('production')!.compiled, banner.key)).toBe(bannerBefore);
     expect(swaps).toEqual([3]);
-    expect((JSON.parse(held.get('production')!.flags.get(SEED_KEY)!) as FlagDocument).environments.production?.killed).toBe(true);
+    expect(
+      (JSON.parse(held.get('production')!.flags.get(SEED_KEY)!) as FlagDocument).environments.production?.killed,
+    ).toBe(true);
   });
 
   it('deletes what a delta deletes, and skips deltas it already holds', async () => {
     const reader = new FakeSnapshotReader().put(at('production', 4, [seedFlag(), banner]));
     const { held, sync } = syncOver(reader);
     await sync.run('start', true);
-    await sync.applyFeed([deltaEntry(3, 4, { [`flag:${SEED_KEY}`]: killedIn('production') }), deltaEntry(4, 5, {}, [`flag:${banner.key}`])]);
+    await sync.applyFeed([
+      deltaEntry(3, 4, { [`flag:${SEED_KEY}`]: killedIn('production') }),
+      deltaEntry(4, 5, {}, [`flag:${banner.key}`]),
+    ]);
     expect(held.get('production')!.compiled.flagKeys()).toEqual([SEED_KEY]);
     expect(served(held)).toMatchObject({ variant: 'rust_engine' });
     expect(reader.reads.get('production')).toBe(1);

@@ -68,7 +68,8 @@ export class SnapshotSync {
     if (!this.loaded) return ['no snapshot loaded from Redis yet'];
     const reasons: string[] = [];
     const missing = [...this.knownEnvs].filter((env) => !this.options.held.published(env));
-    if (this.knownEnvs.size === 0) reasons.push('no environment known: nothing is published in Redis and no SDK key names one');
+    if (this.knownEnvs.size === 0)
+      reasons.push('no environment known: nothing is published in Redis and no SDK key names one');
     if (missing.length) reasons.push(`no snapshot published in Redis for ${missing.sort().join(', ')}`);
     if (!this.keysSeen) reasons.push('no SDK key table in Redis');
     if (reasons.length === 0) this.everHeld = true;
@@ -108,7 +109,8 @@ export class SnapshotSync {
   async applyFeed(entries: readonly FeedEntry[]): Promise<void> {
     const { held, log } = this.options;
     const plan = planFeedBatch(entries, (env) => held.markOf(env));
-    for (const problem of plan.problems) log.error({ problem }, 'change feed entry cannot be applied; reloading its environment in full');
+    for (const problem of plan.problems)
+      log.error({ problem }, 'change feed entry cannot be applied; reloading its environment in full');
     for (const env of plan.environments) this.knownEnvs.add(env);
     const reload = new Set(plan.reload);
     for (const delta of plan.deltas) if (!held.applyDelta(delta)) reload.add(delta.env);

@@ -41,18 +41,27 @@ export class StreamTokens {
 
   issue(claims: Omit<StreamClaims, 'exp'>, now: number = Date.now()): string {
     const exp = Math.ceil((now + this.ttlMs) / this.windowMs) * this.windowMs;
-    const payload = Buffer.from(JSON.stringify([claims.keyId, claims.env, claims.contextHash, exp])).toString('base64url');
+    const payload = Buffer.from(JSON.stringify([claims.keyId, claims.env, claims.contextHash, exp])).toString(
+      'base64url',
+    );
     return `${payload}.${this.sign(payload)}`;
   }
 
   verify(token: string | undefined, now: number = Date.now()): VerifiedToken {
-    if (!token) return { ok: false, why: 'no token: use the eventStreams URL of a bulk evaluation (POST /ofrep/v1/evaluate/flags)' };
+    if (!token)
+      return {
+        ok: false,
+        why: 'no token: use the eventStreams URL of a bulk evaluation (POST /ofrep/v1/evaluate/flags)',
+      };
     const dot = token.indexOf('.');
     const payload = token.slice(0, dot);
     const given = Buffer.from(token.slice(dot + 1), 'base64url');
     const expected = Buffer.from(this.sign(payload), 'base64url');
     if (dot < 1 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return { ok: false, why: 'token signature does not match (issued by an evaluator with another EVALUATOR_STREAM_SECRET?): fetch a new one with a bulk evaluation' };
+      return {
+        ok: false,
+        why: 'token signature does not match (issued by an evaluator with another EVALUATOR_STREAM_SECRET?): fetch a new one with a bulk evaluation',
+      };
     }
     let fields: unknown;
     try {
@@ -62,7 +71,12 @@ export class StreamTokens {
     }
     if (!Array.isArray(fields) || fields.length !== 4) return { ok: false, why: 'token payload is unreadable' };
     const [keyId, env, contextHash, exp] = fields as unknown[];
-    if (typeof keyId !== 'string' || typeof env !== 'string' || typeof contextHash !== 'string' || typeof exp !== 'number') {
+    if (
+      typeof keyId !== 'string' ||
+      typeof env !== 'string' ||
+      typeof contextHash !== 'string' ||
+      typeof exp !== 'number'
+    ) {
       return { ok: false, why: 'token payload is unreadable' };
     }
     if (now >= exp) return { ok: false, why: 'token expired: fetch a new one with a bulk evaluation' };

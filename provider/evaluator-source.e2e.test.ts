@@ -41,19 +41,38 @@ async function sdkKey(scopes: SdkKeyRecord['scopes']): Promise<string> {
 }
 
 function getSnapshot(key: string, etag?: string) {
-  return fetch(`${url}/v1/snapshot`, { headers: { authorization: `Bearer ${key}`, ...(etag ? { 'if-none-match': etag } : {}) } });
+  return fetch(`${url}/v1/snapshot`, {
+    headers: { authorization: `Bearer ${key}`, ...(etag ? { 'if-none-match': etag } : {}) },
+  });
 }
 
 beforeAll(async () => {
   admin = new Redis('redis://127.0.0.1:6379');
   const withConfig = snapshotOf('production', 1);
   withConfig.configs = {
-    'search.timeout': { key: 'search.timeout', type: 'config', valueType: 'int', description: '', owner: 'core', secret: false, value: 250, scopes: [] },
+    'search.timeout': {
+      key: 'search.timeout',
+      type: 'config',
+      valueType: 'int',
+      description: '',
+      owner: 'core',
+      secret: false,
+      value: 250,
+      scopes: [],
+    },
   };
   await publish(withConfig);
   redis = new Redis('redis://127.0.0.1:6379', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   subscriber = new Redis('redis://127.0.0.1:6379', { autoResubscribe: false });
-  store = new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production'], pollIntervalMs: 0 });
+  store = new SnapshotStore({
+    redis,
+    subscriber,
+    keys,
+    compile: (s) => compileSnapshot(s),
+    log,
+    environments: ['production'],
+    pollIntervalMs: 0,
+  });
   await store.start();
   app = createEvaluatorServer({ store, log });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -104,18 +123,31 @@ describe('the provider reading snapshots from the evaluator', () => {
     const domain = randomUUID();
     await OpenFeature.setProviderAndWait(domain, provider);
     const client = OpenFeature.getClient(domain);
-    expect(await client.getBooleanDetails(SEED_KEY, false, dogfooder)).toMatchObject({ value: true, variant: 'rust_engine', reason: 'TARGETING_MATCH' });
+    expect(await client.getBooleanDetails(SEED_KEY, false, dogfooder)).toMatchObject({
+      value: true,
+      variant: 'rust_engine',
+      reason: 'TARGETING_MATCH',
+    });
 
     await publish(snapshotOf('production', 2, [killedIn('production')]));
-    await vi.waitFor(async () => expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ value: false, reason: 'DISABLED' }), {
-      timeout: 3_000,
-      interval: 20,
-    });
+    await vi.waitFor(
+      async () =>
+        expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({
+          value: false,
+          reason: 'DISABLED',
+        }),
+      {
+        timeout: 3_000,
+        interval: 20,
+      },
+    );
     expect(provider.snapshotInfo).toEqual({ env: 'production', version: 2 });
   });
 
   it('fails initialization with the evaluator’s refusal in words', async () => {
     const provider = new SwitchyardProvider(evaluatorSource({ url, sdkKey: 'sy_production_revoked' }), quiet);
-    await expect(OpenFeature.setProviderAndWait(randomUUID(), provider)).rejects.toThrow(/does not know this SDK key \(401\)/);
+    await expect(OpenFeature.setProviderAndWait(randomUUID(), provider)).rejects.toThrow(
+      /does not know this SDK key \(401\)/,
+    );
   });
 });

@@ -35,7 +35,9 @@ export function evaluatorSource(options: EvaluatorSourceOptions): SnapshotSource
   try {
     base = new URL(options.url);
   } catch {
-    throw new Error(`evaluatorSource: "url" must be an absolute URL like http://evaluator:8080 (got ${JSON.stringify(options.url)})`);
+    throw new Error(
+      `evaluatorSource: "url" must be an absolute URL like http://evaluator:8080 (got ${JSON.stringify(options.url)})`,
+    );
   }
   if (!options.sdkKey) throw new Error('evaluatorSource needs `sdkKey` (an SDK key with the flags scope)');
   const endpoint = new URL('v1/snapshot', base.href.endsWith('/') ? base : new URL(`${base.href}/`)).href;

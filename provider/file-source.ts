@@ -31,7 +31,9 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Snaps
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new Error(`${description}: cannot read the snapshot file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new Error(
+        `${description}: cannot read the snapshot file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     return parseSnapshot(text, description);
   };
@@ -59,7 +61,9 @@ export function fileSource(path: string, options: FileSourceOptions = {}): Snaps
           timer = setTimeout(() => reread(listener), options.debounceMs ?? 50);
           timer.unref();
         });
-        watcher.on('error', (error) => listener.stale(new Error(`${description}: watching stopped (${error.message})`)));
+        watcher.on('error', (error) =>
+          listener.stale(new Error(`${description}: watching stopped (${error.message})`)),
+        );
       }
       return first;
     },

@@ -46,17 +46,30 @@ describe('the provider reading snapshots from Redis', () => {
   it('serves the published snapshot and switches to a new one as soon as its feed entry arrives', async () => {
     const { prefix, publish } = setup('invalidation');
     await publish(snapshotOf('production', 1));
-    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const provider = new SwitchyardProvider(
+      redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }),
+      quiet,
+    );
     const client = await clientFor(provider);
     const changed: Array<string[] | undefined> = [];
     client.addHandler(ProviderEvents.ConfigurationChanged, (event) => changed.push(event?.flagsChanged));
-    expect(await client.getBooleanDetails(SEED_KEY, false, dogfooder)).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+    expect(await client.getBooleanDetails(SEED_KEY, false, dogfooder)).toMatchObject({
+      value: true,
+      reason: 'TARGETING_MATCH',
+    });
 
     await publish(snapshotOf('production', 2, [killedIn('production')]));
-    await vi.waitFor(async () => expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ value: false, reason: 'DISABLED' }), {
-      timeout: 2_000,
-      interval: 10,
-    });
+    await vi.waitFor(
+      async () =>
+        expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({
+          value: false,
+          reason: 'DISABLED',
+        }),
+      {
+        timeout: 2_000,
+        interval: 10,
+      },
+    );
     expect(changed).toEqual([[SEED_KEY]]);
     // Another environment's snapshot is none of this provider's business.
     await publish(snapshotOf('dev', 9));
@@ -67,7 +80,10 @@ describe('the provider reading snapshots from Redis', () => {
   it('catches up after a reconnect on a change whose feed entry it missed', async () => {
     const { prefix, publish, writeSilently } = setup('reconnect');
     await publish(snapshotOf('production', 1));
-    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const provider = new SwitchyardProvider(
+      redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }),
+      quiet,
+    );
     const client = await clientFor(provider);
     await writeSilently(snapshotOf('production', 2, [killedIn('production')]));
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -89,13 +105,22 @@ describe('the provider reading snapshots from Redis', () => {
   it('reloads when the database was recreated, though the new snapshot has a lower version', async () => {
     const { prefix, publish } = setup('new-epoch');
     await publish({ ...snapshotOf('production', 7), epoch: 'database-before' });
-    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const provider = new SwitchyardProvider(
+      redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }),
+      quiet,
+    );
     const client = await clientFor(provider);
     expect(await client.getBooleanDetails(SEED_KEY, false, dogfooder)).toMatchObject({ value: true });
 
     await publish({ ...snapshotOf('production', 1, [killedIn('production')]), epoch: 'database-after' });
-    await vi.waitFor(() => expect(provider.snapshotInfo).toEqual({ env: 'production', version: 1 }), { timeout: 2_000, interval: 10 });
-    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ value: false, reason: 'DISABLED' });
+    await vi.waitFor(() => expect(provider.snapshotInfo).toEqual({ env: 'production', version: 1 }), {
+      timeout: 2_000,
+      interval: 10,
+    });
+    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({
+      value: false,
+      reason: 'DISABLED',
+    });
     // Within the new epoch, versions order snapshots again.
     await publish({ ...snapshotOf('production', 2), epoch: 'database-after' });
     await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(2), { timeout: 2_000, interval: 10 });
@@ -104,7 +129,10 @@ describe('the provider reading snapshots from Redis', () => {
   it("the poll picks up a recreated database's snapshot whose feed entry it missed", async () => {
     const { prefix, keys, publish, writeSilently } = setup('new-epoch-poll');
     await publish({ ...snapshotOf('production', 7), epoch: 'database-before' });
-    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 50 }), quiet);
+    const provider = new SwitchyardProvider(
+      redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 50 }),
+      quiet,
+    );
     const client = await clientFor(provider);
 
     await writeSilently({ ...snapshotOf('production', 3, [killedIn('production')]), epoch: 'database-after' });
@@ -116,23 +144,45 @@ describe('the provider reading snapshots from Redis', () => {
   it('applies a delta from the feed itself, without reading the environment in full', async () => {
     const { prefix, keys, publish } = setup('delta');
     await publish(snapshotOf('production', 1));
-    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const provider = new SwitchyardProvider(
+      redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }),
+      quiet,
+    );
     const client = await clientFor(provider);
     const changed: Array<string[] | undefined> = [];
     client.addHandler(ProviderEvents.ConfigurationChanged, (event) => changed.push(event?.flagsChanged));
     // Only the feed carries the kill (the hash keeps the old flag): a full read would not serve it.
     const set = { [flagField(SEED_KEY)]: JSON.stringify(killedIn('production')) };
     await redis.set(keys.snapshotVersion('production'), '2');
-    await redis.xadd(keys.changeFeed, '*', ...encodeFeedEntry({ kind: 'delta', env: 'production', epoch: FIXTURE_EPOCH, from: 1, version: 2, generatedAt: new Date().toISOString(), set, del: [] }));
+    await redis.xadd(
+      keys.changeFeed,
+      '*',
+      ...encodeFeedEntry({
+        kind: 'delta',
+        env: 'production',
+        epoch: FIXTURE_EPOCH,
+        from: 1,
+        version: 2,
+        generatedAt: new Date().toISOString(),
+        set,
+        del: [],
+      }),
+    );
     await vi.waitFor(() => expect(provider.snapshotInfo?.version).toBe(2), { timeout: 2_000, interval: 10 });
-    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({ value: false, reason: 'DISABLED' });
+    expect(await client.getBooleanDetails(SEED_KEY, true, dogfooder)).toMatchObject({
+      value: false,
+      reason: 'DISABLED',
+    });
     expect(changed).toEqual([[SEED_KEY]]);
   });
 
   it('reads the environment in full when the feed skips a version it never saw', async () => {
     const { prefix, keys, publish } = setup('gap');
     await publish(snapshotOf('production', 1));
-    const provider = new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }), quiet);
+    const provider = new SwitchyardProvider(
+      redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'production', pollIntervalMs: 0 }),
+      quiet,
+    );
     const client = await clientFor(provider);
     await plantDelta(redis, keys, 'production', { flags: [killedIn('production')] }, { announce: false });
     await plantDelta(redis, keys, 'production', { configs: [] });
@@ -143,7 +193,10 @@ describe('the provider reading snapshots from Redis', () => {
   it('refuses to start without a snapshot, saying where it looked', async () => {
     const { prefix } = setup('missing');
     await expect(
-      OpenFeature.setProviderAndWait(randomUUID(), new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'staging' }), quiet)),
+      OpenFeature.setProviderAndWait(
+        randomUUID(),
+        new SwitchyardProvider(redisSource({ url: 'redis://127.0.0.1:6379', prefix, env: 'staging' }), quiet),
+      ),
     ).rejects.toThrow(new RegExp(`no snapshot of "staging" in Redis under prefix "${prefix}"`));
   });
 });

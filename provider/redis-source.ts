@@ -55,7 +55,10 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
 
   const load = async (reader: SnapshotReader): Promise<EnvSnapshot> => {
     const read = await reader.snapshot(env);
-    if (read.found === 'nothing') throw new Error(`${description}: no snapshot of "${env}" in Redis under prefix "${prefix}" (has the data plane published it? \`switchyard publish\` writes it)`);
+    if (read.found === 'nothing')
+      throw new Error(
+        `${description}: no snapshot of "${env}" in Redis under prefix "${prefix}" (has the data plane published it? \`switchyard publish\` writes it)`,
+      );
     if (read.found === 'unreadable') throw new Error(`${description}: ${read.problem}`);
     return read.snapshot;
   };
@@ -83,7 +86,11 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
     description,
     async start(listener: SnapshotListener) {
       const owned = !options.client;
-      const common = { lazyConnect: true, connectionName: `switchyard-provider:${prefix}`, retryStrategy: (times: number) => Math.min(times * 100, 1_000) };
+      const common = {
+        lazyConnect: true,
+        connectionName: `switchyard-provider:${prefix}`,
+        retryStrategy: (times: number) => Math.min(times * 100, 1_000),
+      };
       // Commands fail fast while Redis is away: the provider serves what it holds meanwhile.
       commands = options.client ?? new Redis(options.url!, { ...common, maxRetriesPerRequest: 1 });
       feed = (options.client ?? commands).duplicate({ ...common, maxRetriesPerRequest: null });
@@ -162,7 +169,11 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
         const tail = await reader.feedTail();
         const first = await load(reader);
         held = { version: first.version, epoch: first.epoch };
-        follower = new FeedFollower(reader, { resync: () => compare(), entries: follow, failed: markStale }, { from: tail, blockMs: options.feedBlockMs ?? 5_000 });
+        follower = new FeedFollower(
+          reader,
+          { resync: () => compare(), entries: follow, failed: markStale },
+          { from: tail, blockMs: options.feedBlockMs ?? 5_000 },
+        );
         follower.start();
         // Reconnects may follow a trimmed feed or an emptied Redis: compare the version again.
         blocking.on('ready', () => void compare());
@@ -173,7 +184,9 @@ export function redisSource(options: RedisSourceOptions): SnapshotSource {
         return first;
       } catch (error) {
         await stop();
-        throw error instanceof Error && error.message.startsWith(description) ? error : new Error(`${description}: ${(error as Error).message}`);
+        throw error instanceof Error && error.message.startsWith(description)
+          ? error
+          : new Error(`${description}: ${(error as Error).message}`);
       }
     },
     stop,

@@ -1,4 +1,10 @@
-import { ErrorCode, StandardResolutionReasons, type FlagMetadata, type JsonValue, type ResolutionDetails } from '@openfeature/server-sdk';
+import {
+  ErrorCode,
+  StandardResolutionReasons,
+  type FlagMetadata,
+  type JsonValue,
+  type ResolutionDetails,
+} from '@openfeature/server-sdk';
 import type { ErrorCode as EngineErrorCode, EvaluationResult } from '../core/engine/types.js';
 
 const ERROR_CODES: Record<EngineErrorCode, ErrorCode> = {
@@ -10,12 +16,26 @@ const ERROR_CODES: Record<EngineErrorCode, ErrorCode> = {
   GENERAL: ErrorCode.GENERAL,
 };
 
-export function errorDetails<T>(defaultValue: T, errorCode: ErrorCode, errorMessage: string, flagMetadata?: FlagMetadata): ResolutionDetails<T> {
-  return { value: defaultValue, reason: StandardResolutionReasons.ERROR, errorCode, errorMessage, ...(flagMetadata ? { flagMetadata } : {}) };
+export function errorDetails<T>(
+  defaultValue: T,
+  errorCode: ErrorCode,
+  errorMessage: string,
+  flagMetadata?: FlagMetadata,
+): ResolutionDetails<T> {
+  return {
+    value: defaultValue,
+    reason: StandardResolutionReasons.ERROR,
+    errorCode,
+    errorMessage,
+    ...(flagMetadata ? { flagMetadata } : {}),
+  };
 }
 
 /** An engine failure as OpenFeature resolution details: the caller's default, the mapped code, the engine's explanation. */
-export function failureDetails<T>(defaultValue: T, result: Extract<EvaluationResult, { ok: false }>): ResolutionDetails<T> {
+export function failureDetails<T>(
+  defaultValue: T,
+  result: Extract<EvaluationResult, { ok: false }>,
+): ResolutionDetails<T> {
   return errorDetails(defaultValue, ERROR_CODES[result.errorCode] ?? ErrorCode.GENERAL, result.errorDetails);
 }
 

@@ -30,23 +30,32 @@ afterAll(async () => {
 });
 
 describe('the in-process provider with a production snapshot file', async () => {
-  const production = await clientFor(new SwitchyardProvider(fileSource(writeSnapshotFile('production.json', snapshotOf('production', 7))), quiet));
+  const production = await clientFor(
+    new SwitchyardProvider(fileSource(writeSnapshotFile('production.json', snapshotOf('production', 7))), quiet),
+  );
 
   it('serves the rust engine to a @companyos.io email', async () => {
-    const details = await production.getBooleanDetails(SEED_KEY, false, { targetingKey: 'ada', user: { email: 'ada@companyos.io' } });
+    const details = await production.getBooleanDetails(SEED_KEY, false, {
+      targetingKey: 'ada',
+      user: { email: 'ada@companyos.io' },
+    });
     expect(details).toMatchObject({ value: true, variant: 'rust_engine', reason: 'TARGETING_MATCH' });
     expect(details.errorCode).toBeUndefined();
     expect(details.flagMetadata).toMatchObject({ env: 'production', snapshotVersion: 7, decidedBy: 'rule:1' });
   });
 
   it('keeps an enterprise tenant on legacy', async () => {
-    const details = await production.getBooleanDetails(SEED_KEY, true, { targetingKey: 'bob', tenant: { tier: 'enterprise' } });
+    const details = await production.getBooleanDetails(SEED_KEY, true, {
+      targetingKey: 'bob',
+      tenant: { tier: 'enterprise' },
+    });
     expect(details).toMatchObject({ value: false, variant: 'legacy', reason: 'TARGETING_MATCH' });
   });
 
   it('splits other users about 25 / 75 by targeting key', async () => {
     let on = 0;
-    for (let i = 0; i < 4_000; i++) if (await production.getBooleanValue(SEED_KEY, false, { targetingKey: `user-${i}` })) on++;
+    for (let i = 0; i < 4_000; i++)
+      if (await production.getBooleanValue(SEED_KEY, false, { targetingKey: `user-${i}` })) on++;
     expect(on / 4_000).toBeGreaterThan(0.22);
     expect(on / 4_000).toBeLessThan(0.28);
   });
@@ -57,7 +66,10 @@ describe('the in-process provider with a production snapshot file', async () => 
   });
 
   it('answers the default with TYPE_MISMATCH when a boolean flag is read as a string', async () => {
-    const details = await production.getStringDetails(SEED_KEY, 'fallback', { targetingKey: 'ada', user: { email: 'ada@companyos.io' } });
+    const details = await production.getStringDetails(SEED_KEY, 'fallback', {
+      targetingKey: 'ada',
+      user: { email: 'ada@companyos.io' },
+    });
     expect(details).toMatchObject({ value: 'fallback', reason: 'ERROR', errorCode: ErrorCode.TYPE_MISMATCH });
     expect(details.errorMessage).toContain('boolean');
     expect(await production.getNumberValue(SEED_KEY, 3, { targetingKey: 'ada' })).toBe(3);
@@ -76,7 +88,9 @@ describe('the in-process provider with a production snapshot file', async () => 
 
 describe('the in-process provider with a dev snapshot file', () => {
   it('serves the default false, since the production rollout rule does not apply', async () => {
-    const dev = await clientFor(new SwitchyardProvider(fileSource(writeSnapshotFile('dev.json', snapshotOf('dev', 3))), quiet));
+    const dev = await clientFor(
+      new SwitchyardProvider(fileSource(writeSnapshotFile('dev.json', snapshotOf('dev', 3))), quiet),
+    );
     const details = await dev.getBooleanDetails(SEED_KEY, true, { targetingKey: 'carol' });
     expect(details).toMatchObject({ value: false, variant: 'legacy', reason: 'DEFAULT' });
   });
@@ -107,11 +121,14 @@ describe('a watched snapshot file', () => {
 describe('a snapshot file that cannot be served', () => {
   it('fails initialization with a message naming the file and the problem', async () => {
     const broken = writeSnapshotFile('broken.json', '{"env": "production", "flags": {}}');
-    await expect(OpenFeature.setProviderAndWait(randomUUID(), new SwitchyardProvider(fileSource(broken), quiet))).rejects.toThrow(
-      /broken\.json.*"version" must be a non-negative integer/,
-    );
-    await expect(OpenFeature.setProviderAndWait(randomUUID(), new SwitchyardProvider(fileSource(join(dir, 'missing.json')), quiet))).rejects.toThrow(
-      /missing\.json.*ENOENT/,
-    );
+    await expect(
+      OpenFeature.setProviderAndWait(randomUUID(), new SwitchyardProvider(fileSource(broken), quiet)),
+    ).rejects.toThrow(/broken\.json.*"version" must be a non-negative integer/);
+    await expect(
+      OpenFeature.setProviderAndWait(
+        randomUUID(),
+        new SwitchyardProvider(fileSource(join(dir, 'missing.json')), quiet),
+      ),
+    ).rejects.toThrow(/missing\.json.*ENOENT/);
   });
 });

@@ -9,7 +9,13 @@ import {
   type Provider,
   type ResolutionDetails,
 } from '@openfeature/server-sdk';
-import { applySnapshotDelta, compileSnapshot, ownedSnapshot, sameEpoch, type SnapshotDelta } from '../core/engine/index.js';
+import {
+  applySnapshotDelta,
+  compileSnapshot,
+  ownedSnapshot,
+  sameEpoch,
+  type SnapshotDelta,
+} from '../core/engine/index.js';
 import type { CompiledSnapshot, EvaluationContext as EngineContext } from '../core/engine/types.js';
 import type { EnvSnapshot } from '../core/snapshot.js';
 import { errorDetails, failureDetails } from './resolution.js';
@@ -86,7 +92,9 @@ export class SwitchyardProvider implements Provider {
       stale: (error) => {
         if (this.isStale) return;
         this.isStale = true;
-        this.logger.warn(`switchyard provider (${this.source.description}): ${error.message}; serving snapshot version ${this.held?.compiled.version}`);
+        this.logger.warn(
+          `switchyard provider (${this.source.description}): ${error.message}; serving snapshot version ${this.held?.compiled.version}`,
+        );
         this.events.emit(ProviderEvents.Stale, { message: error.message });
       },
       recovered: () => {
@@ -96,33 +104,55 @@ export class SwitchyardProvider implements Provider {
       },
     });
     // A restarted provider keeps what it held if the source now hands it something older (of the same epoch).
-    if (!this.held || first.env !== this.held.compiled.env || supersedes(first, this.held.snapshot)) this.held = hold(first);
+    if (!this.held || first.env !== this.held.compiled.env || supersedes(first, this.held.snapshot))
+      this.held = hold(first);
   }
 
   async onClose(): Promise<void> {
     await this.source.stop();
   }
 
-  resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext): Promise<ResolutionDetails<boolean>> {
+  resolveBooleanEvaluation(
+    flagKey: string,
+    defaultValue: boolean,
+    context: EvaluationContext,
+  ): Promise<ResolutionDetails<boolean>> {
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'boolean'));
   }
 
-  resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext): Promise<ResolutionDetails<string>> {
+  resolveStringEvaluation(
+    flagKey: string,
+    defaultValue: string,
+    context: EvaluationContext,
+  ): Promise<ResolutionDetails<string>> {
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'string'));
   }
 
-  resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext): Promise<ResolutionDetails<number>> {
+  resolveNumberEvaluation(
+    flagKey: string,
+    defaultValue: number,
+    context: EvaluationContext,
+  ): Promise<ResolutionDetails<number>> {
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'number'));
   }
 
-  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext): Promise<ResolutionDetails<T>> {
+  resolveObjectEvaluation<T extends JsonValue>(
+    flagKey: string,
+    defaultValue: T,
+    context: EvaluationContext,
+  ): Promise<ResolutionDetails<T>> {
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'object'));
   }
 
   /** The synchronous core of every resolve method (the benchmarks call it directly, too). */
   resolve<T>(flagKey: string, defaultValue: T, context: EvaluationContext, wanted: ValueKind): ResolutionDetails<T> {
     const held = this.held;
-    if (!held) return errorDetails(defaultValue, ErrorCode.PROVIDER_NOT_READY, `the switchyard provider has no snapshot yet (${this.source.description})`);
+    if (!held)
+      return errorDetails(
+        defaultValue,
+        ErrorCode.PROVIDER_NOT_READY,
+        `the switchyard provider has no snapshot yet (${this.source.description})`,
+      );
     const { compiled } = held;
     const kind = held.kinds.get(flagKey);
     if (kind !== undefined && kind !== wanted) return this.mismatch(defaultValue, flagKey, kind, wanted);
@@ -131,12 +161,22 @@ export class SwitchyardProvider implements Provider {
     const engineContext = (context.env === env ? context : { ...context, env }) as EngineContext;
     const result = compiled.evaluate(flagKey, engineContext);
     if (!result.ok) return failureDetails(defaultValue, result);
-    if (kind === undefined && kindOfValue(result.value) !== wanted) return this.mismatch(defaultValue, flagKey, kindOfValue(result.value), wanted);
-    return { value: result.value as T, variant: result.variant, reason: result.reason, flagMetadata: this.metadataFor(held, result.decidedBy) };
+    if (kind === undefined && kindOfValue(result.value) !== wanted)
+      return this.mismatch(defaultValue, flagKey, kindOfValue(result.value), wanted);
+    return {
+      value: result.value as T,
+      variant: result.variant,
+      reason: result.reason,
+      flagMetadata: this.metadataFor(held, result.decidedBy),
+    };
   }
 
   private mismatch<T>(defaultValue: T, flagKey: string, kind: ValueKind, wanted: ValueKind): ResolutionDetails<T> {
-    return errorDetails(defaultValue, ErrorCode.TYPE_MISMATCH, `flag "${flagKey}" serves ${kind} values; it was read as ${wanted}`);
+    return errorDetails(
+      defaultValue,
+      ErrorCode.TYPE_MISMATCH,
+      `flag "${flagKey}" serves ${kind} values; it was read as ${wanted}`,
+    );
   }
 
   private metadataFor(held: Held, decidedBy: string): FlagMetadata {
@@ -151,12 +191,20 @@ export class SwitchyardProvider implements Provider {
   /** Applies a delta to the held snapshot when it holds exactly where the delta starts; false sends the source to a full read. */
   private acceptDelta(delta: SnapshotDelta): boolean {
     const current = this.held;
-    if (!current || delta.env !== current.compiled.env || !sameEpoch(delta.epoch, current.snapshot.epoch) || delta.from !== current.compiled.version) return false;
+    if (
+      !current ||
+      delta.env !== current.compiled.env ||
+      !sameEpoch(delta.epoch, current.snapshot.epoch) ||
+      delta.from !== current.compiled.version
+    )
+      return false;
     let next: Held;
     try {
       next = advance(current, delta);
     } catch (error) {
-      this.logger.warn(`switchyard provider (${this.source.description}): version ${delta.version} does not compile (${(error as Error).message}); reading it in full`);
+      this.logger.warn(
+        `switchyard provider (${this.source.description}): version ${delta.version} does not compile (${(error as Error).message}); reading it in full`,
+      );
       return false;
     }
     this.held = next;
@@ -186,10 +234,16 @@ export class SwitchyardProvider implements Provider {
     try {
       next = hold(snapshot);
     } catch (error) {
-      this.logger.warn(`switchyard provider (${this.source.description}): snapshot version ${snapshot.version} does not compile (${(error as Error).message}); keeping version ${current?.compiled.version}`);
+      this.logger.warn(
+        `switchyard provider (${this.source.description}): snapshot version ${snapshot.version} does not compile (${(error as Error).message}); keeping version ${current?.compiled.version}`,
+      );
       return;
     }
     this.held = next;
-    this.emitChanged(current ? changedFlagKeys(current.snapshot, next.snapshot) : Object.keys(snapshot.flags), snapshot.env, snapshot.version);
+    this.emitChanged(
+      current ? changedFlagKeys(current.snapshot, next.snapshot) : Object.keys(snapshot.flags),
+      snapshot.env,
+      snapshot.version,
+    );
   }
 }

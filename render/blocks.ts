@@ -41,19 +41,39 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150), emoji: true } });
-export const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, MAX_SECTION_TEXT) } });
-export const context = (...texts: string[]): Block => ({ type: 'context', elements: texts.map((text) => ({ type: 'mrkdwn', text: clip(text, MAX_SECTION_TEXT) })) });
+export const header = (text: string): Block => ({
+  type: 'header',
+  text: { type: 'plain_text', text: clip(text, 150), emoji: true },
+});
+export const section = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, MAX_SECTION_TEXT) },
+});
+export const context = (...texts: string[]): Block => ({
+  type: 'context',
+  elements: texts.map((text) => ({ type: 'mrkdwn', text: clip(text, MAX_SECTION_TEXT) })),
+});
 export const divider = (): Block => ({ type: 'divider' });
 
 /** `label: value` pairs as a two-column section; pairs with an undefined value are left out. */
 export function fields(pairs: Array<[string, string | number | undefined]>): Block {
   const present = pairs.filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== '');
-  return { type: 'section', fields: present.slice(0, MAX_FIELDS).map(([label, value]) => ({ type: 'mrkdwn', text: clip(`*${label}*\n${value}`, 2000) })) };
+  return {
+    type: 'section',
+    fields: present
+      .slice(0, MAX_FIELDS)
+      .map(([label, value]) => ({ type: 'mrkdwn', text: clip(`*${label}*\n${value}`, 2000) })),
+  };
 }
 
 export function button(actionId: string, label: string, value: string, style?: ButtonElement['style']): ButtonElement {
-  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label }, value, ...(style ? { style } : {}) };
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: label },
+    value,
+    ...(style ? { style } : {}),
+  };
 }
 
 export const actions = (...elements: ButtonElement[]): Block => ({ type: 'actions', elements });

@@ -20,6 +20,8 @@ describe('why a change was not a plain one', () => {
   });
 
   it('a risky change says why it needed a second person', () => {
-    expect(contextText(state('risky', ['changed in production under the operator role (4-eyes)']))).toContain('Why 4-eyes: changed in production');
+    expect(contextText(state('risky', ['changed in production under the operator role (4-eyes)']))).toContain(
+      'Why 4-eyes: changed in production',
+    );
   });
 });

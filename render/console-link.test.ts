@@ -10,7 +10,15 @@ import { renderChangeState } from './replies.js';
 const CONSOLE = 'https://switchyard.example.com';
 const PAGE = 'https://switchyard.example.com/#/change-requests/slack-r1';
 
-const facts = { at: '2026-11-24T18:00:00.000Z', requestId: 'slack-r1', requester: 'U1', entryKey: 'payments-v2', action: 'flag.on', env: 'production', summary: 'payments-v2 in production: off → on' };
+const facts = {
+  at: '2026-11-24T18:00:00.000Z',
+  requestId: 'slack-r1',
+  requester: 'U1',
+  entryKey: 'payments-v2',
+  action: 'flag.on',
+  env: 'production',
+  summary: 'payments-v2 in production: off → on',
+};
 const approval: NotificationEvent = {
   ...facts,
   kind: 'approval_requested',
@@ -26,11 +34,20 @@ const outcomes: NotificationEvent[] = [
   { ...facts, kind: 'change_expired', id: 'c', expiredAt: '2026-11-25T18:00:00.000Z' },
   { ...facts, kind: 'change_conflict', id: 'd', message: 'payments-v2 changed after this request was made' },
 ];
-const pending: ChangeRequestState = { requestId: 'slack-r1', status: 'awaiting_approval', classification: 'risky', riskReasons: ['production'], requester: 'U1', summary: facts.summary };
+const pending: ChangeRequestState = {
+  requestId: 'slack-r1',
+  status: 'awaiting_approval',
+  classification: 'risky',
+  riskReasons: ['production'],
+  requester: 'U1',
+  summary: facts.summary,
+};
 
 /** The console link as Slack shows it: a mrkdwn link in a context block. */
 const linksIn = (message: Message): string[] =>
-  message.blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e) => e.text) : [])).filter((text) => text.includes('Open in Switchyard'));
+  message.blocks
+    .flatMap((b) => (b.type === 'context' ? b.elements.map((e) => e.text) : []))
+    .filter((text) => text.includes('Open in Switchyard'));
 
 describe('links from messages to the web console', () => {
   it('an approval request links to its change request page, in the blocks and in the plain-text fallback', () => {
@@ -60,18 +77,38 @@ describe('links from messages to the web console', () => {
   });
 
   it('the reply to the requester and to a decider links to the request; a break-glass change, which has no such page, does not', () => {
-    expect(linksIn(renderChangeState(pending, 'change-slack-r1', { consoleUrl: CONSOLE }))).toEqual([`<${PAGE}|Open in Switchyard>`]);
-    expect(linksIn(renderChangeState({ ...pending, status: 'applied' }, 'break-glass-slack-r1', { consoleUrl: CONSOLE }))).toEqual([]);
-    const incident: NotificationEvent = { kind: 'incident_opened', id: 'i', at: facts.at, incidentId: '7', requestId: 'slack-r1', actor: 'U3', summary: facts.summary, reason: 'outage', reviewDueAt: facts.at };
+    expect(linksIn(renderChangeState(pending, 'change-slack-r1', { consoleUrl: CONSOLE }))).toEqual([
+      `<${PAGE}|Open in Switchyard>`,
+    ]);
+    expect(
+      linksIn(renderChangeState({ ...pending, status: 'applied' }, 'break-glass-slack-r1', { consoleUrl: CONSOLE })),
+    ).toEqual([]);
+    const incident: NotificationEvent = {
+      kind: 'incident_opened',
+      id: 'i',
+      at: facts.at,
+      incidentId: '7',
+      requestId: 'slack-r1',
+      actor: 'U3',
+      summary: facts.summary,
+      reason: 'outage',
+      reviewDueAt: facts.at,
+    };
     expect(JSON.stringify(renderNotification(incident, { consoleUrl: CONSOLE }))).not.toContain('change-requests');
   });
 
   it('the URL keeps a base path, drops a trailing slash and encodes the id', () => {
-    expect(changeRequestUrl('https://x.io/switchyard/', 'api-1')).toBe('https://x.io/switchyard/#/change-requests/api-1');
-    expect(changeRequestUrl('http://127.0.0.1:8090', 'a b/c')).toBe('http://127.0.0.1:8090/#/change-requests/a%20b%2Fc');
+    expect(changeRequestUrl('https://x.io/switchyard/', 'api-1')).toBe(
+      'https://x.io/switchyard/#/change-requests/api-1',
+    );
+    expect(changeRequestUrl('http://127.0.0.1:8090', 'a b/c')).toBe(
+      'http://127.0.0.1:8090/#/change-requests/a%20b%2Fc',
+    );
   });
 
   it('the terminal console shows the link as its label and address', () => {
-    expect(blocksToText(renderNotification(approval, { consoleUrl: CONSOLE }))).toContain(`Open in Switchyard (${PAGE})`);
+    expect(blocksToText(renderNotification(approval, { consoleUrl: CONSOLE }))).toContain(
+      `Open in Switchyard (${PAGE})`,
+    );
   });
 });

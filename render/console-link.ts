@@ -26,5 +26,8 @@ export function changeRequestUrl(consoleUrl: string, requestId: string): string 
 export function withConsoleLink(message: Message, requestId: string, links: ConsoleLinks): Message {
   if (!links.consoleUrl) return message;
   const url = changeRequestUrl(links.consoleUrl, requestId);
-  return { text: `${message.text}\n${OPEN_IN_CONSOLE}: ${url}`, blocks: [...message.blocks, context(`<${url}|${OPEN_IN_CONSOLE}>`)] };
+  return {
+    text: `${message.text}\n${OPEN_IN_CONSOLE}: ${url}`,
+    blocks: [...message.blocks, context(`<${url}|${OPEN_IN_CONSOLE}>`)],
+  };
 }

@@ -21,7 +21,10 @@ const flag = validateFlag(
     environments: {
       production: {
         killedTenants: ['globex'],
-        userOverrides: { 'user-9': { variation: 'on', expiresAt: '2026-11-25T12:00:00Z' }, 'user-1': { variation: 'off', expiresAt: '2026-11-01T00:00:00Z' } },
+        userOverrides: {
+          'user-9': { variation: 'on', expiresAt: '2026-11-25T12:00:00Z' },
+          'user-1': { variation: 'off', expiresAt: '2026-11-01T00:00:00Z' },
+        },
         tenantOverrides: { acme: 'on' },
         rules: [{ id: 'r1', priority: 1, condition: { 'user.email': { endsWith: '@x.io' } }, action: { serve: 'on' } }],
         serve: { rollout: { on: 25, off: 75 } },
@@ -31,7 +34,13 @@ const flag = validateFlag(
   },
   { now },
 ).flag;
-const version = { document: flag, version: 7, action: 'flag.rollout.abort', createdBy: 'system', createdAt: '2026-11-24T11:00:00Z' };
+const version = {
+  document: flag,
+  version: 7,
+  action: 'flag.rollout.abort',
+  createdBy: 'system',
+  createdAt: '2026-11-24T11:00:00Z',
+};
 /** What a console user reads. */
 const read = (m: Message) => blocksToText(m);
 
@@ -58,9 +67,13 @@ describe('/flag show', () => {
   });
 
   it('credits the last change to the person system acted for', () => {
-    const shown = renderFlag(version, ['production'], { last: { action: 'flag.rollout.abort', at: version.createdAt, actor: 'system', onBehalfOf: 'U_ALICE' } });
+    const shown = renderFlag(version, ['production'], {
+      last: { action: 'flag.rollout.abort', at: version.createdAt, actor: 'system', onBehalfOf: 'U_ALICE' },
+    });
     expect(read(shown)).toContain('last flag.rollout.abort by @U_ALICE (applied by system) at 2026-11-24 11:00:00 UTC');
-    expect(changedBy({ actor: 'system', onBehalfOf: 'guardrail' })).toBe('by its guardrail monitor (applied by system)');
+    expect(changedBy({ actor: 'system', onBehalfOf: 'guardrail' })).toBe(
+      'by its guardrail monitor (applied by system)',
+    );
     expect(changedBy({ actor: 'U_BOB', approvedBy: 'U_CAROL' })).toBe('by <@U_BOB>, approved by <@U_CAROL>');
   });
 });

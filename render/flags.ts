@@ -45,7 +45,11 @@ function ruleLine(rule: Rule): string {
 /** What one environment serves to everyone no earlier step catches: a kill, or its serve or rollout, or the default. */
 function servingText(doc: FlagDocument, env: string): string {
   const state = doc.environments[env];
-  const rest = !state?.serve ? `default (${defaultVariationId(doc) ?? 'unset'})` : 'serve' in state.serve ? state.serve.serve : `rollout ${serveText(state.serve)}`;
+  const rest = !state?.serve
+    ? `default (${defaultVariationId(doc) ?? 'unset'})`
+    : 'serve' in state.serve
+      ? state.serve.serve
+      : `rollout ${serveText(state.serve)}`;
   return state?.killed ? `killed: serves ${offVariationId(doc)} to everyone (${rest} once the kill is lifted)` : rest;
 }
 
@@ -61,10 +65,13 @@ function envSection(doc: FlagDocument, env: string, now: Date | undefined): stri
     if (state.killedTenants.length) lines.push(`killed for tenant(s) ${state.killedTenants.join(', ')}`);
     for (const [user, o] of Object.entries(state.userOverrides)) {
       const expired = o.expiresAt && now && Date.parse(o.expiresAt) <= now.getTime();
-      const until = o.expiresAt ? ` ${expired ? '_expired' : 'until'} ${formatTime(o.expiresAt)}${expired ? '_' : ''}` : ' (no expiry)';
+      const until = o.expiresAt
+        ? ` ${expired ? '_expired' : 'until'} ${formatTime(o.expiresAt)}${expired ? '_' : ''}`
+        : ' (no expiry)';
       lines.push(`user ${code(user)} → ${o.variation}${until}`);
     }
-    for (const [tenant, variation] of Object.entries(state.tenantOverrides)) lines.push(`tenant ${code(tenant)} → ${variation}`);
+    for (const [tenant, variation] of Object.entries(state.tenantOverrides))
+      lines.push(`tenant ${code(tenant)} → ${variation}`);
     for (const rule of state.rules) lines.push(ruleLine(rule));
   }
   return [`*${env}*: ${servingText(doc, env)}`, ...lines.map((l) => `• ${l}`)].join('\n');
@@ -82,7 +89,11 @@ export function changedBy(last: Pick<LastChange, 'actor' | 'onBehalfOf' | 'appro
  * step that can decide an answer (kill, tenant kills, user and tenant overrides with expiry, rules
  * with their ids for `/flag rule remove`, serve or rollout), and who made the last change.
  */
-export function renderFlag(flag: VersionView<FlagDocument>, environments: readonly string[], options: FlagShowOptions = {}): Message {
+export function renderFlag(
+  flag: VersionView<FlagDocument>,
+  environments: readonly string[],
+  options: FlagShowOptions = {},
+): Message {
   const doc = flag.document;
   const envs = options.only ? [options.only] : environments;
   const guard = doc.guardrails?.auto_disable;
@@ -99,9 +110,14 @@ export function renderFlag(flag: VersionView<FlagDocument>, environments: readon
     ]),
   ];
   if (guard) {
-    blocks.push(section(`*Guardrail*: auto-disable when ${code(guard.metric)} is above ${guard.threshold} over ${guard.window} (every environment)`));
+    blocks.push(
+      section(
+        `*Guardrail*: auto-disable when ${code(guard.metric)} is above ${guard.threshold} over ${guard.window} (every environment)`,
+      ),
+    );
   }
-  if (doc.rules.length) blocks.push(section(`*Rules in every environment*\n${doc.rules.map((r) => `• ${ruleLine(r)}`).join('\n')}`));
+  if (doc.rules.length)
+    blocks.push(section(`*Rules in every environment*\n${doc.rules.map((r) => `• ${ruleLine(r)}`).join('\n')}`));
   for (const env of envs) blocks.push(section(envSection(doc, env, options.now)));
   const last = options.last ?? { action: flag.action, at: flag.createdAt, actor: flag.createdBy };
   blocks.push(context(`Version ${flag.version}, last ${last.action} ${changedBy(last)} at ${formatTime(last.at)}`));
@@ -115,7 +131,11 @@ function staleReason(stale: StaleFlag, maxAgeDays: number): string {
     : `older than ${maxAgeDays} days (created ${stale.createdAt?.slice(0, 10) ?? 'long ago'})`;
 }
 
-export function renderFlagList(flags: Array<VersionView<FlagDocument>>, filter: string, stale?: { flags: StaleFlag[]; maxAgeDays: number }): Message {
+export function renderFlagList(
+  flags: Array<VersionView<FlagDocument>>,
+  filter: string,
+  stale?: { flags: StaleFlag[]; maxAgeDays: number },
+): Message {
   if (!flags.length) return renderEmpty(filter);
   const why = new Map(stale?.flags.map((s) => [s.key, s]));
   const lines = flags.map(({ document: f }) => {
@@ -123,7 +143,10 @@ export function renderFlagList(flags: Array<VersionView<FlagDocument>>, filter: 
     const tail = staleness ? `stale: ${staleReason(staleness, stale!.maxAgeDays)}` : f.description;
     return `• ${code(f.key)} ${f.kind}, owner ${f.owner}${f.expiry && !staleness ? `, expires ${f.expiry}` : ''}: ${tail}`;
   });
-  return { text: `${flags.length} flag(s)${filter ? ` ${filter}` : ''}`, blocks: [section(`*${flags.length} flag(s)*${filter ? ` ${filter}` : ''}`), section(lines.join('\n'))] };
+  return {
+    text: `${flags.length} flag(s)${filter ? ` ${filter}` : ''}`,
+    blocks: [section(`*${flags.length} flag(s)*${filter ? ` ${filter}` : ''}`), section(lines.join('\n'))],
+  };
 }
 
 function renderEmpty(filter: string): Message {

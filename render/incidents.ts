@@ -19,20 +19,30 @@ export interface IncidentFacts {
 
 function status(i: IncidentFacts, now: Date): string {
   if (i.reviewedBy) return `reviewed by ${who(i.reviewedBy)}`;
-  if (i.reviewDueAt && Date.parse(i.reviewDueAt) < now.getTime()) return `*review overdue* (was due ${formatTime(i.reviewDueAt)})`;
+  if (i.reviewDueAt && Date.parse(i.reviewDueAt) < now.getTime())
+    return `*review overdue* (was due ${formatTime(i.reviewDueAt)})`;
   return `awaiting review${i.reviewDueAt ? ` (due ${formatTime(i.reviewDueAt)})` : ''}`;
 }
 
 export function renderIncidentList(incidents: IncidentFacts[], options: { open: boolean; now: Date }): Message {
   const what = options.open ? 'open incidents' : 'incidents';
   if (!incidents.length) {
-    const text = options.open ? 'No open incidents: every break-glass change has been reviewed.' : 'No incidents: nobody has broken glass yet.';
+    const text = options.open
+      ? 'No open incidents: every break-glass change has been reviewed.'
+      : 'No incidents: nobody has broken glass yet.';
     return { text, blocks: [section(text)] };
   }
-  const lines = incidents.map((i) => `*${i.incidentId}* ${i.summary} — broke glass: ${who(i.actor)} at ${formatTime(i.openedAt)}; ${status(i, options.now)}`);
+  const lines = incidents.map(
+    (i) =>
+      `*${i.incidentId}* ${i.summary} — broke glass: ${who(i.actor)} at ${formatTime(i.openedAt)}; ${status(i, options.now)}`,
+  );
   return {
     text: `${incidents.length} ${what}`,
-    blocks: [section(`*${incidents.length} ${what}*, newest first`), section(lines.join('\n')), context('`/incident show <id>` for one; `/incident review <id> --notes "…"` to review it')],
+    blocks: [
+      section(`*${incidents.length} ${what}*, newest first`),
+      section(lines.join('\n')),
+      context('`/incident show <id>` for one; `/incident review <id> --notes "…"` to review it'),
+    ],
   };
 }
 
@@ -51,6 +61,12 @@ export function renderIncident(i: IncidentFacts, now: Date): Message {
     ]),
     context(`Why: ${i.reason}`),
   ];
-  if (!i.reviewedBy) blocks.push(actions(button(ACTION.breakGlassReview, 'Mark reviewed', workflowIds.breakGlass(i.requestId), 'primary')));
-  return { text: `${i.incidentId}: ${i.summary} (${i.reviewedBy ? `reviewed by ${i.reviewedBy}` : 'awaiting review'})`, blocks };
+  if (!i.reviewedBy)
+    blocks.push(
+      actions(button(ACTION.breakGlassReview, 'Mark reviewed', workflowIds.breakGlass(i.requestId), 'primary')),
+    );
+  return {
+    text: `${i.incidentId}: ${i.summary} (${i.reviewedBy ? `reviewed by ${i.reviewedBy}` : 'awaiting review'})`,
+    blocks,
+  };
 }

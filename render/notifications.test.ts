@@ -4,7 +4,8 @@ import { ACTION } from './action-ids.js';
 import type { Block, ButtonElement, Message } from './blocks.js';
 import { renderNotification } from './notifications.js';
 
-const buttonsOf = (message: Message): ButtonElement[] => message.blocks.flatMap((b: Block) => (b.type === 'actions' ? b.elements : []));
+const buttonsOf = (message: Message): ButtonElement[] =>
+  message.blocks.flatMap((b: Block) => (b.type === 'actions' ? b.elements : []));
 const allText = (message: Message): string => JSON.stringify(message.blocks);
 
 const approval: NotificationEvent = {
@@ -82,29 +83,68 @@ describe('notification rendering', () => {
   });
 
   it('an incident and its reminder carry a Mark reviewed button on the break-glass workflow', () => {
-    const facts = { incidentId: '7', requestId: 'r9', actor: 'U3', summary: 'kill-switch in production: on → off', reviewDueAt: '2026-11-25T10:00:00.000Z' };
+    const facts = {
+      incidentId: '7',
+      requestId: 'r9',
+      actor: 'U3',
+      summary: 'kill-switch in production: on → off',
+      reviewDueAt: '2026-11-25T10:00:00.000Z',
+    };
     for (const event of [
       { kind: 'incident_opened', id: 'i', at: '2026-11-24T10:00:00.000Z', reason: 'outage', ...facts },
       { kind: 'review_reminder', id: 'm', at: '2026-11-25T06:00:00.000Z', ...facts },
       { kind: 'review_escalation', id: 'e', at: '2026-11-25T10:00:00.000Z', ...facts },
     ] as NotificationEvent[]) {
       const message = renderNotification(event);
-      expect(buttonsOf(message).map((b) => [b.action_id, b.value])).toEqual([[ACTION.breakGlassReview, 'break-glass-r9']]);
+      expect(buttonsOf(message).map((b) => [b.action_id, b.value])).toEqual([
+        [ACTION.breakGlassReview, 'break-glass-r9'],
+      ]);
       expect(allText(message)).toContain('on → off');
     }
   });
 
   it('outcomes say who decided and why, without buttons', () => {
-    const base = { at: '2026-11-24T18:00:00.000Z', requestId: 'r1', requester: 'U1', entryKey: 'payments-v2', action: 'flag.on', env: 'production', summary: 'payments-v2 in production: off → on' };
-    const rejected = renderNotification({ ...base, kind: 'change_rejected', id: 'x1', rejectedBy: 'U2', rejectionReason: 'not during the freeze' });
+    const base = {
+      at: '2026-11-24T18:00:00.000Z',
+      requestId: 'r1',
+      requester: 'U1',
+      entryKey: 'payments-v2',
+      action: 'flag.on',
+      env: 'production',
+      summary: 'payments-v2 in production: off → on',
+    };
+    const rejected = renderNotification({
+      ...base,
+      kind: 'change_rejected',
+      id: 'x1',
+      rejectedBy: 'U2',
+      rejectionReason: 'not during the freeze',
+    });
     expect(allText(rejected)).toMatch(/Rejected\* by <@U2>/);
     expect(allText(rejected)).toContain('not during the freeze');
-    const applied = renderNotification({ ...base, kind: 'change_applied', id: 'x2', version: 4, actor: 'U1', approvedBy: 'U2' });
+    const applied = renderNotification({
+      ...base,
+      kind: 'change_applied',
+      id: 'x2',
+      version: 4,
+      actor: 'U1',
+      approvedBy: 'U2',
+    });
     expect(applied.text).toContain('version 4');
     expect(applied.text).toContain('approved by <@U2>');
-    const expired = renderNotification({ ...base, kind: 'change_expired', id: 'x3', expiredAt: '2026-11-25T18:00:00.000Z' });
+    const expired = renderNotification({
+      ...base,
+      kind: 'change_expired',
+      id: 'x3',
+      expiredAt: '2026-11-25T18:00:00.000Z',
+    });
     expect(expired.text).toMatch(/Expired/);
-    const conflict = renderNotification({ ...base, kind: 'change_conflict', id: 'x4', message: 'payments-v2 changed after this request was made' });
+    const conflict = renderNotification({
+      ...base,
+      kind: 'change_conflict',
+      id: 'x4',
+      message: 'payments-v2 changed after this request was made',
+    });
     expect(allText(conflict)).toContain('changed after this request was made');
     for (const m of [rejected, applied, expired, conflict]) expect(buttonsOf(m)).toEqual([]);
   });

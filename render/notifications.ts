@@ -9,7 +9,9 @@ import { renderRollout } from './rollout.js';
 export type { ConsoleLinks } from './console-link.js';
 
 type Of<K extends NotificationEvent['kind']> = Extract<NotificationEvent, { kind: K }>;
-type ChangeEvent = Of<'change_applied' | 'approval_requested' | 'change_rejected' | 'change_expired' | 'change_conflict'>;
+type ChangeEvent = Of<
+  'change_applied' | 'approval_requested' | 'change_rejected' | 'change_expired' | 'change_conflict'
+>;
 
 /** The summary the plan wrote (`key in env: old → new`), shown as the diff. */
 function diff(summary: string): Block {
@@ -33,7 +35,10 @@ function approvalRequested(e: Of<'approval_requested'>): Message {
     section(`*Why it needs a second person*\n${e.riskReasons.map((r) => `• ${r}`).join('\n') || '• risky change'}`),
     section(`*Justification*\n${e.reason ?? '_none given_'}`),
     context(`Expires ${formatTime(e.expiresAt)} · the requester cannot approve it`),
-    actions(button(ACTION.approve, 'Approve', e.workflowId, 'primary'), button(ACTION.reject, 'Reject', e.workflowId, 'danger')),
+    actions(
+      button(ACTION.approve, 'Approve', e.workflowId, 'primary'),
+      button(ACTION.reject, 'Reject', e.workflowId, 'danger'),
+    ),
   ];
   return { text: `Approval needed for ${e.requester}'s change: ${e.summary}`, blocks };
 }
@@ -44,7 +49,11 @@ function outcome(e: ChangeEvent, icon: string, headline: string, detail?: string
   return { text: `${headline.replaceAll('*', '')}: ${e.summary}`, blocks };
 }
 
-function review(e: Of<'incident_opened' | 'review_reminder' | 'review_escalation'>, headline: string, extra: string[] = []): Message {
+function review(
+  e: Of<'incident_opened' | 'review_reminder' | 'review_escalation'>,
+  headline: string,
+  extra: string[] = [],
+): Message {
   const blocks: Block[] = [
     section(headline),
     section(`*Change*\n\`\`\`${e.summary}\`\`\``),
@@ -72,7 +81,13 @@ export function renderNotification(event: NotificationEvent, links: ConsoleLinks
 
 // Only the change-request workflow sends these. A refusal is left out: break-glass sends it too,
 // and a request refused before it ever waited has nothing to show beyond the refusal itself.
-const CHANGE_REQUEST_EVENTS: ReadonlySet<NotificationEvent['kind']> = new Set(['approval_requested', 'change_applied', 'change_rejected', 'change_expired', 'change_conflict']);
+const CHANGE_REQUEST_EVENTS: ReadonlySet<NotificationEvent['kind']> = new Set([
+  'approval_requested',
+  'change_applied',
+  'change_rejected',
+  'change_expired',
+  'change_conflict',
+]);
 const isAboutChangeRequest = (event: NotificationEvent): event is ChangeEvent => CHANGE_REQUEST_EVENTS.has(event.kind);
 
 function renderEvent(event: NotificationEvent): Message {
@@ -80,17 +95,30 @@ function renderEvent(event: NotificationEvent): Message {
     case 'approval_requested':
       return approvalRequested(event);
     case 'change_applied':
-      return outcome(event, ':white_check_mark:', `*Applied* (version ${event.version}) by ${who(event.actor)}${event.approvedBy ? `, approved by ${who(event.approvedBy)}` : ''}`, event.reason && `Reason: ${event.reason}`);
+      return outcome(
+        event,
+        ':white_check_mark:',
+        `*Applied* (version ${event.version}) by ${who(event.actor)}${event.approvedBy ? `, approved by ${who(event.approvedBy)}` : ''}`,
+        event.reason && `Reason: ${event.reason}`,
+      );
     case 'change_rejected':
       return outcome(event, ':no_entry:', `*Rejected* by ${who(event.rejectedBy)}`, `Reason: ${event.rejectionReason}`);
     case 'change_expired':
-      return outcome(event, ':hourglass:', `*Expired* unapproved at ${formatTime(event.expiredAt)}`, 'Nothing was changed.');
+      return outcome(
+        event,
+        ':hourglass:',
+        `*Expired* unapproved at ${formatTime(event.expiredAt)}`,
+        'Nothing was changed.',
+      );
     case 'change_conflict':
       return outcome(event, ':warning:', '*Conflict*: not applied', event.message);
     case 'change_refused':
       return {
         text: `Change ${event.requestId} refused: ${event.message}`,
-        blocks: [section(`:no_entry_sign: *Refused* (${event.code.toLowerCase()}): ${event.message}`), context(`Request ${code(event.requestId)} by ${who(event.requester)}`)],
+        blocks: [
+          section(`:no_entry_sign: *Refused* (${event.code.toLowerCase()}): ${event.message}`),
+          context(`Request ${code(event.requestId)} by ${who(event.requester)}`),
+        ],
       };
     case 'rollout_progress':
       return renderRollout({
@@ -109,7 +137,12 @@ function renderEvent(event: NotificationEvent): Message {
       const icon = event.outcome === 'completed' ? ':white_check_mark:' : ':leftwards_arrow_with_hook:';
       return {
         text: `Rollout of ${event.flagKey} (${event.variation}) in ${event.env} ${event.outcome.replace('_', ' ')}: ${event.message}`,
-        blocks: [section(`${icon} Rollout of ${code(event.flagKey)} → ${code(event.variation)} in *${event.env}* ${event.outcome.replace('_', ' ')}`), context(`${event.message} · by ${who(event.by)}`)],
+        blocks: [
+          section(
+            `${icon} Rollout of ${code(event.flagKey)} → ${code(event.variation)} in *${event.env}* ${event.outcome.replace('_', ' ')}`,
+          ),
+          context(`${event.message} · by ${who(event.by)}`),
+        ],
       };
     }
     case 'guardrail_breach':
@@ -125,21 +158,41 @@ function renderEvent(event: NotificationEvent): Message {
         ],
       };
     case 'incident_opened':
-      return review(event, `:rotating_light: *Break-glass* by ${who(event.actor)}: applied at once`, [`Reason: ${event.reason}`, 'Someone else must review it before the deadline.']);
+      return review(event, `:rotating_light: *Break-glass* by ${who(event.actor)}: applied at once`, [
+        `Reason: ${event.reason}`,
+        'Someone else must review it before the deadline.',
+      ]);
     case 'review_reminder':
-      return review(event, `:alarm_clock: *Review reminder*: break-glass change by ${who(event.actor)} is still unreviewed`);
+      return review(
+        event,
+        `:alarm_clock: *Review reminder*: break-glass change by ${who(event.actor)} is still unreviewed`,
+      );
     case 'review_escalation':
-      return review(event, `:sos: *Escalation*: the review deadline of a break-glass change by ${who(event.actor)} has passed`);
+      return review(
+        event,
+        `:sos: *Escalation*: the review deadline of a break-glass change by ${who(event.actor)} has passed`,
+      );
     case 'review_done':
       return {
         text: `Break-glass change ${event.requestId} reviewed by ${event.reviewedBy}`,
-        blocks: [section(`:white_check_mark: Break-glass change ${code(event.requestId)} by ${who(event.actor)} *reviewed* by ${who(event.reviewedBy)}`), ...(event.notes ? [context(`Notes: ${event.notes}`)] : [])],
+        blocks: [
+          section(
+            `:white_check_mark: Break-glass change ${code(event.requestId)} by ${who(event.actor)} *reviewed* by ${who(event.reviewedBy)}`,
+          ),
+          ...(event.notes ? [context(`Notes: ${event.notes}`)] : []),
+        ],
       };
     case 'stale_flags': {
-      const lines = event.flags.map((f) => `• ${code(f.key)} (${f.kind}, owner ${f.owner}): ${f.why === 'expired' ? `expired ${f.expiry}` : `created ${f.createdAt?.slice(0, 10) ?? 'long ago'}`}`);
+      const lines = event.flags.map(
+        (f) =>
+          `• ${code(f.key)} (${f.kind}, owner ${f.owner}): ${f.why === 'expired' ? `expired ${f.expiry}` : `created ${f.createdAt?.slice(0, 10) ?? 'long ago'}`}`,
+      );
       return {
         text: `${event.flags.length} stale flag(s)`,
-        blocks: [section(`:broom: *${event.flags.length} stale flag(s)*: remove them or extend their expiry`), section(lines.join('\n') || '_none_')],
+        blocks: [
+          section(`:broom: *${event.flags.length} stale flag(s)*: remove them or extend their expiry`),
+          section(lines.join('\n') || '_none_'),
+        ],
       };
     }
   }

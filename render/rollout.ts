@@ -52,10 +52,19 @@ export function renderRollout(view: RolloutView): Message {
   const done = ['completed', 'aborted', 'rolled_back'].includes(view.status);
   const title = `Rollout of ${code(view.flagKey)} → ${code(view.variation)} in *${view.env}*: ${view.status.replace('_', ' ')}`;
   const blocks = [
-    section(`${done ? (view.status === 'completed' ? ':white_check_mark:' : ':leftwards_arrow_with_hook:') : ':rocket:'} ${title}`),
+    section(
+      `${done ? (view.status === 'completed' ? ':white_check_mark:' : ':leftwards_arrow_with_hook:') : ':rocket:'} ${title}`,
+    ),
     fields([
       ['Stage', stageText(view)],
-      ['Next advance', done ? undefined : view.status === 'paused' ? 'paused' : (formatTime(view.nextStepAt) ?? (view.stageIndex + 1 >= view.stageCount ? undefined : 'soon'))],
+      [
+        'Next advance',
+        done
+          ? undefined
+          : view.status === 'paused'
+            ? 'paused'
+            : (formatTime(view.nextStepAt) ?? (view.stageIndex + 1 >= view.stageCount ? undefined : 'soon')),
+      ],
       ['Guardrails', view.guardrail ? GUARDRAIL_TEXT[view.guardrail] : undefined],
     ]),
   ];

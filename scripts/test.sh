@@ -8,9 +8,10 @@ if [ -f scripts/temporal-cli.sh ]; then
   export TEMPORAL_CLI_PATH
 fi
 npx tsc --noEmit -p tsconfig.json
-# The house rules of docs/architecture.md: layers point down only, and type-aware lint (no floating
+# The house rules of docs/architecture.md: one layout (Prettier), layers point down only, and type-aware lint (no floating
 # promises). Skipped when a caller runs a subset of the tests (arguments given).
 if [ "$#" -eq 0 ]; then
+  npx prettier --check --log-level warn .
   npm run -s depcruise
   npm run -s lint
 fi

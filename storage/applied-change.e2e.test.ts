@@ -9,7 +9,9 @@ import { applyChange } from './apply-change.js';
 import { findAppliedChange } from './applied-change.js';
 import type { StorageDeps } from './deps.js';
 
-const seedFlag = JSON.parse(readFileSync(new URL('../test/fixtures/seed-flag.json', import.meta.url), 'utf8')) as FlagDocument;
+const seedFlag = JSON.parse(
+  readFileSync(new URL('../test/fixtures/seed-flag.json', import.meta.url), 'utf8'),
+) as FlagDocument;
 
 let db: TestDatabase;
 let deps: StorageDeps;
@@ -20,7 +22,11 @@ function change(key: string, expectedVersion: number, extra: Partial<Change> = {
     changeId: randomUUID(),
     actor: 'U_ALICE',
     action: expectedVersion === 0 ? 'flag.create' : 'flag.update',
-    target: { kind: 'flag', key, document: { ...seedFlag, key, description: `version ${expectedVersion + 1}` } as FlagDocument },
+    target: {
+      kind: 'flag',
+      key,
+      document: { ...seedFlag, key, description: `version ${expectedVersion + 1}` } as FlagDocument,
+    },
     expectedVersion,
     reason: 'testing',
     ...extra,

@@ -35,9 +35,15 @@ export async function findAppliedChange<D>(db: Queryable, id: string): Promise<A
      ORDER BY version`,
     [id],
   );
-  if (!rows.length) throw new NotFoundError(`no applied change has the id \`${id}\` (request ids are shown by /flag history <key> and /change list)`);
+  if (!rows.length)
+    throw new NotFoundError(
+      `no applied change has the id \`${id}\` (request ids are shown by /flag history <key> and /change list)`,
+    );
   const entries = new Set(rows.map((r) => `${r.kind} ${r.key}`));
-  if (entries.size > 1) throw new ValidationError(`\`${id}\` changed several entries (${[...entries].join(', ')}): revert them one by one by change id`);
+  if (entries.size > 1)
+    throw new ValidationError(
+      `\`${id}\` changed several entries (${[...entries].join(', ')}): revert them one by one by change id`,
+    );
   const { kind, key } = rows[0]!;
   const firstVersion = Number(rows[0]!.version);
   const lastVersion = Number(rows[rows.length - 1]!.version);
@@ -66,7 +72,8 @@ export async function findAppliedChange<D>(db: Queryable, id: string): Promise<A
 
 /** The places an audit row's `detail.touched` lists; nothing for rows written before it existed. */
 function touchedOf(value: unknown): { environments: string[]; tenants: string[] } {
-  const strings = (list: unknown) => (Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : []);
+  const strings = (list: unknown) =>
+    Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
   if (typeof value !== 'object' || value === null) return { environments: [], tenants: [] };
   const { environments, tenants } = value as { environments?: unknown; tenants?: unknown };
   return { environments: strings(environments), tenants: strings(tenants) };

@@ -21,14 +21,21 @@ import { flagHistory, getFlag } from './flags.js';
 import { type Invalidation } from './redis-keys.js';
 import { writeSnapshot } from './snapshot-publisher.js';
 
-const seedFlag = JSON.parse(readFileSync(new URL('../test/fixtures/seed-flag.json', import.meta.url), 'utf8')) as FlagDocument;
+const seedFlag = JSON.parse(
+  readFileSync(new URL('../test/fixtures/seed-flag.json', import.meta.url), 'utf8'),
+) as FlagDocument;
 
 let db: TestDatabase;
 let redis: Redis;
 let deps: StorageDeps;
 useStorageHarness('storage-apply', (h) => ({ db, redis, deps } = h));
 
-function flagChange(key: string, document: Partial<FlagDocument>, expectedVersion: number, extra: Partial<Change> = {}): Change {
+function flagChange(
+  key: string,
+  document: Partial<FlagDocument>,
+  expectedVersion: number,
+  extra: Partial<Change> = {},
+): Change {
   return {
     changeId: randomUUID(),
     actor: 'U_ALICE',
@@ -59,7 +66,10 @@ describe('applying a change', () => {
   it('a create then an update writes versions 1 and 2 and keeps both', async () => {
     const key = 'history.kept';
     const created = await applyChange(deps, flagChange(key, {}, 0));
-    const updated = await applyChange(deps, flagChange(key, { environments: { production: { killed: true } } as never }, 1));
+    const updated = await applyChange(
+      deps,
+      flagChange(key, { environments: { production: { killed: true } } as never }, 1),
+    );
 
     expect([created.version, updated.version]).toEqual([1, 2]);
     const history = await flagHistory(db.pool, key);
@@ -72,7 +82,9 @@ describe('applying a change', () => {
 
     const [audit] = await auditTrail(db.pool, { entityKey: key, limit: 1 });
     expect(audit!.changeId).toBe(updated.changeId);
-    expect(audit!.diff).toMatchObject({ 'environments.production': { old: null, new: expect.objectContaining({ killed: true }) } });
+    expect(audit!.diff).toMatchObject({
+      'environments.production': { old: null, new: expect.objectContaining({ killed: true }) },
+    });
   });
 
   it('a stale expected version fails as a conflict naming both versions and writes nothing', async () => {
@@ -117,7 +129,11 @@ describe('applying a change', () => {
       await applyChange(deps, flagChange(key, {}, 0));
       const result = await applyChange(
         deps,
-        flagChange(key, { environments: { production: { killed: true }, dev: { serve: { serve: 'rust_engine' } } } as never }, 1),
+        flagChange(
+          key,
+          { environments: { production: { killed: true }, dev: { serve: { serve: 'rust_engine' } } } as never },
+          1,
+        ),
       );
 
       const production = await readServedEntries(redis, deps.keys, 'production');
@@ -125,12 +141,21 @@ describe('applying a change', () => {
       expect(production.flags[key]!.environments).toEqual({ production: expect.objectContaining({ killed: true }) });
       const dev = await readServedEntries(redis, deps.keys, 'dev');
       expect(dev.version).toBe(result.snapshots.dev);
-      expect(dev.flags[key]!.environments).toEqual({ dev: expect.objectContaining({ serve: { serve: 'rust_engine' } }) });
+      expect(dev.flags[key]!.environments).toEqual({
+        dev: expect.objectContaining({ serve: { serve: 'rust_engine' } }),
+      });
       // Staging's state did not change, so neither did its version.
       expect(result.snapshots.staging).toBeUndefined();
 
       expect(production.epoch).toMatch(/^[0-9a-f-]{36}$/);
-      await expect.poll(() => messages).toContainEqual({ kind: 'snapshot', env: 'production', version: result.snapshots.production, epoch: production.epoch });
+      await expect
+        .poll(() => messages)
+        .toContainEqual({
+          kind: 'snapshot',
+          env: 'production',
+          version: result.snapshots.production,
+          epoch: production.epoch,
+        });
     } finally {
       subscriber.disconnect();
     }
@@ -148,7 +173,13 @@ describe('applying a change', () => {
   });
 
   it('commits the change even when Redis is unreachable afterwards', async () => {
-    const deadRedis = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const deadRedis = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     deadRedis.on('error', () => undefined);
     try {
       const result = await applyChange({ ...deps, redis: deadRedis }, flagChange('redis.down', {}, 0));
@@ -206,28 +237,53 @@ describe('applying a config change', () => {
 
   it('a scoped value is checked too, and names its scope', async () => {
     const change = configChange(
-      { key: 'search.mode', valueType: 'enum', enumValues: ['fast', 'exact'], value: 'fast', scopes: [{ env: 'staging', value: 'fuzzy' }] },
+      {
+        key: 'search.mode',
+        valueType: 'enum',
+        enumValues: ['fast', 'exact'],
+        value: 'fast',
+        scopes: [{ env: 'staging', value: 'fuzzy' }],
+      },
       0,
     );
-    await expect(applyChange(deps, change)).rejects.toThrow('scopes[0] (env staging) value must be one of fast, exact (got "fuzzy")');
+    await expect(applyChange(deps, change)).rejects.toThrow(
+      'scopes[0] (env staging) value must be one of fast, exact (got "fuzzy")',
+    );
   });
 
   it('a json value must satisfy the entry schema', async () => {
     const schema = { type: 'object', properties: { retries: { type: 'integer' } }, required: ['retries'] };
-    await expect(applyChange(deps, configChange({ key: 'retry.policy', valueType: 'json', schema, value: { tries: 3 } }, 0))).rejects.toThrow(
-      "must have required property 'retries'",
+    await expect(
+      applyChange(deps, configChange({ key: 'retry.policy', valueType: 'json', schema, value: { tries: 3 } }, 0)),
+    ).rejects.toThrow("must have required property 'retries'");
+    const ok = await applyChange(
+      deps,
+      configChange({ key: 'retry.policy', valueType: 'json', schema, value: { retries: 3 } }, 0),
     );
-    const ok = await applyChange(deps, configChange({ key: 'retry.policy', valueType: 'json', schema, value: { retries: 3 } }, 0));
     expect(ok.version).toBe(1);
   });
 
   it('serves only the scopes that apply in each environment, and secrets only as marked, sealed entries', async () => {
     await applyChange(
       deps,
-      configChange({ key: 'page.size', valueType: 'int', value: 20, scopes: [{ env: 'production', value: 50 }, { tenant: 'acme', value: 10 }] }, 0),
+      configChange(
+        {
+          key: 'page.size',
+          valueType: 'int',
+          value: 20,
+          scopes: [
+            { env: 'production', value: 50 },
+            { tenant: 'acme', value: 10 },
+          ],
+        },
+        0,
+      ),
     );
     const envelope = sealSecret(randomBytes(32), 'xyz-clear', { key: 'db.password' });
-    await applyChange(deps, configChange({ key: 'db.password', valueType: 'string', secret: true, value: envelope }, 0));
+    await applyChange(
+      deps,
+      configChange({ key: 'db.password', valueType: 'string', secret: true, value: envelope }, 0),
+    );
 
     const dev = await buildSnapshot(db.pool, 'dev');
     expect(dev.configs['page.size']!.scopes).toEqual([{ tenant: 'acme', value: 10 }]);

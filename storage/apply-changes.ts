@@ -7,7 +7,15 @@ import { deltasOf, publishDeltas, republishBehind, type EnvDelta } from './delta
 import type { StorageDeps } from './deps.js';
 import { ENTRY_KINDS, ENTRY_TABLE, type EntryKind } from './entry-versions.js';
 import { recordWrites } from './entry-audit.js';
-import { bumpEnvironments, insertVersions, lockEntries, prepareEntry, priorResults, type EntryWrite, type Outcome } from './entry-write.js';
+import {
+  bumpEnvironments,
+  insertVersions,
+  lockEntries,
+  prepareEntry,
+  priorResults,
+  type EntryWrite,
+  type Outcome,
+} from './entry-write.js';
 import { environmentNames } from './environments.js';
 
 /** How many entries one transaction (and one publication) carries unless told otherwise. */
@@ -17,7 +25,10 @@ export type Current = { version: number; document: unknown };
 const idOf = (change: Change) => `${change.target.kind}:${change.target.key}`;
 
 /** The latest stored version of each named entry, by `kind:key`, in one query per kind whatever their number. */
-export async function latestEntries(db: Queryable, targets: ReadonlyArray<{ kind: EntryKind; key: string }>): Promise<Map<string, Current>> {
+export async function latestEntries(
+  db: Queryable,
+  targets: ReadonlyArray<{ kind: EntryKind; key: string }>,
+): Promise<Map<string, Current>> {
   const current = new Map<string, Current>();
   for (const kind of ENTRY_KINDS) {
     const keys = [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.key))];
@@ -39,11 +50,16 @@ export async function latestEntries(db: Queryable, targets: ReadonlyArray<{ kind
  * change that already happened. (Bound the wait with ioredis's maxRetriesPerRequest on the client
  * passed in.)
  */
-async function publishCommitted(deps: StorageDeps, commit: { deltas: EnvDelta[]; retried: AppliedChange[] }, what: Record<string, unknown>): Promise<void> {
+async function publishCommitted(
+  deps: StorageDeps,
+  commit: { deltas: EnvDelta[]; retried: AppliedChange[] },
+  what: Record<string, unknown>,
+): Promise<void> {
   try {
     if (commit.deltas.length) await publishDeltas(deps, commit.deltas);
     const behind: Record<string, number> = {};
-    for (const result of commit.retried) for (const [env, v] of Object.entries(result.snapshots)) behind[env] = Math.max(behind[env] ?? 0, v);
+    for (const result of commit.retried)
+      for (const [env, v] of Object.entries(result.snapshots)) behind[env] = Math.max(behind[env] ?? 0, v);
     await republishBehind(deps, behind);
   } catch (err) {
     deps.log.error({ err, ...what }, 'change committed but not published to Redis');
@@ -52,11 +68,21 @@ async function publishCommitted(deps: StorageDeps, commit: { deltas: EnvDelta[];
 
 type BatchOutcome = { outcomes: Outcome[]; deltas: EnvDelta[]; retried: AppliedChange[] };
 
-async function applyBatch(client: PoolClient, changes: readonly Change[], log: StorageDeps['log']): Promise<BatchOutcome> {
+async function applyBatch(
+  client: PoolClient,
+  changes: readonly Change[],
+  log: StorageDeps['log'],
+): Promise<BatchOutcome> {
   // Lock order (see storage/entry-write.ts): every entry of the batch, sorted → the environment rows touched → audit chain.
   await lockEntries(client, changes);
-  const prior = await priorResults(client, changes.map((c) => c.changeId));
-  const current = await latestEntries(client, changes.map((c) => c.target));
+  const prior = await priorResults(
+    client,
+    changes.map((c) => c.changeId),
+  );
+  const current = await latestEntries(
+    client,
+    changes.map((c) => c.target),
+  );
   const environments = await environmentNames(client);
 
   // Each entry is checked against the version before it, including one written earlier in this batch.
@@ -78,7 +104,8 @@ async function applyBatch(client: PoolClient, changes: readonly Change[], log: S
   const written = [...firstOf.values()];
   // Only changes applied by an earlier commit are retries: a repeat within this batch is published with it.
   const retried = changes.flatMap((c) => prior.get(c.changeId) ?? []);
-  if (!written.length) return { outcomes: steps.map((step) => ({ result: step as AppliedChange })), deltas: [], retried };
+  if (!written.length)
+    return { outcomes: steps.map((step) => ({ result: step as AppliedChange })), deltas: [], retried };
   await insertVersions(client, written);
   // Each touched environment moves by one for the whole batch, however many entries touched it.
   const bumped = await bumpEnvironments(client, [...new Set(written.flatMap((w) => w.touched))]);
@@ -103,7 +130,11 @@ async function applyBatch(client: PoolClient, changes: readonly Change[], log: S
  * A failing entry (a conflict, an invalid document) rolls back its batch and stops; the batches
  * before it stay applied. Results come in the order of `changes`.
  */
-export async function applyChanges(deps: StorageDeps, changes: readonly Change[], options: { batchSize?: number } = {}): Promise<AppliedChange[]> {
+export async function applyChanges(
+  deps: StorageDeps,
+  changes: readonly Change[],
+  options: { batchSize?: number } = {},
+): Promise<AppliedChange[]> {
   for (const change of changes) assertSecretValuesSealed(change.target);
   const size = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer (got ${size})`);
@@ -120,7 +151,11 @@ export async function applyChanges(deps: StorageDeps, changes: readonly Change[]
       applied = await run();
     }
     for (const { audit } of applied.outcomes) if (audit) logAudit(deps.log, audit);
-    await publishCommitted(deps, applied, batch.length === 1 ? { changeId: batch[0]!.changeId } : { batch: { first: start, entries: batch.length } });
+    await publishCommitted(
+      deps,
+      applied,
+      batch.length === 1 ? { changeId: batch[0]!.changeId } : { batch: { first: start, entries: batch.length } },
+    );
     results.push(...applied.outcomes.map((o) => o.result));
   }
   return results;

@@ -24,7 +24,14 @@ function createFlag(key: string): Change {
       { id: 'off', value: false },
     ],
   } as unknown as FlagDocument;
-  return { changeId: randomUUID(), actor: 'U_BOB', action: 'flag.create', target: { kind: 'flag', key, document }, expectedVersion: 0, reason: 'audit test' };
+  return {
+    changeId: randomUUID(),
+    actor: 'U_BOB',
+    action: 'flag.create',
+    target: { kind: 'flag', key, document },
+    expectedVersion: 0,
+    reason: 'audit test',
+  };
 }
 
 /** Runs `sql` with the append-only triggers off, as a superuser tampering behind the application's back. */
@@ -42,7 +49,9 @@ async function tamper(sql: string, params: unknown[] = []): Promise<void> {
 describe('the audit log', () => {
   it('is append-only in the database itself: UPDATE, DELETE and TRUNCATE are refused', async () => {
     await recordAudit(db.pool, { actor: 'U_BOB', action: 'test.event', reason: 'original' });
-    await expect(db.pool.query("UPDATE audit_log SET reason = 'rewritten'")).rejects.toThrow('audit_log is append-only: UPDATE refused');
+    await expect(db.pool.query("UPDATE audit_log SET reason = 'rewritten'")).rejects.toThrow(
+      'audit_log is append-only: UPDATE refused',
+    );
     await expect(db.pool.query('DELETE FROM audit_log')).rejects.toThrow('audit_log is append-only: DELETE refused');
     await expect(db.pool.query('TRUNCATE audit_log')).rejects.toThrow('audit_log is append-only: TRUNCATE refused');
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM audit_log WHERE reason = 'original'");
@@ -51,7 +60,9 @@ describe('the audit log', () => {
 
   it('keeps flag history append-only too', async () => {
     await applyChange(deps, createFlag('history.frozen'));
-    await expect(db.pool.query("UPDATE flag_versions SET created_by = 'mallory'")).rejects.toThrow('flag_versions is append-only');
+    await expect(db.pool.query("UPDATE flag_versions SET created_by = 'mallory'")).rejects.toThrow(
+      'flag_versions is append-only',
+    );
     await expect(db.pool.query('DELETE FROM flag_versions')).rejects.toThrow('flag_versions is append-only');
   });
 
@@ -66,7 +77,9 @@ describe('the audit log', () => {
   });
 
   it('keeps a valid chain under 20 concurrent changes', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => applyChange(deps, createFlag(`concurrent.flag-${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => applyChange(deps, createFlag(`concurrent.flag-${i}`))),
+    );
     expect(results.every((r) => r.applied)).toBe(true);
 
     const verification = await verifyAuditChain(db.pool);
@@ -83,7 +96,11 @@ describe('the audit log', () => {
     await tamper("UPDATE audit_log SET reason = 'a nicer reason' WHERE id = $1", [victim.id]);
 
     const verification = await verifyAuditChain(db.pool);
-    expect(verification).toMatchObject({ ok: false, rows: victim.seq - 1, brokenAt: { seq: victim.seq, id: victim.id } });
+    expect(verification).toMatchObject({
+      ok: false,
+      rows: victim.seq - 1,
+      brokenAt: { seq: victim.seq, id: victim.id },
+    });
     expect(verification.ok === false && verification.brokenAt.reason).toContain('altered');
   });
 });

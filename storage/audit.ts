@@ -30,7 +30,14 @@ export interface AuditRow extends AuditEntry {
 }
 
 export type AuditVerification =
-  | { ok: true; rows: number; /** The newest row: record it outside the database to catch later removal of rows. */ head?: { seq: number; hash: string } }
+  | {
+      ok: true;
+      rows: number;
+      /** The newest row: record it outside the database to catch later removal of rows. */ head?: {
+        seq: number;
+        hash: string;
+      };
+    }
   | { ok: false; rows: number; brokenAt: { seq: number; id: number; reason: string } };
 
 const GENESIS_HASH = '0'.repeat(64);
@@ -120,7 +127,10 @@ export async function auditTrail(
  * content. The canonical text comes from the database's `audit_canonical_text` (see the
  * migration for its format); the hash over it is recomputed here.
  */
-export async function verifyAuditChain(db: Queryable, options: { batchSize?: number; expectHead?: { seq: number; hash: string } } = {}): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  db: Queryable,
+  options: { batchSize?: number; expectHead?: { seq: number; hash: string } } = {},
+): Promise<AuditVerification> {
   const batchSize = options.batchSize ?? 1000;
   const expected = options.expectHead;
   let previousHash = GENESIS_HASH;
@@ -130,12 +140,26 @@ export async function verifyAuditChain(db: Queryable, options: { batchSize?: num
   const finish = (): AuditVerification => {
     const head = rows ? { seq: expectedSeq - 1, hash: previousHash } : undefined;
     if (expected && rows < expected.seq) {
-      return { ok: false, rows, brokenAt: { seq: expected.seq, id: 0, reason: `the chain ends at seq ${rows}, but a head at seq ${expected.seq} was recorded: rows ${rows + 1}..${expected.seq} were removed` } };
+      return {
+        ok: false,
+        rows,
+        brokenAt: {
+          seq: expected.seq,
+          id: 0,
+          reason: `the chain ends at seq ${rows}, but a head at seq ${expected.seq} was recorded: rows ${rows + 1}..${expected.seq} were removed`,
+        },
+      };
     }
     return { ok: true, rows, ...(head ? { head } : {}) };
   };
   for (;;) {
-    const batch = await db.query<{ id: string | number; seq: string | number; prev_hash: string; hash: string; canonical: string }>(
+    const batch = await db.query<{
+      id: string | number;
+      seq: string | number;
+      prev_hash: string;
+      hash: string;
+      canonical: string;
+    }>(
       `SELECT id, seq, prev_hash, hash, audit_canonical_text(a) AS canonical
        FROM audit_log a WHERE seq >= $1 ORDER BY seq LIMIT $2`,
       [expectedSeq, batchSize],
@@ -144,11 +168,15 @@ export async function verifyAuditChain(db: Queryable, options: { batchSize?: num
       const seq = Number(row.seq);
       const id = Number(row.id);
       const broken = (reason: string): AuditVerification => ({ ok: false, rows, brokenAt: { seq, id, reason } });
-      if (seq !== expectedSeq) return broken(`seq ${seq} follows seq ${expectedSeq - 1}: rows ${expectedSeq}..${seq - 1} are missing`);
+      if (seq !== expectedSeq)
+        return broken(`seq ${seq} follows seq ${expectedSeq - 1}: rows ${expectedSeq}..${seq - 1} are missing`);
       if (row.prev_hash !== previousHash) return broken(`prev_hash does not match the hash of row seq ${seq - 1}`);
-      const recomputed = createHash('sha256').update(row.prev_hash + row.canonical, 'utf8').digest('hex');
+      const recomputed = createHash('sha256')
+        .update(row.prev_hash + row.canonical, 'utf8')
+        .digest('hex');
       if (recomputed !== row.hash) return broken('content does not match its hash (the row was altered)');
-      if (expected && seq === expected.seq && row.hash !== expected.hash) return broken('its hash differs from the head recorded for it (the chain was rewritten from here or earlier)');
+      if (expected && seq === expected.seq && row.hash !== expected.hash)
+        return broken('its hash differs from the head recorded for it (the chain was rewritten from here or earlier)');
       previousHash = row.hash;
       expectedSeq = seq + 1;
       rows += 1;

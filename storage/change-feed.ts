@@ -27,7 +27,16 @@ export type FeedEntry =
    * exactly `from` of the same epoch applies it; one holding less (a gap) reloads in full; one
    * holding `version` or more skips it.
    */
-  | { kind: 'delta'; env: string; epoch: string; from: number; version: number; generatedAt: string; set: Record<string, string>; del: string[] }
+  | {
+      kind: 'delta';
+      env: string;
+      epoch: string;
+      from: number;
+      version: number;
+      generatedAt: string;
+      set: Record<string, string>;
+      del: string[];
+    }
   /** The environment's hash was rewritten whole (repair, force, another epoch): readers reload it in full. */
   | { kind: 'full'; env: string; epoch: string; version: number }
   /**
@@ -40,7 +49,24 @@ export type FeedEntry =
 export function encodeFeedEntry(entry: FeedEntry): string[] {
   switch (entry.kind) {
     case 'delta':
-      return ['kind', 'delta', 'env', entry.env, 'epoch', entry.epoch, 'from', String(entry.from), 'version', String(entry.version), 'generatedAt', entry.generatedAt, 'set', JSON.stringify(entry.set), 'del', JSON.stringify(entry.del)];
+      return [
+        'kind',
+        'delta',
+        'env',
+        entry.env,
+        'epoch',
+        entry.epoch,
+        'from',
+        String(entry.from),
+        'version',
+        String(entry.version),
+        'generatedAt',
+        entry.generatedAt,
+        'set',
+        JSON.stringify(entry.set),
+        'del',
+        JSON.stringify(entry.del),
+      ];
     case 'full':
       return ['kind', 'full', 'env', entry.env, 'epoch', entry.epoch, 'version', String(entry.version)];
     case 'sdk-keys':
@@ -53,7 +79,8 @@ export function decodeFeedEntry(fields: readonly string[]): FeedEntry | undefine
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
   try {
-    if (f.kind === 'sdk-keys') return f.epoch === undefined ? { kind: 'sdk-keys' } : { kind: 'sdk-keys', epoch: f.epoch };
+    if (f.kind === 'sdk-keys')
+      return f.epoch === undefined ? { kind: 'sdk-keys' } : { kind: 'sdk-keys', epoch: f.epoch };
     // An empty epoch is a snapshot written without one (by hand, tests): it competes by version only.
     if (!f.env || f.epoch === undefined || f.version === undefined) return undefined;
     const version = Number(f.version);
@@ -64,7 +91,16 @@ export function decodeFeedEntry(fields: readonly string[]): FeedEntry | undefine
       const set = JSON.parse(f.set ?? '{}') as Record<string, string>;
       const del = JSON.parse(f.del ?? '[]') as string[];
       if (!Number.isInteger(from) || typeof set !== 'object' || !Array.isArray(del)) return undefined;
-      return { kind: 'delta', env: f.env, epoch: f.epoch, from, version, generatedAt: f.generatedAt ?? new Date(0).toISOString(), set, del };
+      return {
+        kind: 'delta',
+        env: f.env,
+        epoch: f.epoch,
+        from,
+        version,
+        generatedAt: f.generatedAt ?? new Date(0).toISOString(),
+        set,
+        del,
+      };
     }
   } catch {
     return undefined;

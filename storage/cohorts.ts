@@ -4,7 +4,9 @@ import type { Queryable } from './db.js';
 
 /** The refusal for cohorts that do not exist, with the command that creates them. */
 export function unknownCohorts(missing: readonly string[]): ValidationError {
-  return new ValidationError(`unknown cohort(s): ${missing.join(', ')} (create one with /cohort create ${missing[0]}; see /cohort list)`);
+  return new ValidationError(
+    `unknown cohort(s): ${missing.join(', ')} (create one with /cohort create ${missing[0]}; see /cohort list)`,
+  );
 }
 
 /** Tenants per cohort name; an unknown cohort is an error naming it. */
@@ -23,12 +25,17 @@ export async function cohortsByName(db: Queryable, names?: readonly string[]): P
      FROM cohorts c LEFT JOIN cohort_members m ON m.cohort = c.name WHERE $1::text[] IS NULL OR c.name = ANY($1) GROUP BY c.name ORDER BY c.name`,
     [names ? [...names] : null],
   );
-  return Object.fromEntries(rows.map((r) => [r.name, { name: r.name, description: r.description, members: r.members ?? [] }]));
+  return Object.fromEntries(
+    rows.map((r) => [r.name, { name: r.name, description: r.description, members: r.members ?? [] }]),
+  );
 }
 
 /** Creates a cohort; false when the name is taken. */
 export async function insertCohort(db: Queryable, name: string, description: string): Promise<boolean> {
-  const { rowCount } = await db.query('INSERT INTO cohorts (name, description) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, description]);
+  const { rowCount } = await db.query(
+    'INSERT INTO cohorts (name, description) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
+    [name, description],
+  );
   return Boolean(rowCount);
 }
 
@@ -42,7 +49,14 @@ export async function addCohortMembers(db: Queryable, cohort: string, tenants: r
 }
 
 /** Removes tenants from a cohort; the ones that were in it. */
-export async function removeCohortMembers(db: Queryable, cohort: string, tenants: readonly string[]): Promise<string[]> {
-  const { rows } = await db.query<{ tenant_id: string }>('DELETE FROM cohort_members WHERE cohort = $1 AND tenant_id = ANY($2) RETURNING tenant_id', [cohort, [...tenants]]);
+export async function removeCohortMembers(
+  db: Queryable,
+  cohort: string,
+  tenants: readonly string[],
+): Promise<string[]> {
+  const { rows } = await db.query<{ tenant_id: string }>(
+    'DELETE FROM cohort_members WHERE cohort = $1 AND tenant_id = ANY($2) RETURNING tenant_id',
+    [cohort, [...tenants]],
+  );
   return rows.map((r) => r.tenant_id).sort();
 }

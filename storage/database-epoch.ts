@@ -16,7 +16,9 @@ export async function readEpoch(db: Queryable): Promise<string> {
  * of the database it was taken from), and only a new epoch lets its changes outrank Redis's leftovers.
  */
 export async function mintEpoch(db: Queryable): Promise<string> {
-  const { rows } = await db.query<{ epoch: string }>('UPDATE database_epoch SET epoch = gen_random_uuid(), minted_at = now() RETURNING epoch::text AS epoch');
+  const { rows } = await db.query<{ epoch: string }>(
+    'UPDATE database_epoch SET epoch = gen_random_uuid(), minted_at = now() RETURNING epoch::text AS epoch',
+  );
   if (!rows[0]) throw new Error('the database has no epoch row (table database_epoch): run `switchyard migrate`');
   return rows[0].epoch;
 }

@@ -12,7 +12,9 @@ export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 // as numbers. Per pool rather than pg's global parser, so other pools in the process are untouched.
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -47,7 +49,11 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
  * the connection then fails with "no PostgreSQL user name specified". Left unchanged when no name
  * can be found; connecting then says which variable to set.
  */
-export function databaseUrlWithUser(databaseUrl: string, env: NodeJS.ProcessEnv = process.env, osUser: () => string = () => userInfo().username): string {
+export function databaseUrlWithUser(
+  databaseUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+  osUser: () => string = () => userInfo().username,
+): string {
   let url: URL;
   try {
     url = new URL(databaseUrl);
@@ -80,7 +86,15 @@ export function redactedDatabaseUrl(databaseUrl: string): string {
   }
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+]);
 const START_HINT = 'start it (from a clone: `bash scripts/services.sh`) or point DATABASE_URL at a running server';
 
 /**
@@ -102,10 +116,13 @@ export function postgresConnectionProblem(err: unknown, databaseUrl: string): Sw
     return problem(`cannot reach Postgres at ${at} (${code}): ${START_HINT}`);
   }
   if (e.message?.includes('no PostgreSQL user name specified')) {
-    return problem(`cannot log in to Postgres at ${at}: it names no user and neither PGUSER nor USER is set; set DATABASE_URL=postgres://<user>@<host>:5432/<database> (or PGUSER)`);
+    return problem(
+      `cannot log in to Postgres at ${at}: it names no user and neither PGUSER nor USER is set; set DATABASE_URL=postgres://<user>@<host>:5432/<database> (or PGUSER)`,
+    );
   }
   // 28000 invalid authorization (e.g. no such role), 28P01 wrong password.
-  if (code === '28000' || code === '28P01') return problem(`Postgres at ${at} refused the login: ${e.message}; set DATABASE_URL with a user that exists there`);
+  if (code === '28000' || code === '28P01')
+    return problem(`Postgres at ${at} refused the login: ${e.message}; set DATABASE_URL with a user that exists there`);
   if (code === '3D000') return problem(`Postgres at ${at}: ${e.message}; \`switchyard migrate\` creates it`);
   if (code === '57P03') return problem(`Postgres at ${at} is starting up; try again in a moment`);
   return undefined;

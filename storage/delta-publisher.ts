@@ -71,7 +71,16 @@ export function deltasOf(writes: readonly EntryWrite[], bumped: Record<string, n
 async function applyDelta(deps: StorageDeps, delta: EnvDelta): Promise<number> {
   const { redis, keys } = deps;
   const generatedAt = new Date().toISOString();
-  const feed = encodeFeedEntry({ kind: 'delta', env: delta.env, epoch: delta.epoch, from: delta.version - 1, version: delta.version, generatedAt, set: delta.set, del: delta.del });
+  const feed = encodeFeedEntry({
+    kind: 'delta',
+    env: delta.env,
+    epoch: delta.epoch,
+    from: delta.version - 1,
+    version: delta.version,
+    generatedAt,
+    set: delta.set,
+    del: delta.del,
+  });
   const message: Invalidation = { kind: 'snapshot', env: delta.env, version: delta.version, epoch: delta.epoch };
   const pairs = Object.entries(delta.set).flat();
   const outcome = await redis.eval(
@@ -101,13 +110,22 @@ async function applyDelta(deps: StorageDeps, delta: EnvDelta): Promise<number> {
  * finishing out of order, the later version writes in full and the earlier one then finds Redis
  * ahead and does nothing. Throws when Redis fails (the commit stands; see applyChange).
  */
-export async function publishDeltas(deps: StorageDeps, deltas: readonly EnvDelta[]): Promise<Record<string, DeltaOutcome>> {
+export async function publishDeltas(
+  deps: StorageDeps,
+  deltas: readonly EnvDelta[],
+): Promise<Record<string, DeltaOutcome>> {
   const outcomes = await Promise.all(deltas.map((delta) => applyDelta(deps, delta)));
   const result: Record<string, DeltaOutcome> = {};
-  deltas.forEach((delta, i) => (result[delta.env] = outcomes[i] === 1 ? 'delta' : outcomes[i] === 0 ? 'already newer' : 'full write'));
+  deltas.forEach(
+    (delta, i) =>
+      (result[delta.env] = outcomes[i] === 1 ? 'delta' : outcomes[i] === 0 ? 'already newer' : 'full write'),
+  );
   const gaps = deltas.filter((_, i) => outcomes[i] === -1).map((d) => d.env);
   if (gaps.length) {
-    deps.log.info({ envs: gaps }, 'redis missed a publication, lost its data or holds another epoch: writing these environments in full');
+    deps.log.info(
+      { envs: gaps },
+      'redis missed a publication, lost its data or holds another epoch: writing these environments in full',
+    );
     await publishSnapshots(deps, gaps);
   }
   return result;

@@ -9,7 +9,11 @@ import { auditEntryOf, resultOf, type EntryWrite, type Outcome } from './entry-w
  * runs per row, in the order given (it sees the rows inserted before it by the same statement),
  * so the chain stays whole. `bumped` holds the versions of the environments bumped with them.
  */
-export async function recordWrites(client: PoolClient, writes: readonly EntryWrite[], bumped: Record<string, number>): Promise<Outcome[]> {
+export async function recordWrites(
+  client: PoolClient,
+  writes: readonly EntryWrite[],
+  bumped: Record<string, number>,
+): Promise<Outcome[]> {
   if (!writes.length) return [];
   const entries = writes.map(auditEntryOf);
   const column = <T>(pick: (e: (typeof entries)[number]) => T | undefined) => entries.map((e) => pick(e) ?? null);
@@ -51,7 +55,13 @@ export async function recordWrites(client: PoolClient, writes: readonly EntryWri
     `INSERT INTO applied_changes (change_id, entity_kind, entity_key, version, result)
      SELECT change_id, entity_kind, entity_key, version, result::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[])
        AS t(change_id, entity_kind, entity_key, version, result)`,
-    [results.map((r) => r.changeId), results.map((r) => r.kind), results.map((r) => r.key), results.map((r) => r.version), results.map((r) => JSON.stringify(r))],
+    [
+      results.map((r) => r.changeId),
+      results.map((r) => r.kind),
+      results.map((r) => r.key),
+      results.map((r) => r.version),
+      results.map((r) => JSON.stringify(r)),
+    ],
   );
   return outcomes;
 }

@@ -34,8 +34,14 @@ function toVersion<D>(r: Record<string, unknown>): EntryVersion<D> {
   };
 }
 
-export async function latestVersion<D>(db: Queryable, kind: EntryKind, key: string): Promise<EntryVersion<D> | undefined> {
-  const { rows } = await db.query(`SELECT * FROM ${ENTRY_TABLE[kind]} WHERE key = $1 ORDER BY version DESC LIMIT 1`, [key]);
+export async function latestVersion<D>(
+  db: Queryable,
+  kind: EntryKind,
+  key: string,
+): Promise<EntryVersion<D> | undefined> {
+  const { rows } = await db.query(`SELECT * FROM ${ENTRY_TABLE[kind]} WHERE key = $1 ORDER BY version DESC LIMIT 1`, [
+    key,
+  ]);
   return rows[0] ? toVersion<D>(rows[0]) : undefined;
 }
 
@@ -46,13 +52,26 @@ export async function listLatest<D>(db: Queryable, kind: EntryKind): Promise<Arr
 }
 
 /** Versions of one entry, newest first. */
-export async function entryHistory<D>(db: Queryable, kind: EntryKind, key: string, limit = 20): Promise<Array<EntryVersion<D>>> {
-  const { rows } = await db.query(`SELECT * FROM ${ENTRY_TABLE[kind]} WHERE key = $1 ORDER BY version DESC LIMIT $2`, [key, limit]);
+export async function entryHistory<D>(
+  db: Queryable,
+  kind: EntryKind,
+  key: string,
+  limit = 20,
+): Promise<Array<EntryVersion<D>>> {
+  const { rows } = await db.query(`SELECT * FROM ${ENTRY_TABLE[kind]} WHERE key = $1 ORDER BY version DESC LIMIT $2`, [
+    key,
+    limit,
+  ]);
   return rows.map((r) => toVersion<D>(r));
 }
 
 /** One specific version (e.g. to revert to it). */
-export async function entryAtVersion<D>(db: Queryable, kind: EntryKind, key: string, version: number): Promise<EntryVersion<D> | undefined> {
+export async function entryAtVersion<D>(
+  db: Queryable,
+  kind: EntryKind,
+  key: string,
+  version: number,
+): Promise<EntryVersion<D> | undefined> {
   const { rows } = await db.query(`SELECT * FROM ${ENTRY_TABLE[kind]} WHERE key = $1 AND version = $2`, [key, version]);
   return rows[0] ? toVersion<D>(rows[0]) : undefined;
 }

@@ -39,12 +39,20 @@ export async function lockEntries(client: PoolClient, changes: readonly Change[]
     return;
   }
   // Volatile functions in the select list run after ORDER BY, so the locks are taken in this order.
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) FROM unnest($1::text[]) AS n ORDER BY n', [names]);
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) FROM unnest($1::text[]) AS n ORDER BY n', [
+    names,
+  ]);
 }
 
 /** The stored results of the change ids already applied, by change id. */
-export async function priorResults(client: PoolClient, changeIds: readonly string[]): Promise<Map<string, AppliedChange>> {
-  const { rows } = await client.query<{ change_id: string; result: AppliedChange }>('SELECT change_id, result FROM applied_changes WHERE change_id = ANY($1)', [changeIds]);
+export async function priorResults(
+  client: PoolClient,
+  changeIds: readonly string[],
+): Promise<Map<string, AppliedChange>> {
+  const { rows } = await client.query<{ change_id: string; result: AppliedChange }>(
+    'SELECT change_id, result FROM applied_changes WHERE change_id = ANY($1)',
+    [changeIds],
+  );
   return new Map(rows.map((r) => [r.change_id, r.result]));
 }
 
@@ -52,15 +60,22 @@ export async function priorResults(client: PoolClient, changeIds: readonly strin
 function auditable(kind: Change['target']['kind'], document: unknown): unknown {
   if (kind !== 'config' || !document || !(document as ConfigEntry).secret) return document;
   const entry = document as ConfigEntry;
-  const fingerprint = (v: unknown) => (v === undefined ? undefined : `sha256:${createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 12)}`);
-  return { ...entry, value: fingerprint(entry.value), scopes: entry.scopes.map((s) => ({ ...s, value: fingerprint(s.value) })) };
+  const fingerprint = (v: unknown) =>
+    v === undefined ? undefined : `sha256:${createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 12)}`;
+  return {
+    ...entry,
+    value: fingerprint(entry.value),
+    scopes: entry.scopes.map((s) => ({ ...s, value: fingerprint(s.value) })),
+  };
 }
 
 /** The document as it will be stored: parsed, normalized and checked, or a ValidationError saying why not. */
 function validDocument(change: Change, environments: readonly string[], log: StorageDeps['log']): unknown {
   const { target } = change;
   if (target.document.key !== target.key) {
-    throw new ValidationError(`${target.kind} ${target.key}: the document's key is "${target.document.key}"; they must be the same`);
+    throw new ValidationError(
+      `${target.kind} ${target.key}: the document's key is "${target.document.key}"; they must be the same`,
+    );
   }
   if (target.kind === 'flag') {
     // The control plane enforced the create-time rules (expiry horizon); here only what must hold for every stored version.
@@ -70,7 +85,11 @@ function validDocument(change: Change, environments: readonly string[], log: Sto
     return flag;
   }
   const entry = validateConfigEntry(target.document);
-  checkKnownEnvironments(environments, entry.scopes.flatMap((s) => (s.env ? [s.env] : [])), `config ${target.key}: environment`);
+  checkKnownEnvironments(
+    environments,
+    entry.scopes.flatMap((s) => (s.env ? [s.env] : [])),
+    `config ${target.key}: environment`,
+  );
   return entry;
 }
 
@@ -95,7 +114,14 @@ export function prepareEntry(
   const found = current?.version ?? 0;
   if (found !== change.expectedVersion) throw new ConflictError(conflictMessage(change, found));
   const document = validDocument(change, environments, log);
-  return { change, version: found + 1, previousVersion: found, before: current?.document, document, touched: touchedEnvironments(kind, current?.document, document, environments) };
+  return {
+    change,
+    version: found + 1,
+    previousVersion: found,
+    before: current?.document,
+    document,
+    touched: touchedEnvironments(kind, current?.document, document, environments),
+  };
 }
 
 /** Stores the prepared versions, one statement per kind however many there are. */
@@ -156,6 +182,8 @@ export function auditEntryOf(write: EntryWrite): AuditEntry {
 /** The result a written entry reports: its version, audit row, and the versions of the environments it touched. */
 export function resultOf(write: EntryWrite, auditId: number, bumped: Record<string, number>): AppliedChange {
   const { changeId, target } = write.change;
-  const snapshots = Object.fromEntries(write.touched.flatMap((env) => (bumped[env] === undefined ? [] : [[env, bumped[env]]])));
+  const snapshots = Object.fromEntries(
+    write.touched.flatMap((env) => (bumped[env] === undefined ? [] : [[env, bumped[env]]])),
+  );
   return { changeId, key: target.key, kind: target.kind, version: write.version, applied: true, auditId, snapshots };
 }

@@ -20,25 +20,35 @@ export async function listEnvironments(db: Queryable): Promise<Environment[]> {
  */
 export async function ensureEnvironments(db: Queryable, names: string[]): Promise<void> {
   for (const [i, name] of names.entries()) {
-    await db.query('INSERT INTO environments (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position', [
-      name,
-      (i + 1) * 10,
-    ]);
+    await db.query(
+      'INSERT INTO environments (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position',
+      [name, (i + 1) * 10],
+    );
   }
 }
 
 /** Throws a ValidationError naming the known environments when any of `names` is not one. */
-export async function assertKnownEnvironments(db: Queryable, names: Iterable<string>, what = 'environment'): Promise<void> {
+export async function assertKnownEnvironments(
+  db: Queryable,
+  names: Iterable<string>,
+  what = 'environment',
+): Promise<void> {
   const wanted = [...new Set(names)];
   if (!wanted.length) return;
-  checkKnownEnvironments((await listEnvironments(db)).map((e) => e.name), wanted, what);
+  checkKnownEnvironments(
+    (await listEnvironments(db)).map((e) => e.name),
+    wanted,
+    what,
+  );
 }
 
 /** The same check against environment names already read (`known`, in risk order). */
 export function checkKnownEnvironments(known: readonly string[], names: Iterable<string>, what = 'environment'): void {
   const unknown = [...new Set(names)].filter((n) => !known.includes(n));
   if (unknown.length) {
-    throw new ValidationError(`${what} ${unknown.map((u) => `"${u}"`).join(', ')} unknown: must be one of ${known.join(', ')}`);
+    throw new ValidationError(
+      `${what} ${unknown.map((u) => `"${u}"`).join(', ')} unknown: must be one of ${known.join(', ')}`,
+    );
   }
 }
 

@@ -14,7 +14,10 @@ export interface HeldMark {
  * more of that epoch, and otherwise (nothing held, another epoch, or `from` ahead of what it holds:
  * a trimmed feed or a missed publication) reload the environment in full.
  */
-export function feedDecision(held: HeldMark | undefined, entry: { epoch: string; from: number; version: number }): 'apply' | 'skip' | 'reload' {
+export function feedDecision(
+  held: HeldMark | undefined,
+  entry: { epoch: string; from: number; version: number },
+): 'apply' | 'skip' | 'reload' {
   if (!held || !sameEpoch(held.epoch, entry.epoch)) return 'reload';
   if (entry.version <= held.version) return 'skip';
   return entry.from === held.version ? 'apply' : 'reload';
@@ -41,7 +44,10 @@ export function parseDelta(entry: Extract<FeedEntry, { kind: 'delta' }>): Snapsh
   };
 }
 
-function mergeInto<T>(into: { set: Record<string, T>; del: readonly string[] }, next: { set: Record<string, T>; del: readonly string[] }): { set: Record<string, T>; del: string[] } {
+function mergeInto<T>(
+  into: { set: Record<string, T>; del: readonly string[] },
+  next: { set: Record<string, T>; del: readonly string[] },
+): { set: Record<string, T>; del: string[] } {
   const del = new Set(into.del);
   for (const key of next.del) {
     delete into.set[key];
@@ -56,7 +62,12 @@ function mergeInto<T>(into: { set: Record<string, T>; del: readonly string[] }, 
 
 /** Two consecutive deltas of one environment as one (`next.from` is `first.version`); `first` is reused, so it must be freshly parsed. */
 export function mergeDeltas(first: SnapshotDelta, next: SnapshotDelta): SnapshotDelta {
-  return { ...next, from: first.from, flags: mergeInto(first.flags, next.flags), configs: mergeInto(first.configs, next.configs) };
+  return {
+    ...next,
+    from: first.from,
+    flags: mergeInto(first.flags, next.flags),
+    configs: mergeInto(first.configs, next.configs),
+  };
 }
 
 export interface FeedPlan {

@@ -4,7 +4,13 @@ import type { FeedEntry } from './change-feed.js';
 import { feedDecision, planFeedBatch } from './feed-batch.js';
 import { FeedFollower } from './feed-follower.js';
 
-const delta = (from: number, version: number, set: Record<string, unknown> = {}, del: string[] = [], epoch = 'db'): FeedEntry => ({
+const delta = (
+  from: number,
+  version: number,
+  set: Record<string, unknown> = {},
+  del: string[] = [],
+  epoch = 'db',
+): FeedEntry => ({
   kind: 'delta',
   env: 'production',
   epoch,
@@ -29,23 +35,41 @@ describe('deciding what a feed entry asks of a holder', () => {
 
   it('folds a run of deltas into one per environment, the last write of a key winning', () => {
     const plan = planFeedBatch(
-      [delta(1, 2, { 'flag:a': { key: 'a', n: 1 }, 'flag:b': { key: 'b' } }), delta(2, 3, { 'flag:a': { key: 'a', n: 2 }, 'config:c': { key: 'c' } }, ['flag:b']), { kind: 'sdk-keys' }],
+      [
+        delta(1, 2, { 'flag:a': { key: 'a', n: 1 }, 'flag:b': { key: 'b' } }),
+        delta(2, 3, { 'flag:a': { key: 'a', n: 2 }, 'config:c': { key: 'c' } }, ['flag:b']),
+        { kind: 'sdk-keys' },
+      ],
       () => ({ version: 1, epoch: 'db' }),
     );
     expect(plan.reload).toEqual([]);
     expect(plan.sdkKeys).toBe(true);
     expect(plan.deltas).toHaveLength(1);
-    expect(plan.deltas[0]).toMatchObject({ from: 1, version: 3, flags: { set: { a: { key: 'a', n: 2 } }, del: ['b'] }, configs: { set: { c: { key: 'c' } }, del: [] } });
+    expect(plan.deltas[0]).toMatchObject({
+      from: 1,
+      version: 3,
+      flags: { set: { a: { key: 'a', n: 2 } }, del: ['b'] },
+      configs: { set: { c: { key: 'c' } }, del: [] },
+    });
   });
 
   it('sends an environment to a full reload on a gap, a newer full entry or an unreadable delta, and drops its folded deltas', () => {
     const gap = planFeedBatch([delta(1, 2), delta(3, 4)], () => ({ version: 1, epoch: 'db' }));
     expect(gap).toMatchObject({ deltas: [], reload: ['production'] });
-    const full = planFeedBatch([{ kind: 'full', env: 'production', epoch: 'db', version: 2 }], () => ({ version: 1, epoch: 'db' }));
+    const full = planFeedBatch([{ kind: 'full', env: 'production', epoch: 'db', version: 2 }], () => ({
+      version: 1,
+      epoch: 'db',
+    }));
     expect(full.reload).toEqual(['production']);
-    const stale = planFeedBatch([{ kind: 'full', env: 'production', epoch: 'db', version: 1 }], () => ({ version: 1, epoch: 'db' }));
+    const stale = planFeedBatch([{ kind: 'full', env: 'production', epoch: 'db', version: 1 }], () => ({
+      version: 1,
+      epoch: 'db',
+    }));
     expect(stale.reload).toEqual([]);
-    const broken = planFeedBatch([{ ...delta(1, 2), set: { 'flag:a': '{' } } as FeedEntry], () => ({ version: 1, epoch: 'db' }));
+    const broken = planFeedBatch([{ ...delta(1, 2), set: { 'flag:a': '{' } } as FeedEntry], () => ({
+      version: 1,
+      epoch: 'db',
+    }));
     expect(broken.reload).toEqual(['production']);
     expect(broken.problems[0]).toMatch(/"flag:a" is not valid JSON/);
   });
@@ -89,7 +113,14 @@ describe('following the feed', () => {
   it('started again right after a stop, while the old loop still blocks on its read, hands each entry over once', async () => {
     const reader = new FakeSnapshotReader();
     const seen: number[] = [];
-    const follower = new FeedFollower(reader, { resync: async () => true, entries: async (entries) => void entries.forEach((e) => e.kind === 'delta' && seen.push(e.version)) }, { retryMs: 10, blockMs: 200 });
+    const follower = new FeedFollower(
+      reader,
+      {
+        resync: async () => true,
+        entries: async (entries) => void entries.forEach((e) => e.kind === 'delta' && seen.push(e.version)),
+      },
+      { retryMs: 10, blockMs: 200 },
+    );
     follower.start();
     await expect.poll(() => follower.position).toBe('0-0');
     const stopped = follower.stop();

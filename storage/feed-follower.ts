@@ -89,7 +89,10 @@ export class FeedFollower {
           if (!(await handlers.resync(reason))) throw new Error('the full comparison with Redis failed');
           this.needsResync = false;
         }
-        const records = await reader.readFeed(this.lastId, { count: this.options.count ?? 500, blockMs: this.options.blockMs ?? 5_000 });
+        const records = await reader.readFeed(this.lastId, {
+          count: this.options.count ?? 500,
+          blockMs: this.options.blockMs ?? 5_000,
+        });
         if (!current()) return;
         if (records.length === 0) continue;
         this.lastId = records[records.length - 1]!.id;

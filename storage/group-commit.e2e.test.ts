@@ -11,7 +11,9 @@ import type { StorageDeps } from './deps.js';
 import { listEnvironments } from './environments.js';
 import { groupCommit } from './group-commit.js';
 
-const seedFlag = JSON.parse(readFileSync(new URL('../test/fixtures/seed-flag.json', import.meta.url), 'utf8')) as FlagDocument;
+const seedFlag = JSON.parse(
+  readFileSync(new URL('../test/fixtures/seed-flag.json', import.meta.url), 'utf8'),
+) as FlagDocument;
 
 let deps: StorageDeps;
 useStorageHarness('storage-group-commit', (h) => ({ deps } = h));
@@ -26,9 +28,17 @@ const change = (key: string, percentOn: number, expectedVersion: number): Change
   expectedVersion,
   environment: 'staging',
 });
-const stagingVersion = async () => (await listEnvironments(deps.pool)).find((e) => e.name === 'staging')!.snapshotVersion;
+const stagingVersion = async () =>
+  (await listEnvironments(deps.pool)).find((e) => e.name === 'staging')!.snapshotVersion;
 const auditRows = async (keys: string[]) =>
-  Number((await deps.pool.query<{ n: string }>("SELECT count(*) AS n FROM audit_log WHERE entity_key = ANY($1) AND action = 'flag.rollout.stage'", [keys])).rows[0]!.n);
+  Number(
+    (
+      await deps.pool.query<{ n: string }>(
+        "SELECT count(*) AS n FROM audit_log WHERE entity_key = ANY($1) AND action = 'flag.rollout.stage'",
+        [keys],
+      )
+    ).rows[0]!.n,
+  );
 
 describe('group commit', () => {
   it('commits writers that arrive together in few transactions, each with its own result and audit row, all served', async () => {

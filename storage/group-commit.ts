@@ -40,7 +40,11 @@ export function groupCommit(deps: StorageDeps, options: { maxBatch?: number } = 
     if (batch.length === 1) return settle(batch[0]!, applyChange(deps, batch[0]!.change));
     let results: AppliedChange[];
     try {
-      results = await applyChanges(deps, batch.map((p) => p.change), { batchSize: batch.length });
+      results = await applyChanges(
+        deps,
+        batch.map((p) => p.change),
+        { batchSize: batch.length },
+      );
     } catch {
       await Promise.all(batch.map((p) => settle(p, applyChange(deps, p.change))));
       return;

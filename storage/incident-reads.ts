@@ -30,7 +30,8 @@ interface Row {
   created_at: Date;
 }
 
-const COLUMNS = 'id, request_id, actor, summary, reason, entry_key, environment, details, reviewed_by, reviewed_at, created_at';
+const COLUMNS =
+  'id, request_id, actor, summary, reason, entry_key, environment, details, reviewed_by, reviewed_at, created_at';
 
 function view(row: Row): IncidentView {
   return {
@@ -49,9 +50,14 @@ function view(row: Row): IncidentView {
 }
 
 /** The newest incidents first; `open` keeps only those nobody has reviewed yet. */
-export async function listIncidents(db: Queryable, options: { open?: boolean; limit?: number } = {}): Promise<IncidentView[]> {
+export async function listIncidents(
+  db: Queryable,
+  options: { open?: boolean; limit?: number } = {},
+): Promise<IncidentView[]> {
   const where = options.open ? 'WHERE reviewed_by IS NULL' : '';
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM incidents ${where} ORDER BY id DESC LIMIT $1`, [options.limit ?? 25]);
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM incidents ${where} ORDER BY id DESC LIMIT $1`, [
+    options.limit ?? 25,
+  ]);
   return rows.map(view);
 }
 

@@ -23,13 +23,18 @@ export async function enqueueOutboxEvent(pool: Pool, event: NotificationEvent): 
 
 /** Reads outbox rows in order (for the console transport and tests). */
 export async function readOutbox(db: Queryable, afterId = 0): Promise<Array<{ id: number; event: NotificationEvent }>> {
-  const { rows } = await db.query<{ id: string; event: NotificationEvent }>('SELECT id, event FROM outbox WHERE id > $1 ORDER BY id', [afterId]);
+  const { rows } = await db.query<{ id: string; event: NotificationEvent }>(
+    'SELECT id, event FROM outbox WHERE id > $1 ORDER BY id',
+    [afterId],
+  );
   return rows.map((r) => ({ id: Number(r.id), event: r.event }));
 }
 
 /** The id just before the first undelivered row (or the newest row when all are delivered): where a reader starts. */
 export async function outboxResumePoint(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ id: string }>('SELECT coalesce(min(id) - 1, (SELECT coalesce(max(id), 0) FROM outbox)) AS id FROM outbox WHERE delivered_at IS NULL');
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT coalesce(min(id) - 1, (SELECT coalesce(max(id), 0) FROM outbox)) AS id FROM outbox WHERE delivered_at IS NULL',
+  );
   return Number(rows[0]?.id ?? 0);
 }
 
@@ -38,7 +43,11 @@ export async function markOutboxDelivered(db: Queryable, id: number): Promise<vo
 }
 
 /** A connection held open that LISTENs for new outbox rows; `stop` unlistens and returns it to the pool. */
-export async function listenForOutbox(pool: Pool, onRow: () => void, onError: (err: Error) => void): Promise<{ stop(): Promise<void> }> {
+export async function listenForOutbox(
+  pool: Pool,
+  onRow: () => void,
+  onError: (err: Error) => void,
+): Promise<{ stop(): Promise<void> }> {
   const listener: PoolClient = await pool.connect();
   try {
     listener.on('notification', (msg: Notification) => {

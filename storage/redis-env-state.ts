@@ -33,10 +33,20 @@ export type RedisEnvState =
  */
 export function redisEnvState(held: RedisEnvStamp, truth: EnvTruth): RedisEnvState {
   if (held.version === null) return { state: 'missing', staleReason: 'missing from redis' };
-  if (!held.hasEntries && truth.holdsEntries) return { state: 'entries missing', staleReason: 'entries missing from redis' };
-  if (held.epoch !== truth.epoch) return { state: 'other epoch', staleReason: `redis holds epoch ${held.epoch ?? '(none)'}, postgres is ${truth.epoch}` };
-  if (held.version < truth.version) return { state: 'behind', staleReason: `redis holds version ${held.version}, postgres ${truth.version}` };
-  if (held.version > truth.version) return { state: 'ahead', staleReason: `redis holds version ${held.version} of this epoch, above postgres's ${truth.version}` };
+  if (!held.hasEntries && truth.holdsEntries)
+    return { state: 'entries missing', staleReason: 'entries missing from redis' };
+  if (held.epoch !== truth.epoch)
+    return {
+      state: 'other epoch',
+      staleReason: `redis holds epoch ${held.epoch ?? '(none)'}, postgres is ${truth.epoch}`,
+    };
+  if (held.version < truth.version)
+    return { state: 'behind', staleReason: `redis holds version ${held.version}, postgres ${truth.version}` };
+  if (held.version > truth.version)
+    return {
+      state: 'ahead',
+      staleReason: `redis holds version ${held.version} of this epoch, above postgres's ${truth.version}`,
+    };
   return { state: 'current' };
 }
 
@@ -44,7 +54,10 @@ export function redisEnvState(held: RedisEnvStamp, truth: EnvTruth): RedisEnvSta
  * Redis's stamps of these environments, in their order, read in one MULTI so a version and the
  * hash beside it are seen at one moment (a publisher swaps them together).
  */
-export async function readRedisEnvs(deps: Pick<StorageDeps, 'redis' | 'keys'>, envs: readonly string[]): Promise<RedisEnvStamp[]> {
+export async function readRedisEnvs(
+  deps: Pick<StorageDeps, 'redis' | 'keys'>,
+  envs: readonly string[],
+): Promise<RedisEnvStamp[]> {
   if (!envs.length) return [];
   const keysOf = envs.map((env) => envKeys(deps.keys, env));
   const multi = deps.redis.multi().mget(keysOf.flatMap((k) => [k.version, k.epoch]));
@@ -56,6 +69,10 @@ export async function readRedisEnvs(deps: Pick<StorageDeps, 'redis' | 'keys'>, e
   const stamps = results[0]![1] as Array<string | null>;
   return envs.map((_, i) => {
     const version = stamps[2 * i] ?? null;
-    return { version: version === null ? null : Number(version), epoch: stamps[2 * i + 1] ?? null, hasEntries: results[1 + i]![1] !== 0 };
+    return {
+      version: version === null ? null : Number(version),
+      epoch: stamps[2 * i + 1] ?? null,
+      hasEntries: results[1 + i]![1] !== 0,
+    };
   });
 }

@@ -29,13 +29,19 @@ export interface RepairReport {
  * (restored from a backup, which keeps the epoch of the database it was taken from). Then the
  * database gets a new epoch, and everything is republished under it.
  */
-export async function repairRedisOnce(deps: StorageDeps, options: { inFlightGraceMs?: number } = {}): Promise<RepairReport> {
+export async function repairRedisOnce(
+  deps: StorageDeps,
+  options: { inFlightGraceMs?: number } = {},
+): Promise<RepairReport> {
   const { pool, redis, keys } = deps;
   const { rows: envRows } = await pool.query<{ name: string }>('SELECT name FROM environments ORDER BY position, name');
   const envs = envRows.map((r) => r.name);
 
   // Issued together, both before Postgres is read (see above).
-  const [held, keyTable] = await Promise.all([readRedisEnvs(deps, envs), redis.multi().get(keys.sdkKeysEpoch).hlen(keys.sdkKeys).exec()]);
+  const [held, keyTable] = await Promise.all([
+    readRedisEnvs(deps, envs),
+    redis.multi().get(keys.sdkKeysEpoch).hlen(keys.sdkKeys).exec(),
+  ]);
   if (!keyTable) throw new Error('reading Redis for the repair check was aborted');
   const failed = keyTable.find(([error]) => error);
   if (failed) throw failed[0]!;
@@ -43,7 +49,9 @@ export async function repairRedisOnce(deps: StorageDeps, options: { inFlightGrac
   const keyCount = keyTable[1]![1] as number;
 
   let epoch = await readEpoch(pool);
-  const { rows } = await pool.query<{ name: string; snapshot_version: string }>('SELECT name, snapshot_version FROM environments');
+  const { rows } = await pool.query<{ name: string; snapshot_version: string }>(
+    'SELECT name, snapshot_version FROM environments',
+  );
   const pgVersions = new Map(rows.map((r) => [r.name, Number(r.snapshot_version)]));
   const { rows: live } = await pool.query<{ count: string }>(
     'SELECT count(*) AS count FROM sdk_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
@@ -59,19 +67,28 @@ export async function repairRedisOnce(deps: StorageDeps, options: { inFlightGrac
     if (pgVersion === undefined) return; // removed between the two reads
     const found = redisEnvState(held[i]!, { epoch, version: pgVersion, holdsEntries: hasEntries });
     if (found.state === 'current') return;
-    republished[env] = found.state === 'ahead' ? `${found.staleReason}: the database went back in time` : found.staleReason;
+    republished[env] =
+      found.state === 'ahead' ? `${found.staleReason}: the database went back in time` : found.staleReason;
     if (found.state === 'behind') behind.set(env, pgVersion);
     if (found.state === 'ahead') mintedEpoch = true;
   });
   let sdkKeys: string | undefined;
-  if (keysEpoch !== epoch) sdkKeys = keysEpoch === null ? 'key table missing from redis (no full sync mark)' : `key table synced from epoch ${keysEpoch}, postgres is ${epoch}`;
+  if (keysEpoch !== epoch)
+    sdkKeys =
+      keysEpoch === null
+        ? 'key table missing from redis (no full sync mark)'
+        : `key table synced from epoch ${keysEpoch}, postgres is ${epoch}`;
   else if (keyCount < liveKeys) sdkKeys = `redis holds ${keyCount} keys, postgres ${liveKeys} working ones`;
 
-  if (behind.size && !mintedEpoch) await dropCaughtUp(deps, behind, republished, options.inFlightGraceMs ?? IN_FLIGHT_GRACE_MS);
+  if (behind.size && !mintedEpoch)
+    await dropCaughtUp(deps, behind, republished, options.inFlightGraceMs ?? IN_FLIGHT_GRACE_MS);
   if (mintedEpoch) {
     const previous = epoch;
     epoch = await mintEpoch(pool);
-    deps.log.warn({ previousEpoch: previous, epoch }, 'redis is ahead of postgres within one epoch (database restored?): minted a new epoch and republishing everything');
+    deps.log.warn(
+      { previousEpoch: previous, epoch },
+      'redis is ahead of postgres within one epoch (database restored?): minted a new epoch and republishing everything',
+    );
     for (const env of envs) republished[env] ??= 'new epoch';
     sdkKeys ??= 'new epoch';
   }
@@ -91,7 +108,12 @@ export async function repairRedisOnce(deps: StorageDeps, options: { inFlightGrac
  */
 const IN_FLIGHT_GRACE_MS = 1_000;
 
-async function dropCaughtUp(deps: StorageDeps, behind: Map<string, number>, republished: Record<string, string>, graceMs: number): Promise<void> {
+async function dropCaughtUp(
+  deps: StorageDeps,
+  behind: Map<string, number>,
+  republished: Record<string, string>,
+  graceMs: number,
+): Promise<void> {
   if (graceMs <= 0) return;
   await new Promise((resolve) => setTimeout(resolve, graceMs));
   const envs = [...behind.keys()];

@@ -13,7 +13,12 @@ export function postgresRoleBindingStore(deps: Pick<StorageDeps, 'log'> & { pool
       const rows = await listRoleBindings(pool, subject);
       return rows
         .filter((r) => (ROLES as readonly string[]).includes(r.role))
-        .map((r) => ({ subject: r.subject, role: r.role as Role, ...(r.env ? { env: r.env } : {}), ...(r.tenant ? { tenant: r.tenant } : {}) }));
+        .map((r) => ({
+          subject: r.subject,
+          role: r.role as Role,
+          ...(r.env ? { env: r.env } : {}),
+          ...(r.tenant ? { tenant: r.tenant } : {}),
+        }));
     },
     async grant(input) {
       if (await auditEventRecorded(pool, input.changeId, 'role.grant')) return { applied: false };

@@ -59,7 +59,10 @@ function describe(input: RoleBindingInput): string {
  * Grants a role, optionally scoped to an environment or a tenant; audited. Granting a binding the
  * subject already holds changes nothing and returns the existing one (`created: false`).
  */
-export async function grantRole(deps: { pool: Pool; log: Logger }, input: RoleBindingInput): Promise<{ binding: RoleBindingRow; created: boolean }> {
+export async function grantRole(
+  deps: { pool: Pool; log: Logger },
+  input: RoleBindingInput,
+): Promise<{ binding: RoleBindingRow; created: boolean }> {
   if (input.role !== 'system' && !(GRANTABLE_ROLES as readonly string[]).includes(input.role)) {
     throw new ValidationError(`role must be one of ${GRANTABLE_ROLES.join(', ')} (got ${input.role})`);
   }
@@ -101,10 +104,10 @@ export async function grantRole(deps: { pool: Pool; log: Logger }, input: RoleBi
 export async function revokeRole(deps: { pool: Pool; log: Logger }, input: RoleBindingInput): Promise<RoleBindingRow> {
   const params = [input.subject, input.role, input.env ?? null, input.tenant ?? null];
   const { binding, audit } = await withTransaction(deps.pool, async (client) => {
-    const { rows } = await client.query(`UPDATE role_bindings SET revoked_at = now(), revoked_by = $5 WHERE ${SAME_SCOPE} RETURNING *`, [
-      ...params,
-      input.actor,
-    ]);
+    const { rows } = await client.query(
+      `UPDATE role_bindings SET revoked_at = now(), revoked_by = $5 WHERE ${SAME_SCOPE} RETURNING *`,
+      [...params, input.actor],
+    );
     if (!rows[0]) throw new NotFoundError(`${input.subject} holds no ${describe(input)} role to revoke`);
     const audit = await recordAudit(client, {
       actor: input.actor,
@@ -127,11 +130,15 @@ export async function revokeRole(deps: { pool: Pool; log: Logger }, input: RoleB
 }
 
 /** A subject's bindings, live only unless asked (authorization reads live ones). */
-export async function listRoleBindings(db: Queryable, subject: string, options: { includeRevoked?: boolean } = {}): Promise<RoleBindingRow[]> {
-  const { rows } = await db.query('SELECT * FROM role_bindings WHERE subject = $1 AND ($2 OR revoked_at IS NULL) ORDER BY created_at, id', [
-    subject,
-    options.includeRevoked ?? false,
-  ]);
+export async function listRoleBindings(
+  db: Queryable,
+  subject: string,
+  options: { includeRevoked?: boolean } = {},
+): Promise<RoleBindingRow[]> {
+  const { rows } = await db.query(
+    'SELECT * FROM role_bindings WHERE subject = $1 AND ($2 OR revoked_at IS NULL) ORDER BY created_at, id',
+    [subject, options.includeRevoked ?? false],
+  );
   return rows.map(toBinding);
 }
 

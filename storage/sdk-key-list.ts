@@ -21,13 +21,29 @@ export interface SdkKeyRow extends SdkKeyRecord {
   lifecycle: SdkKeyState;
 }
 
-function lifecycleOf(row: { revoked_at: Date | null; revoked_by: string | null; revoke_reason: string | null; expires_at: Date | null; replaced_by: string | null }, now: number): SdkKeyState {
+function lifecycleOf(
+  row: {
+    revoked_at: Date | null;
+    revoked_by: string | null;
+    revoke_reason: string | null;
+    expires_at: Date | null;
+    replaced_by: string | null;
+  },
+  now: number,
+): SdkKeyState {
   if (row.revoked_at) {
-    return { state: 'revoked', at: row.revoked_at.toISOString(), ...(row.revoked_by ? { by: row.revoked_by } : {}), ...(row.revoke_reason ? { reason: row.revoke_reason } : {}) };
+    return {
+      state: 'revoked',
+      at: row.revoked_at.toISOString(),
+      ...(row.revoked_by ? { by: row.revoked_by } : {}),
+      ...(row.revoke_reason ? { reason: row.revoke_reason } : {}),
+    };
   }
   if (row.expires_at) {
     const successor = row.replaced_by ? { successor: row.replaced_by } : {};
-    return row.expires_at.getTime() > now ? { state: 'rotating', until: row.expires_at.toISOString(), ...successor } : { state: 'expired', at: row.expires_at.toISOString(), ...successor };
+    return row.expires_at.getTime() > now
+      ? { state: 'rotating', until: row.expires_at.toISOString(), ...successor }
+      : { state: 'expired', at: row.expires_at.toISOString(), ...successor };
   }
   return { state: 'active' };
 }
@@ -36,7 +52,10 @@ function lifecycleOf(row: { revoked_at: Date | null; revoked_by: string | null; 
  * Keys oldest first, never the key or its hash. By default only those that still work (active or
  * rotating); `includeRetired` adds revoked and expired ones.
  */
-export async function listSdkKeys(db: Queryable, options: { env?: string; includeRetired?: boolean } = {}): Promise<SdkKeyRow[]> {
+export async function listSdkKeys(
+  db: Queryable,
+  options: { env?: string; includeRetired?: boolean } = {},
+): Promise<SdkKeyRow[]> {
   const { rows } = await db.query(
     `SELECT id, name, env, scopes, allowed_origins, created_by, created_at, revoked_at, revoked_by, revoke_reason, expires_at, replaced_by, now() AS now FROM sdk_keys
      WHERE ($1::text IS NULL OR env = $1) AND ($2 OR (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())))
@@ -56,7 +75,10 @@ export async function listSdkKeys(db: Queryable, options: { env?: string; includ
  * When each key was last used, as evaluators record it in Redis (to within their flush interval,
  * 30 s by default); keys never seen are absent. Undefined when Redis cannot be read.
  */
-export async function sdkKeysLastUsed(deps: Pick<StorageDeps, 'redis' | 'keys'>, ids: string[]): Promise<Map<string, string> | undefined> {
+export async function sdkKeysLastUsed(
+  deps: Pick<StorageDeps, 'redis' | 'keys'>,
+  ids: string[],
+): Promise<Map<string, string> | undefined> {
   if (!ids.length) return new Map();
   try {
     const scores = await deps.redis.zmscore(deps.keys.sdkKeyLastUsed, ...ids);

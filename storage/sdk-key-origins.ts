@@ -18,7 +18,9 @@ export function checkedOrigins(input: readonly string[]): string[] {
     }
     if (url !== undefined && WEB_SCHEMES.has(url.protocol) && url.origin === origin) continue;
     const hint = url !== undefined && WEB_SCHEMES.has(url.protocol) ? `; did you mean ${url.origin}?` : '';
-    throw new ValidationError(`"${origin}" is not an origin: give scheme://host[:port] with http or https and no path (e.g. https://app.example.com)${hint}`);
+    throw new ValidationError(
+      `"${origin}" is not an origin: give scheme://host[:port] with http or https and no path (e.g. https://app.example.com)${hint}`,
+    );
   }
   return origins;
 }

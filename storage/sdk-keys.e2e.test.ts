@@ -19,7 +19,12 @@ useStorageHarness('storage-sdk', (h) => ({ db, redis, deps } = h));
 
 describe('SDK keys', () => {
   it('are shown once and stored only as their hash', async () => {
-    const { key, record } = await createSdkKey(deps, { env: 'production', scopes: ['flags', 'config'], name: 'checkout-service', actor: 'U_OPS' });
+    const { key, record } = await createSdkKey(deps, {
+      env: 'production',
+      scopes: ['flags', 'config'],
+      name: 'checkout-service',
+      actor: 'U_OPS',
+    });
 
     expect(key).toMatch(/^sy_production_[A-Za-z0-9_-]{43}$/);
     const { rows } = await db.pool.query('SELECT row_to_json(k)::text AS row FROM sdk_keys k');
@@ -31,7 +36,12 @@ describe('SDK keys', () => {
     expect(record).toMatchObject({ env: 'production', scopes: ['flags', 'config'], name: 'checkout-service' });
 
     const [audit] = await auditTrail(db.pool, { entityKind: 'sdk-key' });
-    expect(audit).toMatchObject({ actor: 'U_OPS', action: 'sdk-key.create', environment: 'production', entityKey: record.id });
+    expect(audit).toMatchObject({
+      actor: 'U_OPS',
+      action: 'sdk-key.create',
+      environment: 'production',
+      entityKey: record.id,
+    });
     expect(JSON.stringify(audit)).not.toContain(key);
   });
 
@@ -43,7 +53,9 @@ describe('SDK keys', () => {
     try {
       const head = await feedHead(redis, deps.keys);
       await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'web', actor: 'U_OPS' });
-      expect((await readFeed(redis, deps.keys, head)).map((f) => f.entry)).toEqual([{ kind: 'sdk-keys', epoch: await readEpoch(db.pool) }]);
+      expect((await readFeed(redis, deps.keys, head)).map((f) => f.entry)).toEqual([
+        { kind: 'sdk-keys', epoch: await readEpoch(db.pool) },
+      ]);
       await expect.poll(() => messages).toContainEqual({ kind: 'sdk-keys' });
     } finally {
       subscriber.disconnect();
@@ -58,7 +70,10 @@ describe('SDK keys', () => {
     await revokeSdkKey(deps, { id: rotated.record.id, actor: 'U_OPS', reason: 'done' });
     await syncSdkKeysToRedis(deps);
     await redis.xadd(deps.keys.changeFeed, '*', 'kind', 'sdk-keys');
-    expect((await readFeed(redis, deps.keys, head)).map((f) => f.entry)).toEqual([...Array(4).fill({ kind: 'sdk-keys', epoch }), { kind: 'sdk-keys' }]);
+    expect((await readFeed(redis, deps.keys, head)).map((f) => f.entry)).toEqual([
+      ...Array(4).fill({ kind: 'sdk-keys', epoch }),
+      { kind: 'sdk-keys' },
+    ]);
   });
 
   it('refuse an unknown environment, naming the known ones', async () => {
@@ -68,13 +83,19 @@ describe('SDK keys', () => {
   });
 
   it('refuse an unknown scope', async () => {
-    await expect(createSdkKey(deps, { env: 'dev', scopes: ['flags', 'admin'], name: 'x', actor: 'U_OPS' })).rejects.toThrow(
-      'scopes must be one or more of flags, config, secrets (got admin)',
-    );
+    await expect(
+      createSdkKey(deps, { env: 'dev', scopes: ['flags', 'admin'], name: 'x', actor: 'U_OPS' }),
+    ).rejects.toThrow('scopes must be one or more of flags, config, secrets (got admin)');
   });
 
   it('carry their browser origins to Redis and the list, keep them through a rotation and a rebuild', async () => {
-    const web = await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'storefront', origins: ['https://a.example', 'http://localhost:5173'], actor: 'U_OPS' });
+    const web = await createSdkKey(deps, {
+      env: 'dev',
+      scopes: ['flags'],
+      name: 'storefront',
+      origins: ['https://a.example', 'http://localhost:5173'],
+      actor: 'U_OPS',
+    });
     const origins = ['https://a.example', 'http://localhost:5173'];
     expect(web.record.origins).toEqual(origins);
     expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(web.key)))!)).toEqual(web.record);
@@ -101,9 +122,17 @@ describe('SDK keys', () => {
       ['a.example', ''],
       ['*', ''],
     ] as const) {
-      const attempt = createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'web', origins: ['https://ok.example', bad], actor: 'U_OPS' });
+      const attempt = createSdkKey(deps, {
+        env: 'dev',
+        scopes: ['flags'],
+        name: 'web',
+        origins: ['https://ok.example', bad],
+        actor: 'U_OPS',
+      });
       await expect(attempt).rejects.toBeInstanceOf(ValidationError);
-      await expect(attempt).rejects.toThrow(`"${bad}" is not an origin: give scheme://host[:port] with http or https and no path (e.g. https://app.example.com)${hint}`);
+      await expect(attempt).rejects.toThrow(
+        `"${bad}" is not an origin: give scheme://host[:port] with http or https and no path (e.g. https://app.example.com)${hint}`,
+      );
     }
     expect((await db.pool.query('SELECT count(*)::int AS n FROM sdk_keys')).rows[0].n).toBe(before);
     expect(await redis.hlen(deps.keys.sdkKeys)).toBe(beforeRedis);
@@ -129,30 +158,49 @@ describe('SDK keys', () => {
     const row = (await listSdkKeys(db.pool, { includeRetired: true })).find((r) => r.id === record.id)!;
     expect(row.lifecycle).toMatchObject({ state: 'revoked', by: 'cli:alice', reason: 'leaked in a build log' });
     expect((await listSdkKeys(db.pool)).map((r) => r.id)).not.toContain(record.id);
-    await expect(revokeSdkKey(deps, { id: record.id, actor: 'cli:alice', reason: 'again' })).rejects.toThrow(/already revoked/);
+    await expect(revokeSdkKey(deps, { id: record.id, actor: 'cli:alice', reason: 'again' })).rejects.toThrow(
+      /already revoked/,
+    );
   });
 
   it('rotate into a key of the same environment and scopes, the old one carrying its end of grace to Redis, in one audit row', async () => {
-    const old = await createSdkKey(deps, { env: 'production', scopes: ['flags', 'secrets'], name: 'payments', actor: 'U_OPS' });
+    const old = await createSdkKey(deps, {
+      env: 'production',
+      scopes: ['flags', 'secrets'],
+      name: 'payments',
+      actor: 'U_OPS',
+    });
     const before = Date.now();
     const rotated = await rotateSdkKey(deps, { id: old.record.id, actor: 'cli:alice', graceMs: 3_600_000 });
 
     expect(rotated.key).not.toBe(old.key);
     expect(rotated.record).toMatchObject({ env: 'production', scopes: ['flags', 'secrets'], name: 'payments' });
     expect(Date.parse(rotated.previous.expiresAt) - before).toBeGreaterThan(3_590_000);
-    expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(old.key)))!)).toMatchObject({ id: old.record.id, expiresAt: rotated.previous.expiresAt });
+    expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(old.key)))!)).toMatchObject({
+      id: old.record.id,
+      expiresAt: rotated.previous.expiresAt,
+    });
     expect(JSON.parse((await redis.hget(deps.keys.sdkKeys, hashSdkKey(rotated.key)))!)).toEqual(rotated.record);
 
     const rows = await listSdkKeys(db.pool, { env: 'production' });
-    expect(rows.find((r) => r.id === old.record.id)!.lifecycle).toEqual({ state: 'rotating', until: rotated.previous.expiresAt, successor: rotated.record.id });
+    expect(rows.find((r) => r.id === old.record.id)!.lifecycle).toEqual({
+      state: 'rotating',
+      until: rotated.previous.expiresAt,
+      successor: rotated.record.id,
+    });
     expect(rows.find((r) => r.id === rotated.record.id)!.lifecycle).toEqual({ state: 'active' });
 
     const audits = await auditTrail(db.pool, { entityKind: 'sdk-key', entityKey: old.record.id });
     expect(audits.map((a) => a.action)).toEqual(['sdk-key.rotate', 'sdk-key.create']);
-    expect(audits[0]).toMatchObject({ actor: 'cli:alice', detail: { successor: rotated.record.id, oldKeyStopsAt: rotated.previous.expiresAt } });
+    expect(audits[0]).toMatchObject({
+      actor: 'cli:alice',
+      detail: { successor: rotated.record.id, oldKeyStopsAt: rotated.previous.expiresAt },
+    });
     expect(JSON.stringify(audits)).not.toContain(rotated.key);
 
-    await expect(rotateSdkKey(deps, { id: old.record.id, actor: 'cli:alice', graceMs: 0 })).rejects.toThrow(/already rotated .*rotate its successor/);
+    await expect(rotateSdkKey(deps, { id: old.record.id, actor: 'cli:alice', graceMs: 0 })).rejects.toThrow(
+      /already rotated .*rotate its successor/,
+    );
   });
 
   it('leave a key past its grace out of the rebuilt Redis table and of the live list', async () => {
@@ -161,19 +209,31 @@ describe('SDK keys', () => {
     await syncSdkKeysToRedis(deps);
     expect(await redis.hexists(deps.keys.sdkKeys, hashSdkKey(old.key))).toBe(0);
     expect((await listSdkKeys(db.pool)).map((r) => r.id)).not.toContain(old.record.id);
-    expect((await listSdkKeys(db.pool, { includeRetired: true })).find((r) => r.id === old.record.id)!.lifecycle).toMatchObject({ state: 'expired' });
+    expect(
+      (await listSdkKeys(db.pool, { includeRetired: true })).find((r) => r.id === old.record.id)!.lifecycle,
+    ).toMatchObject({ state: 'expired' });
   });
 
   it('refuse an id that matches no key, naming the command that lists them', async () => {
-    await expect(revokeSdkKey(deps, { id: '00000000-0000-0000-0000-000000000000', actor: 'U', reason: 'x' })).rejects.toThrow('no SDK key with id 00000000-0000-0000-0000-000000000000: `switchyard key list` shows the ids');
-    await expect(rotateSdkKey(deps, { id: 'not an id', actor: 'U', graceMs: 0 })).rejects.toThrow(/is not an SDK key id/);
+    await expect(
+      revokeSdkKey(deps, { id: '00000000-0000-0000-0000-000000000000', actor: 'U', reason: 'x' }),
+    ).rejects.toThrow('no SDK key with id 00000000-0000-0000-0000-000000000000: `switchyard key list` shows the ids');
+    await expect(rotateSdkKey(deps, { id: 'not an id', actor: 'U', graceMs: 0 })).rejects.toThrow(
+      /is not an SDK key id/,
+    );
   });
 
   it('read last use from what evaluators record in Redis, and say when Redis cannot tell', async () => {
     const { record } = await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'used', actor: 'U_OPS' });
     await redis.zadd(deps.keys.sdkKeyLastUsed, Date.parse('2030-05-01T10:00:00Z'), record.id);
-    expect(await sdkKeysLastUsed(deps, [record.id, 'never-used'])).toEqual(new Map([[record.id, '2030-05-01T10:00:00.000Z']]));
-    const unreachable = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    expect(await sdkKeysLastUsed(deps, [record.id, 'never-used'])).toEqual(
+      new Map([[record.id, '2030-05-01T10:00:00.000Z']]),
+    );
+    const unreachable = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     unreachable.on('error', () => undefined);
     expect(await sdkKeysLastUsed({ ...deps, redis: unreachable }, [record.id])).toBeUndefined();
     unreachable.disconnect();

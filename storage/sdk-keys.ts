@@ -19,12 +19,24 @@ type Multi = ReturnType<StorageDeps['redis']['multi']>;
  * than the feed (which know no epochs).
  */
 function announceKeyChange(multi: Multi, keys: StorageDeps['keys'], epoch: string): void {
-  multi.xadd(keys.changeFeed, 'MAXLEN', '~', CHANGE_FEED_MAX_LENGTH, '*', ...encodeFeedEntry({ kind: 'sdk-keys', epoch }));
+  multi.xadd(
+    keys.changeFeed,
+    'MAXLEN',
+    '~',
+    CHANGE_FEED_MAX_LENGTH,
+    '*',
+    ...encodeFeedEntry({ kind: 'sdk-keys', epoch }),
+  );
   multi.publish(keys.invalidations, JSON.stringify({ kind: 'sdk-keys' } satisfies Invalidation));
 }
 
 /** The Redis writes of a key change and their announcement, in one MULTI: evaluators reload at once. */
-async function publishKeyChange(deps: StorageDeps, what: string, epoch: string, write: (multi: Multi) => void): Promise<void> {
+async function publishKeyChange(
+  deps: StorageDeps,
+  what: string,
+  epoch: string,
+  write: (multi: Multi) => void,
+): Promise<void> {
   const multi = deps.redis.multi();
   write(multi);
   announceKeyChange(multi, deps.keys, epoch);
@@ -44,7 +56,14 @@ async function publishKeyChange(deps: StorageDeps, what: string, epoch: string, 
 }
 
 /** The key table entry evaluators hold for one row (never the hash). */
-export const recordOf = (row: { id: string; name: string; env: string; scopes: string[]; expires_at?: Date | null; allowed_origins?: string[] }): SdkKeyRecord => ({
+export const recordOf = (row: {
+  id: string;
+  name: string;
+  env: string;
+  scopes: string[];
+  expires_at?: Date | null;
+  allowed_origins?: string[];
+}): SdkKeyRecord => ({
   id: row.id,
   env: row.env,
   scopes: row.scopes as SdkKeyScope[],
@@ -58,7 +77,9 @@ function checkedScopes(input: string[]): SdkKeyScope[] {
   const scopes = [...new Set(input)];
   const bad = scopes.filter((s) => !(SDK_KEY_SCOPES as readonly string[]).includes(s));
   if (!scopes.length || bad.length) {
-    throw new ValidationError(`scopes must be one or more of ${SDK_KEY_SCOPES.join(', ')}${bad.length ? ` (got ${bad.join(', ')})` : ''}`);
+    throw new ValidationError(
+      `scopes must be one or more of ${SDK_KEY_SCOPES.join(', ')}${bad.length ? ` (got ${bad.join(', ')})` : ''}`,
+    );
   }
   return scopes as SdkKeyScope[];
 }
@@ -74,7 +95,17 @@ async function insertKey(
     'INSERT INTO sdk_keys (name, env, scopes, key_hash, created_by, allowed_origins) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
     [input.name, input.env, input.scopes, keyHash, input.actor, input.origins],
   );
-  return { key, keyHash, record: recordOf({ id: rows[0]!.id, env: input.env, scopes: input.scopes, name: input.name, allowed_origins: input.origins }) };
+  return {
+    key,
+    keyHash,
+    record: recordOf({
+      id: rows[0]!.id,
+      env: input.env,
+      scopes: input.scopes,
+      name: input.name,
+      allowed_origins: input.origins,
+    }),
+  };
 }
 
 interface LockedKey {
@@ -94,13 +125,17 @@ interface LockedKey {
  */
 async function lockKey(client: PoolClient, id: string): Promise<LockedKey> {
   const text = id.trim().toLowerCase();
-  if (!/^[0-9a-f-]{4,36}$/.test(text)) throw new ValidationError(`"${id}" is not an SDK key id: \`switchyard key list\` shows the ids`);
+  if (!/^[0-9a-f-]{4,36}$/.test(text))
+    throw new ValidationError(`"${id}" is not an SDK key id: \`switchyard key list\` shows the ids`);
   const { rows } = await client.query<LockedKey>(
     `SELECT id, name, env, scopes, key_hash, revoked_at, expires_at, allowed_origins FROM sdk_keys WHERE id::text LIKE $1 || '%' ORDER BY created_at LIMIT 2 FOR UPDATE`,
     [text],
   );
   if (!rows.length) throw new NotFoundError(`no SDK key with id ${id}: \`switchyard key list\` shows the ids`);
-  if (rows.length > 1) throw new ValidationError(`"${id}" is the start of more than one SDK key id (${rows.map((r) => r.id).join(', ')}, …): type more of it`);
+  if (rows.length > 1)
+    throw new ValidationError(
+      `"${id}" is the start of more than one SDK key id (${rows.map((r) => r.id).join(', ')}, …): type more of it`,
+    );
   return rows[0]!;
 }
 
@@ -132,7 +167,9 @@ export async function createSdkKey(
     return { created, audit, epoch: await readEpoch(client) };
   });
   logAudit(deps.log, audit);
-  await publishKeyChange(deps, `SDK key ${created.record.id}`, epoch, (multi) => multi.hset(deps.keys.sdkKeys, created.keyHash, JSON.stringify(created.record)));
+  await publishKeyChange(deps, `SDK key ${created.record.id}`, epoch, (multi) =>
+    multi.hset(deps.keys.sdkKeys, created.keyHash, JSON.stringify(created.record)),
+  );
   return { key: created.key, record: created.record };
 }
 
@@ -141,15 +178,28 @@ export async function createSdkKey(
  * Redis and announced in the same step, so every running evaluator refuses it as soon as it
  * hears the announcement (well under a second).
  */
-export async function revokeSdkKey(deps: StorageDeps, input: { id: string; actor: string; reason: string }): Promise<SdkKeyRecord> {
-  if (!input.reason?.trim()) throw new ValidationError('say why the key is revoked: --reason "…" (e.g. "leaked in a build log")');
+export async function revokeSdkKey(
+  deps: StorageDeps,
+  input: { id: string; actor: string; reason: string },
+): Promise<SdkKeyRecord> {
+  if (!input.reason?.trim())
+    throw new ValidationError('say why the key is revoked: --reason "…" (e.g. "leaked in a build log")');
   const { row, audit, epoch } = await withTransaction(deps.pool, async (client) => {
     const row = await lockKey(client, input.id);
-    if (row.revoked_at) throw new ValidationError(`SDK key ${row.id} ("${row.name}") was already revoked at ${row.revoked_at.toISOString()}`);
+    if (row.revoked_at)
+      throw new ValidationError(
+        `SDK key ${row.id} ("${row.name}") was already revoked at ${row.revoked_at.toISOString()}`,
+      );
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
-      throw new ValidationError(`SDK key ${row.id} ("${row.name}") already stopped working at ${row.expires_at.toISOString()} (rotated): nothing to revoke`);
+      throw new ValidationError(
+        `SDK key ${row.id} ("${row.name}") already stopped working at ${row.expires_at.toISOString()} (rotated): nothing to revoke`,
+      );
     }
-    await client.query('UPDATE sdk_keys SET revoked_at = now(), revoked_by = $2, revoke_reason = $3 WHERE id = $1', [row.id, input.actor, input.reason]);
+    await client.query('UPDATE sdk_keys SET revoked_at = now(), revoked_by = $2, revoke_reason = $3 WHERE id = $1', [
+      row.id,
+      input.actor,
+      input.reason,
+    ]);
     const audit = await recordAudit(client, {
       actor: input.actor,
       action: 'sdk-key.revoke',
@@ -162,7 +212,9 @@ export async function revokeSdkKey(deps: StorageDeps, input: { id: string; actor
     return { row, audit, epoch: await readEpoch(client) };
   });
   logAudit(deps.log, audit);
-  await publishKeyChange(deps, `the revocation of SDK key ${row.id}`, epoch, (multi) => multi.hdel(deps.keys.sdkKeys, row.key_hash));
+  await publishKeyChange(deps, `the revocation of SDK key ${row.id}`, epoch, (multi) =>
+    multi.hdel(deps.keys.sdkKeys, row.key_hash),
+  );
   return recordOf(row);
 }
 
@@ -176,21 +228,34 @@ export async function rotateSdkKey(
   deps: StorageDeps,
   input: { id: string; actor: string; graceMs: number; reason?: string },
 ): Promise<{ key: string; record: SdkKeyRecord; previous: SdkKeyRecord & { expiresAt: string } }> {
-  if (!Number.isFinite(input.graceMs) || input.graceMs < 0) throw new ValidationError(`the grace period must be 0 or more (got ${input.graceMs} ms)`);
+  if (!Number.isFinite(input.graceMs) || input.graceMs < 0)
+    throw new ValidationError(`the grace period must be 0 or more (got ${input.graceMs} ms)`);
   const { created, previous, oldHash, audit, epoch } = await withTransaction(deps.pool, async (client) => {
     const row = await lockKey(client, input.id);
-    if (row.revoked_at) throw new ValidationError(`SDK key ${row.id} ("${row.name}") was revoked at ${row.revoked_at.toISOString()}: create a new one with switchyard key create --env ${row.env}`);
+    if (row.revoked_at)
+      throw new ValidationError(
+        `SDK key ${row.id} ("${row.name}") was revoked at ${row.revoked_at.toISOString()}: create a new one with switchyard key create --env ${row.env}`,
+      );
     if (row.expires_at) {
       throw new ValidationError(
         `SDK key ${row.id} ("${row.name}") was already rotated (it ${row.expires_at.getTime() > Date.now() ? 'stops' : 'stopped'} at ${row.expires_at.toISOString()}): rotate its successor (switchyard key list shows it)`,
       );
     }
-    const created = await insertKey(client, { env: row.env, scopes: row.scopes as SdkKeyScope[], name: row.name, origins: row.allowed_origins, actor: input.actor });
+    const created = await insertKey(client, {
+      env: row.env,
+      scopes: row.scopes as SdkKeyScope[],
+      name: row.name,
+      origins: row.allowed_origins,
+      actor: input.actor,
+    });
     const { rows } = await client.query<{ expires_at: Date }>(
       `UPDATE sdk_keys SET expires_at = now() + make_interval(secs => $2::double precision / 1000), replaced_by = $3 WHERE id = $1 RETURNING expires_at`,
       [row.id, input.graceMs, created.record.id],
     );
-    const previous = { ...recordOf({ ...row, expires_at: rows[0]!.expires_at }), expiresAt: rows[0]!.expires_at.toISOString() };
+    const previous = {
+      ...recordOf({ ...row, expires_at: rows[0]!.expires_at }),
+      expiresAt: rows[0]!.expires_at.toISOString(),
+    };
     const audit = await recordAudit(client, {
       actor: input.actor,
       action: 'sdk-key.rotate',
@@ -215,7 +280,15 @@ export async function rotateSdkKey(
  * atomically, marked with the database's epoch (a table without the mark is incomplete).
  */
 export async function syncSdkKeysToRedis(deps: StorageDeps): Promise<number> {
-  const { rows } = await deps.pool.query<{ id: string; name: string; env: string; scopes: SdkKeyScope[]; key_hash: string; expires_at: Date | null; allowed_origins: string[] }>(
+  const { rows } = await deps.pool.query<{
+    id: string;
+    name: string;
+    env: string;
+    scopes: SdkKeyScope[];
+    key_hash: string;
+    expires_at: Date | null;
+    allowed_origins: string[];
+  }>(
     'SELECT id, name, env, scopes, key_hash, expires_at, allowed_origins FROM sdk_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
   );
   const epoch = await readEpoch(deps.pool);

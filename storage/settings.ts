@@ -5,6 +5,9 @@ export const storageSettingsSchema = z.object({
   DATABASE_URL: z.url().default('postgres://localhost:5432/switchyard'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and channel, so several installations can share one Redis. */
-  REDIS_PREFIX: z.string().regex(/^[\w:.-]+$/).default('switchyard'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]+$/)
+    .default('switchyard'),
 });
 export type StorageSettings = z.infer<typeof storageSettingsSchema>;

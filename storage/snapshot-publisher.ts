@@ -63,7 +63,10 @@ export async function buildSnapshots(pool: Pool, envs?: string[]): Promise<EnvSn
     );
     const wanted = envs ?? rows.map((r) => r.name);
     const unknown = wanted.filter((e) => !rows.some((r) => r.name === e));
-    if (unknown.length) throw new NotFoundError(`environment ${unknown.join(', ')} unknown: must be one of ${rows.map((r) => r.name).join(', ')}`);
+    if (unknown.length)
+      throw new NotFoundError(
+        `environment ${unknown.join(', ')} unknown: must be one of ${rows.map((r) => r.name).join(', ')}`,
+      );
     const flags = await listLatest<FlagDocument>(client, 'flag');
     const configs = await listLatest<ConfigEntry>(client, 'config');
     // Read in the same transaction: a snapshot never pairs one epoch's versions with another's.
@@ -113,11 +116,20 @@ function entryPairs(snapshot: EnvSnapshot): string[] {
  * Writes one environment's whole state if it is newer than Redis's (or of another epoch, or
  * Redis lost it), and announces it on the feed. Returns whether it was written.
  */
-export async function writeSnapshot(deps: Omit<StorageDeps, 'pool'>, snapshot: EnvSnapshot, options: { force?: boolean } = {}): Promise<boolean> {
+export async function writeSnapshot(
+  deps: Omit<StorageDeps, 'pool'>,
+  snapshot: EnvSnapshot,
+  options: { force?: boolean } = {},
+): Promise<boolean> {
   const { redis, keys } = deps;
   const epoch = snapshot.epoch ?? '';
   const feed = encodeFeedEntry({ kind: 'full', env: snapshot.env, epoch, version: snapshot.version });
-  const message: Invalidation = { kind: 'snapshot', env: snapshot.env, version: snapshot.version, ...(snapshot.epoch ? { epoch: snapshot.epoch } : {}) };
+  const message: Invalidation = {
+    kind: 'snapshot',
+    env: snapshot.env,
+    version: snapshot.version,
+    ...(snapshot.epoch ? { epoch: snapshot.epoch } : {}),
+  };
   const written = await redis.eval(
     WRITE_FULL_IF_NEWER,
     6,
@@ -137,7 +149,10 @@ export async function writeSnapshot(deps: Omit<StorageDeps, 'pool'>, snapshot: E
   );
   if (written === 0) return false;
   if (written === 2) {
-    deps.log.warn({ env: snapshot.env, epoch: snapshot.epoch, version: snapshot.version }, "replaced another database's snapshot in redis (the database was recreated or restored)");
+    deps.log.warn(
+      { env: snapshot.env, epoch: snapshot.epoch, version: snapshot.version },
+      "replaced another database's snapshot in redis (the database was recreated or restored)",
+    );
   }
   return true;
 }

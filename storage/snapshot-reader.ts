@@ -60,7 +60,11 @@ type StreamReply = Array<[key: string, records: Array<[id: string, fields: strin
  * Reads through `redis`; `blocking` is a connection of its own for the feed's blocking reads
  * (ioredis holds a connection while XREAD BLOCK waits); without it, only non-blocking reads work.
  */
-export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys, options: { blocking?: Pick<Redis, 'xread'> } = {}): SnapshotReader {
+export function redisSnapshotReader(
+  redis: ReaderConnection,
+  keys: RedisKeys,
+  options: { blocking?: Pick<Redis, 'xread'> } = {},
+): SnapshotReader {
   return {
     async stamps(envs) {
       if (envs.length === 0) return [];
@@ -73,15 +77,36 @@ export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys, op
 
     async snapshot(env) {
       // One MULTI: the publisher changes the hash and its stamps in one script, so they match.
-      const replies = await redis.multi().get(keys.snapshotVersion(env)).get(keys.snapshotEpoch(env)).get(keys.snapshotGeneratedAt(env)).hgetall(keys.entries(env)).exec();
+      const replies = await redis
+        .multi()
+        .get(keys.snapshotVersion(env))
+        .get(keys.snapshotEpoch(env))
+        .get(keys.snapshotGeneratedAt(env))
+        .hgetall(keys.entries(env))
+        .exec();
       if (!replies) throw new Error(`reading the snapshot of ${env} was aborted`);
       for (const [error] of replies) if (error) throw error;
-      const [version, epoch, generatedAt, hash] = replies.map(([, value]) => value) as [string | null, string | null, string | null, Record<string, string>];
+      const [version, epoch, generatedAt, hash] = replies.map(([, value]) => value) as [
+        string | null,
+        string | null,
+        string | null,
+        Record<string, string>,
+      ];
       if (version == null) return { found: 'nothing' };
-      if (!/^\d+$/.test(version)) return { found: 'unreadable', problem: `the version of ${env} (${keys.snapshotVersion(env)}) is ${JSON.stringify(version)}, not a number` };
+      if (!/^\d+$/.test(version))
+        return {
+          found: 'unreadable',
+          problem: `the version of ${env} (${keys.snapshotVersion(env)}) is ${JSON.stringify(version)}, not a number`,
+        };
       const entries = parseEntries(hash, keys.entries(env));
       if (typeof entries === 'string') return { found: 'unreadable', problem: entries };
-      const snapshot: EnvSnapshot = { env, version: Number(version), generatedAt: generatedAt ?? new Date(0).toISOString(), flags: entries.flags, configs: entries.configs };
+      const snapshot: EnvSnapshot = {
+        env,
+        version: Number(version),
+        generatedAt: generatedAt ?? new Date(0).toISOString(),
+        flags: entries.flags,
+        configs: entries.configs,
+      };
       if (epoch) snapshot.epoch = epoch;
       return { found: 'snapshot', snapshot, json: entries.json };
     },
@@ -113,7 +138,10 @@ export function redisSnapshotReader(redis: ReaderConnection, keys: RedisKeys, op
     },
 
     async readFeed(afterId, { count, blockMs }) {
-      if (blockMs && !options.blocking) throw new Error('a blocking read of the change feed needs a connection of its own (redisSnapshotReader options.blocking)');
+      if (blockMs && !options.blocking)
+        throw new Error(
+          'a blocking read of the change feed needs a connection of its own (redisSnapshotReader options.blocking)',
+        );
       const reply = (
         blockMs
           ? await options.blocking!.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.changeFeed, afterId)

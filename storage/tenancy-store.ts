@@ -8,8 +8,16 @@ import type { StorageDeps } from './deps.js';
 import { tenancyAuditEntry, type TenancyStore } from './tenancy-store-type.js';
 import { insertTenant, tenantsById, tiersInUse, updateTenant } from './tenants.js';
 
-async function viewOf(db: Queryable, names: { tenants: readonly string[]; cohorts: readonly string[] }, forUpdate = false): Promise<TenancyView> {
-  return { tenants: await tenantsById(db, names.tenants, { forUpdate }), cohorts: await cohortsByName(db, names.cohorts), tiers: await tiersInUse(db) };
+async function viewOf(
+  db: Queryable,
+  names: { tenants: readonly string[]; cohorts: readonly string[] },
+  forUpdate = false,
+): Promise<TenancyView> {
+  return {
+    tenants: await tenantsById(db, names.tenants, { forUpdate }),
+    cohorts: await cohortsByName(db, names.cohorts),
+    tiers: await tiersInUse(db),
+  };
 }
 
 /** TenancyStore on Postgres: the tables of the core schema, audited in the same transaction. */

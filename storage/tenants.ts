@@ -2,9 +2,16 @@ import type { Tenant } from '../core/model/tenancy.js';
 import type { Queryable } from './db.js';
 
 /** Tenants by id (the ones named; absent: no such tenant). */
-export async function tenantsById(db: Queryable, ids: readonly string[], options: { forUpdate?: boolean } = {}): Promise<Record<string, Tenant>> {
+export async function tenantsById(
+  db: Queryable,
+  ids: readonly string[],
+  options: { forUpdate?: boolean } = {},
+): Promise<Record<string, Tenant>> {
   if (!ids.length) return {};
-  const { rows } = await db.query<Tenant>(`SELECT id, name, tier FROM tenants WHERE id = ANY($1)${options.forUpdate ? ' FOR UPDATE' : ''}`, [[...ids]]);
+  const { rows } = await db.query<Tenant>(
+    `SELECT id, name, tier FROM tenants WHERE id = ANY($1)${options.forUpdate ? ' FOR UPDATE' : ''}`,
+    [[...ids]],
+  );
   return Object.fromEntries(rows.map((r) => [r.id, { id: r.id, name: r.name, tier: r.tier }]));
 }
 
@@ -25,7 +32,10 @@ export async function tiersInUse(db: Queryable): Promise<string[]> {
 
 /** Adds a tenant; false when the id is taken. */
 export async function insertTenant(db: Queryable, tenant: Tenant): Promise<boolean> {
-  const { rowCount } = await db.query('INSERT INTO tenants (id, name, tier) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [tenant.id, tenant.name, tenant.tier]);
+  const { rowCount } = await db.query(
+    'INSERT INTO tenants (id, name, tier) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+    [tenant.id, tenant.name, tenant.tier],
+  );
   return Boolean(rowCount);
 }
 

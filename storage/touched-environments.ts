@@ -13,7 +13,8 @@ export function servedEntry(kind: Kind, document: unknown, env: string): unknown
 }
 
 /** The hash field of an entry: `flag:<key>` or `config:<key>`. */
-export const entryField = (kind: Kind, key: string): EntryField => (kind === 'flag' ? flagField(key) : configField(key));
+export const entryField = (kind: Kind, key: string): EntryField =>
+  kind === 'flag' ? flagField(key) : configField(key);
 
 // Stored documents come back from JSONB (keys reordered, no undefined members); a JSON round trip
 // puts the new document on the same footing so only a real difference counts.

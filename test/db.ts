@@ -15,10 +15,13 @@ export interface TestDatabase {
  * A fresh, migrated database of the test's own, copied from the template the global setup built
  * (a file copy: tens of milliseconds, not a migration run).
  */
-export async function createTestDatabase(name = `switchyard_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`): Promise<TestDatabase> {
+export async function createTestDatabase(
+  name = `switchyard_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+): Promise<TestDatabase> {
   const template = inject('switchyardTemplateDatabase');
   const adminUrl = inject('testDatabaseAdminUrl');
-  if (!template) throw new Error(`no template database: Postgres was unreachable at ${adminUrl} when the tests started`);
+  if (!template)
+    throw new Error(`no template database: Postgres was unreachable at ${adminUrl} when the tests started`);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

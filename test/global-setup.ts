@@ -36,7 +36,10 @@ async function buildTemplate(admin: pg.Client, name: string): Promise<void> {
   // Session lock: a concurrent run waits here, then finds the finished template.
   await admin.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
   try {
-    const { rows } = await admin.query<{ datistemplate: boolean }>('SELECT datistemplate FROM pg_database WHERE datname = $1', [name]);
+    const { rows } = await admin.query<{ datistemplate: boolean }>(
+      'SELECT datistemplate FROM pg_database WHERE datname = $1',
+      [name],
+    );
     // datistemplate is set last, so a template left half-built by a crashed run is rebuilt.
     if (rows[0]?.datistemplate) return;
     await admin.query(`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`);
@@ -70,7 +73,9 @@ export default async function setup(project: TestProject): Promise<void> {
     await admin.connect();
   } catch (err) {
     // Unit tests still run; tests that need a database fail with this reason.
-    process.stderr.write(`test setup: Postgres unreachable at ${ADMIN_URL} (${(err as Error).message}); database tests will fail\n`);
+    process.stderr.write(
+      `test setup: Postgres unreachable at ${ADMIN_URL} (${(err as Error).message}); database tests will fail\n`,
+    );
     project.provide('switchyardTemplateDatabase', undefined);
     return;
   }

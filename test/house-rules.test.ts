@@ -5,8 +5,21 @@ import { describe, expect, it } from 'vitest';
 // The house rules of docs/architecture.md that no compiler checks: small files, and a repository
 // that cites only itself.
 const ROOT = join(import.meta.dirname, '..');
-const PRODUCT_DIRS = ['core', 'storage', 'evaluator', 'provider', 'activities', 'workflows', 'render', 'bot', 'web', 'cli'];
-const MAX_LINES = 250;
+const PRODUCT_DIRS = [
+  'core',
+  'storage',
+  'evaluator',
+  'provider',
+  'activities',
+  'workflows',
+  'render',
+  'bot',
+  'web',
+  'cli',
+];
+// Counted as Prettier lays the code out (120 columns, see .prettierrc.json); before the formatter, lines ran
+// past 200 columns and the limit was 250.
+const MAX_LINES = 340;
 
 function sourceFiles(dir: string, pattern = /\.(ts|tsx)$/): string[] {
   const out: string[] = [];
@@ -19,7 +32,9 @@ function sourceFiles(dir: string, pattern = /\.(ts|tsx)$/): string[] {
   return out;
 }
 
-const product = PRODUCT_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))).filter((file) => !/\.test\.tsx?$/.test(file));
+const product = PRODUCT_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))).filter(
+  (file) => !/\.test\.tsx?$/.test(file),
+);
 
 describe('the house', () => {
   it(`keeps every product source file under ${MAX_LINES} lines`, () => {
@@ -32,7 +47,9 @@ describe('the house', () => {
   it('cites only documents inside the repository', () => {
     // A citation is a section sign (how outside contracts are quoted) or the name of a markdown file this repository does not hold.
     const documents = new Set([...sourceFiles(ROOT, /\.md$/)].map((file) => file.split('/').pop()!));
-    const citesOutside = (line: string) => line.includes('\u00a7') || [...line.matchAll(/\b([A-Z][A-Z0-9-]*\.md)\b/g)].some(([, name]) => !documents.has(name!));
+    const citesOutside = (line: string) =>
+      line.includes('\u00a7') ||
+      [...line.matchAll(/\b([A-Z][A-Z0-9-]*\.md)\b/g)].some(([, name]) => !documents.has(name!));
     const everything = [...PRODUCT_DIRS, 'test', 'bench'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
     const outside = everything.flatMap((file) =>
       readFileSync(file, 'utf8')

@@ -7,7 +7,10 @@ import type { ProviderContext } from 'oidc-provider';
 export async function firstPartyGrant(ctx: ProviderContext) {
   const existing = ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
   if (existing) return ctx.oidc.provider.Grant.find(existing);
-  const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+  const grant = new ctx.oidc.provider.Grant({
+    clientId: ctx.oidc.client!.clientId,
+    accountId: ctx.oidc.session!.accountId!,
+  });
   grant.addOIDCScope('openid');
   await grant.save();
   return grant;

@@ -20,11 +20,15 @@ describe('the product build', () => {
   const sources = productSources();
 
   it('compiles the product directories', () => {
-    expect(sources).toEqual(expect.arrayContaining(['provider/index.ts', 'evaluator/index.ts', 'storage/snapshot-reader.ts', 'cli/main.ts']));
+    expect(sources).toEqual(
+      expect.arrayContaining(['provider/index.ts', 'evaluator/index.ts', 'storage/snapshot-reader.ts', 'cli/main.ts']),
+    );
   });
 
   it('compiles no test, fixture or benchmark file', () => {
-    const testish = sources.filter((file) => /\.test\.ts$|(^|\/)(test|bench|__fixtures__)\/|(^|\/)test[-_]|fixture/i.test(file));
+    const testish = sources.filter((file) =>
+      /\.test\.ts$|(^|\/)(test|bench|__fixtures__)\/|(^|\/)test[-_]|fixture/i.test(file),
+    );
     expect(testish).toEqual([]);
   });
 
@@ -37,7 +41,9 @@ describe('the product build', () => {
   });
 
   it('exports only entry points the build produces', () => {
-    const { exports } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { exports: Record<string, string> };
+    const { exports } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, string>;
+    };
     const missing = Object.entries(exports)
       .filter(([, target]) => target.startsWith('./dist/'))
       .filter(([, target]) => !sources.includes(target.slice('./dist/'.length).replace(/\.js$/, '.ts')));

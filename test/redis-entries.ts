@@ -15,12 +15,18 @@ export interface ServedEntries {
 
 /** Reads one environment's served state straight from Redis (tests of the publishing side). */
 export async function readServedEntries(redis: Redis, keys: RedisKeys, env: string): Promise<ServedEntries> {
-  const [[, version], [, epoch], [, hash]] = (await redis.multi().get(keys.snapshotVersion(env)).get(keys.snapshotEpoch(env)).hgetall(keys.entries(env)).exec()) as [
-    [unknown, string | null],
-    [unknown, string | null],
-    [unknown, Record<string, string>],
-  ];
-  const served: ServedEntries = { version: version == null ? undefined : Number(version), epoch: epoch ?? undefined, flags: {}, configs: {} };
+  const [[, version], [, epoch], [, hash]] = (await redis
+    .multi()
+    .get(keys.snapshotVersion(env))
+    .get(keys.snapshotEpoch(env))
+    .hgetall(keys.entries(env))
+    .exec()) as [[unknown, string | null], [unknown, string | null], [unknown, Record<string, string>]];
+  const served: ServedEntries = {
+    version: version == null ? undefined : Number(version),
+    epoch: epoch ?? undefined,
+    flags: {},
+    configs: {},
+  };
   for (const [field, json] of Object.entries(hash)) {
     const entry = parseEntryField(field);
     if (entry?.kind === 'flag') served.flags[entry.key] = JSON.parse(json) as FlagDocument;
@@ -30,7 +36,11 @@ export async function readServedEntries(redis: Redis, keys: RedisKeys, env: stri
 }
 
 /** The change feed's entries after stream id `after` (exclusive; '-' for all), decoded, with their ids. */
-export async function readFeed(redis: Redis, keys: RedisKeys, after = '-'): Promise<Array<{ id: string; entry: FeedEntry }>> {
+export async function readFeed(
+  redis: Redis,
+  keys: RedisKeys,
+  after = '-',
+): Promise<Array<{ id: string; entry: FeedEntry }>> {
   const records = await redis.xrange(keys.changeFeed, after === '-' ? '-' : `(${after}`, '+');
   return records.flatMap(([id, fields]) => {
     const entry = decodeFeedEntry(fields);

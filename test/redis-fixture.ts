@@ -23,7 +23,12 @@ function appendToFeed(redis: Redis, keys: RedisKeys, entry: FeedEntry): Promise<
 }
 
 /** A full write of one environment (hash replaced, version, epoch, time) and its `full` feed entry unless `announce: false`. */
-export async function plantSnapshot(redis: Redis, keys: RedisKeys, snapshot: EnvSnapshot, options: { announce?: boolean } = {}): Promise<void> {
+export async function plantSnapshot(
+  redis: Redis,
+  keys: RedisKeys,
+  snapshot: EnvSnapshot,
+  options: { announce?: boolean } = {},
+): Promise<void> {
   const { env } = snapshot;
   const epoch = snapshot.epoch ?? FIXTURE_EPOCH;
   const fields = [
@@ -37,7 +42,8 @@ export async function plantSnapshot(redis: Redis, keys: RedisKeys, snapshot: Env
     .set(keys.snapshotEpoch(env), epoch)
     .set(keys.snapshotGeneratedAt(env), snapshot.generatedAt)
     .exec();
-  if (options.announce ?? true) await appendToFeed(redis, keys, { kind: 'full', env, epoch, version: snapshot.version });
+  if (options.announce ?? true)
+    await appendToFeed(redis, keys, { kind: 'full', env, epoch, version: snapshot.version });
 }
 
 export interface PlantedChanges {
@@ -71,8 +77,13 @@ export async function plantDelta(
   const multi = redis.multi();
   if (Object.keys(set).length) multi.hset(keys.entries(env), set);
   if (del.length) multi.hdel(keys.entries(env), ...del);
-  await multi.set(keys.snapshotVersion(env), String(version)).set(keys.snapshotEpoch(env), epoch).set(keys.snapshotGeneratedAt(env), generatedAt).exec();
-  if (options.announce ?? true) await appendToFeed(redis, keys, { kind: 'delta', env, epoch, from, version, generatedAt, set, del });
+  await multi
+    .set(keys.snapshotVersion(env), String(version))
+    .set(keys.snapshotEpoch(env), epoch)
+    .set(keys.snapshotGeneratedAt(env), generatedAt)
+    .exec();
+  if (options.announce ?? true)
+    await appendToFeed(redis, keys, { kind: 'delta', env, epoch, from, version, generatedAt, set, del });
   return version;
 }
 
@@ -87,7 +98,12 @@ export async function trimFeed(redis: Redis, keys: RedisKeys, length: number): P
 }
 
 /** Plants an SDK key and returns its clear text (what an application would be given). */
-export async function plantSdkKey(redis: Redis, keys: RedisKeys, record: Omit<SdkKeyRecord, 'id' | 'name'>, options: { announce?: boolean } = {}): Promise<string> {
+export async function plantSdkKey(
+  redis: Redis,
+  keys: RedisKeys,
+  record: Omit<SdkKeyRecord, 'id' | 'name'>,
+  options: { announce?: boolean } = {},
+): Promise<string> {
   const clear = `sy_${record.env}_${randomUUID().replaceAll('-', '')}`;
   const full: SdkKeyRecord = { id: randomUUID(), name: `${record.env} test key`, ...record };
   await redis.hset(keys.sdkKeys, hashSdkKey(clear), JSON.stringify(full));

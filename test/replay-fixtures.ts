@@ -16,7 +16,11 @@ type HistoryMessage = ReturnType<typeof History.fromObject>;
  * protobufjs whose protojson cannot read @temporalio/proto's types ("type must be a Type").
  */
 export function historyToFixture(history: unknown): string {
-  const object = History.toObject(History.fromObject(history as Record<string, unknown>), { longs: String, enums: String, bytes: String });
+  const object = History.toObject(History.fromObject(history as Record<string, unknown>), {
+    longs: String,
+    enums: String,
+    bytes: String,
+  });
   return `${JSON.stringify(object, null, 1)}\n`;
 }
 
@@ -27,15 +31,23 @@ export function historyFromFixture(text: string): HistoryMessage {
 export async function loadFixtures(): Promise<Array<{ workflowId: string; history: unknown }>> {
   const files = (await readdir(FIXTURES_DIR)).filter((f) => f.endsWith('.json')).sort();
   return Promise.all(
-    files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromFixture(await readFile(`${FIXTURES_DIR}/${file}`, 'utf8')) })),
+    files.map(async (file) => ({
+      workflowId: file.replace(/\.json$/, ''),
+      history: historyFromFixture(await readFile(`${FIXTURES_DIR}/${file}`, 'utf8')),
+    })),
   );
 }
 
 /** Replays histories through today's workflow bundle; each result carries the error, if any. */
-export async function replayFixtures(histories: Array<{ workflowId: string; history: unknown }>): Promise<Array<{ workflowId: string; error?: unknown }>> {
+export async function replayFixtures(
+  histories: Array<{ workflowId: string; history: unknown }>,
+): Promise<Array<{ workflowId: string; error?: unknown }>> {
   const results: Array<{ workflowId: string; error?: unknown }> = [];
   const bundle = await workflowBundle();
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'switchyard-replay' }, histories as Array<{ workflowId: string; history: never }>)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: bundle, replayName: 'switchyard-replay' },
+    histories as Array<{ workflowId: string; history: never }>,
+  )) {
     results.push({ workflowId: result.workflowId, error: result.error });
   }
   return results;

@@ -10,7 +10,9 @@ import type { Pool } from '../storage/db.js';
 
 /** Each table of the public schema, all its rows as JSON text (text, jsonb, bytea as hex: every column). */
 export async function dumpDatabase(pool: Pool): Promise<Record<string, string>> {
-  const { rows: tables } = await pool.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+  const { rows: tables } = await pool.query<{ tablename: string }>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+  );
   const dump: Record<string, string> = {};
   for (const { tablename } of tables) {
     const { rows } = await pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
@@ -28,13 +30,19 @@ export async function dumpRedisPrefix(redis: Redis, prefix: string): Promise<Rec
     for (const key of keys) {
       const type = await redis.type(key);
       const value =
-        type === 'string' ? await redis.get(key)
-        : type === 'hash' ? JSON.stringify(await redis.hgetall(key))
-        : type === 'set' ? JSON.stringify(await redis.smembers(key))
-        : type === 'list' ? JSON.stringify(await redis.lrange(key, 0, -1))
-        : type === 'zset' ? JSON.stringify(await redis.zrange(key, 0, -1, 'WITHSCORES'))
-        : type === 'stream' ? JSON.stringify(await redis.xrange(key, '-', '+'))
-        : `(${type})`;
+        type === 'string'
+          ? await redis.get(key)
+          : type === 'hash'
+            ? JSON.stringify(await redis.hgetall(key))
+            : type === 'set'
+              ? JSON.stringify(await redis.smembers(key))
+              : type === 'list'
+                ? JSON.stringify(await redis.lrange(key, 0, -1))
+                : type === 'zset'
+                  ? JSON.stringify(await redis.zrange(key, 0, -1, 'WITHSCORES'))
+                  : type === 'stream'
+                    ? JSON.stringify(await redis.xrange(key, '-', '+'))
+                    : `(${type})`;
       dump[`redis ${key}`] = value ?? '';
     }
     cursor = next;

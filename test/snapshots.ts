@@ -14,11 +14,28 @@ export function flag(input: FlagDocumentInput): FlagDocument {
   return flagDocumentSchema.parse(input);
 }
 
-export function snapshotOf(env: string, version: number, flags: FlagDocument[] = [seedFlag()], configs: EnvSnapshot['configs'] = {}): EnvSnapshot {
-  return { env, version, generatedAt: new Date().toISOString(), flags: Object.fromEntries(flags.map((f) => [f.key, f])), configs };
+export function snapshotOf(
+  env: string,
+  version: number,
+  flags: FlagDocument[] = [seedFlag()],
+  configs: EnvSnapshot['configs'] = {},
+): EnvSnapshot {
+  return {
+    env,
+    version,
+    generatedAt: new Date().toISOString(),
+    flags: Object.fromEntries(flags.map((f) => [f.key, f])),
+    configs,
+  };
 }
 
 /** The seed flag killed in one environment: every evaluation there answers DISABLED. */
 export function killedIn(env: string, flag = seedFlag()): FlagDocument {
-  return { ...flag, environments: { ...flag.environments, [env]: { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] } } };
+  return {
+    ...flag,
+    environments: {
+      ...flag.environments,
+      [env]: { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] },
+    },
+  };
 }

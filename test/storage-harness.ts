@@ -23,7 +23,12 @@ export function useStorageHarness(name: string, ready: (harness: StorageHarness)
   beforeAll(async () => {
     const db = await createTestDatabase();
     const redis = new Redis('redis://127.0.0.1:6379');
-    harness = { db, redis, prefix, deps: { pool: db.pool, redis, keys: redisKeys(prefix), log: createLogger('silent') } };
+    harness = {
+      db,
+      redis,
+      prefix,
+      deps: { pool: db.pool, redis, keys: redisKeys(prefix), log: createLogger('silent') },
+    };
     ready(harness);
   });
   afterAll(async () => {

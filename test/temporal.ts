@@ -40,7 +40,10 @@ let runtimeQuiet = false;
 /** The SDK logs every worker state change at INFO and replay mismatches at WARN; tests want errors only. Once per process. */
 export function quietTemporalRuntime(): void {
   if (runtimeQuiet) return;
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  });
   runtimeQuiet = true;
 }
 
@@ -55,7 +58,11 @@ export async function startTemporalHarness(options: { worker?: boolean } = {}): 
   const redisPrefix = testRedisPrefix('wf');
   const keys = redisKeys(redisPrefix);
   const taskQueue = `switchyard-test-${randomUUID().slice(0, 8)}`;
-  const settings: ActivityDeps['settings'] = { ENVIRONMENTS: ['dev', 'staging', 'production'], PROMETHEUS_URL: undefined, INCIDENT_WEBHOOK_URL: undefined };
+  const settings: ActivityDeps['settings'] = {
+    ENVIRONMENTS: ['dev', 'staging', 'production'],
+    PROMETHEUS_URL: undefined,
+    INCIDENT_WEBHOOK_URL: undefined,
+  };
   const log = createLogger('silent');
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -82,7 +89,14 @@ export async function startTemporalHarness(options: { worker?: boolean } = {}): 
       LOG_LEVEL: 'warn',
     }),
     async startWorker() {
-      const activities = createActivities({ pool: db.pool, redis, keys, log, notifier: new OutboxNotifier(db.pool), settings });
+      const activities = createActivities({
+        pool: db.pool,
+        redis,
+        keys,
+        log,
+        notifier: new OutboxNotifier(db.pool),
+        settings,
+      });
       worker = await createWorker({ connection: nativeConnection, taskQueue, activities });
       running = worker.run();
     },
@@ -107,18 +121,22 @@ export async function startTemporalHarness(options: { worker?: boolean } = {}): 
 }
 
 /** Gives `subject` a role, as `/change role grant` would. */
-export async function grantRole(h: TemporalHarness, subject: string, role: string, scope: { env?: string; tenant?: string } = {}): Promise<void> {
-  await h.db.pool.query('INSERT INTO role_bindings (subject, role, env, tenant, granted_by) VALUES ($1, $2, $3, $4, $5)', [
-    subject,
-    role,
-    scope.env ?? null,
-    scope.tenant ?? null,
-    'test-setup',
-  ]);
+export async function grantRole(
+  h: TemporalHarness,
+  subject: string,
+  role: string,
+  scope: { env?: string; tenant?: string } = {},
+): Promise<void> {
+  await h.db.pool.query(
+    'INSERT INTO role_bindings (subject, role, env, tenant, granted_by) VALUES ($1, $2, $3, $4, $5)',
+    [subject, role, scope.env ?? null, scope.tenant ?? null, 'test-setup'],
+  );
 }
 
 /** A release flag document as a file or a test would write it: on/off, off by default, expiring in 30 days. */
-export function testFlagDocument(input: Partial<FlagDocumentInput> & { key: string }): Partial<FlagDocumentInput> & { key: string } {
+export function testFlagDocument(
+  input: Partial<FlagDocumentInput> & { key: string },
+): Partial<FlagDocumentInput> & { key: string } {
   const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   return {
     description: 'test flag',
@@ -135,17 +153,30 @@ export function testFlagDocument(input: Partial<FlagDocumentInput> & { key: stri
 }
 
 /** Stores a flag through the real apply function (so Redis snapshots exist), returning its version. */
-export async function seedFlag(h: TemporalHarness, input: Partial<FlagDocumentInput> & { key: string }): Promise<number> {
+export async function seedFlag(
+  h: TemporalHarness,
+  input: Partial<FlagDocumentInput> & { key: string },
+): Promise<number> {
   const { flag } = validateFlag(testFlagDocument(input));
   const applied = await applyChange(
     { pool: h.db.pool, redis: h.redis, keys: h.keys, log: createLogger('silent') },
-    { changeId: `seed-${randomUUID()}`, actor: 'test-setup', action: 'flag.create', target: { kind: 'flag', key: flag.key, document: flag }, expectedVersion: 0 },
+    {
+      changeId: `seed-${randomUUID()}`,
+      actor: 'test-setup',
+      action: 'flag.create',
+      target: { kind: 'flag', key: flag.key, document: flag },
+      expectedVersion: 0,
+    },
   );
   return applied.version;
 }
 
 /** Polls until `check` returns a value other than undefined (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

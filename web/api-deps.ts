@@ -27,4 +27,5 @@ export interface ApiDeps {
 }
 
 /** Who is calling, and how they proved it. */
-export type Caller = { principal: string; via: 'token'; tokenId: string } | { principal: string; via: 'session'; session: Session };
+export type Caller =
+  { principal: string; via: 'token'; tokenId: string } | { principal: string; via: 'session'; session: Session };

@@ -14,7 +14,13 @@ export const unauthenticated = (message: string) => new ApiError(message, 'UNAUT
 export const forbidden = (message: string) => new ApiError(message, 'FORBIDDEN', 403);
 
 /** The status of each SwitchyardError code the layers below use; anything else of theirs is a 400. */
-const STATUS_OF_CODE: Record<string, number> = { VALIDATION: 400, BAD_COMMAND: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
+const STATUS_OF_CODE: Record<string, number> = {
+  VALIDATION: 400,
+  BAD_COMMAND: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
 
 /** An error as the status and body the API answers with; never a 500 for something the caller can fix. */
 export function answerOf(err: unknown): { status: number; body: ErrorBody } | undefined {
@@ -25,7 +31,8 @@ export function answerOf(err: unknown): { status: number; body: ErrorBody } | un
     return undefined;
   }
   const fastify = err as Partial<FastifyError>;
-  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { error: { code: 'BODY_TOO_LARGE', message: 'the request body is too large' } } };
+  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { status: 413, body: { error: { code: 'BODY_TOO_LARGE', message: 'the request body is too large' } } };
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     const code = fastify.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
     return { status: fastify.statusCode, body: { error: { code, message: fastify.message ?? 'bad request' } } };
@@ -39,11 +46,18 @@ export function registerErrorShape(app: FastifyInstance, log: Logger): void {
     const answer = answerOf(error);
     if (answer) return reply.code(answer.status).send(answer.body);
     log.error({ err: error, method: request.method, url: request.url }, 'api request failed');
-    const body: ErrorBody = { error: { code: 'INTERNAL', message: 'internal error in the API server; the details are in its log' } };
+    const body: ErrorBody = {
+      error: { code: 'INTERNAL', message: 'internal error in the API server; the details are in its log' },
+    };
     return reply.code(500).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed at /api/v1/openapi.json)` } };
+    const body: ErrorBody = {
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed at /api/v1/openapi.json)`,
+      },
+    };
     return reply.code(404).send(body);
   });
 }

@@ -4,7 +4,8 @@ import { ApiError, forbidden, unauthenticated } from './api-error.js';
 import type { ApiDeps, Caller } from './api-deps.js';
 import { cookieValue, CSRF_HEADER, csrfMatches, SESSION_COOKIE } from './session.js';
 
-const HOW_TO_AUTHENTICATE = 'send `Authorization: Bearer <token>` (create one with `switchyard token create --principal <id> --name <what uses it>`)';
+const HOW_TO_AUTHENTICATE =
+  'send `Authorization: Bearer <token>` (create one with `switchyard token create --principal <id> --name <what uses it>`)';
 
 const TOKEN_REFUSED = {
   unknown: 'this API token is not known',
@@ -13,7 +14,11 @@ const TOKEN_REFUSED = {
 } as const;
 
 export const rateLimited = (deps: ApiDeps, key: string) =>
-  new ApiError(`too many failed attempts from this address: try again in ${deps.limiter.retryAfterSeconds(key)} s`, 'RATE_LIMITED', 429);
+  new ApiError(
+    `too many failed attempts from this address: try again in ${deps.limiter.retryAfterSeconds(key)} s`,
+    'RATE_LIMITED',
+    429,
+  );
 
 /** Safe methods change nothing; every other one is a state change a browser must prove it meant. */
 const isStateChange = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
@@ -40,7 +45,9 @@ export async function authenticate(request: FastifyRequest, deps: ApiDeps): Prom
   const session = deps.sessions.read(cookieValue(request.headers.cookie, SESSION_COOKIE));
   if (session) {
     if (isStateChange(request.method) && !csrfMatches(session, headerText(request.headers[CSRF_HEADER]))) {
-      throw forbidden(`a change from a browser session needs the ${CSRF_HEADER} header with the value GET /api/v1/session returns`);
+      throw forbidden(
+        `a change from a browser session needs the ${CSRF_HEADER} header with the value GET /api/v1/session returns`,
+      );
     }
     return { principal: session.principal, via: 'session', session };
   }

@@ -16,23 +16,40 @@ const SLASH = /^\s*(\/flag|\/config|\/change|\/incident|\/tenant|\/cohort)(?:\s+
 const WITH_REASON = new Set(['refused', 'conflict', 'failed', 'rejected', 'expired']);
 
 /** A request id of the API's own, unless the caller sent one (a retried call then reaches the same workflow). */
-export const apiRequestId = (given?: string) => given ?? `api-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+export const apiRequestId = (given?: string) =>
+  given ?? `api-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
 /** A change request's state as an outcome, with the rendered reply. */
-export function outcomeOfState(state: ChangeRequestState | undefined, message: Message, changeRequestId: string): Outcome {
+export function outcomeOfState(
+  state: ChangeRequestState | undefined,
+  message: Message,
+  changeRequestId: string,
+): Outcome {
   if (!state) return { status: 'started', changeRequestId, ...message };
   const reason = WITH_REASON.has(state.status) ? (state.rejectionReason ?? state.message) : undefined;
-  return { status: state.status, changeRequestId, ...(reason ? { reason } : {}), ...(state.riskReasons.length ? { riskReasons: state.riskReasons } : {}), ...message };
+  return {
+    status: state.status,
+    changeRequestId,
+    ...(reason ? { reason } : {}),
+    ...(state.riskReasons.length ? { riskReasons: state.riskReasons } : {}),
+    ...message,
+  };
 }
 
 export async function changeRequestState(deps: ApiDeps, workflowId: string): Promise<ChangeRequestState | undefined> {
-  return deps.client.workflow.getHandle(workflowId).query(changeRequestStateQuery).catch(() => undefined);
+  return deps.client.workflow
+    .getHandle(workflowId)
+    .query(changeRequestStateQuery)
+    .catch(() => undefined);
 }
 
 /** `/flag on x --env prod` → the slash command and its text; anything else is refused with what to send. */
 function splitSlash(text: string): { slash: SlashCommand; rest: string } {
   const match = SLASH.exec(text);
-  if (!match) throw new ValidationError('text must be a chat command starting with /flag, /config, /change, /incident, /tenant or /cohort, e.g. "/flag show checkout-v2"');
+  if (!match)
+    throw new ValidationError(
+      'text must be a chat command starting with /flag, /config, /change, /incident, /tenant or /cohort, e.g. "/flag show checkout-v2"',
+    );
   return { slash: match[1] as SlashCommand, rest: (match[2] ?? '').trim() };
 }
 
@@ -45,7 +62,9 @@ export async function runCommand(deps: ApiDeps, principal: string, text: string,
   const { slash, rest } = splitSlash(text);
   const command: Command = parseCommand(slash, rest, { environments: deps.environments });
   if (command.name === 'config.secret.set') {
-    throw new ValidationError('a secret value never travels in a command: set it with `switchyard secret set <key> --env <env>`, which reads it from standard input and seals it');
+    throw new ValidationError(
+      'a secret value never travels in a command: set it with `switchyard secret set <key> --env <env>`, which reads it from standard input and seals it',
+    );
   }
   const reply = await deps.handler.handleCommand({
     transport: 'console',

@@ -23,13 +23,21 @@ declare module 'oidc-provider' {
     conformIdTokenClaims?: boolean;
     claims?: Record<string, string[]>;
     interactions?: { url(ctx: ProviderContext, interaction: { uid: string }): string };
-    findAccount(ctx: ProviderContext, accountId: string): Promise<{ accountId: string; claims(): Promise<Record<string, unknown>> }>;
+    findAccount(
+      ctx: ProviderContext,
+      accountId: string,
+    ): Promise<{ accountId: string; claims(): Promise<Record<string, unknown>> }>;
     loadExistingGrant?(ctx: ProviderContext): Promise<Grant | undefined>;
   }
   export default class Provider {
     constructor(issuer: string, configuration: Configuration);
     Grant: { new (init: { clientId: string; accountId: string }): Grant; find(id: string): Promise<Grant | undefined> };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
-    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+    interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>;
   }
 }

@@ -27,19 +27,38 @@ export function registerOidcRoutes(app: FastifyInstance, deps: ApiDeps, oidc: Oi
     const { url, cookie, maxAgeSeconds } = await oidc.start();
     // Lax, not Strict: the provider's redirect back is a navigation from another site, and this
     // cookie must come with it. It holds nothing that signs anyone in.
-    reply.header('set-cookie', cookieHeader(SIGN_IN_COOKIE, cookie, { maxAgeSeconds, secure: oidc.secureCookies, sameSite: 'Lax', path: callbackPath }));
+    reply.header(
+      'set-cookie',
+      cookieHeader(SIGN_IN_COOKIE, cookie, {
+        maxAgeSeconds,
+        secure: oidc.secureCookies,
+        sameSite: 'Lax',
+        path: callbackPath,
+      }),
+    );
     return reply.redirect(url, 302);
   });
 
   app.get('/auth/callback', async (request, reply) => {
     limit(request);
-    const clearPending = cookieHeader(SIGN_IN_COOKIE, '', { maxAgeSeconds: 0, secure: oidc.secureCookies, sameSite: 'Lax', path: callbackPath });
+    const clearPending = cookieHeader(SIGN_IN_COOKIE, '', {
+      maxAgeSeconds: 0,
+      secure: oidc.secureCookies,
+      sameSite: 'Lax',
+      path: callbackPath,
+    });
     // A sign-in attempt is used once, whatever its outcome.
     reply.header('set-cookie', clearPending);
-    const principal = await oidc.finish(new URL(request.url, oidc.redirectUri), cookieValue(request.headers.cookie, SIGN_IN_COOKIE));
+    const principal = await oidc.finish(
+      new URL(request.url, oidc.redirectUri),
+      cookieValue(request.headers.cookie, SIGN_IN_COOKIE),
+    );
     const { value } = deps.sessions.issue(principal);
     deps.log.info({ principal }, 'signed in with OIDC');
-    reply.header('set-cookie', [clearPending, cookieHeader(SESSION_COOKIE, value, { maxAgeSeconds: deps.sessions.maxAgeSeconds, secure: oidc.secureCookies })]);
+    reply.header('set-cookie', [
+      clearPending,
+      cookieHeader(SESSION_COOKIE, value, { maxAgeSeconds: deps.sessions.maxAgeSeconds, secure: oidc.secureCookies }),
+    ]);
     return reply.code(200).type('text/html; charset=utf-8').send(SIGNED_IN_PAGE(principal));
   });
 }

@@ -27,14 +27,31 @@ let provider: Provider;
 let providerServer: Server;
 
 beforeAll(async () => {
-  let handle: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void = () => undefined;
+  let handle: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void = () =>
+    undefined;
   providerServer = createServer((req, res) => handle(req, res));
   await new Promise<void>((resolve) => providerServer.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(providerServer.address() as AddressInfo).port}`;
   provider = new Provider(issuer, {
-    clients: [{ ...CLIENT, redirect_uris: [`${PUBLIC_URL}/auth/callback`], token_endpoint_auth_method: 'client_secret_post', grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [
+      {
+        ...CLIENT,
+        redirect_uris: [`${PUBLIC_URL}/auth/callback`],
+        token_endpoint_auth_method: 'client_secret_post',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
     cookies: { keys: ['test-cookie-key'] },
-    jwks: { keys: [{ ...(await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey)), alg: 'RS256', use: 'sig' }] },
+    jwks: {
+      keys: [
+        {
+          ...(await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey)),
+          alg: 'RS256',
+          use: 'sig',
+        },
+      ],
+    },
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     features: { devInteractions: { enabled: false } },
     // Slack sends its ids in the ID token itself.
@@ -43,7 +60,10 @@ beforeAll(async () => {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, accountId) {
       const [userId, team] = accountId.split('@');
-      return { accountId, claims: async () => ({ sub: `slack-sub-${userId}`, [USER_ID_CLAIM]: userId, [SLACK_TEAM_CLAIM]: team }) };
+      return {
+        accountId,
+        claims: async () => ({ sub: `slack-sub-${userId}`, [USER_ID_CLAIM]: userId, [SLACK_TEAM_CLAIM]: team }),
+      };
     },
     // A first-party console: no consent screen.
     loadExistingGrant: firstPartyGrant,
@@ -52,10 +72,17 @@ beforeAll(async () => {
   handle = (req, res) => {
     // The login page: the user "types their password" and is signed in as nextUser.
     if (req.url?.startsWith('/interaction/')) {
-      provider.interactionFinished(req, res, { login: { accountId: `${nextUser.userId}@${nextUser.team}` } }, { mergeWithLastSubmission: false }).catch((err: unknown) => {
-        res.statusCode = 500;
-        res.end(String(err));
-      });
+      provider
+        .interactionFinished(
+          req,
+          res,
+          { login: { accountId: `${nextUser.userId}@${nextUser.team}` } },
+          { mergeWithLastSubmission: false },
+        )
+        .catch((err: unknown) => {
+          res.statusCode = 500;
+          res.end(String(err));
+        });
       return;
     }
     callback(req, res);
@@ -76,7 +103,9 @@ class CookieJar {
       const at = pair!.indexOf('=');
       const name = pair!.slice(0, at).trim();
       const value = pair!.slice(at + 1).trim();
-      const gone = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
+      const gone = attributes.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()),
+      );
       if (gone || value === '') jar.delete(name);
       else jar.set(name, value);
     }
@@ -99,19 +128,36 @@ interface Answer {
 async function browse(app: FastifyInstance, jar: CookieJar, url: string): Promise<Answer> {
   const target = new URL(url);
   if (target.origin === PUBLIC_URL) {
-    const response = await app.inject({ method: 'GET', url: `${target.pathname}${target.search}`, headers: { cookie: jar.header(PUBLIC_URL) } });
+    const response = await app.inject({
+      method: 'GET',
+      url: `${target.pathname}${target.search}`,
+      headers: { cookie: jar.header(PUBLIC_URL) },
+    });
     jar.store(PUBLIC_URL, response.headers['set-cookie']);
     const location = response.headers.location;
-    return { status: response.statusCode, body: response.body, ...(typeof location === 'string' ? { location: new URL(location, url).href } : {}) };
+    return {
+      status: response.statusCode,
+      body: response.body,
+      ...(typeof location === 'string' ? { location: new URL(location, url).href } : {}),
+    };
   }
   const response = await fetch(target, { redirect: 'manual', headers: { cookie: jar.header(target.origin) } });
   jar.store(target.origin, response.headers.getSetCookie());
   const location = response.headers.get('location');
-  return { status: response.status, body: await response.text(), ...(location ? { location: new URL(location, url).href } : {}) };
+  return {
+    status: response.status,
+    body: await response.text(),
+    ...(location ? { location: new URL(location, url).href } : {}),
+  };
 }
 
 /** Follows redirects from `url` until `stop` says so (or a page that is not a redirect). */
-async function follow(app: FastifyInstance, jar: CookieJar, url: string, stop: (url: string) => boolean = () => false): Promise<{ url: string; answer?: Answer }> {
+async function follow(
+  app: FastifyInstance,
+  jar: CookieJar,
+  url: string,
+  stop: (url: string) => boolean = () => false,
+): Promise<{ url: string; answer?: Answer }> {
   let current = url;
   for (let hops = 0; hops < 15; hops += 1) {
     if (stop(current)) return { url: current };
@@ -133,7 +179,16 @@ function consoleApp(options: { allowedTeam?: string } = {}): FastifyInstance {
   });
   // Sign-in and the session endpoints never reach Temporal, Postgres or the command layer.
   const unused = {} as never;
-  const deps: Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> = { client: unused, taskQueue: 'unused', pool: unused, handler: unused, log: createLogger('silent'), environments: ['production'], devLogin: true, oidc };
+  const deps: Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> = {
+    client: unused,
+    taskQueue: 'unused',
+    pool: unused,
+    handler: unused,
+    log: createLogger('silent'),
+    environments: ['production'],
+    devLogin: true,
+    oidc,
+  };
   return createWebApp(deps);
 }
 
@@ -159,7 +214,11 @@ describe('browser sign-in with OpenID Connect', () => {
 
     const withoutCsrf = await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } });
     expect(withoutCsrf.statusCode).toBe(403);
-    const signedOut = await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie, [CSRF_HEADER]: session.json().csrfToken } });
+    const signedOut = await app.inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: { cookie, [CSRF_HEADER]: session.json().csrfToken },
+    });
     expect(signedOut.statusCode).toBe(200);
     expect(String(signedOut.headers['set-cookie'])).toMatch(/switchyard_session=;.*Max-Age=0/);
     await app.close();
@@ -175,9 +234,15 @@ describe('browser sign-in with OpenID Connect', () => {
     expect(String(login.headers['set-cookie'])).toMatch(/switchyard_sign_in=.*HttpOnly; SameSite=Lax/);
     jar.store(PUBLIC_URL, login.headers['set-cookie']);
     const reachedCallback = await follow(app, jar, login.headers.location as string, isCallback);
-    const callback = await app.inject({ method: 'GET', url: reachedCallback.url.slice(PUBLIC_URL.length), headers: { cookie: jar.header(PUBLIC_URL) } });
+    const callback = await app.inject({
+      method: 'GET',
+      url: reachedCallback.url.slice(PUBLIC_URL.length),
+      headers: { cookie: jar.header(PUBLIC_URL) },
+    });
     expect(callback.statusCode, callback.body).toBe(200);
-    const sessionCookie = ([] as string[]).concat(callback.headers['set-cookie'] ?? []).find((c) => c.startsWith('switchyard_session='));
+    const sessionCookie = ([] as string[])
+      .concat(callback.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('switchyard_session='));
     expect(sessionCookie).toMatch(/HttpOnly; SameSite=Strict; Max-Age=\d+$/);
 
     const dev = await app.inject({ method: 'GET', url: '/dev-login?user=U_MALLORY' });
@@ -192,7 +257,9 @@ describe('browser sign-in with OpenID Connect', () => {
     nextUser = { userId: 'U_OUTSIDER', team: 'T_ELSEWHERE' };
     const outcome = await follow(app, jar, `${PUBLIC_URL}/auth/login`);
     expect(outcome.answer?.status).toBe(403);
-    expect(JSON.parse(outcome.answer!.body)).toEqual({ error: { code: 'FORBIDDEN', message: expect.stringMatching(/T_ELSEWHERE/) } });
+    expect(JSON.parse(outcome.answer!.body)).toEqual({
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/T_ELSEWHERE/) },
+    });
     expect(jar.get(PUBLIC_URL, 'switchyard_session')).toBeUndefined();
     await app.close();
   });

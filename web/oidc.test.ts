@@ -16,15 +16,29 @@ describe('the sign-in settings', () => {
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     const lines = parsed.message.split('\n');
-    expect(lines.map((l) => l.split(' ')[2]).sort()).toEqual(['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'WEB_PUBLIC_URL']);
+    expect(lines.map((l) => l.split(' ')[2]).sort()).toEqual([
+      'OIDC_CLIENT_ID',
+      'OIDC_CLIENT_SECRET',
+      'WEB_PUBLIC_URL',
+    ]);
     expect(lines.every((l) => l.includes('is required when OIDC_ISSUER is set'))).toBe(true);
   });
 
   it('refuse an issuer or public URL that is not an http(s) URL', () => {
-    const parsed = parseSettings({ OIDC_ISSUER: 'slack.com', OIDC_CLIENT_ID: 'id', OIDC_CLIENT_SECRET: 'secret', WEB_PUBLIC_URL: 'ftp://example.com' });
+    const parsed = parseSettings({
+      OIDC_ISSUER: 'slack.com',
+      OIDC_CLIENT_ID: 'id',
+      OIDC_CLIENT_SECRET: 'secret',
+      WEB_PUBLIC_URL: 'ftp://example.com',
+    });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.message.split('\n').map((l) => l.split(' ')[2]).sort()).toEqual(['OIDC_ISSUER', 'WEB_PUBLIC_URL']);
+    expect(
+      parsed.message
+        .split('\n')
+        .map((l) => l.split(' ')[2])
+        .sort(),
+    ).toEqual(['OIDC_ISSUER', 'WEB_PUBLIC_URL']);
   });
 
   it('describe Sign in with Slack from the environment', () => {
@@ -38,22 +52,39 @@ describe('the sign-in settings', () => {
     });
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(oidcOptionsOf(parsed.settings)).toMatchObject({ principalClaim: 'https://slack.com/user_id', allowedTeam: 'T123', publicUrl: new URL('https://switchyard.example.com') });
+    expect(oidcOptionsOf(parsed.settings)).toMatchObject({
+      principalClaim: 'https://slack.com/user_id',
+      allowedTeam: 'T123',
+      publicUrl: new URL('https://switchyard.example.com'),
+    });
   });
 });
 
 describe('sign-in cookies', () => {
-  const options = { issuer: new URL('https://slack.com'), clientId: 'id', clientSecret: 'secret', principalClaim: 'sub' };
+  const options = {
+    issuer: new URL('https://slack.com'),
+    clientId: 'id',
+    clientSecret: 'secret',
+    principalClaim: 'sub',
+  };
   it('are Secure unless the console is plain http on loopback', () => {
-    expect(createOidcSignIn({ ...options, publicUrl: new URL('https://switchyard.example.com') }).secureCookies).toBe(true);
-    expect(createOidcSignIn({ ...options, publicUrl: new URL('http://switchyard.internal:8090') }).secureCookies).toBe(true);
+    expect(createOidcSignIn({ ...options, publicUrl: new URL('https://switchyard.example.com') }).secureCookies).toBe(
+      true,
+    );
+    expect(createOidcSignIn({ ...options, publicUrl: new URL('http://switchyard.internal:8090') }).secureCookies).toBe(
+      true,
+    );
     expect(createOidcSignIn({ ...options, publicUrl: new URL('http://localhost:8090') }).secureCookies).toBe(false);
     expect(createOidcSignIn({ ...options, publicUrl: new URL('http://127.0.0.1:8090') }).secureCookies).toBe(false);
     expect(isLoopbackHttp(new URL('https://127.0.0.1'))).toBe(false);
   });
 
   it('come back to <WEB_PUBLIC_URL>/auth/callback, under a path prefix too', () => {
-    expect(createOidcSignIn({ ...options, publicUrl: new URL('https://example.com/switchyard') }).redirectUri).toBe('https://example.com/switchyard/auth/callback');
-    expect(createOidcSignIn({ ...options, publicUrl: new URL('https://example.com/') }).redirectUri).toBe('https://example.com/auth/callback');
+    expect(createOidcSignIn({ ...options, publicUrl: new URL('https://example.com/switchyard') }).redirectUri).toBe(
+      'https://example.com/switchyard/auth/callback',
+    );
+    expect(createOidcSignIn({ ...options, publicUrl: new URL('https://example.com/') }).redirectUri).toBe(
+      'https://example.com/auth/callback',
+    );
   });
 });

@@ -35,7 +35,17 @@ const isLoopbackHost = (host: string) => host === 'localhost' || host === '[::1]
 export const isLoopbackHttp = (url: URL) => url.protocol === 'http:' && isLoopbackHost(url.hostname);
 
 /** The OIDC options the settings describe, or undefined when OIDC_ISSUER is unset (checkWebSettings made sure the rest is there). */
-export function oidcOptionsOf(settings: Pick<WebSettings, 'OIDC_ISSUER' | 'OIDC_CLIENT_ID' | 'OIDC_CLIENT_SECRET' | 'OIDC_PRINCIPAL_CLAIM' | 'OIDC_ALLOWED_TEAM' | 'WEB_PUBLIC_URL'>): OidcOptions | undefined {
+export function oidcOptionsOf(
+  settings: Pick<
+    WebSettings,
+    | 'OIDC_ISSUER'
+    | 'OIDC_CLIENT_ID'
+    | 'OIDC_CLIENT_SECRET'
+    | 'OIDC_PRINCIPAL_CLAIM'
+    | 'OIDC_ALLOWED_TEAM'
+    | 'WEB_PUBLIC_URL'
+  >,
+): OidcOptions | undefined {
   if (!settings.OIDC_ISSUER) return undefined;
   if (!settings.OIDC_CLIENT_ID || !settings.OIDC_CLIENT_SECRET || !settings.WEB_PUBLIC_URL) {
     throw new Error('OIDC_ISSUER is set: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and WEB_PUBLIC_URL must be set too');
@@ -62,15 +72,28 @@ const START_AGAIN = 'start again at /auth/login';
 export function createOidcSignIn(options: OidcOptions) {
   const now = options.now ?? Date.now;
   const sealer = createSealer(randomBytes(32));
-  const redirectUri = new URL('auth/callback', options.publicUrl.href.endsWith('/') ? options.publicUrl : new URL(`${options.publicUrl.href}/`)).href;
+  const redirectUri = new URL(
+    'auth/callback',
+    options.publicUrl.href.endsWith('/') ? options.publicUrl : new URL(`${options.publicUrl.href}/`),
+  ).href;
   let discovered: Promise<client.Configuration> | undefined;
 
   const configuration = () => {
     discovered ??= client
-      .discovery(options.issuer, options.clientId, options.clientSecret, undefined, isLoopbackHttp(options.issuer) ? { execute: [client.allowInsecureRequests] } : {})
+      .discovery(
+        options.issuer,
+        options.clientId,
+        options.clientSecret,
+        undefined,
+        isLoopbackHttp(options.issuer) ? { execute: [client.allowInsecureRequests] } : {},
+      )
       .catch((err: unknown) => {
         discovered = undefined;
-        throw new ApiError(`could not read the OIDC discovery document of ${options.issuer.href} (${(err as Error).message}); check OIDC_ISSUER`, 'OIDC_UNAVAILABLE', 502);
+        throw new ApiError(
+          `could not read the OIDC discovery document of ${options.issuer.href} (${(err as Error).message}); check OIDC_ISSUER`,
+          'OIDC_UNAVAILABLE',
+          502,
+        );
       });
     return discovered;
   };
@@ -83,7 +106,12 @@ export function createOidcSignIn(options: OidcOptions) {
     /** Where to send the browser, and the sealed cookie value that lets the callback check what comes back. */
     async start(): Promise<{ url: string; cookie: string; maxAgeSeconds: number }> {
       const config = await configuration();
-      const pending: PendingSignIn = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), expiresAt: now() + SIGN_IN_MS };
+      const pending: PendingSignIn = {
+        state: client.randomState(),
+        nonce: client.randomNonce(),
+        verifier: client.randomPKCECodeVerifier(),
+        expiresAt: now() + SIGN_IN_MS,
+      };
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
         scope: 'openid',
@@ -107,10 +135,14 @@ export function createOidcSignIn(options: OidcOptions) {
       const refused = callbackUrl.searchParams.get('error');
       if (refused) {
         const description = callbackUrl.searchParams.get('error_description');
-        throw unauthenticated(`the OIDC provider refused the sign-in: ${refused}${description ? ` (${description})` : ''}; ${START_AGAIN}`);
+        throw unauthenticated(
+          `the OIDC provider refused the sign-in: ${refused}${description ? ` (${description})` : ''}; ${START_AGAIN}`,
+        );
       }
       if (callbackUrl.searchParams.get('state') !== pending.state) {
-        throw badSignIn(`the provider's answer does not belong to the sign-in this browser started (state differs): ${START_AGAIN}`);
+        throw badSignIn(
+          `the provider's answer does not belong to the sign-in this browser started (state differs): ${START_AGAIN}`,
+        );
       }
       const config = await configuration();
       // The code's redirect_uri must be the one sent at login: rebuild the URL on the public base,
@@ -120,24 +152,38 @@ export function createOidcSignIn(options: OidcOptions) {
       let claims: Record<string, unknown> | undefined;
       let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
       try {
-        tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true });
+        tokens = await client.authorizationCodeGrant(config, current, {
+          pkceCodeVerifier: pending.verifier,
+          expectedState: pending.state,
+          expectedNonce: pending.nonce,
+          idTokenExpected: true,
+        });
         claims = tokens.claims() as Record<string, unknown> | undefined;
       } catch (err) {
-        throw unauthenticated(`the sign-in could not be completed with the OIDC provider (${(err as Error).message}): ${START_AGAIN}`);
+        throw unauthenticated(
+          `the sign-in could not be completed with the OIDC provider (${(err as Error).message}): ${START_AGAIN}`,
+        );
       }
       if (!claims) throw unauthenticated(`the OIDC provider sent no ID token: ${START_AGAIN}`);
       // Some providers put profile claims only in userinfo; Slack puts its ids in the ID token.
-      if (claims[options.principalClaim] === undefined || (options.allowedTeam && claims[SLACK_TEAM_CLAIM] === undefined)) {
+      if (
+        claims[options.principalClaim] === undefined ||
+        (options.allowedTeam && claims[SLACK_TEAM_CLAIM] === undefined)
+      ) {
         const info = await client.fetchUserInfo(config, tokens.access_token, String(claims.sub)).catch(() => undefined);
         if (info) claims = { ...info, ...claims };
       }
       if (options.allowedTeam && claims[SLACK_TEAM_CLAIM] !== options.allowedTeam) {
         const team = claims[SLACK_TEAM_CLAIM];
-        throw forbidden(`sign-in refused: this console is for the Slack workspace ${options.allowedTeam}, and you signed in from ${typeof team === 'string' ? team : 'no workspace'}; sign in with your account in ${options.allowedTeam}`);
+        throw forbidden(
+          `sign-in refused: this console is for the Slack workspace ${options.allowedTeam}, and you signed in from ${typeof team === 'string' ? team : 'no workspace'}; sign in with your account in ${options.allowedTeam}`,
+        );
       }
       const principal = claims[options.principalClaim];
       if (typeof principal !== 'string' || principal === '') {
-        throw forbidden(`the ID token has no ${options.principalClaim} claim to use as your principal: set OIDC_PRINCIPAL_CLAIM to a claim your provider sends (e.g. sub)`);
+        throw forbidden(
+          `the ID token has no ${options.principalClaim} claim to use as your principal: set OIDC_PRINCIPAL_CLAIM to a claim your provider sends (e.g. sub)`,
+        );
       }
       return principal;
     },

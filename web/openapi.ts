@@ -18,11 +18,20 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): J
   const required = new Set((json.required as string[] | undefined) ?? []);
   return Object.entries((json.properties as Record<string, JsonSchema> | undefined) ?? {}).map(([name, property]) => {
     const { description, ...rest } = property;
-    return { name, in: where, required: where === 'path' || required.has(name), schema: rest, ...(description ? { description } : {}) };
+    return {
+      name,
+      in: where,
+      required: where === 'path' || required.has(name),
+      schema: rest,
+      ...(description ? { description } : {}),
+    };
   });
 }
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: schemaOf(errorBodySchema, 'output') } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: schemaOf(errorBodySchema, 'output') } },
+});
 
 /**
  * The OpenAPI document of the route table: every path, parameter, body and answer comes from the
@@ -32,7 +41,10 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { version: st
   const paths: Record<string, Record<string, unknown>> = {};
   for (const entry of routes) {
     const path = entry.path.replace(/:(\w+)/g, '{$1}');
-    const operationId = `${entry.method.toLowerCase()}${path.replace(/^\/api\/v1/, '').replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
+    const operationId = `${entry.method.toLowerCase()}${path
+      .replace(/^\/api\/v1/, '')
+      .replace(/[{}]/g, '')
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
     const parameters = [...parametersOf(entry.params, 'path'), ...parametersOf(entry.query, 'query')];
     paths[path] ??= {};
     paths[path][entry.method.toLowerCase()] = {
@@ -40,9 +52,16 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { version: st
       summary: entry.summary,
       tags: [entry.tag],
       ...(parameters.length ? { parameters } : {}),
-      ...(entry.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(entry.body, 'input') } } } } : {}),
+      ...(entry.body
+        ? {
+            requestBody: { required: true, content: { 'application/json': { schema: schemaOf(entry.body, 'input') } } },
+          }
+        : {}),
       responses: {
-        [String(entry.status ?? 200)]: { description: 'success', content: { 'application/json': { schema: schemaOf(entry.response, 'output') } } },
+        [String(entry.status ?? 200)]: {
+          description: 'success',
+          content: { 'application/json': { schema: schemaOf(entry.response, 'output') } },
+        },
         '400': errorResponse('bad input: the message names the field and what it must be'),
         ...(entry.auth === false ? {} : { '401': errorResponse('no, unknown, expired or revoked credentials') }),
         '403': errorResponse('not allowed (a role, 4-eyes, a missing CSRF header)'),
@@ -63,7 +82,12 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { version: st
     components: {
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', description: 'an API token from `switchyard token create`' },
-        sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'a browser session; POSTs also need X-CSRF-Token' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'a browser session; POSTs also need X-CSRF-Token',
+        },
       },
     },
   };

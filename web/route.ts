@@ -40,12 +40,14 @@ export interface ApiRoute {
 }
 
 /** Declares a route with its handler typed by its schemas. */
-export function route<P = undefined, Q = undefined, B = undefined>(definition: Omit<ApiRoute, 'handle' | 'params' | 'query' | 'body'> & {
-  params?: z.ZodType<P>;
-  query?: z.ZodType<Q>;
-  body?: z.ZodType<B>;
-  handle(input: RouteInput<P, Q, B>, ctx: RouteContext): Promise<unknown>;
-}): ApiRoute {
+export function route<P = undefined, Q = undefined, B = undefined>(
+  definition: Omit<ApiRoute, 'handle' | 'params' | 'query' | 'body'> & {
+    params?: z.ZodType<P>;
+    query?: z.ZodType<Q>;
+    body?: z.ZodType<B>;
+    handle(input: RouteInput<P, Q, B>, ctx: RouteContext): Promise<unknown>;
+  },
+): ApiRoute {
   return definition as ApiRoute;
 }
 

@@ -3,10 +3,17 @@ import { KEY_PATTERN } from '../core/model/flag.js';
 
 /** Shapes shared by several routes; each route's own live beside it. */
 
-export const keyParam = z.object({ key: z.string().regex(KEY_PATTERN, 'must be a flag or config key: lowercase letters, digits, ".", "_" or "-"') });
+export const keyParam = z.object({
+  key: z.string().regex(KEY_PATTERN, 'must be a flag or config key: lowercase letters, digits, ".", "_" or "-"'),
+});
 
 /** What people copy from messages: a request id, or the workflow id buttons carry. */
-export const changeRequestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/, 'must be a change request id as replies show it (letters, digits, "-", "_", ".", ":")');
+export const changeRequestId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/,
+    'must be a change request id as replies show it (letters, digits, "-", "_", ".", ":")',
+  );
 export const idParam = z.object({ id: changeRequestId });
 
 export const limitQuery = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -45,7 +52,11 @@ export const rolloutStateSchema = z.object({
 
 /** Of a change the API asked for: how it went, in the words of the chat reply too. */
 export const outcomeSchema = z.object({
-  status: z.string().describe('applied, awaiting_approval, refused, conflict, rejected, expired, failed, validating (still running), started (no worker yet), answered (a read)'),
+  status: z
+    .string()
+    .describe(
+      'applied, awaiting_approval, refused, conflict, rejected, expired, failed, validating (still running), started (no worker yet), answered (a read)',
+    ),
   reason: z.string().optional().describe('why it was refused, rejected or failed'),
   changeRequestId: z.string().optional(),
   riskReasons: z.array(z.string()).optional(),

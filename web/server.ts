@@ -20,7 +20,8 @@ import type { WebSettings } from './settings.js';
 const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** What the API server needs besides what createWebApp makes itself. */
-export type WebAppDeps = Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> & Partial<Pick<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'>>;
+export type WebAppDeps = Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> &
+  Partial<Pick<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'>>;
 
 /**
  * The HTTP API app (docs/architecture.md#layers), not yet listening: `/api/v1` over the same
@@ -67,7 +68,10 @@ const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /
  * handler, the app on WEB_PORT. Dev sign-in is on only for `dev` listening on loopback with no
  * OIDC configured; with OIDC_ISSUER set, browsers sign in at /auth/login.
  */
-export async function startWeb(settings: WebSettings, options: { log?: Logger; dev?: boolean } = {}): Promise<RunningWeb> {
+export async function startWeb(
+  settings: WebSettings,
+  options: { log?: Logger; dev?: boolean } = {},
+): Promise<RunningWeb> {
   const log = options.log ?? createLogger(settings.LOG_LEVEL, 'web');
   const host = settings.WEB_HOST ?? (options.dev ? '127.0.0.1' : '0.0.0.0');
   const oidcOptions = oidcOptionsOf(settings);
@@ -81,7 +85,14 @@ export async function startWeb(settings: WebSettings, options: { log?: Logger; d
   const { client, connection, taskQueue } = temporal;
   const environments = settings.ENVIRONMENTS;
   // The Block Kit the API returns links to the console like Slack's messages do.
-  const handler = createCommandHandler({ client, taskQueue, pool, log, environments, consoleUrl: settings.WEB_PUBLIC_URL });
+  const handler = createCommandHandler({
+    client,
+    taskQueue,
+    pool,
+    log,
+    environments,
+    consoleUrl: settings.WEB_PUBLIC_URL,
+  });
   const oidc = oidcOptions ? { oidc: createOidcSignIn(oidcOptions) } : {};
   const devLogin = options.dev === true && isLoopback(host) && !oidcOptions;
   const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin, ...oidc });

@@ -19,7 +19,9 @@ describe('browser sessions', () => {
     const codec = createSessionCodec(undefined, () => now);
     const { value } = codec.issue('U_ALICE');
     const [payload, signature] = value.split('.');
-    const asBob = Buffer.from(JSON.stringify({ principal: 'U_BOB', csrf: 'x', expiresAt: now + 1000 })).toString('base64url');
+    const asBob = Buffer.from(JSON.stringify({ principal: 'U_BOB', csrf: 'x', expiresAt: now + 1000 })).toString(
+      'base64url',
+    );
     expect(codec.read(`${asBob}.${signature}`)).toBeUndefined();
     expect(createSessionCodec().read(value)).toBeUndefined();
     expect(codec.read(`${payload}.`)).toBeUndefined();

@@ -47,14 +47,21 @@ export function createSessionCodec(secret: Buffer = randomBytes(32), now: () => 
   return {
     /** A new session for `principal` and the cookie value carrying it. */
     issue(principal: string): { session: Session; value: string } {
-      const session: Session = { principal, csrf: randomBytes(24).toString('base64url'), expiresAt: now() + SESSION_MS };
+      const session: Session = {
+        principal,
+        csrf: randomBytes(24).toString('base64url'),
+        expiresAt: now() + SESSION_MS,
+      };
       return { session, value: sealer.seal(session) };
     },
     /** The session a cookie value carries, or undefined when it is forged, altered or expired. */
     read(value: string | undefined): Session | undefined {
       const session = sealer.open(value) as Partial<Session> | undefined;
       if (!session || typeof session !== 'object') return undefined;
-      return typeof session.principal === 'string' && typeof session.csrf === 'string' && typeof session.expiresAt === 'number' && session.expiresAt > now()
+      return typeof session.principal === 'string' &&
+        typeof session.csrf === 'string' &&
+        typeof session.expiresAt === 'number' &&
+        session.expiresAt > now()
         ? (session as Session)
         : undefined;
     },
@@ -84,8 +91,18 @@ export function csrfMatches(session: Session, header: string | undefined): boole
  * A Set-Cookie value for an HttpOnly cookie on the whole site. `secure` is off only for a console
  * served over plain http on loopback (dev), where a browser would drop a Secure cookie.
  */
-export function cookieHeader(name: string, value: string, options: { maxAgeSeconds: number; secure: boolean; sameSite?: 'Strict' | 'Lax'; path?: string }): string {
-  const parts = [`${name}=${value}`, `Path=${options.path ?? '/'}`, 'HttpOnly', `SameSite=${options.sameSite ?? 'Strict'}`, `Max-Age=${options.maxAgeSeconds}`];
+export function cookieHeader(
+  name: string,
+  value: string,
+  options: { maxAgeSeconds: number; secure: boolean; sameSite?: 'Strict' | 'Lax'; path?: string },
+): string {
+  const parts = [
+    `${name}=${value}`,
+    `Path=${options.path ?? '/'}`,
+    'HttpOnly',
+    `SameSite=${options.sameSite ?? 'Strict'}`,
+    `Max-Age=${options.maxAgeSeconds}`,
+  ];
   if (options.secure) parts.push('Secure');
   return parts.join('; ');
 }

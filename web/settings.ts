@@ -37,6 +37,7 @@ export function checkWebSettings(settings: Partial<z.infer<typeof webSettingsSch
     WEB_PUBLIC_URL: 'the URL browsers open the console at (the redirect URI is <WEB_PUBLIC_URL>/auth/callback)',
   } as const;
   for (const [name, what] of Object.entries(needed)) {
-    if (!settings[name as keyof typeof needed]) ctx.addIssue({ code: 'custom', path: [name], message: `is required when OIDC_ISSUER is set: set it to ${what}` });
+    if (!settings[name as keyof typeof needed])
+      ctx.addIssue({ code: 'custom', path: [name], message: `is required when OIDC_ISSUER is set: set it to ${what}` });
   }
 }

@@ -8,7 +8,15 @@ import { createWebApp } from './server.js';
 
 // Serving the console never reaches Temporal, Postgres or the command layer.
 const unused = {} as never;
-const deps: Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> = { client: unused, taskQueue: 'unused', pool: unused, handler: unused, log: createLogger('silent'), environments: ['production'], devLogin: true };
+const deps: Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> = {
+  client: unused,
+  taskQueue: 'unused',
+  pool: unused,
+  handler: unused,
+  log: createLogger('silent'),
+  environments: ['production'],
+  devLogin: true,
+};
 
 const build = mkdtempSync(join(tmpdir(), 'switchyard-console-'));
 mkdirSync(join(build, 'assets'));
@@ -39,15 +47,26 @@ describe('switchyard web serving the console', () => {
 
   it('leaves the API its own answers: routes keep priority, an unknown API path is the JSON 404', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ ok: true });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()).toMatchObject({ openapi: expect.stringMatching(/^3/) });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()).toMatchObject({
+      openapi: expect.stringMatching(/^3/),
+    });
     const unknown = await app.inject({ method: 'GET', url: '/api/v1/nowhere' });
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringContaining('/api/v1/nowhere') } });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/sign-in' })).json()).toEqual({ oidc: false, devLogin: true });
+    expect(unknown.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: expect.stringContaining('/api/v1/nowhere') },
+    });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/sign-in' })).json()).toEqual({
+      oidc: false,
+      devLogin: true,
+    });
   });
 
   it('sends a browser that opens the dev sign-in link to the console, signed in', async () => {
-    const browser = await app.inject({ method: 'GET', url: '/dev-login?user=U_ALICE', headers: { accept: 'text/html,application/xhtml+xml' } });
+    const browser = await app.inject({
+      method: 'GET',
+      url: '/dev-login?user=U_ALICE',
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
     expect(browser.statusCode).toBe(303);
     expect(browser.headers.location).toBe('/');
     expect(String(browser.headers['set-cookie'])).toMatch(/^switchyard_session=.*HttpOnly; SameSite=Strict/);

@@ -26,7 +26,8 @@ const NOT_BUILT_PAGE =
  * framed Approve button is a click someone else aimed).
  */
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 };
@@ -55,16 +56,21 @@ export function registerConsole(app: FastifyInstance, dir: string = defaultConso
   const root = resolve(dir);
   // Only its reply.sendFile: the one route below decides what a path is.
   void app.register(fastifyStatic, { root, serve: false });
-  const sendPage = (reply: FastifyReply) => reply.headers(PAGE_HEADERS).header('cache-control', 'no-cache').sendFile('index.html', root);
+  const sendPage = (reply: FastifyReply) =>
+    reply.headers(PAGE_HEADERS).header('cache-control', 'no-cache').sendFile('index.html', root);
 
   app.get('/*', async (request, reply) => {
     const path = request.url.split('?')[0]!;
-    if (SERVER_PATHS.test(path)) throw new NotFoundError(`no route GET ${path} (the routes are listed at /api/v1/openapi.json)`);
-    if (!existsSync(join(root, 'index.html'))) return reply.code(404).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    if (SERVER_PATHS.test(path))
+      throw new NotFoundError(`no route GET ${path} (the routes are listed at /api/v1/openapi.json)`);
+    if (!existsSync(join(root, 'index.html')))
+      return reply.code(404).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
     const file = path === '/' ? undefined : builtFile(root, path);
     if (!file) return sendPage(reply);
     // Vite names assets by their content hash: they never change under one name.
     const immutable = file.startsWith(`assets${sep}`);
-    return reply.headers(PAGE_HEADERS).sendFile(file, root, immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
+    return reply
+      .headers(PAGE_HEADERS)
+      .sendFile(file, root, immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
   });
 }

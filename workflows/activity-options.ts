@@ -9,7 +9,12 @@ export const activityPresets = {
   /** Postgres + Redis writes and reads: quick, retried with backoff while the stores recover. */
   dataPlane: {
     startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: PERMANENT_FAILURES },
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '1m',
+      nonRetryableErrorTypes: PERMANENT_FAILURES,
+    },
   },
   /** A lost notification must not block a change: bounded retries, and callers treat failure as non-fatal. */
   notification: {
@@ -25,7 +30,12 @@ export const activityPresets = {
   incident: {
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: '2h',
-    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: PERMANENT_FAILURES },
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '5m',
+      nonRetryableErrorTypes: PERMANENT_FAILURES,
+    },
   },
 } satisfies Record<string, ActivityOptions>;
 
@@ -36,5 +46,8 @@ export const activityPresets = {
  * (docs/BENCHMARKS.md, section h). Only for quick, idempotent writes and reads.
  */
 export const localActivityPresets = {
-  dataPlane: { startToCloseTimeout: activityPresets.dataPlane.startToCloseTimeout, retry: activityPresets.dataPlane.retry },
+  dataPlane: {
+    startToCloseTimeout: activityPresets.dataPlane.startToCloseTimeout,
+    retry: activityPresets.dataPlane.retry,
+  },
 } satisfies Record<string, LocalActivityOptions>;

@@ -37,7 +37,10 @@ afterAll(async () => {
 });
 
 async function outboxKinds(requestId: string): Promise<string[]> {
-  const { rows } = await h.db.pool.query<{ kind: string }>("SELECT event->>'kind' AS kind FROM outbox WHERE event->>'requestId' = $1 ORDER BY id", [requestId]);
+  const { rows } = await h.db.pool.query<{ kind: string }>(
+    "SELECT event->>'kind' AS kind FROM outbox WHERE event->>'requestId' = $1 ORDER BY id",
+    [requestId],
+  );
   return rows.map((r) => r.kind);
 }
 
@@ -50,7 +53,13 @@ describe('break-glass workflow', () => {
       {
         requestId,
         requester: 'U_ONCALL',
-        command: { name: 'flag.break-glass', key: 'bg-payments', serve: 'off', env: 'production', reason: 'INC-42 payments failing' },
+        command: {
+          name: 'flag.break-glass',
+          key: 'bg-payments',
+          serve: 'off',
+          env: 'production',
+          reason: 'INC-42 payments failing',
+        },
         reason: 'INC-42 payments failing',
         replyTo: { transport: 'console', user: 'U_ONCALL' },
         breakGlass: { reviewDueMs: 3_000, remindBeforeMs: [2_000, 1_000] },
@@ -64,8 +73,12 @@ describe('break-glass workflow', () => {
       const s = await handle.query(breakGlassStateQuery);
       return s.status === 'awaiting_review' ? s : undefined;
     });
-    expect((await getFlag(h.db.pool, 'bg-payments'))?.document.environments.production?.serve).toEqual({ serve: 'off' });
-    const incident = await h.db.pool.query('SELECT id, actor, reason FROM incidents WHERE request_id = $1', [requestId]);
+    expect((await getFlag(h.db.pool, 'bg-payments'))?.document.environments.production?.serve).toEqual({
+      serve: 'off',
+    });
+    const incident = await h.db.pool.query('SELECT id, actor, reason FROM incidents WHERE request_id = $1', [
+      requestId,
+    ]);
     expect(incident.rows).toEqual([{ id: expect.any(Number), actor: 'U_ONCALL', reason: 'INC-42 payments failing' }]);
     expect(open.incidentId).toBe(`INC-${incident.rows[0].id}`);
     await eventually(async () => (tickets.some((t) => t.incidentId === open.incidentId) ? true : undefined));
@@ -76,11 +89,18 @@ describe('break-glass workflow', () => {
     }, 10_000);
     expect(escalated.remindersSent).toBe(2);
     await eventually(async () => ((await outboxKinds(requestId)).includes('review_escalation') ? true : undefined));
-    expect(await outboxKinds(requestId)).toEqual(['incident_opened', 'review_reminder', 'review_reminder', 'review_escalation']);
+    expect(await outboxKinds(requestId)).toEqual([
+      'incident_opened',
+      'review_reminder',
+      'review_reminder',
+      'review_escalation',
+    ]);
 
     const own = await handle.executeUpdate(reviewUpdate, { args: [{ user: 'U_ONCALL' }] }).catch((e: unknown) => e);
     expect(own).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((own as WorkflowUpdateFailedError).cause?.message).toBe('you made this break-glass change; someone else must review it');
+    expect((own as WorkflowUpdateFailedError).cause?.message).toBe(
+      'you made this break-glass change; someone else must review it',
+    );
 
     const reviewed = await handle.executeUpdate(reviewUpdate, { args: [{ user: 'U_REVIEWER', reason: 'right call' }] });
     expect(reviewed.status).toBe('reviewed');
@@ -88,7 +108,10 @@ describe('break-glass workflow', () => {
     await handle.result();
     const closed = await h.db.pool.query('SELECT reviewed_by FROM incidents WHERE request_id = $1', [requestId]);
     expect(closed.rows[0].reviewed_by).toBe('U_REVIEWER');
-    const audit = await h.db.pool.query<{ actor: string; action: string }>('SELECT actor, action FROM audit_log WHERE request_id = $1 ORDER BY seq', [requestId]);
+    const audit = await h.db.pool.query<{ actor: string; action: string }>(
+      'SELECT actor, action FROM audit_log WHERE request_id = $1 ORDER BY seq',
+      [requestId],
+    );
     expect(audit.rows).toEqual([
       { actor: 'U_ONCALL', action: 'flag.break-glass' },
       { actor: 'U_REVIEWER', action: 'break-glass.review' },

@@ -20,12 +20,17 @@ export type Decision = { approved: boolean; by: string; reason?: string };
 const IN_FLIGHT: ReadonlySet<ChangeRequestState['status']> = new Set(['validating', 'approved', 'applying']);
 
 /** Done: nothing will change it any more. */
-export const isFinished = (state: ChangeRequestState) => !IN_FLIGHT.has(state.status) && state.status !== 'awaiting_approval';
+export const isFinished = (state: ChangeRequestState) =>
+  !IN_FLIGHT.has(state.status) && state.status !== 'awaiting_approval';
 
 /**
  * Registers the change request's state query and its approve / reject updates. The first decision stands; the returned holder carries it.
  */
-export function acceptDecisions(input: ChangeRequestInput, state: ChangeRequestState, prepared: () => PreparedChange | undefined): { decision?: Decision } {
+export function acceptDecisions(
+  input: ChangeRequestInput,
+  state: ChangeRequestState,
+  prepared: () => PreparedChange | undefined,
+): { decision?: Decision } {
   const held: { decision?: Decision } = {};
   const at = () => new Date().toISOString();
 
@@ -38,9 +43,14 @@ export function acceptDecisions(input: ChangeRequestInput, state: ChangeRequestS
       throw asCallerFailure(err);
     }
     const { decision } = held;
-    if (state.status !== 'awaiting_approval' && !decision) throw ApplicationFailure.nonRetryable(`this change request is ${state.status} now`, 'DECIDED');
+    if (state.status !== 'awaiting_approval' && !decision)
+      throw ApplicationFailure.nonRetryable(`this change request is ${state.status} now`, 'DECIDED');
     // Two people may click at once: the first decision stands, the second hears who beat them.
-    if (decision) throw ApplicationFailure.nonRetryable(`already ${decision.approved ? 'approved' : 'rejected'} by ${decision.by}`, 'DECIDED');
+    if (decision)
+      throw ApplicationFailure.nonRetryable(
+        `already ${decision.approved ? 'approved' : 'rejected'} by ${decision.by}`,
+        'DECIDED',
+      );
     held.decision = { approved, by: user, reason };
     state.decidedBy = user;
     state.decidedAt = at();
@@ -53,7 +63,11 @@ export function acceptDecisions(input: ChangeRequestInput, state: ChangeRequestS
   const validateDecision = ({ user }: DecisionInput) => {
     // Typed like the handler's refusals (FORBIDDEN, DECIDED), so callers need not read the words.
     if (!user) throw ApplicationFailure.nonRetryable('the deciding user is missing', 'VALIDATION');
-    if (state.status !== 'awaiting_approval') throw ApplicationFailure.nonRetryable(`this change request is ${state.status.replace('_', ' ')}; it no longer takes decisions`, 'DECIDED');
+    if (state.status !== 'awaiting_approval')
+      throw ApplicationFailure.nonRetryable(
+        `this change request is ${state.status.replace('_', ' ')}; it no longer takes decisions`,
+        'DECIDED',
+      );
   };
   setHandler(approveUpdate, (d) => decide(true, d), {
     validator: (d) => {

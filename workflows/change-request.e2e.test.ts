@@ -57,15 +57,24 @@ describe('change request workflow', () => {
     expect(state.summary).toContain('off');
     const snapshot = await readServedEntries(h.redis, h.keys, 'staging');
     expect(snapshot.flags['std-checkout']?.environments.staging?.serve).toEqual({ serve: 'on' });
-    await eventually(async () => {
-      const { body } = await served.ofrep('staging', 'std-checkout', { targetingKey: 'u-1' });
-      return body.value === true ? body : undefined;
-    }, 2_000, 'the evaluator serving the change');
+    await eventually(
+      async () => {
+        const { body } = await served.ofrep('staging', 'std-checkout', { targetingKey: 'u-1' });
+        return body.value === true ? body : undefined;
+      },
+      2_000,
+      'the evaluator serving the change',
+    );
   });
 
   it('starts one workflow for one request id, however often it is retried', async () => {
     await seedFlag(h, { key: 'std-retry' });
-    const input = { requestId: randomUUID(), requester: 'U_DEV', command: { name: 'flag.on', key: 'std-retry', env: 'dev' }, replyTo: { transport: 'console' as const, user: 'U_DEV' } };
+    const input = {
+      requestId: randomUUID(),
+      requester: 'U_DEV',
+      command: { name: 'flag.on', key: 'std-retry', env: 'dev' },
+      replyTo: { transport: 'console' as const, user: 'U_DEV' },
+    };
     const first = await startChangeRequest(h.client, input, h.taskQueue);
     await first.result();
     const again = await startChangeRequest(h.client, input, h.taskQueue);
@@ -75,21 +84,37 @@ describe('change request workflow', () => {
 
   it('refuses someone who holds no role at all, saying who and what', async () => {
     await seedFlag(h, { key: 'std-forbidden' });
-    const state = await (await request('U_NOBODY', { name: 'flag.on', key: 'std-forbidden', env: 'production' })).result();
+    const state = await (
+      await request('U_NOBODY', { name: 'flag.on', key: 'std-forbidden', env: 'production' })
+    ).result();
     expect(state.status).toBe('refused');
     expect(state.message).toMatch(/U_NOBODY has no Switchyard role, so may not flag\.on std-forbidden in production/);
   });
 
   it('refuses a rollout to a cohort that does not exist, naming it', async () => {
     await seedFlag(h, { key: 'std-cohort' });
-    const state = await (await request('U_DEV', { name: 'flag.rollout', key: 'std-cohort', variation: 'on', env: 'staging', cohorts: ['platinum'] })).result();
+    const state = await (
+      await request('U_DEV', {
+        name: 'flag.rollout',
+        key: 'std-cohort',
+        variation: 'on',
+        env: 'staging',
+        cohorts: ['platinum'],
+      })
+    ).result();
     expect(state.status).toBe('refused');
-    expect(state.message).toBe('unknown cohort(s): platinum (create one with /cohort create platinum; see /cohort list)');
+    expect(state.message).toBe(
+      'unknown cohort(s): platinum (create one with /cohort create platinum; see /cohort list)',
+    );
   });
 
-  it('holds a change outside the requester\'s own rights for an eligible approver', async () => {
+  it("holds a change outside the requester's own rights for an eligible approver", async () => {
     await seedFlag(h, { key: 'std-outside' });
-    const handle = await request('U_DEV', { name: 'flag.on', key: 'std-outside', env: 'production' }, { reason: 'customer escalation' });
+    const handle = await request(
+      'U_DEV',
+      { name: 'flag.on', key: 'std-outside', env: 'production' },
+      { reason: 'customer escalation' },
+    );
     const waiting = await awaitingApproval(handle);
     expect(waiting.riskReasons.join(' ')).toMatch(/outside U_DEV's own rights/);
     const approved = await handle.executeUpdate(approveUpdate, { args: [{ user: 'U_OPS2' }] });
@@ -98,7 +123,11 @@ describe('change request workflow', () => {
 
   it('holds a risky change for a second person: self-approval and an ineligible approver are refused', async () => {
     const version = await seedFlag(h, { key: 'risky-payments' });
-    const handle = await request('U_OPS1', { name: 'flag.on', key: 'risky-payments', env: 'production', reason: 'launch' }, { reason: 'launch' });
+    const handle = await request(
+      'U_OPS1',
+      { name: 'flag.on', key: 'risky-payments', env: 'production', reason: 'launch' },
+      { reason: 'launch' },
+    );
     const waiting = await awaitingApproval(handle);
     expect(waiting.classification).toBe('risky');
     expect(waiting.riskReasons.length).toBeGreaterThan(0);
@@ -107,7 +136,9 @@ describe('change request workflow', () => {
     expect(await updateError(handle.executeUpdate(approveUpdate, { args: [{ user: 'U_OPS1' }] }))).toBe(
       'you requested this change; another eligible person must approve it',
     );
-    expect(await updateError(handle.executeUpdate(approveUpdate, { args: [{ user: 'U_DEV' }] }))).toMatch(/U_DEV cannot approve/);
+    expect(await updateError(handle.executeUpdate(approveUpdate, { args: [{ user: 'U_DEV' }] }))).toMatch(
+      /U_DEV cannot approve/,
+    );
 
     const approved = await handle.executeUpdate(approveUpdate, { args: [{ user: 'U_OPS2' }] });
     expect(approved.status).toBe('applied');
@@ -115,17 +146,29 @@ describe('change request workflow', () => {
     const stored = await getFlag(h.db.pool, 'risky-payments');
     expect(stored?.version).toBe(version + 1);
     expect(stored?.document.environments.production?.serve).toEqual({ serve: 'on' });
-    const audit = await h.db.pool.query('SELECT actor, approved_by FROM audit_log WHERE entity_key = $1 AND action = $2', ['risky-payments', 'flag.on']);
+    const audit = await h.db.pool.query(
+      'SELECT actor, approved_by FROM audit_log WHERE entity_key = $1 AND action = $2',
+      ['risky-payments', 'flag.on'],
+    );
     expect(audit.rows).toEqual([{ actor: 'U_OPS1', approved_by: 'U_OPS2' }]);
   });
 
   it('a rejection needs a reason and leaves the flag untouched', async () => {
     const version = await seedFlag(h, { key: 'risky-rejected' });
     // The justification inside the command is enough.
-    const handle = await request('U_OPS1', { name: 'flag.on', key: 'risky-rejected', env: 'production', reason: 'try' });
+    const handle = await request('U_OPS1', {
+      name: 'flag.on',
+      key: 'risky-rejected',
+      env: 'production',
+      reason: 'try',
+    });
     await awaitingApproval(handle);
-    expect(await updateError(handle.executeUpdate(rejectUpdate, { args: [{ user: 'U_OPS2', reason: ' ' }] }))).toBe('a rejection needs a reason');
-    const rejected = await handle.executeUpdate(rejectUpdate, { args: [{ user: 'U_OPS2', reason: 'not during the freeze' }] });
+    expect(await updateError(handle.executeUpdate(rejectUpdate, { args: [{ user: 'U_OPS2', reason: ' ' }] }))).toBe(
+      'a rejection needs a reason',
+    );
+    const rejected = await handle.executeUpdate(rejectUpdate, {
+      args: [{ user: 'U_OPS2', reason: 'not during the freeze' }],
+    });
     expect(rejected.status).toBe('rejected');
     expect(rejected.rejectionReason).toBe('not during the freeze');
     expect((await getFlag(h.db.pool, 'risky-rejected'))?.version).toBe(version);
@@ -133,7 +176,11 @@ describe('change request workflow', () => {
 
   it('expires when nobody decides in time, changing nothing', async () => {
     const version = await seedFlag(h, { key: 'risky-expired' });
-    const handle = await request('U_OPS1', { name: 'flag.on', key: 'risky-expired', env: 'production', reason: 'x' }, { reason: 'x', approvalTimeoutMs: 1_500 });
+    const handle = await request(
+      'U_OPS1',
+      { name: 'flag.on', key: 'risky-expired', env: 'production', reason: 'x' },
+      { reason: 'x', approvalTimeoutMs: 1_500 },
+    );
     const state = await handle.result();
     expect(state.status).toBe('expired');
     expect(state.message).toBe('nobody approved it within 2 seconds; nothing was changed');
@@ -144,7 +191,11 @@ describe('change request workflow', () => {
 
   it('fails as a conflict when the flag changed after the request', async () => {
     await seedFlag(h, { key: 'risky-conflict' });
-    const handle = await request('U_OPS1', { name: 'flag.on', key: 'risky-conflict', env: 'production', reason: 'go' }, { reason: 'go' });
+    const handle = await request(
+      'U_OPS1',
+      { name: 'flag.on', key: 'risky-conflict', env: 'production', reason: 'go' },
+      { reason: 'go' },
+    );
     await awaitingApproval(handle);
     const meanwhile = await (await request('U_DEV', { name: 'flag.on', key: 'risky-conflict', env: 'dev' })).result();
     expect(meanwhile.status).toBe('applied');
@@ -153,7 +204,9 @@ describe('change request workflow', () => {
     expect(state.message).toMatch(/changed after this request/);
     expect((await getFlag(h.db.pool, 'risky-conflict'))?.document.environments.production).toBeUndefined();
     const told = await eventually(async () => {
-      const outbox = await h.db.pool.query("SELECT event FROM outbox WHERE event->>'kind' = 'change_conflict' AND event->>'entryKey' = 'risky-conflict'");
+      const outbox = await h.db.pool.query(
+        "SELECT event FROM outbox WHERE event->>'kind' = 'change_conflict' AND event->>'entryKey' = 'risky-conflict'",
+      );
       return outbox.rowCount ? outbox.rows : undefined;
     });
     expect(told).toHaveLength(1);

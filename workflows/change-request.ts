@@ -1,4 +1,13 @@
-import { ParentClosePolicy, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities, PreparedChange } from '../activities/index.js';
 import { spokenDuration } from '../core/duration.js';
 import { USER_ERROR_CODES } from '../core/errors.js';
@@ -26,14 +35,23 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   const { workflowId } = workflowInfo();
   // The justification may come with the request or inside the parsed command (`--reason`).
   const justification = input.reason ?? (typeof input.command.reason === 'string' ? input.command.reason : undefined);
-  const state: ChangeRequestState = { requestId: input.requestId, status: 'validating', riskReasons: [], requester: input.requester, ...(justification ? { justification } : {}) };
+  const state: ChangeRequestState = {
+    requestId: input.requestId,
+    status: 'validating',
+    riskReasons: [],
+    requester: input.requester,
+    ...(justification ? { justification } : {}),
+  };
   let prepared: PreparedChange | undefined;
   const at = () => new Date().toISOString();
   /** The one environment and tenant the change touches, when there is exactly one (audit columns, notifications; the audit detail lists them all). */
   const where = (): { environment?: string; tenant?: string } => {
     const { plan, touched } = prepared!;
     if (!touched) return { environment: plan.envs.length === 1 ? plan.envs[0] : undefined, tenant: plan.tenant };
-    return { environment: touched.environments.length === 1 ? touched.environments[0] : undefined, tenant: touched.tenants.length === 1 ? touched.tenants[0] : undefined };
+    return {
+      environment: touched.environments.length === 1 ? touched.environments[0] : undefined,
+      tenant: touched.tenants.length === 1 ? touched.tenants[0] : undefined,
+    };
   };
 
   const facts = () => ({
@@ -61,7 +79,14 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
       ...where(),
       reason,
       requestId: input.requestId,
-      detail: { requester: input.requester, summary: prepared!.plan.summary, riskReasons: state.riskReasons, ...(prepared!.touched ? { touched: { environments: prepared!.touched.environments, tenants: prepared!.touched.tenants } } : {}) },
+      detail: {
+        requester: input.requester,
+        summary: prepared!.plan.summary,
+        riskReasons: state.riskReasons,
+        ...(prepared!.touched
+          ? { touched: { environments: prepared!.touched.environments, tenants: prepared!.touched.tenants } }
+          : {}),
+      },
     });
 
   const end = async (): Promise<ChangeRequestState> => {
@@ -72,12 +97,26 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   // Preparing and applying run as local activities (a request made before this change keeps its activity tasks).
   const steps = patched('local-data-steps') ? local : data;
   try {
-    prepared = await steps.prepareChange({ requestId: input.requestId, requester: input.requester, command: input.command, reason: justification });
+    prepared = await steps.prepareChange({
+      requestId: input.requestId,
+      requester: input.requester,
+      command: input.command,
+      reason: justification,
+    });
   } catch (err) {
     // Anything the user can act on (rights, input, a revert under later changes, an unknown id) is a refusal, not a failure.
     state.status = USER_ERROR_CODES.has(failureCode(err) ?? '') ? 'refused' : 'failed';
     state.message = failureMessage(err);
-    await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: failureCode(err) ?? 'FAILED' });
+    await notifySafely({
+      kind: 'change_refused',
+      id: `${workflowId}:refused`,
+      at: at(),
+      replyTo: input.replyTo,
+      requestId: input.requestId,
+      requester: input.requester,
+      message: state.message,
+      code: failureCode(err) ?? 'FAILED',
+    });
     return end();
   }
   state.classification = prepared.classification;
@@ -87,7 +126,16 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   if (prepared.classification === 'emergency') {
     await startChild(breakGlassWorkflow, {
       workflowId: workflowIds.breakGlass(input.requestId),
-      args: [{ requestId: input.requestId, actor: input.requester, command: input.command, reason: justification ?? '', replyTo: input.replyTo, ...input.breakGlass }],
+      args: [
+        {
+          requestId: input.requestId,
+          actor: input.requester,
+          command: input.command,
+          reason: justification ?? '',
+          replyTo: input.replyTo,
+          ...input.breakGlass,
+        },
+      ],
       // The review runs for a day; this request is done once break-glass has taken over.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -100,13 +148,29 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     const timeoutMs = input.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
     state.status = 'awaiting_approval';
     state.expiresAt = new Date(Date.now() + timeoutMs).toISOString();
-    await notifySafely({ kind: 'approval_requested', id: `${workflowId}:approval`, at: at(), replyTo: input.replyTo, ...facts(), riskReasons: state.riskReasons, expiresAt: state.expiresAt, workflowId });
+    await notifySafely({
+      kind: 'approval_requested',
+      id: `${workflowId}:approval`,
+      at: at(),
+      replyTo: input.replyTo,
+      ...facts(),
+      riskReasons: state.riskReasons,
+      expiresAt: state.expiresAt,
+      workflowId,
+    });
     const decided = await condition(() => decisions.decision !== undefined, timeoutMs);
     if (!decided) {
       state.status = 'expired';
       state.message = `nobody approved it within ${spokenDuration(timeoutMs)}; nothing was changed`;
       await auditDecision('change.expired', 'system', state.message);
-      await notifySafely({ kind: 'change_expired', id: `${workflowId}:expired`, at: at(), replyTo: input.replyTo, ...facts(), expiredAt: at() });
+      await notifySafely({
+        kind: 'change_expired',
+        id: `${workflowId}:expired`,
+        at: at(),
+        replyTo: input.replyTo,
+        ...facts(),
+        expiredAt: at(),
+      });
       return end();
     }
     const decision = decisions.decision!;
@@ -114,7 +178,15 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
       state.status = 'rejected';
       state.message = `rejected by ${decision.by}: ${decision.reason}`;
       await auditDecision('change.rejected', decision.by, decision.reason);
-      await notifySafely({ kind: 'change_rejected', id: `${workflowId}:rejected`, at: at(), replyTo: input.replyTo, ...facts(), rejectedBy: decision.by, rejectionReason: decision.reason ?? '' });
+      await notifySafely({
+        kind: 'change_rejected',
+        id: `${workflowId}:rejected`,
+        at: at(),
+        replyTo: input.replyTo,
+        ...facts(),
+        rejectedBy: decision.by,
+        rejectionReason: decision.reason ?? '',
+      });
       return end();
     }
   }
@@ -122,11 +194,23 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   state.status = 'applying';
   const plan = prepared.plan;
   if (plan.rollout) {
-    const rollout = await startRollout({ ...plan, rollout: plan.rollout }, input, { approvedBy: decisions.decision?.by, reason: justification });
+    const rollout = await startRollout({ ...plan, rollout: plan.rollout }, input, {
+      approvedBy: decisions.decision?.by,
+      reason: justification,
+    });
     state.status = rollout.started ? 'applied' : 'refused';
     state.message = rollout.message;
     if (!rollout.started) {
-      await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: 'CONFLICT' });
+      await notifySafely({
+        kind: 'change_refused',
+        id: `${workflowId}:refused`,
+        at: at(),
+        replyTo: input.replyTo,
+        requestId: input.requestId,
+        requester: input.requester,
+        message: state.message,
+        code: 'CONFLICT',
+      });
     }
     return end();
   }
@@ -144,17 +228,43 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     state.appliedVersion = applied.version;
     state.status = 'applied';
     // A flag that carries `guardrails.auto_disable` is watched in each environment the change touched.
-    if (plan.target?.kind === 'flag' && plan.target.document.guardrails?.auto_disable) await watchGuardrail(plan.key, plan.envs);
-    await notifySafely({ kind: 'change_applied', id: `${workflowId}:applied`, at: at(), replyTo: input.replyTo, ...facts(), version: applied.version, approvedBy: decisions.decision?.by, actor: input.requester });
+    if (plan.target?.kind === 'flag' && plan.target.document.guardrails?.auto_disable)
+      await watchGuardrail(plan.key, plan.envs);
+    await notifySafely({
+      kind: 'change_applied',
+      id: `${workflowId}:applied`,
+      at: at(),
+      replyTo: input.replyTo,
+      ...facts(),
+      version: applied.version,
+      approvedBy: decisions.decision?.by,
+      actor: input.requester,
+    });
   } catch (err) {
     state.message = failureMessage(err);
     if (failureCode(err) === 'CONFLICT') {
       state.status = 'conflict';
       state.message = `${plan.key} changed after this request was made (it was version ${plan.expectedVersion}); nothing was applied — look at the current state and ask again`;
-      await notifySafely({ kind: 'change_conflict', id: `${workflowId}:conflict`, at: at(), replyTo: input.replyTo, ...facts(), message: state.message });
+      await notifySafely({
+        kind: 'change_conflict',
+        id: `${workflowId}:conflict`,
+        at: at(),
+        replyTo: input.replyTo,
+        ...facts(),
+        message: state.message,
+      });
     } else {
       state.status = USER_ERROR_CODES.has(failureCode(err) ?? '') ? 'refused' : 'failed';
-      await notifySafely({ kind: 'change_refused', id: `${workflowId}:refused`, at: at(), replyTo: input.replyTo, requestId: input.requestId, requester: input.requester, message: state.message, code: failureCode(err) ?? 'FAILED' });
+      await notifySafely({
+        kind: 'change_refused',
+        id: `${workflowId}:refused`,
+        at: at(),
+        replyTo: input.replyTo,
+        requestId: input.requestId,
+        requester: input.requester,
+        message: state.message,
+        code: failureCode(err) ?? 'FAILED',
+      });
     }
   }
   return end();

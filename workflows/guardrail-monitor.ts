@@ -16,7 +16,13 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { parseDuration } from '../core/duration.js';
 import { activityPresets } from './activity-options.js';
-import { guardrailBreachSignal, guardrailReadingQuery, workflowIds, type GuardrailBreach, type GuardrailReading } from './contracts.js';
+import {
+  guardrailBreachSignal,
+  guardrailReadingQuery,
+  workflowIds,
+  type GuardrailBreach,
+  type GuardrailReading,
+} from './contracts.js';
 import { notifySafely } from './notify-safely.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
@@ -84,8 +90,16 @@ export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Pr
     const guardrail = await data.loadGuardrail({ flagKey: input.flagKey });
     if (!guardrail) return { outcome: 'no_guardrail' };
     await sleep(input.checkEveryMs ?? parseDuration(guardrail.window));
-    const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env }).catch(() => null);
-    reading = { metric: guardrail.metric, threshold: guardrail.threshold, window: guardrail.window, value, at: new Date().toISOString() };
+    const value = await metrics
+      .queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env })
+      .catch(() => null);
+    reading = {
+      metric: guardrail.metric,
+      threshold: guardrail.threshold,
+      window: guardrail.window,
+      value,
+      at: new Date().toISOString(),
+    };
     if (value !== null && value > guardrail.threshold) {
       // One kill per monitor chain: a retried or replayed kill carries the same change id.
       await data.applyFlagStep({
@@ -99,7 +113,12 @@ export async function guardrailMonitorWorkflow(input: GuardrailMonitorInput): Pr
         requestId: workflowId,
       });
       // Monitors run for months: one killed before this change was deployed replays without the signal.
-      if (patched('breach-stops-rollout')) await stopRollout(input.flagKey, input.env, { metric: guardrail.metric, value, threshold: guardrail.threshold });
+      if (patched('breach-stops-rollout'))
+        await stopRollout(input.flagKey, input.env, {
+          metric: guardrail.metric,
+          value,
+          threshold: guardrail.threshold,
+        });
       await notifySafely({
         kind: 'guardrail_breach',
         id: `${workflowId}:${firstExecutionRunId}:breach`,

@@ -18,8 +18,14 @@ describe('workflow replay', () => {
       // Requests and rollouts started before their data steps became local activities (`*-activity-steps`, kept by hand) must
       // replay too: a rollout runs for days, so that change is behind patch markers as well.
       expect.arrayContaining([
-        'change-request-approved', 'rollout-completed', 'break-glass-reviewed', 'guardrail-monitor-killed', 'guardrail-monitor-killed-before-rollout-signal',
-        'change-request-approved-activity-steps', 'change-request-rollout-activity-steps', 'rollout-completed-activity-steps',
+        'change-request-approved',
+        'rollout-completed',
+        'break-glass-reviewed',
+        'guardrail-monitor-killed',
+        'guardrail-monitor-killed-before-rollout-signal',
+        'change-request-approved-activity-steps',
+        'change-request-rollout-activity-steps',
+        'rollout-completed-activity-steps',
       ]),
     );
     const results = await replayFixtures(fixtures);
@@ -31,7 +37,9 @@ describe('workflow replay', () => {
   it('catches a history the code no longer matches', async () => {
     const [fixture] = (await loadFixtures()).filter((f) => f.workflowId === 'rollout-completed');
     // What a reordering of activities in the workflow would look like from the history's side.
-    const history = fixture!.history as { events: Array<{ activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }> };
+    const history = fixture!.history as {
+      events: Array<{ activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }>;
+    };
     const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes)!;
     scheduled.activityTaskScheduledEventAttributes!.activityType!.name = 'someOtherActivity';
     const [result] = await replayFixtures([fixture!]);

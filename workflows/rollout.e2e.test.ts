@@ -7,7 +7,13 @@ import { getFlag } from '../storage/flags.js';
 import { startHarnessEvaluator, type HarnessEvaluator } from '../test/harness-evaluator.js';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import type { WorkflowHandle } from '@temporalio/client';
-import { rolloutControlUpdate, rolloutStateQuery, workflowIds, type RolloutControl, type RolloutInput } from './contracts.js';
+import {
+  rolloutControlUpdate,
+  rolloutStateQuery,
+  workflowIds,
+  type RolloutControl,
+  type RolloutInput,
+} from './contracts.js';
 import { guardrailMonitorWorkflow } from './guardrail-monitor.js';
 import { rolloutWorkflow } from './rollout.js';
 import { startChangeRequest, startGuardrailMonitor } from '../bot/workflow-starters.js';
@@ -29,7 +35,12 @@ beforeAll(async () => {
     const query = new URL(req.url!, 'http://x').searchParams.get('query');
     queriedAt.push(Date.now());
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { query }, value: [Date.now() / 1000, String(errorRate)] }] } }));
+    res.end(
+      JSON.stringify({
+        status: 'success',
+        data: { resultType: 'vector', result: [{ metric: { query }, value: [Date.now() / 1000, String(errorRate)] }] },
+      }),
+    );
   });
   await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
   h.settings.PROMETHEUS_URL = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
@@ -57,7 +68,17 @@ function startRollout(input: Partial<RolloutInput> & { flagKey: string }) {
   return h.client.workflow.start(rolloutWorkflow, {
     workflowId: workflowIds.rollout(input.flagKey, input.env ?? 'staging'),
     taskQueue: h.taskQueue,
-    args: [{ rolloutId: randomUUID(), env: 'staging', variation: 'on', bakeMs: 1_000, requester: 'U_DEV', replyTo: { transport: 'console', user: 'U_DEV' }, ...input }],
+    args: [
+      {
+        rolloutId: randomUUID(),
+        env: 'staging',
+        variation: 'on',
+        bakeMs: 1_000,
+        requester: 'U_DEV',
+        replyTo: { transport: 'console', user: 'U_DEV' },
+        ...input,
+      },
+    ],
   });
 }
 
@@ -87,7 +108,12 @@ describe('rollout workflow', () => {
     await seedFlag(h, { key: 'ro-walk' });
     const request = await startChangeRequest(
       h.client,
-      { requestId: randomUUID(), requester: 'U_DEV', command: { name: 'flag.rollout', key: 'ro-walk', variation: 'on', env: 'staging', bakeMs: 1_000 }, replyTo: { transport: 'console', user: 'U_DEV' } },
+      {
+        requestId: randomUUID(),
+        requester: 'U_DEV',
+        command: { name: 'flag.rollout', key: 'ro-walk', variation: 'on', env: 'staging', bakeMs: 1_000 },
+        replyTo: { transport: 'console', user: 'U_DEV' },
+      },
       h.taskQueue,
     );
     expect((await request.result()).status).toBe('applied');
@@ -108,25 +134,36 @@ describe('rollout workflow', () => {
 
       // The evaluator's split follows the stage: the snapshot it holds is this stage's (the bake is 1 s).
       const version = Number(await h.redis.get(h.keys.snapshotVersion('staging')));
-      await eventually(async () => (served.evaluator.store.status().versions.staging === version ? true : undefined), 2_000, `the evaluator at version ${version}`);
+      await eventually(
+        async () => (served.evaluator.store.status().versions.staging === version ? true : undefined),
+        2_000,
+        `the evaluator at version ${version}`,
+      );
       const held = served.evaluator.store.get('staging')!.compiled;
-      const on = new Set(users.filter((u) => {
-        const result = held.evaluate('ro-walk', { targetingKey: u, env: 'staging' });
-        return result.ok && result.value === true;
-      }));
+      const on = new Set(
+        users.filter((u) => {
+          const result = held.evaluate('ro-walk', { targetingKey: u, env: 'staging' });
+          return result.ok && result.value === true;
+        }),
+      );
       expect(Math.abs((on.size / users.length) * 100 - expected)).toBeLessThanOrEqual(1.5);
       expect([...servedOn].filter((u) => !on.has(u))).toEqual([]);
       servedOn = on;
       // …and HTTP serves what the evaluator holds.
       const sample = users.find((u) => on.has(u))!;
-      expect((await served.ofrep('staging', 'ro-walk', { targetingKey: sample })).body).toMatchObject({ value: true, reason: 'SPLIT' });
+      expect((await served.ofrep('staging', 'ro-walk', { targetingKey: sample })).body).toMatchObject({
+        value: true,
+        reason: 'SPLIT',
+      });
     }
     const final = await rollout.result();
     expect(final.status).toBe('completed');
     const rows = await stageRows('ro-walk');
     expect(rows).toHaveLength(5);
     expect(new Set(rows.map((r) => r.change_id)).size).toBe(5);
-    expect(rows.every((r) => r.action === 'flag.rollout.stage' && r.actor === 'system' && r.on_behalf_of === 'U_DEV')).toBe(true);
+    expect(
+      rows.every((r) => r.action === 'flag.rollout.stage' && r.actor === 'system' && r.on_behalf_of === 'U_DEV'),
+    ).toBe(true);
   });
 
   it('pause holds it and answers paused; promote while paused is refused and the resume does not jump; promote skips the bake; abort rolls back to 0 %', async () => {
@@ -167,7 +204,9 @@ describe('rollout workflow', () => {
     const rows = await stageRows('ro-control');
     expect(rows.map((r) => r.action)).toEqual(['flag.rollout.stage', 'flag.rollout.stage', 'flag.rollout.abort']);
     expect(rows[2]).toMatchObject({ actor: 'system', on_behalf_of: 'U_LEAD' });
-    const controls = await h.db.pool.query("SELECT actor, action FROM audit_log WHERE entity_key = 'ro-control' AND action LIKE 'rollout.%' ORDER BY seq");
+    const controls = await h.db.pool.query(
+      "SELECT actor, action FROM audit_log WHERE entity_key = 'ro-control' AND action LIKE 'rollout.%' ORDER BY seq",
+    );
     expect(controls.rows).toEqual([
       { actor: 'U_DEV', action: 'rollout.pause' },
       { actor: 'U_DEV', action: 'rollout.resume' },
@@ -175,9 +214,12 @@ describe('rollout workflow', () => {
     ]);
   });
 
-  it('checks the guardrail at the guardrail\'s own window and rolls back to 0 % as system when it is breached', async () => {
+  it("checks the guardrail at the guardrail's own window and rolls back to 0 % as system when it is breached", async () => {
     errorRate = 0.01;
-    await seedFlag(h, { key: 'ro-guarded', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1s' } } });
+    await seedFlag(h, {
+      key: 'ro-guarded',
+      guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1s' } },
+    });
     // The flag's monitor is already running and will not check during this test: only the rollout reads the metric.
     const monitor = await monitorFirst('ro-guarded', 600_000);
     const handle = await startRollout({ flagKey: 'ro-guarded', bakeMs: 60_000 });
@@ -188,7 +230,11 @@ describe('rollout workflow', () => {
     expect(baking.guardrail).toBe('unchecked');
     const since = Date.now();
     const seenFrom = queriedAt.length;
-    await eventually(async () => ((await handle.query(rolloutStateQuery)).guardrail === 'ok' ? true : undefined), 3_000, 'a guardrail check within one 1 s window');
+    await eventually(
+      async () => ((await handle.query(rolloutStateQuery)).guardrail === 'ok' ? true : undefined),
+      3_000,
+      'a guardrail check within one 1 s window',
+    );
     await new Promise((r) => setTimeout(r, 2_600));
     // One read per second of baking, not one per minute.
     const reads = queriedAt.slice(seenFrom).filter((t) => t >= since).length;
@@ -206,7 +252,9 @@ describe('rollout workflow', () => {
     const rows = await stageRows('ro-guarded');
     expect(rows.at(-1)).toMatchObject({ action: 'flag.rollout.rollback', actor: 'system', on_behalf_of: 'U_DEV' });
     const breach = await eventually(async () => {
-      const r = await h.db.pool.query("SELECT event FROM outbox WHERE event->>'kind' = 'guardrail_breach' AND event->>'flagKey' = 'ro-guarded'");
+      const r = await h.db.pool.query(
+        "SELECT event FROM outbox WHERE event->>'kind' = 'guardrail_breach' AND event->>'flagKey' = 'ro-guarded'",
+      );
       return r.rows[0]?.event;
     });
     expect(breach).toMatchObject({ metric: 'error_rate', value: 0.2, threshold: 0.05, response: 'rolled_back' });
@@ -214,10 +262,13 @@ describe('rollout workflow', () => {
     errorRate = 0.01;
   });
 
-  it('rolls back within seconds when the flag\'s monitor sees a breach, not at its own next check a minute later', async () => {
+  it("rolls back within seconds when the flag's monitor sees a breach, not at its own next check a minute later", async () => {
     errorRate = 0.01;
     // A one-minute window: the rollout itself would not read the metric for a minute.
-    await seedFlag(h, { key: 'ro-monitored', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1m' } } });
+    await seedFlag(h, {
+      key: 'ro-monitored',
+      guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1m' } },
+    });
     const monitor = await monitorFirst('ro-monitored', 200);
     const handle = await startRollout({ flagKey: 'ro-monitored', bakeMs: 60_000 });
     await eventually(async () => ((await handle.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
@@ -230,22 +281,37 @@ describe('rollout workflow', () => {
     expect(Date.now() - breachedAt).toBeLessThan(5_000);
     expect(state.status).toBe('rolled_back');
     expect(state.guardrail).toBe('breached');
-    expect(state.message).toMatch(/error_rate at 0\.2 exceeded 0\.05: rolled back to 0 % \(its monitor killed the flag\)/);
+    expect(state.message).toMatch(
+      /error_rate at 0\.2 exceeded 0\.05: rolled back to 0 % \(its monitor killed the flag\)/,
+    );
     expect(await monitor.result()).toEqual({ outcome: 'killed', value: 0.2 });
     const flag = (await getFlag(h.db.pool, 'ro-monitored'))!.document;
     expect(flag.environments.staging?.killed).toBe(true);
     expect(currentPercent(flag, 'staging', 'on')).toBe(0);
-    expect((await stageRows('ro-monitored')).map((r) => r.action)).toEqual(['flag.rollout.stage', 'flag.rollout.rollback']);
+    expect((await stageRows('ro-monitored')).map((r) => r.action)).toEqual([
+      'flag.rollout.stage',
+      'flag.rollout.rollback',
+    ]);
     errorRate = 0.01;
   });
 
   it('a rollout started on a guarded flag is watched by its monitor from the start', async () => {
-    await seedFlag(h, { key: 'ro-watched', guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1m' } } });
-    const monitor = h.client.workflow.getHandle<typeof guardrailMonitorWorkflow>(workflowIds.guardrail('ro-watched', 'staging'));
+    await seedFlag(h, {
+      key: 'ro-watched',
+      guardrails: { auto_disable: { metric: 'error_rate', threshold: 0.05, window: '1m' } },
+    });
+    const monitor = h.client.workflow.getHandle<typeof guardrailMonitorWorkflow>(
+      workflowIds.guardrail('ro-watched', 'staging'),
+    );
     await expect(monitor.describe()).rejects.toThrow(/not found/i);
     const request = await startChangeRequest(
       h.client,
-      { requestId: randomUUID(), requester: 'U_DEV', command: { name: 'flag.rollout', key: 'ro-watched', variation: 'on', env: 'staging', bakeMs: 60_000 }, replyTo: { transport: 'console', user: 'U_DEV' } },
+      {
+        requestId: randomUUID(),
+        requester: 'U_DEV',
+        command: { name: 'flag.rollout', key: 'ro-watched', variation: 'on', env: 'staging', bakeMs: 60_000 },
+        replyTo: { transport: 'console', user: 'U_DEV' },
+      },
       h.taskQueue,
     );
     expect((await request.result()).status).toBe('applied');
@@ -255,23 +321,30 @@ describe('rollout workflow', () => {
     expect(described.status.name).toBe('RUNNING');
     expect(described.type).toBe('guardrailMonitorWorkflow');
     // Other environments were not rolled out, so nothing watches them yet.
-    await expect(h.client.workflow.getHandle(workflowIds.guardrail('ro-watched', 'production')).describe()).rejects.toThrow(/not found/i);
+    await expect(
+      h.client.workflow.getHandle(workflowIds.guardrail('ro-watched', 'production')).describe(),
+    ).rejects.toThrow(/not found/i);
     expect((await control(rollout, 'abort')).status).toBe('aborted');
     await monitor.terminate('test over');
   });
 
   it('rolls out cohort by cohort through tenant overrides', async () => {
     await seedFlag(h, { key: 'ro-cohorts' });
-    await h.db.pool.query("INSERT INTO tenants (id, name) VALUES ('t-beta1', 'B1'), ('t-beta2', 'B2'), ('t-std1', 'S1')");
+    await h.db.pool.query(
+      "INSERT INTO tenants (id, name) VALUES ('t-beta1', 'B1'), ('t-beta2', 'B2'), ('t-std1', 'S1')",
+    );
     await h.db.pool.query("INSERT INTO cohorts (name) VALUES ('beta'), ('standard')");
-    await h.db.pool.query("INSERT INTO cohort_members (cohort, tenant_id) VALUES ('beta', 't-beta1'), ('beta', 't-beta2'), ('standard', 't-std1')");
+    await h.db.pool.query(
+      "INSERT INTO cohort_members (cohort, tenant_id) VALUES ('beta', 't-beta1'), ('beta', 't-beta2'), ('standard', 't-std1')",
+    );
     const handle = await startRollout({ flagKey: 'ro-cohorts', cohorts: ['beta', 'standard'], bakeMs: 60_000 });
     const first = await eventually(async () => {
       const s = await handle.query(rolloutStateQuery);
       return s.status === 'baking' ? s : undefined;
     });
     expect(first.stages).toEqual(['beta', 'standard']);
-    const overrides = async () => (await getFlag(h.db.pool, 'ro-cohorts'))!.document.environments.staging?.tenantOverrides;
+    const overrides = async () =>
+      (await getFlag(h.db.pool, 'ro-cohorts'))!.document.environments.staging?.tenantOverrides;
     expect(await overrides()).toEqual({ 't-beta1': 'on', 't-beta2': 'on' });
     expect((await control(handle, 'promote')).stageIndex).toBe(1);
     await eventually(async () => ((await handle.query(rolloutStateQuery)).status === 'completed' ? true : undefined));
@@ -292,7 +365,9 @@ describe('rollout workflow', () => {
     await seedFlag(h, { key: 'ro-nocohort' });
     const handle = await startRollout({ flagKey: 'ro-nocohort', cohorts: ['gold'], bakeMs: 1_000 });
     const failure = await handle.result().catch((e: { cause?: { cause?: { message?: string } } }) => e);
-    expect(failure).toMatchObject({ cause: { cause: { message: 'unknown cohort(s): gold (create one with /cohort create gold; see /cohort list)' } } });
+    expect(failure).toMatchObject({
+      cause: { cause: { message: 'unknown cohort(s): gold (create one with /cohort create gold; see /cohort list)' } },
+    });
     expect((await handle.describe()).status.name).toBe('FAILED');
   });
 });

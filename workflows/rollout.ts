@@ -1,18 +1,43 @@
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities, FlagStep } from '../activities/index.js';
 import { parseDuration } from '../core/duration.js';
 import { DEFAULT_STAGES } from '../core/rollout-stages.js';
 import { activityPresets, localActivityPresets } from './activity-options.js';
-import { guardrailBreachSignal, rolloutControlUpdate, rolloutStateQuery, type RolloutControlInput, type RolloutInput, type RolloutState } from './contracts.js';
+import {
+  guardrailBreachSignal,
+  rolloutControlUpdate,
+  rolloutStateQuery,
+  type RolloutControlInput,
+  type RolloutInput,
+  type RolloutState,
+} from './contracts.js';
 import { asCallerFailure } from './failures.js';
 import { watchGuardrail } from './guardrail-monitor.js';
 import { notifySafely } from './notify-safely.js';
-import { controlRefusal, inArrivalOrder, validateControl, type ControlledRollout, type RolloutStop } from './rollout-controls.js';
+import {
+  controlRefusal,
+  inArrivalOrder,
+  validateControl,
+  type ControlledRollout,
+  type RolloutStop,
+} from './rollout-controls.js';
 
 const data = proxyActivities<Activities>(activityPresets.dataPlane);
 const metrics = proxyActivities<Activities>(activityPresets.metrics);
 /** Someone is waiting for a control's answer: a role check that keeps failing ends in a refusal, not a hang. */
-const asking = proxyActivities<Activities>({ ...activityPresets.dataPlane, retry: { ...activityPresets.dataPlane.retry, maximumAttempts: 3 } });
+const asking = proxyActivities<Activities>({
+  ...activityPresets.dataPlane,
+  retry: { ...activityPresets.dataPlane.retry, maximumAttempts: 3 },
+});
 
 /** How long a control's answer waits for the rollout to act on it (write the promoted stage, roll back an abort). */
 const CONTROL_ANSWER_WAIT = '10 seconds';
@@ -28,7 +53,9 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
   const { workflowId } = workflowInfo();
   const cohortMode = !!input.cohorts?.length;
   const from = input.fromPercent ?? 0;
-  const stages: Array<number | string> = cohortMode ? input.cohorts! : (input.stages ?? DEFAULT_STAGES).filter((p) => p > from);
+  const stages: Array<number | string> = cohortMode
+    ? input.cohorts!
+    : (input.stages ?? DEFAULT_STAGES).filter((p) => p > from);
   const state: RolloutState = {
     rolloutId: input.rolloutId,
     flagKey: input.flagKey,
@@ -50,7 +77,13 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
 
   setHandler(rolloutStateQuery, () => state);
 
-  const controlled = (): ControlledRollout => ({ flagKey: input.flagKey, env: input.env, status: state.status, paused, stop: halt.why });
+  const controlled = (): ControlledRollout => ({
+    flagKey: input.flagKey,
+    env: input.env,
+    status: state.status,
+    paused,
+    stop: halt.why,
+  });
 
   let controls = 0;
   const serially = inArrivalOrder();
@@ -97,7 +130,9 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
     if (action === 'promote') await condition(() => state.stageIndex >= target || over(), CONTROL_ANSWER_WAIT);
     return state;
   };
-  setHandler(rolloutControlUpdate, (request) => serially(() => control(request)), { validator: (request) => validateControl(request, controlled()) });
+  setHandler(rolloutControlUpdate, (request) => serially(() => control(request)), {
+    validator: (request) => validateControl(request, controlled()),
+  });
   // The monitor has already killed the flag; the rollout must not write another stage over it.
   setHandler(guardrailBreachSignal, (breach) => {
     if (!over()) halt.why ??= { kind: 'breach', seenBy: 'monitor', ...breach };
@@ -114,7 +149,8 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
   let stageGuardrail: Awaited<ReturnType<typeof data.loadGuardrail>> = null;
   let watching = false;
   // A guarded flag is watched from the rollout's start (with leanSteps: from its first stage's write, when it starts serving), not from the worker's next start.
-  if (!leanSteps && (await data.loadGuardrail({ flagKey: input.flagKey }))) await watchGuardrail(input.flagKey, [input.env]);
+  if (!leanSteps && (await data.loadGuardrail({ flagKey: input.flagKey })))
+    await watchGuardrail(input.flagKey, [input.env]);
 
   const cohortTenants = cohortMode ? await data.cohortTenants({ cohorts: input.cohorts! }) : {};
   const stepFor = (index: number): FlagStep =>
@@ -122,7 +158,9 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       ? { type: 'tenants', variation: input.variation, tenants: cohortTenants[String(stages[index])] ?? [] }
       : { type: 'percent', variation: input.variation, percent: Number(stages[index]) };
   // Stage writes and rollbacks as local activities (a rollout started before this change keeps its activity tasks).
-  const writer = patched('local-stage-writes') ? proxyLocalActivities<Activities>(localActivityPresets.dataPlane) : data;
+  const writer = patched('local-stage-writes')
+    ? proxyLocalActivities<Activities>(localActivityPresets.dataPlane)
+    : data;
   const apply = (step: FlagStep, id: string, action: string, reason?: string, onBehalfOf = input.requester) =>
     writer.applyFlagStep({
       changeId: id,
@@ -137,7 +175,13 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
     });
 
   /** What every rollout notification says about which rollout it is. */
-  const rolloutFacts = { replyTo: input.replyTo, rolloutId: input.rolloutId, flagKey: input.flagKey, env: input.env, variation: input.variation };
+  const rolloutFacts = {
+    replyTo: input.replyTo,
+    rolloutId: input.rolloutId,
+    flagKey: input.flagKey,
+    env: input.env,
+    variation: input.variation,
+  };
 
   const finish = async (status: RolloutState['status'], by: string, message: string): Promise<RolloutState> => {
     state.status = status;
@@ -158,7 +202,9 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
   };
   const rollBack = (action: string, reason: string, onBehalfOf?: string) =>
     apply(
-      cohortMode ? { type: 'tenants-clear', tenants: Object.values(cohortTenants).flat() } : { type: 'percent', variation: input.variation, percent: 0 },
+      cohortMode
+        ? { type: 'tenants-clear', tenants: Object.values(cohortTenants).flat() }
+        : { type: 'percent', variation: input.variation, percent: 0 },
       changeId(action),
       `flag.rollout.${action}`,
       reason,
@@ -188,21 +234,40 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       const woken = await condition(() => paused || promoted || halt.why !== undefined, Math.min(remaining, every));
       remaining -= Date.now() - started;
       if (woken || !guardrail) continue;
-      const value = await metrics.queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env }).catch(() => null);
+      const value = await metrics
+        .queryGuardrailMetric({ metric: guardrail.metric, window: guardrail.window, env: input.env })
+        .catch(() => null);
       // No data (or Prometheus unreachable after retries) proves nothing either way: keep the last verdict.
-      if (value !== null && value > guardrail.threshold) halt.why ??= { kind: 'breach', seenBy: 'rollout', metric: guardrail.metric, value, threshold: guardrail.threshold };
+      if (value !== null && value > guardrail.threshold)
+        halt.why ??= {
+          kind: 'breach',
+          seenBy: 'rollout',
+          metric: guardrail.metric,
+          value,
+          threshold: guardrail.threshold,
+        };
       else if (value !== null) state.guardrail = 'ok';
     }
   };
 
-  if (stages.length === 0) return finish('completed', input.requester, `${input.variation} already serves ${from} % of ${input.flagKey} in ${input.env}: no stage left`);
+  if (stages.length === 0)
+    return finish(
+      'completed',
+      input.requester,
+      `${input.variation} already serves ${from} % of ${input.flagKey} in ${input.env}: no stage left`,
+    );
 
   for (let i = 0; i < stages.length && !halt.why; i++) {
     if (paused) await condition(() => !paused || halt.why !== undefined);
     if (halt.why) break;
     state.status = 'running';
     applying = true;
-    const written = await apply(stepFor(i), changeId(`stage:${i}`), 'flag.rollout.stage', `${input.reason ? `${input.reason} — ` : ''}stage ${i + 1}/${stages.length}: ${stages[i]}${cohortMode ? '' : ' %'}`);
+    const written = await apply(
+      stepFor(i),
+      changeId(`stage:${i}`),
+      'flag.rollout.stage',
+      `${input.reason ? `${input.reason} — ` : ''}stage ${i + 1}/${stages.length}: ${stages[i]}${cohortMode ? '' : ' %'}`,
+    );
     applying = false;
     state.stageIndex = i;
     if (leanSteps) {
@@ -226,7 +291,12 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       requester: input.requester,
     });
     if (!leanSteps || last) await progress;
-    if (last) return finish('completed', input.requester, `${input.flagKey} in ${input.env}: ${input.variation} fully rolled out`);
+    if (last)
+      return finish(
+        'completed',
+        input.requester,
+        `${input.flagKey} in ${input.env}: ${input.variation} fully rolled out`,
+      );
     await bake();
     // Notices stay in stage order: this one is out before the next stage is written.
     await progress;
@@ -243,7 +313,19 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
   // A breach the monitor saw has been announced by the monitor, with the kill.
   if (why.seenBy === 'rollout') {
     const { metric, value, threshold } = why;
-    await notifySafely({ kind: 'guardrail_breach', id: changeId('breach'), at: at(), replyTo: input.replyTo, flagKey: input.flagKey, env: input.env, metric, value, threshold, response: 'rolled_back', workflowId });
+    await notifySafely({
+      kind: 'guardrail_breach',
+      id: changeId('breach'),
+      at: at(),
+      replyTo: input.replyTo,
+      flagKey: input.flagKey,
+      env: input.env,
+      metric,
+      value,
+      threshold,
+      response: 'rolled_back',
+      workflowId,
+    });
   }
   return finish('rolled_back', 'system', message);
 }

@@ -11,7 +11,12 @@ export const STALE_AGE_DAYS = 90;
 export async function staleFlagsWorkflow(input: { maxAgeDays?: number } = {}): Promise<{ count: number }> {
   const flags = await data.listStaleFlags({ maxAgeDays: input.maxAgeDays ?? STALE_AGE_DAYS });
   if (flags.length) {
-    await notifySafely({ kind: 'stale_flags', id: `${workflowInfo().workflowId}:${workflowInfo().runId}`, at: new Date().toISOString(), flags });
+    await notifySafely({
+      kind: 'stale_flags',
+      id: `${workflowInfo().workflowId}:${workflowInfo().runId}`,
+      at: new Date().toISOString(),
+      flags,
+    });
   }
   return { count: flags.length };
 }

@@ -42,6 +42,9 @@ export async function startRollout(
     return { started: true, message: `rollout started (${workflowId})` };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return { started: false, message: `a rollout of ${plan.key} in ${rollout.env} is already running: pause, promote or abort it first` };
+    return {
+      started: false,
+      message: `a rollout of ${plan.key} in ${rollout.env} is already running: pause, promote or abort it first`,
+    };
   }
 }

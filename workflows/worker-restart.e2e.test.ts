@@ -21,10 +21,14 @@ afterAll(async () => {
 
 /** `switchyard worker` as its own process: one node process (tsx as a loader), so SIGKILL really kills it. */
 function spawnWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../cli/worker.ts', import.meta.url))], {
-    env: h.workerEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('../cli/worker.ts', import.meta.url))],
+    {
+      env: h.workerEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`));
   children.push(child);
   return child;
@@ -35,14 +39,28 @@ it('a worker killed mid-bake loses nothing: the next worker finishes the rollout
   const handle = await h.client.workflow.start(rolloutWorkflow, {
     workflowId: workflowIds.rollout('ro-restart', 'staging'),
     taskQueue: h.taskQueue,
-    args: [{ rolloutId: randomUUID(), flagKey: 'ro-restart', env: 'staging', variation: 'on', bakeMs: 2_000, requester: 'U_DEV', replyTo: { transport: 'console', user: 'U_DEV' } }],
+    args: [
+      {
+        rolloutId: randomUUID(),
+        flagKey: 'ro-restart',
+        env: 'staging',
+        variation: 'on',
+        bakeMs: 2_000,
+        requester: 'U_DEV',
+        replyTo: { transport: 'console', user: 'U_DEV' },
+      },
+    ],
   });
 
   const first = spawnWorker();
-  await eventually(async () => {
-    const s = await handle.query(rolloutStateQuery);
-    return s.stageIndex >= 1 && s.status === 'baking' ? s : undefined;
-  }, 60_000, 'the second stage to start baking');
+  await eventually(
+    async () => {
+      const s = await handle.query(rolloutStateQuery);
+      return s.stageIndex >= 1 && s.status === 'baking' ? s : undefined;
+    },
+    60_000,
+    'the second stage to start baking',
+  );
   first.kill('SIGKILL');
   await new Promise<void>((resolve) => (first.exitCode !== null ? resolve() : first.once('exit', () => resolve())));
 
@@ -53,7 +71,13 @@ it('a worker killed mid-bake loses nothing: the next worker finishes the rollout
     "SELECT change_id, actor FROM audit_log WHERE entity_key = 'ro-restart' AND action = 'flag.rollout.stage' ORDER BY seq",
   );
   expect(rows).toHaveLength(5);
-  expect(rows.map((r) => r.change_id.split(':').slice(-2).join(':'))).toEqual(['stage:0', 'stage:1', 'stage:2', 'stage:3', 'stage:4']);
+  expect(rows.map((r) => r.change_id.split(':').slice(-2).join(':'))).toEqual([
+    'stage:0',
+    'stage:1',
+    'stage:2',
+    'stage:3',
+    'stage:4',
+  ]);
   const versions = await h.db.pool.query("SELECT count(*)::int AS n FROM flag_versions WHERE key = 'ro-restart'");
   expect(versions.rows[0].n).toBe(6);
 }, 120_000);

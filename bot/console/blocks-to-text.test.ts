@@ -6,17 +6,44 @@ import { blocksToText, mrkdwnToText } from './blocks-to-text.js';
 describe('Block Kit as terminal text', () => {
   it('lists buttons with the numbers the caller hands out', () => {
     let n = 7;
-    const text = blocksToText({ text: 'x', blocks: [section('Pick one'), actions(button('change_approve', 'Approve', 'w'), button('change_reject', 'Reject', 'w'))] }, () => n++);
+    const text = blocksToText(
+      {
+        text: 'x',
+        blocks: [
+          section('Pick one'),
+          actions(button('change_approve', 'Approve', 'w'), button('change_reject', 'Reject', 'w')),
+        ],
+      },
+      () => n++,
+    );
     expect(text).toBe('Pick one\n[7] Approve  [8] Reject');
   });
 
   it('shows fields as "label: value", context indented, headers marked', () => {
-    const text = blocksToText({ text: 'x', blocks: [header('Approval needed'), fields([['Scope', 'production'], ['Requested by', '<@U1>'], ['Missing', undefined]]), context('Expires soon')] });
-    expect(text.split('\n')).toEqual(['== Approval needed ==', '  Scope: production', '  Requested by: @U1', '  | Expires soon']);
+    const text = blocksToText({
+      text: 'x',
+      blocks: [
+        header('Approval needed'),
+        fields([
+          ['Scope', 'production'],
+          ['Requested by', '<@U1>'],
+          ['Missing', undefined],
+        ]),
+        context('Expires soon'),
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      '== Approval needed ==',
+      '  Scope: production',
+      '  Requested by: @U1',
+      '  | Expires soon',
+    ]);
   });
 
   it('drops mrkdwn markers but keeps identifiers with underscores intact', () => {
-    expect(mrkdwnToText('*Applied* by <@U_DEV> for `std_checkout` :white_check_mark:')).toBe('Applied by @U_DEV for std_checkout ✔');
+    expect(mrkdwnToText('*Applied* by <@U_DEV> for `std_checkout` :white_check_mark:')).toBe(
+      'Applied by @U_DEV for std_checkout ✔',
+    );
     expect(mrkdwnToText('*Change*\n```a: off → on```')).toBe('Change\n    a: off → on');
   });
 

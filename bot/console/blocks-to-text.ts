@@ -20,7 +20,12 @@ const EMOJI: Record<string, string> = {
 /** Slack mrkdwn as plain terminal text: mentions and links readable, emphasis markers dropped. */
 export function mrkdwnToText(text: string): string {
   return text
-    .replace(/```\n?([\s\S]*?)\n?```/g, (_, body: string) => body.split('\n').map((line) => `    ${line}`).join('\n'))
+    .replace(/```\n?([\s\S]*?)\n?```/g, (_, body: string) =>
+      body
+        .split('\n')
+        .map((line) => `    ${line}`)
+        .join('\n'),
+    )
     .replace(/<@([A-Z0-9_]+)>/gi, '@$1')
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<(https?:[^>]+)>/g, '$1')
@@ -35,7 +40,11 @@ export function mrkdwnToText(text: string): string {
 }
 
 const plain = (t: TextObject) => (t.type === 'mrkdwn' ? mrkdwnToText(t.text) : t.text);
-const indent = (text: string, prefix: string) => text.split('\n').map((line) => `${prefix}${line}`).join('\n');
+const indent = (text: string, prefix: string) =>
+  text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
 
 /** A field is `*Label*\nvalue`: shown as `Label: value`. */
 function fieldLine(field: TextObject): string {
@@ -68,5 +77,8 @@ function blockText(block: Block, number: (button: ButtonElement) => number): str
  */
 export function blocksToText(message: Message, number: (button: ButtonElement) => number = () => 0): string {
   if (!message.blocks.length) return mrkdwnToText(message.text);
-  return message.blocks.map((b) => blockText(b, number)).filter((s) => s.length > 0).join('\n');
+  return message.blocks
+    .map((b) => blockText(b, number))
+    .filter((s) => s.length > 0)
+    .join('\n');
 }

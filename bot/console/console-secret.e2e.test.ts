@@ -24,11 +24,23 @@ beforeAll(async () => {
   const deps = { pool: h.db.pool, log };
   await grantRole(deps, { subject: 'U1', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U2', role: 'operator', env: 'production', actor: 'test-setup' });
-  const parsed = parseSettings({ REDIS_PREFIX: h.redisPrefix, EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', ENVIRONMENTS: 'dev,staging,production', LOG_LEVEL: 'silent', SECRETS_MASTER_KEY: MASTER_KEY });
+  const parsed = parseSettings({
+    REDIS_PREFIX: h.redisPrefix,
+    EVALUATOR_PORT: '0',
+    EVALUATOR_HOST: '127.0.0.1',
+    ENVIRONMENTS: 'dev,staging,production',
+    LOG_LEVEL: 'silent',
+    SECRETS_MASTER_KEY: MASTER_KEY,
+  });
   if (!parsed.ok) throw new Error(parsed.message);
   evaluator = await startEvaluator(parsed.settings, { log });
   await evaluator.loaded;
-  secretsKey = (await createSdkKey({ pool: h.db.pool, redis: h.redis, keys: h.keys, log }, { env: 'production', scopes: ['secrets'], name: 'payments', actor: 'test-setup' })).key;
+  secretsKey = (
+    await createSdkKey(
+      { pool: h.db.pool, redis: h.redis, keys: h.keys, log },
+      { env: 'production', scopes: ['secrets'], name: 'payments', actor: 'test-setup' },
+    )
+  ).key;
 });
 afterAll(async () => {
   await Promise.all(open.map((c) => c.quit().catch(() => undefined)));
@@ -46,8 +58,22 @@ function session(user: string, masterKey: Buffer | undefined) {
       done();
     },
   });
-  const handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ['dev', 'staging', 'production'] });
-  const running = runConsole({ user, handler, pool: h.db.pool, input, output, log, ...(masterKey ? { masterKey } : {}) });
+  const handler = createCommandHandler({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    pool: h.db.pool,
+    log,
+    environments: ['dev', 'staging', 'production'],
+  });
+  const running = runConsole({
+    user,
+    handler,
+    pool: h.db.pool,
+    input,
+    output,
+    log,
+    ...(masterKey ? { masterKey } : {}),
+  });
   let mark = 0;
   let ended = false;
   const c = {
@@ -77,7 +103,8 @@ function session(user: string, masterKey: Buffer | undefined) {
   return c;
 }
 
-const readSecret = (key: string) => fetch(`${evaluator.url}/v1/secrets/${key}`, { headers: { authorization: `Bearer ${secretsKey}` } });
+const readSecret = (key: string) =>
+  fetch(`${evaluator.url}/v1/secrets/${key}`, { headers: { authorization: `Bearer ${secretsKey}` } });
 
 describe('a secret set from the console', () => {
   it('asks for the value on the next line, never prints it, and a secrets-scoped key reads it once a second operator approves', async () => {
@@ -89,7 +116,9 @@ describe('a secret set from the console', () => {
     await alice.see(/Why does it change\?/);
     alice.type('rotating the vendor key');
     const [, requestId] = await alice.see(/Change (\S+): .*awaiting approval/);
-    await alice.see(/Approval needed[\s\S]*secret payments\.api-key \(env production\): set \(value sealed, not shown\)/);
+    await alice.see(
+      /Approval needed[\s\S]*secret payments\.api-key \(env production\): set \(value sealed, not shown\)/,
+    );
 
     const bob = session('U2', undefined);
     bob.type(`/change approve ${requestId}`);
@@ -98,10 +127,14 @@ describe('a secret set from the console', () => {
     const stored = await getConfig(h.db.pool, 'payments.api-key');
     expect(stored?.document.secret).toBe(true);
     expect(JSON.stringify(stored?.document)).not.toContain(value);
-    const served = await eventually(async () => {
-      const response = await readSecret('payments.api-key');
-      return response.status === 200 ? ((await response.json()) as { value: string }) : undefined;
-    }, 10_000, 'the evaluator serving payments.api-key');
+    const served = await eventually(
+      async () => {
+        const response = await readSecret('payments.api-key');
+        return response.status === 200 ? ((await response.json()) as { value: string }) : undefined;
+      },
+      10_000,
+      'the evaluator serving payments.api-key',
+    );
     expect(served).toEqual({ key: 'payments.api-key', value });
 
     await alice.see(/change applied/);

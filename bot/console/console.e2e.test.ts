@@ -34,7 +34,13 @@ function session(user: string) {
       done();
     },
   });
-  const handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ['dev', 'staging', 'production'] });
+  const handler = createCommandHandler({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    pool: h.db.pool,
+    log,
+    environments: ['dev', 'staging', 'production'],
+  });
   const running = runConsole({ user, handler, pool: h.db.pool, input, output, log });
   let mark = 0;
   let ended = false;
@@ -69,7 +75,9 @@ describe('the console', () => {
     const c = session('U1');
     c.type('/flag on pay-v2 --env production --reason "launch day"');
     await c.see(/awaiting approval/);
-    const [, approve] = await c.see(/Approval needed[\s\S]*pay-v2 in production: .*off.* → on[\s\S]*\[(\d+)\] Approve\s+\[\d+\] Reject/);
+    const [, approve] = await c.see(
+      /Approval needed[\s\S]*pay-v2 in production: .*off.* → on[\s\S]*\[(\d+)\] Approve\s+\[\d+\] Reject/,
+    );
 
     c.type(`click ${approve}`);
     await c.see(/you requested this change; another eligible person must approve it/);

@@ -23,11 +23,21 @@ export interface ConsoleMainOptions {
  * and Postgres. Resolves when the user quits (or stdin ends); connections are closed by then.
  * An unreachable Postgres or Temporal stops it before the prompt, with one line saying which.
  */
-export async function consoleMain(settings: CoreSettings & StorageSettings & TemporalSettings & WebPublicUrl, user: string, options: ConsoleMainOptions = {}): Promise<void> {
+export async function consoleMain(
+  settings: CoreSettings & StorageSettings & TemporalSettings & WebPublicUrl,
+  user: string,
+  options: ConsoleMainOptions = {},
+): Promise<void> {
   const requiredBy = 'the console';
   temporalAddress(settings, requiredBy);
   // Log lines would tear through the prompt on stdout: only warnings and worse, on stderr.
-  const log = options.log ?? createLogger(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? settings.LOG_LEVEL : 'warn', 'console', pino.destination(2));
+  const log =
+    options.log ??
+    createLogger(
+      settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? settings.LOG_LEVEL : 'warn',
+      'console',
+      pino.destination(2),
+    );
   const pool = createPool(settings.DATABASE_URL, { log, max: 4 });
   try {
     await assertPostgresReachable(pool, settings.DATABASE_URL);
@@ -35,15 +45,33 @@ export async function consoleMain(settings: CoreSettings & StorageSettings & Tem
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const { client, connection, taskQueue } = await connectTemporal(settings, { requiredBy }).catch(async (err: unknown) => {
-    await pool.end().catch(() => undefined);
-    throw err;
-  });
+  const { client, connection, taskQueue } = await connectTemporal(settings, { requiredBy }).catch(
+    async (err: unknown) => {
+      await pool.end().catch(() => undefined);
+      throw err;
+    },
+  );
   try {
     const consoleUrl = settings.WEB_PUBLIC_URL;
-    const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS, consoleUrl });
+    const handler = createCommandHandler({
+      client,
+      taskQueue,
+      pool,
+      log,
+      environments: settings.ENVIRONMENTS,
+      consoleUrl,
+    });
     const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
-    await runConsole({ user, handler, pool, input: process.stdin, output: process.stdout, log, consoleUrl, ...(masterKey ? { masterKey } : {}) });
+    await runConsole({
+      user,
+      handler,
+      pool,
+      input: process.stdin,
+      output: process.stdout,
+      log,
+      consoleUrl,
+      ...(masterKey ? { masterKey } : {}),
+    });
   } finally {
     await pool.end().catch(() => undefined);
     await connection.close().catch(() => undefined);

@@ -17,7 +17,11 @@ const FALLBACK_POLL_MS = 2000;
  * new row as its pg_notify arrives. Rows shown here are marked delivered, as the Slack transport
  * would, so the next console start does not repeat them.
  */
-export async function watchOutbox(options: { pool: Pool; log: Logger; onEvent: (event: NotificationEvent, id: number) => void | Promise<void> }): Promise<OutboxFeed> {
+export async function watchOutbox(options: {
+  pool: Pool;
+  log: Logger;
+  onEvent: (event: NotificationEvent, id: number) => void | Promise<void>;
+}): Promise<OutboxFeed> {
   const { pool, log } = options;
   let lastId = await outboxResumePoint(pool);
   let running: Promise<void> = Promise.resolve();
@@ -36,7 +40,9 @@ export async function watchOutbox(options: { pool: Pool; log: Logger; onEvent: (
   };
   // One drain at a time, in order: a notify during a drain queues another pass.
   const poll = () => {
-    running = running.then(() => (stopped ? undefined : drain())).catch((err: unknown) => log.warn({ err }, 'reading the outbox failed'));
+    running = running
+      .then(() => (stopped ? undefined : drain()))
+      .catch((err: unknown) => log.warn({ err }, 'reading the outbox failed'));
     return running;
   };
 

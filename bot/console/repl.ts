@@ -82,7 +82,16 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 
   const press = async (button: ButtonElement, reason?: string) => {
     write(`(${user} clicks ${button.text.text})`);
-    show(await handler.handleAction({ user, actionId: button.action_id, value: button.value, requestId: newRequestId(), replyTo: replyTo(), reason }));
+    show(
+      await handler.handleAction({
+        user,
+        actionId: button.action_id,
+        value: button.value,
+        requestId: newRequestId(),
+        replyTo: replyTo(),
+        reason,
+      }),
+    );
   };
 
   const waitForNotification = (seconds: number) =>
@@ -103,7 +112,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (dialog?.kind !== 'secret') return show(reply);
     if (!options.masterKey) return write(`${NO_MASTER_KEY}.`);
     pendingSecret = { key: dialog.key, env: dialog.env };
-    write(`Value of ${dialog.key} in ${dialog.env}, on one line (not shown, never stored in clear; an empty line cancels):`);
+    write(
+      `Value of ${dialog.key} in ${dialog.env}, on one line (not shown, never stored in clear; an empty line cancels):`,
+    );
   };
 
   /** The lines after `/config secret set`: the value (never echoed, logged or printed), then why. */
@@ -129,7 +140,18 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       return;
     }
     const { key, env, value } = secret;
-    show(await requestSecretValue(handler, options.masterKey!, { transport: 'console', user, key, env, value, reason, requestId: newRequestId(), replyTo: replyTo() }));
+    show(
+      await requestSecretValue(handler, options.masterKey!, {
+        transport: 'console',
+        user,
+        key,
+        env,
+        value,
+        reason,
+        requestId: newRequestId(),
+        replyTo: replyTo(),
+      }),
+    );
   };
 
   /** Returns false when the session should end. */
@@ -157,7 +179,16 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (!line || line.startsWith('#')) return true;
     const slash = SLASH.exec(line);
     if (slash) {
-      showReply(await handler.handleCommand({ transport: 'console', user, command: slash[1] as SlashCommand, text: slash[2] ?? '', requestId: newRequestId(), replyTo: replyTo() }));
+      showReply(
+        await handler.handleCommand({
+          transport: 'console',
+          user,
+          command: slash[1] as SlashCommand,
+          text: slash[2] ?? '',
+          requestId: newRequestId(),
+          replyTo: replyTo(),
+        }),
+      );
       return true;
     }
     const [word, ...rest] = line.split(/\s+/);
@@ -166,7 +197,11 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         const n = Number(rest[0]);
         const button = buttons.get(n);
         if (!Number.isInteger(n) || !button) {
-          write(buttons.size ? `No button [${rest[0] ?? ''}]: pick one of ${[...buttons.keys()].slice(-10).join(', ')}.` : 'There is no button to click yet.');
+          write(
+            buttons.size
+              ? `No button [${rest[0] ?? ''}]: pick one of ${[...buttons.keys()].slice(-10).join(', ')}.`
+              : 'There is no button to click yet.',
+          );
           return true;
         }
         const reason = line.replace(/^\S+\s+\S+\s*/, '').trim() || undefined;
@@ -197,7 +232,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       case 'exit':
         return false;
       default:
-        write(`Unknown input \`${word}\`: start with /flag, /config, /change, /incident, /tenant or /cohort, or type help.`);
+        write(
+          `Unknown input \`${word}\`: start with /flag, /config, /change, /incident, /tenant or /cohort, or type help.`,
+        );
         return true;
     }
   };
@@ -211,7 +248,11 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     },
   });
   Object.defineProperty(terminalOutput, 'columns', { get: () => (output as { columns?: number }).columns });
-  const rl = createInterface({ input: options.input, output: interactive ? terminalOutput : undefined, terminal: interactive });
+  const rl = createInterface({
+    input: options.input,
+    output: interactive ? terminalOutput : undefined,
+    terminal: interactive,
+  });
   write(`Switchyard console as ${user}. Type help for commands, quit to leave.`);
   const prompt = () => {
     if (!interactive) return;

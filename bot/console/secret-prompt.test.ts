@@ -14,7 +14,10 @@ function recordingHandler() {
     async handleCommand(input) {
       received.push(input);
       if (input.sealed) return okReply({ text: 'Change c1: awaiting approval', blocks: [] });
-      return { ...okReply({ text: 'Type the value into the dialog.', blocks: [] }), dialog: { kind: 'secret', key: 'payments.api-key', env: 'production' } };
+      return {
+        ...okReply({ text: 'Type the value into the dialog.', blocks: [] }),
+        dialog: { kind: 'secret', key: 'payments.api-key', env: 'production' },
+      };
     },
     async handleAction() {
       return okReply({ text: 'clicked', blocks: [] });
@@ -25,7 +28,7 @@ function recordingHandler() {
 
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
-describe('the console\'s secret prompt on a terminal', () => {
+describe("the console's secret prompt on a terminal", () => {
   it('echoes nothing of the value as it is typed, then seals it before the command handler sees it', async () => {
     const masterKey = randomBytes(32);
     const value = 'hunter2-is-not-a-password';

@@ -1,5 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { changeRequestStateQuery, rolloutStateQuery, type ChangeRequestState, type RolloutState } from '../../workflows/contracts.js';
+import {
+  changeRequestStateQuery,
+  rolloutStateQuery,
+  type ChangeRequestState,
+  type RolloutState,
+} from '../../workflows/contracts.js';
 import { ACTION } from '../../render/action-ids.js';
 import { actions, button, code, context, divider, header, section, type Block } from '../../render/blocks.js';
 import { formatTime, who } from '../../render/format.js';
@@ -31,7 +36,10 @@ const LIMIT = 30;
 export function temporalHomeSource(client: Client): HomeSource {
   async function running<S>(type: string, read: (workflowId: string) => Promise<S>) {
     const found: Array<{ workflowId: string; state: S }> = [];
-    for await (const wf of client.workflow.list({ query: `WorkflowType = '${type}' AND ExecutionStatus = 'Running'`, pageSize: LIMIT })) {
+    for await (const wf of client.workflow.list({
+      query: `WorkflowType = '${type}' AND ExecutionStatus = 'Running'`,
+      pageSize: LIMIT,
+    })) {
       // A workflow its worker has not picked up yet cannot answer the query: left out this time.
       const state = await read(wf.workflowId).catch(() => undefined);
       if (state) found.push({ workflowId: wf.workflowId, state });
@@ -40,7 +48,8 @@ export function temporalHomeSource(client: Client): HomeSource {
     return found;
   }
   return {
-    openChanges: () => running('changeRequestWorkflow', (id) => client.workflow.getHandle(id).query(changeRequestStateQuery)),
+    openChanges: () =>
+      running('changeRequestWorkflow', (id) => client.workflow.getHandle(id).query(changeRequestStateQuery)),
     runningRollouts: () => running('rolloutWorkflow', (id) => client.workflow.getHandle(id).query(rolloutStateQuery)),
   };
 }
@@ -48,10 +57,25 @@ export function temporalHomeSource(client: Client): HomeSource {
 function changeLine(c: OpenChange, mine: boolean): Block[] {
   const s = c.state;
   const blocks: Block[] = [
-    section(`${code(s.requestId)} ${s.status.replace('_', ' ')}${mine ? '' : ` · requested by ${who(s.requester)}`}\n${s.summary ?? ''}`),
-    context([s.riskReasons.length ? `${whyLabel(s.classification)}: ${s.riskReasons.join('; ')}` : '', s.expiresAt ? `expires ${formatTime(s.expiresAt)}` : ''].filter(Boolean).join(' · ') || ' '),
+    section(
+      `${code(s.requestId)} ${s.status.replace('_', ' ')}${mine ? '' : ` · requested by ${who(s.requester)}`}\n${s.summary ?? ''}`,
+    ),
+    context(
+      [
+        s.riskReasons.length ? `${whyLabel(s.classification)}: ${s.riskReasons.join('; ')}` : '',
+        s.expiresAt ? `expires ${formatTime(s.expiresAt)}` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ') || ' ',
+    ),
   ];
-  if (!mine && s.status === 'awaiting_approval') blocks.push(actions(button(ACTION.approve, 'Approve', c.workflowId, 'primary'), button(ACTION.reject, 'Reject', c.workflowId, 'danger')));
+  if (!mine && s.status === 'awaiting_approval')
+    blocks.push(
+      actions(
+        button(ACTION.approve, 'Approve', c.workflowId, 'primary'),
+        button(ACTION.reject, 'Reject', c.workflowId, 'danger'),
+      ),
+    );
   return blocks;
 }
 
@@ -59,7 +83,10 @@ function changeLine(c: OpenChange, mine: boolean): Block[] {
  * The Home tab of `user`: change requests waiting for someone else's approval (eligibility is
  * checked when the button is clicked), the user's own open requests, and running rollouts.
  */
-export async function homeView(source: HomeSource | undefined, user: string): Promise<{ type: 'home'; blocks: Block[] }> {
+export async function homeView(
+  source: HomeSource | undefined,
+  user: string,
+): Promise<{ type: 'home'; blocks: Block[] }> {
   const blocks: Block[] = [header('Switchyard')];
   if (!source) {
     blocks.push(section('Type `/flag help`, `/config help` or `/change help` to start.'));
@@ -73,7 +100,11 @@ export async function homeView(source: HomeSource | undefined, user: string): Pr
   blocks.push(divider(), section(`*Your open change requests* (${mine.length})`));
   blocks.push(...(mine.length ? mine.flatMap((c) => changeLine(c, true)) : [context('None open.')]));
   blocks.push(divider(), section(`*Running rollouts* (${rollouts.length})`));
-  blocks.push(...(rollouts.length ? rollouts.flatMap((r) => renderRollout(rolloutViewOfState(r.state, r.workflowId)).blocks) : [context('None running.')]));
+  blocks.push(
+    ...(rollouts.length
+      ? rollouts.flatMap((r) => renderRollout(rolloutViewOfState(r.state, r.workflowId)).blocks)
+      : [context('None running.')]),
+  );
   // Slack refuses views of more than 100 blocks.
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }

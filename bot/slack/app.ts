@@ -13,7 +13,11 @@ import type { SlackSettings } from './settings.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-export type SlackAppSettings = Pick<SlackSettings, 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'BOT_PORT'> & Pick<CoreSettings, 'SECRETS_MASTER_KEY' | 'ENVIRONMENTS'>;
+export type SlackAppSettings = Pick<
+  SlackSettings,
+  'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'BOT_PORT'
+> &
+  Pick<CoreSettings, 'SECRETS_MASTER_KEY' | 'ENVIRONMENTS'>;
 
 export interface SlackAppOptions {
   settings: SlackAppSettings;
@@ -35,7 +39,12 @@ export function checkSlackSettings(settings: SlackAppSettings): void {
     !settings.SLACK_BOT_TOKEN && 'SLACK_BOT_TOKEN',
     !settings.SLACK_APP_TOKEN && !settings.SLACK_SIGNING_SECRET && 'SLACK_SIGNING_SECRET',
   ].filter(Boolean);
-  if (missing.length) throw new SwitchyardError(`configuration error: ${missing.join(' and ')} must be set for \`switchyard bot\` (see "Connect to Slack" in the README)`, 'CONFIG', 500);
+  if (missing.length)
+    throw new SwitchyardError(
+      `configuration error: ${missing.join(' and ')} must be set for \`switchyard bot\` (see "Connect to Slack" in the README)`,
+      'CONFIG',
+      500,
+    );
 }
 
 /**
@@ -55,10 +64,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const app = new App({
     token: settings.SLACK_BOT_TOKEN,
     ...(settings.SLACK_SIGNING_SECRET ? { signingSecret: settings.SLACK_SIGNING_SECRET } : {}),
-    ...(socketMode ? { socketMode: true, appToken: settings.SLACK_APP_TOKEN } : { endpoints: SLACK_EVENTS_PATH, port: settings.BOT_PORT, processBeforeResponse: false }),
+    ...(socketMode
+      ? { socketMode: true, appToken: settings.SLACK_APP_TOKEN }
+      : { endpoints: SLACK_EVENTS_PATH, port: settings.BOT_PORT, processBeforeResponse: false }),
     // The Socket Mode client opens its connection with a Web API client of its own, configured apart.
     ...(settings.SLACK_API_URL ? { clientOptions: { slackApiUrl: settings.SLACK_API_URL } } : {}),
-    ...(settings.SLACK_API_URL && socketMode ? { installerOptions: { clientOptions: { slackApiUrl: settings.SLACK_API_URL } } } : {}),
+    ...(settings.SLACK_API_URL && socketMode
+      ? { installerOptions: { clientOptions: { slackApiUrl: settings.SLACK_API_URL } } }
+      : {}),
     logger: boltLogger(log),
   });
   registerListeners(app, {
@@ -90,4 +103,3 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     },
   };
 }
-

@@ -15,12 +15,21 @@ export { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions 
  * and Postgres, and serves Slack until SIGINT/SIGTERM. Posting to channels is the worker's job
  * (SlackNotifier in the notify activity), so the bot only answers requests.
  */
-export async function runBot(settings: CoreSettings & StorageSettings & TemporalSettings & SlackSettings & WebPublicUrl): Promise<void> {
+export async function runBot(
+  settings: CoreSettings & StorageSettings & TemporalSettings & SlackSettings & WebPublicUrl,
+): Promise<void> {
   const log = createLogger(settings.LOG_LEVEL, 'bot');
   checkSlackSettings(settings);
   const { client, connection, taskQueue } = await connectTemporal(settings, { requiredBy: '`switchyard bot`' });
   const pool = createPool(settings.DATABASE_URL, { log });
-  const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS, consoleUrl: settings.WEB_PUBLIC_URL });
+  const handler = createCommandHandler({
+    client,
+    taskQueue,
+    pool,
+    log,
+    environments: settings.ENVIRONMENTS,
+    consoleUrl: settings.WEB_PUBLIC_URL,
+  });
   const slack = createSlackApp({ settings, handler, log, home: temporalHomeSource(client) });
   await slack.start();
   await new Promise<void>((resolve) => {

@@ -26,8 +26,19 @@ export function rejectModal(workflowId: string, origin: ModalOrigin) {
     submit: plain('Reject'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Rejecting \`${workflowId}\`. The requester and the approvals channel will see your reason.` } },
-      { type: 'input', block_id: REASON_BLOCK, label: plain('Why are you rejecting it?'), element: { type: 'plain_text_input', action_id: REASON_INPUT, multiline: true, max_length: 2000 } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `Rejecting \`${workflowId}\`. The requester and the approvals channel will see your reason.`,
+        },
+      },
+      {
+        type: 'input',
+        block_id: REASON_BLOCK,
+        label: plain('Why are you rejecting it?'),
+        element: { type: 'plain_text_input', action_id: REASON_INPUT, multiline: true, max_length: 2000 },
+      },
     ],
   };
 }
@@ -52,13 +63,27 @@ export function secretModal(key: string, env: string, origin: ModalOrigin) {
           text: `Secret \`${key}\` in *${env}*. The value is encrypted by the bot before it goes anywhere, is never shown again, and needs a second person's approval.`,
         },
       },
-      { type: 'input', block_id: SECRET_BLOCK, label: plain('Value'), element: { type: 'plain_text_input', action_id: SECRET_INPUT, max_length: 3000 } },
-      { type: 'input', block_id: REASON_BLOCK, label: plain('Justification'), element: { type: 'plain_text_input', action_id: REASON_INPUT, max_length: 2000 } },
+      {
+        type: 'input',
+        block_id: SECRET_BLOCK,
+        label: plain('Value'),
+        element: { type: 'plain_text_input', action_id: SECRET_INPUT, max_length: 3000 },
+      },
+      {
+        type: 'input',
+        block_id: REASON_BLOCK,
+        label: plain('Justification'),
+        element: { type: 'plain_text_input', action_id: REASON_INPUT, max_length: 2000 },
+      },
     ],
   };
 }
 
 /** The typed value of one input of a submitted view. */
-export function inputValue(state: { values: Record<string, Record<string, { value?: string | null }>> }, block: string, action: string): string {
+export function inputValue(
+  state: { values: Record<string, Record<string, { value?: string | null }>> },
+  block: string,
+  action: string,
+): string {
   return state.values[block]?.[action]?.value?.trim() ?? '';
 }

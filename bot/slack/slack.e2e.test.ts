@@ -14,7 +14,14 @@ import { registerSecretsRoutes } from '../../evaluator/secrets-routes.js';
 import { SnapshotStore } from '../../evaluator/snapshot-store.js';
 import { createSdkKey, syncSdkKeysToRedis } from '../../storage/sdk-keys.js';
 import { startFakeSlack, type FakeSlack, type SlackCall } from '../../test/slack-fake/server.js';
-import { blockActionBody, eventBody, sendSigned, sendSignedJson, slashCommandBody, viewSubmissionBody } from '../../test/slack-fake/signed-request.js';
+import {
+  blockActionBody,
+  eventBody,
+  sendSigned,
+  sendSignedJson,
+  slashCommandBody,
+  viewSubmissionBody,
+} from '../../test/slack-fake/signed-request.js';
 import { eventually, grantRole, startTemporalHarness, type TemporalHarness } from '../../test/temporal.js';
 import { createCommandHandler } from '../command-handler.js';
 import { temporalHomeSource } from './app-home.js';
@@ -43,24 +50,56 @@ const logLines: string[] = [];
 
 let seq = 0;
 /** Types a slash command as `user`; resolves with the ack and the reply posted to its response_url. */
-async function slash(user: string, command: string, text: string, options: { triggerId?: string; retryNum?: number; rid?: string } = {}) {
+async function slash(
+  user: string,
+  command: string,
+  text: string,
+  options: { triggerId?: string; retryNum?: number; rid?: string } = {},
+) {
   const rid = options.rid ?? `r${++seq}`;
-  const ack = await sendSigned(url, SIGNING, slashCommandBody({ command, text, userId: user, channelId: 'C_GENERAL', responseUrl: fake.responseUrl(rid), triggerId: options.triggerId }), options.retryNum ? { retryNum: options.retryNum } : {});
+  const ack = await sendSigned(
+    url,
+    SIGNING,
+    slashCommandBody({
+      command,
+      text,
+      userId: user,
+      channelId: 'C_GENERAL',
+      responseUrl: fake.responseUrl(rid),
+      triggerId: options.triggerId,
+    }),
+    options.retryNum ? { retryNum: options.retryNum } : {},
+  );
   // The promise measured is the 3 s ack; a reply may take longer when 50 changes queue on a busy machine.
-  return { ack, rid, reply: (waitMs = 20_000) => fake.waitFor((c) => c.responseId === rid, waitMs, `the reply to ${command} ${text}`) };
+  return {
+    ack,
+    rid,
+    reply: (waitMs = 20_000) => fake.waitFor((c) => c.responseId === rid, waitMs, `the reply to ${command} ${text}`),
+  };
 }
 
 async function click(user: string, actionId: string, value: string) {
   const rid = `click${++seq}`;
-  await sendSigned(url, SIGNING, blockActionBody({ userId: user, actionId, value, responseUrl: fake.responseUrl(rid), channelId: 'C_APPROVALS' }));
+  await sendSigned(
+    url,
+    SIGNING,
+    blockActionBody({ userId: user, actionId, value, responseUrl: fake.responseUrl(rid), channelId: 'C_APPROVALS' }),
+  );
   return fake.waitFor((c) => c.responseId === rid, 20_000, `the answer to ${user}'s ${actionId}`);
 }
 
 const buttonsOf = (call: SlackCall) =>
-  ((call.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>) ?? []).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+  ((call.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>) ?? []).flatMap(
+    (b) => (b.type === 'actions' ? (b.elements ?? []) : []),
+  );
 
 const approvalFor = (summaryPart: string) =>
-  fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C_APPROVALS' && String(c.args.text).includes(summaryPart), 20_000, `the approval message for ${summaryPart}`);
+  fake.waitFor(
+    (c) =>
+      c.method === 'chat.postMessage' && c.args.channel === 'C_APPROVALS' && String(c.args.text).includes(summaryPart),
+    20_000,
+    `the approval message for ${summaryPart}`,
+  );
 
 async function evaluate(flag: string): Promise<unknown> {
   const res = await fetch(`${evaluatorUrl}/ofrep/v1/evaluate/flags/${flag}`, {
@@ -74,13 +113,50 @@ async function evaluate(flag: string): Promise<unknown> {
 beforeAll(async () => {
   h = await startTemporalHarness({ worker: false });
   fake = await startFakeSlack();
-  const log = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }));
-  const notifier = new SlackNotifier({ client: createSlackWebClient({ SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_API_URL: fake.apiUrl }), pool: h.db.pool, approvalsChannel: 'C_APPROVALS', incidentsChannel: 'C_INCIDENTS', log, inActivityWaitMs: 3000, consoleUrl: CONSOLE_URL });
-  worker = await createWorker({ connection: h.nativeConnection, taskQueue: h.taskQueue, activities: createActivities({ pool: h.db.pool, redis: h.redis, keys: h.keys, log, notifier, settings: h.settings }) });
+  const log = pino(
+    { level: 'debug' },
+    new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }),
+  );
+  const notifier = new SlackNotifier({
+    client: createSlackWebClient({ SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_API_URL: fake.apiUrl }),
+    pool: h.db.pool,
+    approvalsChannel: 'C_APPROVALS',
+    incidentsChannel: 'C_INCIDENTS',
+    log,
+    inActivityWaitMs: 3000,
+    consoleUrl: CONSOLE_URL,
+  });
+  worker = await createWorker({
+    connection: h.nativeConnection,
+    taskQueue: h.taskQueue,
+    activities: createActivities({
+      pool: h.db.pool,
+      redis: h.redis,
+      keys: h.keys,
+      log,
+      notifier,
+      settings: h.settings,
+    }),
+  });
   running = worker.run();
-  const handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ENVS, consoleUrl: CONSOLE_URL });
+  const handler = createCommandHandler({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    pool: h.db.pool,
+    log,
+    environments: ENVS,
+    consoleUrl: CONSOLE_URL,
+  });
   slack = createSlackApp({
-    settings: { SLACK_SIGNING_SECRET: SIGNING, SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl, BOT_PORT: 0, SECRETS_MASTER_KEY: MASTER.toString('base64'), ENVIRONMENTS: ENVS },
+    settings: {
+      SLACK_SIGNING_SECRET: SIGNING,
+      SLACK_BOT_TOKEN: 'xoxb-e2e',
+      SLACK_APP_TOKEN: undefined,
+      SLACK_API_URL: fake.apiUrl,
+      BOT_PORT: 0,
+      SECRETS_MASTER_KEY: MASTER.toString('base64'),
+      ENVIRONMENTS: ENVS,
+    },
     handler,
     log,
     home: temporalHomeSource(h.client),
@@ -93,12 +169,30 @@ beforeAll(async () => {
   }
   await grantRole(h, 'U_DEV', 'developer');
   const deps = { pool: h.db.pool, redis: h.redis, keys: h.keys, log };
-  sdkKey = (await createSdkKey(deps, { env: 'production', scopes: ['flags', 'config', 'secrets'], name: 'e2e', actor: 'test-setup' })).key;
+  sdkKey = (
+    await createSdkKey(deps, {
+      env: 'production',
+      scopes: ['flags', 'config', 'secrets'],
+      name: 'e2e',
+      actor: 'test-setup',
+    })
+  ).key;
   await syncSdkKeysToRedis(deps);
 
   // The evaluator as `switchyard evaluator` runs it, plus the secrets route.
-  evalRedis = [new Redis('redis://127.0.0.1:6379', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }), new Redis('redis://127.0.0.1:6379')];
-  store = new SnapshotStore({ redis: evalRedis[0]!, subscriber: evalRedis[1]!, keys: h.keys, compile: compileSnapshot, log, environments: ENVS, pollIntervalMs: 500 });
+  evalRedis = [
+    new Redis('redis://127.0.0.1:6379', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    new Redis('redis://127.0.0.1:6379'),
+  ];
+  store = new SnapshotStore({
+    redis: evalRedis[0]!,
+    subscriber: evalRedis[1]!,
+    keys: h.keys,
+    compile: compileSnapshot,
+    log,
+    environments: ENVS,
+    pollIntervalMs: 500,
+  });
   evaluator = createEvaluatorServer({ store, log });
   registerSecretsRoutes(evaluator, { store, masterKey: MASTER, log });
   void store.start();
@@ -118,7 +212,11 @@ afterAll(async () => {
 
 describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postgres, Redis)', () => {
   it('a risky production change is approved in chat by a second operator and served by the evaluator', async () => {
-    const created = await slash('U_OP1', '/flag', `create checkout --kind release --owner web --description "Checkout v2" --expiry ${expiry}`);
+    const created = await slash(
+      'U_OP1',
+      '/flag',
+      `create checkout --kind release --owner web --description "Checkout v2" --expiry ${expiry}`,
+    );
     expect(created.ack.status).toBe(200);
     expect(String((await created.reply()).args.text)).toMatch(/applied/i);
 
@@ -141,9 +239,17 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
 
     const approved = await click('U_OP2', 'change_approve', workflowId);
     expect(String(approved.args.text)).toMatch(/applied/i);
-    await eventually(async () => ((await evaluate('checkout')) === true ? true : undefined), 15_000, 'the evaluator to serve checkout = on');
+    await eventually(
+      async () => ((await evaluate('checkout')) === true ? true : undefined),
+      15_000,
+      'the evaluator to serve checkout = on',
+    );
 
-    const updated = await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === message.result?.ts, 15_000, 'the approval message updated');
+    const updated = await fake.waitFor(
+      (c) => c.method === 'chat.update' && c.args.ts === message.result?.ts,
+      15_000,
+      'the approval message updated',
+    );
     expect(JSON.stringify(updated.args.blocks)).toContain('U_OP2');
     expect(buttonsOf(updated)).toEqual([]);
   });
@@ -153,13 +259,48 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
     const message = await approvalFor('checkout in production: on');
     const workflowId = buttonsOf(message)[1]!.value;
     const rid = `rej${++seq}`;
-    await sendSigned(url, SIGNING, blockActionBody({ userId: 'U_OP2', actionId: 'change_reject', value: workflowId, responseUrl: fake.responseUrl(rid), triggerId: 'trig-reject-1' }));
+    await sendSigned(
+      url,
+      SIGNING,
+      blockActionBody({
+        userId: 'U_OP2',
+        actionId: 'change_reject',
+        value: workflowId,
+        responseUrl: fake.responseUrl(rid),
+        triggerId: 'trig-reject-1',
+      }),
+    );
     const opened = await fake.waitFor((c) => c.method === 'views.open' && c.args.trigger_id === 'trig-reject-1');
     const view = opened.args.view as { private_metadata: string };
-    const empty = await sendSigned(url, SIGNING, viewSubmissionBody({ userId: 'U_OP2', callbackId: REJECT_MODAL, privateMetadata: view.private_metadata, values: { [REASON_BLOCK]: { [REASON_INPUT]: '' } } }));
+    const empty = await sendSigned(
+      url,
+      SIGNING,
+      viewSubmissionBody({
+        userId: 'U_OP2',
+        callbackId: REJECT_MODAL,
+        privateMetadata: view.private_metadata,
+        values: { [REASON_BLOCK]: { [REASON_INPUT]: '' } },
+      }),
+    );
     expect(JSON.parse(empty.body).response_action).toBe('errors');
-    await sendSigned(url, SIGNING, viewSubmissionBody({ userId: 'U_OP2', callbackId: REJECT_MODAL, privateMetadata: view.private_metadata, values: { [REASON_BLOCK]: { [REASON_INPUT]: 'not during the sale' } } }));
-    const updated = await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === message.result?.ts && JSON.stringify(c.args.blocks).includes('not during the sale'), 15_000, 'the rejected message');
+    await sendSigned(
+      url,
+      SIGNING,
+      viewSubmissionBody({
+        userId: 'U_OP2',
+        callbackId: REJECT_MODAL,
+        privateMetadata: view.private_metadata,
+        values: { [REASON_BLOCK]: { [REASON_INPUT]: 'not during the sale' } },
+      }),
+    );
+    const updated = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.update' &&
+        c.args.ts === message.result?.ts &&
+        JSON.stringify(c.args.blocks).includes('not during the sale'),
+      15_000,
+      'the rejected message',
+    );
     expect(JSON.stringify(updated.args.blocks)).toContain('U_OP2');
     expect(await evaluate('checkout')).toBe(true);
   });
@@ -167,9 +308,16 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
   it('a forged signature and a stale timestamp get 401 and start nothing', async () => {
     const count = async () => (await h.client.workflow.count(`TaskQueue = '${h.taskQueue}'`)).count;
     const before = await count();
-    const body = slashCommandBody({ command: '/flag', text: 'on checkout --env dev', userId: 'U_DEV', responseUrl: fake.responseUrl('forged') });
+    const body = slashCommandBody({
+      command: '/flag',
+      text: 'on checkout --env dev',
+      userId: 'U_DEV',
+      responseUrl: fake.responseUrl('forged'),
+    });
     expect((await sendSigned(url, SIGNING, body, { signWith: 'wrong' })).status).toBe(401);
-    expect((await sendSigned(url, SIGNING, body, { timestampSec: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401);
+    expect((await sendSigned(url, SIGNING, body, { timestampSec: Math.floor(Date.now() / 1000) - 301 })).status).toBe(
+      401,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(await count()).toBe(before);
     expect(fake.calls.some((c) => c.responseId === 'forged')).toBe(false);
@@ -184,27 +332,41 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
     await fake.waitFor((c) => c.responseId === 'retry-c', 20_000);
     const { rows } = await h.db.pool.query("SELECT count(*)::int AS n FROM flag_versions WHERE key = 'retried-flag'");
     expect(rows[0].n).toBe(1);
-    const audits = await h.db.pool.query("SELECT count(*)::int AS n FROM audit_log WHERE entity_key = 'retried-flag' AND action = 'flag.create'");
+    const audits = await h.db.pool.query(
+      "SELECT count(*)::int AS n FROM audit_log WHERE entity_key = 'retried-flag' AND action = 'flag.create'",
+    );
     expect(audits.rows[0].n).toBe(1);
   });
 
   it('50 commands at once are each acknowledged in under 3 s and none is lost', async () => {
-    const sent = await Promise.all(Array.from({ length: 50 }, (_, i) => slash('U_DEV', '/config', `set burst-${i} ${i} --type int --env dev --reason "burst"`, { rid: `burst-${i}` })));
+    const sent = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        slash('U_DEV', '/config', `set burst-${i} ${i} --type int --env dev --reason "burst"`, { rid: `burst-${i}` }),
+      ),
+    );
     for (const s of sent) {
       expect(s.ack.status).toBe(200);
       expect(s.ack.latencyMs).toBeLessThan(3000);
     }
     const replies = await Promise.all(sent.map((s) => s.reply(75_000)));
     expect(replies).toHaveLength(50);
-    await eventually(async () => {
-      const { rows } = await h.db.pool.query("SELECT count(DISTINCT key)::int AS n FROM config_versions WHERE key LIKE 'burst-%'");
-      return rows[0].n === 50 ? true : undefined;
-    }, 60_000, 'all 50 config changes applied');
+    await eventually(
+      async () => {
+        const { rows } = await h.db.pool.query(
+          "SELECT count(DISTINCT key)::int AS n FROM config_versions WHERE key LIKE 'burst-%'",
+        );
+        return rows[0].n === 50 ? true : undefined;
+      },
+      60_000,
+      'all 50 config changes applied',
+    );
   }, 150_000);
 
   it('approval messages survive Slack rate limits (429 with Retry-After)', async () => {
     fake.rateLimitNext(4, 1, ['chat.postMessage']);
-    await Promise.all([1, 2, 3].map((i) => slash('U_OP1', '/config', `set limit-${i} ${i} --type int --reason "rate limit test"`)));
+    await Promise.all(
+      [1, 2, 3].map((i) => slash('U_OP1', '/config', `set limit-${i} ${i} --type int --reason "rate limit test"`)),
+    );
     for (const i of [1, 2, 3]) await approvalFor(`limit-${i} (global)`);
     expect(fake.calls.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(4);
   }, 60_000);
@@ -213,7 +375,12 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
     const home = async (user: string) => {
       const before = fake.callsOf('views.publish').length;
       await sendSignedJson(url, SIGNING, eventBody({ type: 'app_home_opened', user, channel: 'D1', tab: 'home' }));
-      return fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === user && fake.callsOf('views.publish').indexOf(c) >= before, 10_000, `${user}'s home`);
+      return fake.waitFor(
+        (c) =>
+          c.method === 'views.publish' && c.args.user_id === user && fake.callsOf('views.publish').indexOf(c) >= before,
+        10_000,
+        `${user}'s home`,
+      );
     };
     const approver = JSON.stringify((await home('U_OP2')).args.view);
     expect(approver).toMatch(/Waiting for your approval\* \([1-9]/);
@@ -225,12 +392,28 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
   });
 
   it('break-glass applies at once, posts the incident, and only someone else can mark it reviewed', async () => {
-    await slash('U_OP1', '/flag', `create payments-cb --kind ops --owner payments --description "circuit breaker"`).then((s) => s.reply());
-    const done = await slash('U_OP1', '/flag', 'break-glass payments-cb off --env production --reason "INC-42 payments down"');
+    await slash(
+      'U_OP1',
+      '/flag',
+      `create payments-cb --kind ops --owner payments --description "circuit breaker"`,
+    ).then((s) => s.reply());
+    const done = await slash(
+      'U_OP1',
+      '/flag',
+      'break-glass payments-cb off --env production --reason "INC-42 payments down"',
+    );
     await done.reply();
-    const incident = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'C_INCIDENTS', 20_000, 'the incident message');
+    const incident = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'C_INCIDENTS',
+      20_000,
+      'the incident message',
+    );
     expect(JSON.stringify(incident.args.blocks)).toContain('INC-42');
-    await eventually(async () => ((await evaluate('payments-cb')) === false ? true : undefined), 15_000, 'payments-cb off in production');
+    await eventually(
+      async () => ((await evaluate('payments-cb')) === false ? true : undefined),
+      15_000,
+      'payments-cb off in production',
+    );
     const review = buttonsOf(incident).find((b) => b.action_id === 'breakglass_review')!;
     const own = await click('U_OP1', 'breakglass_review', review.value);
     expect(own.args.response_type).toBe('ephemeral');
@@ -240,12 +423,24 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
   }, 60_000);
 
   it('a rollout keeps one message up to date, and Pause holds it', async () => {
-    await slash('U_DEV', '/flag', `create rollme --kind release --owner web --description "rollout" --expiry ${expiry}`).then((s) => s.reply());
+    await slash(
+      'U_DEV',
+      '/flag',
+      `create rollme --kind release --owner web --description "rollout" --expiry ${expiry}`,
+    ).then((s) => s.reply());
     await slash('U_DEV', '/flag', 'rollout rollme on --env staging --stages 10,50,100 --bake 3s --reason "ship"');
-    const first = await fake.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('rollme'), 20_000, 'the rollout message');
+    const first = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && String(c.args.text).includes('rollme'),
+      20_000,
+      'the rollout message',
+    );
     expect(buttonsOf(first).map((b) => b.action_id)).toContain('rollout_pause');
     const workflowId = buttonsOf(first).find((b) => b.action_id === 'rollout_pause')!.value;
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === first.result?.ts && String(c.args.text).includes('50 %'), 20_000, 'the message at 50 %');
+    await fake.waitFor(
+      (c) => c.method === 'chat.update' && c.args.ts === first.result?.ts && String(c.args.text).includes('50 %'),
+      20_000,
+      'the message at 50 %',
+    );
     const paused = await click('U_DEV', 'rollout_pause', workflowId);
     expect(String(paused.args.text)).toMatch(/paus/i);
     const updatesAtPause = fake.callsOf('chat.update').filter((c) => c.args.ts === first.result?.ts).length;
@@ -253,25 +448,46 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
     const later = fake.callsOf('chat.update').filter((c) => c.args.ts === first.result?.ts);
     expect(later.length).toBe(updatesAtPause);
     expect(later.some((c) => String(c.args.text).includes('100 %'))).toBe(false);
-    expect(fake.callsOf('chat.postMessage').filter((c) => String(c.args.text).includes('rollme') && String(c.args.text).startsWith('Rollout'))).toHaveLength(1);
+    expect(
+      fake
+        .callsOf('chat.postMessage')
+        .filter((c) => String(c.args.text).includes('rollme') && String(c.args.text).startsWith('Rollout')),
+    ).toHaveLength(1);
   }, 60_000);
 
   it('a secret set through the dialog is served to a secrets-scoped key and is stored nowhere in clear', async () => {
     const clear = `s3cret-${randomBytes(12).toString('hex')}`;
-    const asked = await slash('U_OP1', '/config', 'secret set payments-api-key --env production', { triggerId: 'trig-secret' });
+    const asked = await slash('U_OP1', '/config', 'secret set payments-api-key --env production', {
+      triggerId: 'trig-secret',
+    });
     const opened = await fake.waitFor((c) => c.method === 'views.open' && c.args.trigger_id === 'trig-secret');
     const view = opened.args.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(SECRET_MODAL);
-    await sendSigned(url, SIGNING, viewSubmissionBody({ userId: 'U_OP1', callbackId: SECRET_MODAL, privateMetadata: view.private_metadata, values: { [SECRET_BLOCK]: { [SECRET_INPUT]: clear }, [REASON_BLOCK]: { [REASON_INPUT]: 'rotate the key' } } }));
+    await sendSigned(
+      url,
+      SIGNING,
+      viewSubmissionBody({
+        userId: 'U_OP1',
+        callbackId: SECRET_MODAL,
+        privateMetadata: view.private_metadata,
+        values: { [SECRET_BLOCK]: { [SECRET_INPUT]: clear }, [REASON_BLOCK]: { [REASON_INPUT]: 'rotate the key' } },
+      }),
+    );
     const answer = await asked.reply();
     expect(String(answer.args.text)).toMatch(/awaiting approval/i);
     const message = await approvalFor('payments-api-key');
     await click('U_OP2', 'change_approve', buttonsOf(message)[0]!.value);
 
-    const served = await eventually(async () => {
-      const res = await fetch(`${evaluatorUrl}/v1/secrets/payments-api-key`, { headers: { authorization: `Bearer ${sdkKey}` } });
-      return res.ok ? ((await res.json()) as { value: string }).value : undefined;
-    }, 20_000, 'the secret served');
+    const served = await eventually(
+      async () => {
+        const res = await fetch(`${evaluatorUrl}/v1/secrets/payments-api-key`, {
+          headers: { authorization: `Bearer ${sdkKey}` },
+        });
+        return res.ok ? ((await res.json()) as { value: string }).value : undefined;
+      },
+      20_000,
+      'the secret served',
+    );
     expect(served).toBe(clear);
 
     // Nowhere in clear: every text-ish column of every table, every Redis key of the prefix, the logs, Slack, workflow histories.
@@ -279,7 +495,10 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'ARRAY')",
     );
     for (const { table_name, column_name } of columns) {
-      const { rows } = await h.db.pool.query(`SELECT count(*)::int AS n FROM "${table_name}" WHERE "${column_name}"::text LIKE $1`, [`%${clear}%`]);
+      const { rows } = await h.db.pool.query(
+        `SELECT count(*)::int AS n FROM "${table_name}" WHERE "${column_name}"::text LIKE $1`,
+        [`%${clear}%`],
+      );
       expect(rows[0].n, `${table_name}.${column_name}`).toBe(0);
     }
     for (const key of await h.redis.keys(`${h.redisPrefix}:*`)) {
@@ -304,11 +523,22 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
       expect(JSON.stringify(history), wf.workflowId).not.toContain(Buffer.from(clear).toString('base64'));
     }
     // A key without the secrets scope gets 403.
-    const flagsOnly = (await createSdkKey({ pool: h.db.pool, redis: h.redis, keys: h.keys, log: pino({ level: 'silent' }) }, { env: 'production', scopes: ['flags'], name: 'no-secrets', actor: 'test-setup' })).key;
+    const flagsOnly = (
+      await createSdkKey(
+        { pool: h.db.pool, redis: h.redis, keys: h.keys, log: pino({ level: 'silent' }) },
+        { env: 'production', scopes: ['flags'], name: 'no-secrets', actor: 'test-setup' },
+      )
+    ).key;
     await syncSdkKeysToRedis({ pool: h.db.pool, redis: h.redis, keys: h.keys, log: pino({ level: 'silent' }) });
-    await eventually(async () => {
-      const res = await fetch(`${evaluatorUrl}/v1/secrets/payments-api-key`, { headers: { authorization: `Bearer ${flagsOnly}` } });
-      return res.status === 403 ? true : undefined;
-    }, 10_000, 'a flags-only key refused');
+    await eventually(
+      async () => {
+        const res = await fetch(`${evaluatorUrl}/v1/secrets/payments-api-key`, {
+          headers: { authorization: `Bearer ${flagsOnly}` },
+        });
+        return res.status === 403 ? true : undefined;
+      },
+      10_000,
+      'a flags-only key refused',
+    );
   }, 60_000);
 });

@@ -15,7 +15,8 @@ describe('the Slack app over Socket Mode', () => {
   const handler: CommandHandler = {
     async handleCommand(input) {
       commands.push(input);
-      if (input.text.startsWith('bogus')) return errorReply({ text: 'unknown subcommand `bogus`: try /flag help', blocks: [] });
+      if (input.text.startsWith('bogus'))
+        return errorReply({ text: 'unknown subcommand `bogus`: try /flag help', blocks: [] });
       return okReply({ text: `done: ${input.text}`, blocks: [] }, false);
     },
     async handleAction() {
@@ -39,7 +40,15 @@ describe('the Slack app over Socket Mode', () => {
     socket = await startFakeSocketMode();
     fake = await startFakeSlack({ methods: { 'apps.connections.open': () => socket.connectionsOpen() } });
     slack = createSlackApp({
-      settings: { SLACK_SIGNING_SECRET: undefined, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: fake.apiUrl, BOT_PORT: 0, SECRETS_MASTER_KEY: undefined, ENVIRONMENTS: ['dev', 'staging', 'production'] },
+      settings: {
+        SLACK_SIGNING_SECRET: undefined,
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_APP_TOKEN: 'xapp-test',
+        SLACK_API_URL: fake.apiUrl,
+        BOT_PORT: 0,
+        SECRETS_MASTER_KEY: undefined,
+        ENVIRONMENTS: ['dev', 'staging', 'production'],
+      },
       handler,
       log: createLogger('silent'),
     });
@@ -62,13 +71,21 @@ describe('the Slack app over Socket Mode', () => {
     expect(ms).toBeLessThan(3000);
     const reply = await fake.waitFor((c) => c.responseId === 'sock-1');
     expect(reply.args).toMatchObject({ response_type: 'in_channel', text: 'done: list --owner web' });
-    expect(commands.at(-1)).toMatchObject({ transport: 'slack', user: 'U_SOCKET', command: '/flag', text: 'list --owner web' });
+    expect(commands.at(-1)).toMatchObject({
+      transport: 'slack',
+      user: 'U_SOCKET',
+      command: '/flag',
+      text: 'list --owner web',
+    });
   });
 
   it('sends an error back as an ephemeral reply', async () => {
     await socket.send('slash_commands', slash('bogus thing', 'sock-err'));
     const reply = await fake.waitFor((c) => c.responseId === 'sock-err');
-    expect(reply.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('unknown subcommand') });
+    expect(reply.args).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('unknown subcommand'),
+    });
   });
 
   it('hands a redelivered envelope to the command layer under the same request id, so it makes one change', async () => {

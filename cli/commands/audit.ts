@@ -8,13 +8,19 @@ export function registerAuditCommand(program: Command): void {
   audit
     .command('verify')
     .description('walk the hash chain and name the first broken row')
-    .option('--expect-head <seq:hash>', 'a head printed by an earlier verify: also fail if rows up to it were removed or rewritten')
+    .option(
+      '--expect-head <seq:hash>',
+      'a head printed by an earlier verify: also fail if rows up to it were removed or rewritten',
+    )
     .action(async (opts: { expectHead?: string }) => {
       const { verifyAuditChain } = await import('../../storage/audit.js');
       let expectHead: { seq: number; hash: string } | undefined;
       if (opts.expectHead !== undefined) {
         const match = /^(\d+):([0-9a-f]{64})$/.exec(opts.expectHead);
-        if (!match) throw new ValidationError(`--expect-head must be <seq>:<sha256 hex>, as \`switchyard audit verify\` prints it (got ${opts.expectHead})`);
+        if (!match)
+          throw new ValidationError(
+            `--expect-head must be <seq>:<sha256 hex>, as \`switchyard audit verify\` prints it (got ${opts.expectHead})`,
+          );
         expectHead = { seq: Number(match[1]), hash: match[2]! };
       }
       await withStorage(async ({ deps }) => {
@@ -25,7 +31,9 @@ export function registerAuditCommand(program: Command): void {
           if (result.head) console.log(`head: ${result.head.seq}:${result.head.hash}`);
           return;
         }
-        console.error(`audit chain BROKEN at row seq=${result.brokenAt.seq} (id ${result.brokenAt.id}): ${result.brokenAt.reason} — ${result.rows} row(s) verified before it`);
+        console.error(
+          `audit chain BROKEN at row seq=${result.brokenAt.seq} (id ${result.brokenAt.id}): ${result.brokenAt.reason} — ${result.rows} row(s) verified before it`,
+        );
         process.exitCode = 1;
       });
     });

@@ -5,7 +5,9 @@ import { loadSettingsOrExit } from '../settings.js';
 export function registerConsoleCommand(program: Command): void {
   program
     .command('console')
-    .description('type /flag, /config and /change lines as a Slack user would, against TEMPORAL_ADDRESS (no Slack workspace needed)')
+    .description(
+      'type /flag, /config and /change lines as a Slack user would, against TEMPORAL_ADDRESS (no Slack workspace needed)',
+    )
     .requiredOption('--as <user>', 'the Slack user id to act as (switch later with `as <user>`)')
     .action(async (opts: { as: string }) => {
       const settings = loadSettingsOrExit();

@@ -7,12 +7,22 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('compare, per environment, the snapshot version and epoch in Postgres, Redis and each evaluator; exit 1 on drift')
-    .option('--evaluator <url>', 'an evaluator to ask (its /readyz), e.g. http://evaluator:8080; repeat for several (default EVALUATOR_URLS, comma-separated)', collect, [])
+    .description(
+      'compare, per environment, the snapshot version and epoch in Postgres, Redis and each evaluator; exit 1 on drift',
+    )
+    .option(
+      '--evaluator <url>',
+      'an evaluator to ask (its /readyz), e.g. http://evaluator:8080; repeat for several (default EVALUATOR_URLS, comma-separated)',
+      collect,
+      [],
+    )
     .action(async (opts: { evaluator: string[] }) => {
       const urls = opts.evaluator.length
         ? opts.evaluator
-        : (process.env.EVALUATOR_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+        : (process.env.EVALUATOR_URLS ?? '')
+            .split(',')
+            .map((u) => u.trim())
+            .filter(Boolean);
       const { runDoctor } = await import('../doctor.js');
       const report = await withStorage(({ deps }) => runDoctor(deps, urls));
       for (const line of report.lines) console.log(line);

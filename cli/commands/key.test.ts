@@ -10,8 +10,12 @@ describe('the grace period of switchyard key rotate', () => {
   });
 
   it('refuses what is not a duration, and a grace longer than 30 days, saying what to do instead', () => {
-    expect(() => parseGrace('soon')).toThrow('"soon" is not a duration: use a number and a unit, like 90s, 30m, 4h or 1d');
-    expect(() => parseGrace('31d')).toThrow('--grace 31d is longer than 30d: a grace period is for switching deployments over; keep two keys with switchyard key create instead');
+    expect(() => parseGrace('soon')).toThrow(
+      '"soon" is not a duration: use a number and a unit, like 90s, 30m, 4h or 1d',
+    );
+    expect(() => parseGrace('31d')).toThrow(
+      '--grace 31d is longer than 30d: a grace period is for switching deployments over; keep two keys with switchyard key create instead',
+    );
     expect(parseGrace('30d')).toBe(30 * 86_400_000);
   });
 });

@@ -16,6 +16,10 @@ export function registerMigrateCommand(program: Command): void {
         const { ensureEnvironments } = await import('../../storage/environments.js');
         await ensureEnvironments(deps.pool, settings.ENVIRONMENTS);
       });
-      console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database schema is up to date');
+      console.log(
+        applied.length
+          ? `applied ${applied.length} migration(s): ${applied.join(', ')}`
+          : 'database schema is up to date',
+      );
     });
 }

@@ -5,7 +5,9 @@ import { loadSettingsOrExit } from '../settings.js';
 export function registerWebCommand(program: Command): void {
   program
     .command('web')
-    .description('serve the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) on WEB_PORT, against TEMPORAL_ADDRESS; callers authenticate with `switchyard token create` tokens')
+    .description(
+      'serve the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) on WEB_PORT, against TEMPORAL_ADDRESS; callers authenticate with `switchyard token create` tokens',
+    )
     .action(async () => {
       const settings = loadSettingsOrExit();
       const { startWeb } = await import('../../web/server.js');

@@ -30,7 +30,10 @@ export function describeEnv(flag: FlagDocument | null, env: string): string {
   const tenants = Object.entries(state.tenantOverrides);
   if (tenants.length) parts.push(`tenants ${tenants.map(([t, v]) => `${t}→${label(v)}`).join(', ')}`);
   const users = Object.entries(state.userOverrides);
-  if (users.length) parts.push(`users ${users.map(([u, o]) => `${u}→${label(o.variation)}${o.expiresAt ? ` until ${o.expiresAt}` : ''}`).join(', ')}`);
+  if (users.length)
+    parts.push(
+      `users ${users.map(([u, o]) => `${u}→${label(o.variation)}${o.expiresAt ? ` until ${o.expiresAt}` : ''}`).join(', ')}`,
+    );
   if (state.rules.length) parts.push(`${state.rules.length} rule(s)`);
   return parts.join(', ');
 }

@@ -118,13 +118,16 @@ export class Args {
   key(index = 0): string {
     const key = this.positional(index, '<key>');
     if (!KEY_PATTERN.test(key)) {
-      this.fail(`\`<key>\` must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit (got \`${key}\`)`);
+      this.fail(
+        `\`<key>\` must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit (got \`${key}\`)`,
+      );
     }
     return key;
   }
 
   private checkEnv(env: string): string {
-    if (!this.environments.includes(env)) this.fail(`\`--env\` must be one of ${this.environments.join(', ')} (got \`${env}\`)`);
+    if (!this.environments.includes(env))
+      this.fail(`\`--env\` must be one of ${this.environments.join(', ')} (got \`${env}\`)`);
     return env;
   }
 
@@ -139,7 +142,8 @@ export class Args {
 
   oneOf<T extends string>(name: string, allowed: readonly T[], value: string | undefined): T | undefined {
     if (value === undefined) return undefined;
-    if (!allowed.includes(value as T)) this.fail(`\`--${name}\` must be one of ${allowed.join(', ')} (got \`${value}\`)`);
+    if (!allowed.includes(value as T))
+      this.fail(`\`--${name}\` must be one of ${allowed.join(', ')} (got \`${value}\`)`);
     return value as T;
   }
 
@@ -151,7 +155,8 @@ export class Args {
   positiveInt(name: string): number | undefined {
     const text = this.option(name);
     if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text) || Number(text) < 1) this.fail(`\`--${name}\` must be a whole number above 0 (got \`${text}\`)`);
+    if (!/^\d+$/.test(text) || Number(text) < 1)
+      this.fail(`\`--${name}\` must be a whole number above 0 (got \`${text}\`)`);
     return Number(text);
   }
 }

@@ -11,7 +11,8 @@ function roleChange(name: 'change.role.grant' | 'change.role.revoke'): Subcomman
       const subject = a.read('<@user>', a.positional(0, '<@user>'), normalizeUser);
       const role = a.positional(1, '<role>');
       if (role === 'system') a.fail('`system` is reserved for Switchyard itself and cannot be granted');
-      if (!(GRANTABLE_ROLES as readonly string[]).includes(role)) a.fail(`\`<role>\` must be one of ${GRANTABLE_ROLES.join(', ')} (got \`${role}\`)`);
+      if (!(GRANTABLE_ROLES as readonly string[]).includes(role))
+        a.fail(`\`<role>\` must be one of ${GRANTABLE_ROLES.join(', ')} (got \`${role}\`)`);
       return {
         name,
         subject,

@@ -10,7 +10,12 @@ const bindings: RoleBinding[] = [
   { subject: 'UOPS', role: 'operator' },
 ];
 
-function requestFor(actor: string, command: '/flag' | '/config' | '/change', text: string, flagKind?: 'release' | 'ops' | 'experiment') {
+function requestFor(
+  actor: string,
+  command: '/flag' | '/config' | '/change',
+  text: string,
+  flagKind?: 'release' | 'ops' | 'experiment',
+) {
   const request = changeRequestOf(parseCommand(command, text), { actor, flagKind });
   if (!request) throw new Error(`${text} changes nothing`);
   return request;
@@ -31,9 +36,19 @@ describe('from typed command to an authorized, classified change', () => {
   });
 
   it('a secret, a global config value and a role grant ask for a second person', () => {
-    expect(classify(requestFor('UOPS', '/config', 'secret set stripe --env staging'), { bindings, actor: 'UOPS' }).class).toBe('risky');
-    expect(classify(requestFor('UOPS', '/config', 'set timeout 5s --type duration --reason r'), { bindings, actor: 'UOPS' }).class).toBe('risky');
-    expect(classify(requestFor('UOPS', '/change', 'role grant <@U7|eve> developer --env dev --reason r'), { bindings, actor: 'UOPS' }).class).toBe('risky');
+    expect(
+      classify(requestFor('UOPS', '/config', 'secret set stripe --env staging'), { bindings, actor: 'UOPS' }).class,
+    ).toBe('risky');
+    expect(
+      classify(requestFor('UOPS', '/config', 'set timeout 5s --type duration --reason r'), { bindings, actor: 'UOPS' })
+        .class,
+    ).toBe('risky');
+    expect(
+      classify(requestFor('UOPS', '/change', 'role grant <@U7|eve> developer --env dev --reason r'), {
+        bindings,
+        actor: 'UOPS',
+      }).class,
+    ).toBe('risky');
   });
 
   it('reads change nothing', () => {

@@ -25,7 +25,13 @@ export function changeRequestOf(command: Command, context: RequestContext): Chan
     case 'flag.kill':
       return { ...flag(command.key), env: command.env, tenant: command.tenant };
     case 'flag.serve':
-      return { ...flag(command.key), env: command.env, tenant: command.tenant, variation: command.variation, ...(command.tier ? { tier: command.tier } : {}) };
+      return {
+        ...flag(command.key),
+        env: command.env,
+        tenant: command.tenant,
+        variation: command.variation,
+        ...(command.tier ? { tier: command.tier } : {}),
+      };
     case 'flag.rollout':
       return {
         ...flag(command.key),
@@ -42,7 +48,12 @@ export function changeRequestOf(command: Command, context: RequestContext): Chan
     case 'flag.rollout.promote':
       return { ...flag(command.key), env: command.env, rollout: { to: 100 } };
     case 'flag.override':
-      return { ...flag(command.key), env: command.all ? undefined : command.env, user: command.user, variation: command.variation };
+      return {
+        ...flag(command.key),
+        env: command.all ? undefined : command.env,
+        user: command.user,
+        variation: command.variation,
+      };
     case 'flag.break-glass':
       return { ...flag(command.key), env: command.env, variation: command.serve };
     case 'flag.guardrail.set':
@@ -50,17 +61,37 @@ export function changeRequestOf(command: Command, context: RequestContext): Chan
       // A flag-level field: every environment serves it (judged on what it touches, docs/design.md#authorize-the-diff).
       return flag(command.key);
     case 'config.set':
-      return { ...base, entity: 'config', key: command.key, env: command.env, tenant: command.tenant, user: command.user };
+      return {
+        ...base,
+        entity: 'config',
+        key: command.key,
+        env: command.env,
+        tenant: command.tenant,
+        user: command.user,
+      };
     case 'config.secret.set':
       return { ...base, entity: 'secret', key: command.key, env: command.env };
     case 'change.role.grant':
     case 'change.role.revoke':
-      return { ...base, entity: 'role', key: command.subject, env: command.env, tenant: command.tenant, role: command.role };
+      return {
+        ...base,
+        entity: 'role',
+        key: command.subject,
+        env: command.env,
+        tenant: command.tenant,
+        role: command.role,
+      };
     // Tenants and cohorts are the same in every environment; where they are judged is core/change/plan/tenancy.ts's tenancyUnits.
     case 'tenant.add':
       return { ...base, entity: 'tenant', key: command.id, tenant: command.id };
     case 'tenant.set':
-      return { ...base, entity: 'tenant', key: command.id, tenant: command.id, ...(command.tier !== undefined ? { tier: command.tier } : {}) };
+      return {
+        ...base,
+        entity: 'tenant',
+        key: command.id,
+        tenant: command.id,
+        ...(command.tier !== undefined ? { tier: command.tier } : {}),
+      };
     case 'cohort.create':
     case 'cohort.add':
     case 'cohort.remove':

@@ -4,7 +4,10 @@ import type { Args, Subcommand } from './args.js';
 
 function cohortName(a: Args): string {
   const name = a.positional(0, '<name>');
-  if (!KEY_PATTERN.test(name)) a.fail(`\`<name>\` must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit (got \`${name}\`)`);
+  if (!KEY_PATTERN.test(name))
+    a.fail(
+      `\`<name>\` must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit (got \`${name}\`)`,
+    );
   return name;
 }
 
@@ -14,7 +17,8 @@ function tenantList(a: Args): string[] {
   for (let i = 1; i < a.positionalCount; i++) tenants.push(...a.positional(i, '<tenant…>').split(',').filter(Boolean));
   if (!tenants.length) a.fail('missing `<tenant…>`: name one or more tenants (see /tenant list)');
   const bad = tenants.find((t) => !TENANT_ID_PATTERN.test(t));
-  if (bad) a.fail(`\`${bad}\` is not a tenant id: letters, digits, ".", "_", ":" or "-", starting with a letter or digit`);
+  if (bad)
+    a.fail(`\`${bad}\` is not a tenant id: letters, digits, ".", "_", ":" or "-", starting with a letter or digit`);
   return [...new Set(tenants)];
 }
 
@@ -33,7 +37,12 @@ export const COHORT_SUBCOMMANDS: Subcommand[] = [
     path: ['create'],
     name: 'cohort.create',
     options: { description: 'value', reason: 'value' },
-    build: (a) => ({ name: 'cohort.create', cohort: cohortName(a), description: a.option('description'), reason: a.option('reason') }),
+    build: (a) => ({
+      name: 'cohort.create',
+      cohort: cohortName(a),
+      description: a.option('description'),
+      reason: a.option('reason'),
+    }),
   },
   members('cohort.add'),
   members('cohort.remove'),

@@ -10,9 +10,15 @@ const params = { seed: Number(process.env.FC_SEED ?? 20_261_124), numRuns: Numbe
 describe('a rule condition, as people read and type it', () => {
   it('reads like the --if text that made it', () => {
     expect(conditionText({ 'user.email': { endsWith: '@x.io' } })).toBe('user.email endsWith @x.io');
-    expect(conditionText({ all: [{ 'tenant.tier': { in: ['beta', 'enterprise'] } }, { 'app.version': { semverGte: '2.1.0' } }, { 'user.age': { gte: 18 } }] })).toBe(
-      'tenant.tier in beta,enterprise and app.version semverGte 2.1.0 and user.age gte 18',
-    );
+    expect(
+      conditionText({
+        all: [
+          { 'tenant.tier': { in: ['beta', 'enterprise'] } },
+          { 'app.version': { semverGte: '2.1.0' } },
+          { 'user.age': { gte: 18 } },
+        ],
+      }),
+    ).toBe('tenant.tier in beta,enterprise and app.version semverGte 2.1.0 and user.age gte 18');
     expect(conditionText({ beta: { exists: true } })).toBe('beta exists');
   });
 
@@ -24,28 +30,50 @@ describe('a rule condition, as people read and type it', () => {
   });
 
   it('shows what --if cannot write (any, not) readably', () => {
-    expect(conditionText({ any: [{ 'tenant.id': { eq: 'acme' } }, { all: [{ a: { eq: 1 } }, { b: { eq: 2 } }] }] })).toBe('tenant.id eq acme or (a eq 1 and b eq 2)');
+    expect(
+      conditionText({ any: [{ 'tenant.id': { eq: 'acme' } }, { all: [{ a: { eq: 1 } }, { b: { eq: 2 } }] }] }),
+    ).toBe('tenant.id eq acme or (a eq 1 and b eq 2)');
     expect(conditionText({ not: { 'tenant.tier': { eq: 'free' } } })).toBe('not (tenant.tier eq free)');
     // An attribute named `not` is an attribute, not a negation.
     expect(conditionText({ not: { eq: 1 } } as Condition)).toBe('not eq 1');
   });
 
   it('reads back into the same condition with --if (a property over generated conditions)', () => {
-    const attribute = fc.constantFrom('user.email', 'tenant.tier', 'tenant.id', 'app.version', 'user.age', 'env', 'country');
+    const attribute = fc.constantFrom(
+      'user.email',
+      'tenant.tier',
+      'tenant.id',
+      'app.version',
+      'user.age',
+      'env',
+      'country',
+    );
     const word = fc.stringMatching(/^[A-Za-z0-9@._-]{1,12}$/);
-    const text = fc.oneof(word, fc.stringMatching(/^[A-Za-z0-9 ]{1,12}$/).filter((s) => s.trim() === s && s !== ''));
+    const text = fc.oneof(
+      word,
+      fc.stringMatching(/^[A-Za-z0-9 ]{1,12}$/).filter((s) => s.trim() === s && s !== ''),
+    );
     const semver = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20)).map(([a, b, c]) => `${a}.${b}.${c}`);
     const scalar = fc.oneof(text, fc.integer({ min: -1000, max: 1000 }), fc.boolean());
     const test = fc.oneof(
       fc.record({ op: fc.constantFrom('eq', 'neq'), value: scalar }),
-      fc.record({ op: fc.constantFrom('in', 'notIn'), value: fc.oneof(fc.uniqueArray(word, { minLength: 1, maxLength: 4 }), fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { minLength: 1, maxLength: 4 })) }),
+      fc.record({
+        op: fc.constantFrom('in', 'notIn'),
+        value: fc.oneof(
+          fc.uniqueArray(word, { minLength: 1, maxLength: 4 }),
+          fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { minLength: 1, maxLength: 4 }),
+        ),
+      }),
       fc.record({ op: fc.constantFrom('startsWith', 'endsWith', 'contains'), value: text }),
       fc.record({ op: fc.constantFrom('gt', 'gte', 'lt', 'lte'), value: fc.integer({ min: -1000, max: 1000 }) }),
       fc.record({ op: fc.constantFrom('semverGt', 'semverLte'), value: semver }),
       fc.record({ op: fc.constant('exists'), value: fc.constant(true) }),
     );
     const single = fc.tuple(attribute, test).map(([attr, t]) => ({ [attr]: { [t.op]: t.value } }) as Condition);
-    const condition = fc.oneof(single, fc.array(single, { minLength: 2, maxLength: 4 }).map((all) => ({ all }) as Condition));
+    const condition = fc.oneof(
+      single,
+      fc.array(single, { minLength: 2, maxLength: 4 }).map((all) => ({ all }) as Condition),
+    );
     fc.assert(
       fc.property(condition, (c) => {
         expect(parseConditionText(conditionText(c))).toEqual(c);

@@ -5,7 +5,12 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** A string operand, quoted when `--if` would otherwise read it as something else (a number, a word, several words). */
 function word(text: string): string {
-  const plain = text !== '' && !/[\s,'"]/.test(text) && !NUMBER.test(text) && !/^(true|false|and|or)$/i.test(text) && !/^[[{]/.test(text);
+  const plain =
+    text !== '' &&
+    !/[\s,'"]/.test(text) &&
+    !NUMBER.test(text) &&
+    !/^(true|false|and|or)$/i.test(text) &&
+    !/^[[{]/.test(text);
   if (plain) return text;
   return text.includes('"') ? `'${text}'` : `"${text}"`;
 }
@@ -19,7 +24,11 @@ function operand(op: string, value: JsonValue): string {
   }
   if (typeof value === 'string') {
     // These operators always read their operand as text, so `endsWith 42` stays readable.
-    return ['startsWith', 'endsWith', 'contains', 'matches', 'semverGt', 'semverGte', 'semverLt', 'semverLte'].includes(op) && !/[\s'"]/.test(value) && value !== ''
+    return ['startsWith', 'endsWith', 'contains', 'matches', 'semverGt', 'semverGte', 'semverLt', 'semverLte'].includes(
+      op,
+    ) &&
+      !/[\s'"]/.test(value) &&
+      value !== ''
       ? value
       : word(value);
   }
@@ -27,7 +36,9 @@ function operand(op: string, value: JsonValue): string {
 }
 
 function tests(attribute: string, ops: OperatorTest): string[] {
-  return Object.entries(ops).map(([op, value]) => (op === 'exists' && value === true ? `${attribute} exists` : `${attribute} ${op} ${operand(op, value as JsonValue)}`));
+  return Object.entries(ops).map(([op, value]) =>
+    op === 'exists' && value === true ? `${attribute} exists` : `${attribute} ${op} ${operand(op, value as JsonValue)}`,
+  );
 }
 
 /**
@@ -40,8 +51,12 @@ function tests(attribute: string, ops: OperatorTest): string[] {
 export function conditionText(condition: Condition): string {
   const c = condition as Record<string, unknown>;
   const keys = Object.keys(c);
-  if (keys.length === 1 && Array.isArray(c.all)) return (c.all as Condition[]).map((x) => (isAny(x) ? `(${conditionText(x)})` : conditionText(x))).join(' and ');
-  if (keys.length === 1 && Array.isArray(c.any)) return (c.any as Condition[]).map((x) => (isSingleTest(x) ? conditionText(x) : `(${conditionText(x)})`)).join(' or ');
+  if (keys.length === 1 && Array.isArray(c.all))
+    return (c.all as Condition[]).map((x) => (isAny(x) ? `(${conditionText(x)})` : conditionText(x))).join(' and ');
+  if (keys.length === 1 && Array.isArray(c.any))
+    return (c.any as Condition[])
+      .map((x) => (isSingleTest(x) ? conditionText(x) : `(${conditionText(x)})`))
+      .join(' or ');
   if (keys.length === 1 && isCondition(c.not)) return `not (${conditionText(c.not as Condition)})`;
   return Object.entries(condition as Record<string, OperatorTest>)
     .flatMap(([attribute, ops]) => tests(attribute, ops))
@@ -49,12 +64,16 @@ export function conditionText(condition: Condition): string {
 }
 
 const isAny = (c: Condition) => Object.keys(c).length === 1 && Array.isArray((c as Record<string, unknown>).any);
-const isSingleTest = (c: Condition) => !isAny(c) && !Array.isArray((c as Record<string, unknown>).all) && conditionText(c).split(' and ').length === 1;
+const isSingleTest = (c: Condition) =>
+  !isAny(c) && !Array.isArray((c as Record<string, unknown>).all) && conditionText(c).split(' and ').length === 1;
 
 /** Whether `not`'s value is a condition (`{ not: { all: … } }`) rather than the tests of an attribute named `not`. */
 function isCondition(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const entries = Object.entries(value);
-  const operatorTest = entries.every(([k, v]) => (OPERATORS as readonly string[]).includes(k) && (typeof v !== 'object' || v === null || Array.isArray(v)));
+  const operatorTest = entries.every(
+    ([k, v]) =>
+      (OPERATORS as readonly string[]).includes(k) && (typeof v !== 'object' || v === null || Array.isArray(v)),
+  );
   return !operatorTest;
 }

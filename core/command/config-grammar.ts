@@ -39,7 +39,11 @@ const SCOPE = { env: 'value', tenant: 'value', user: 'value' } as const;
 
 function scope(a: Args) {
   const user = a.option('user');
-  return { env: a.optionalEnv(), tenant: a.option('tenant'), user: user === undefined ? undefined : a.read('--user', user, normalizeUser) };
+  return {
+    env: a.optionalEnv(),
+    tenant: a.option('tenant'),
+    user: user === undefined ? undefined : a.read('--user', user, normalizeUser),
+  };
 }
 
 function set(a: Args) {
@@ -48,9 +52,12 @@ function set(a: Args) {
   const type = a.oneOf('type', CONFIG_TYPES, a.option('type'));
   const valuesText = a.option('values');
   if (valuesText !== undefined && type !== undefined && type !== 'enum') {
-    a.fail(`\`--values\` lists the allowed values of an enum entry: give \`--type enum --values ${valuesText}\`, or leave out \`--values\``);
+    a.fail(
+      `\`--values\` lists the allowed values of an enum entry: give \`--type enum --values ${valuesText}\`, or leave out \`--values\``,
+    );
   }
-  const enumValues = valuesText === undefined ? undefined : a.read('--values', valuesText, (t) => parseList(t, 'value'));
+  const enumValues =
+    valuesText === undefined ? undefined : a.read('--values', valuesText, (t) => parseList(t, 'value'));
   const rawValue = type === 'json' ? jsonText(token) : token.text;
   if (type === 'json') {
     const problem = jsonProblem(rawValue);
@@ -74,13 +81,26 @@ function set(a: Args) {
 function secretSet(a: Args) {
   const key = a.key();
   // A value typed here would sit in Slack's history and logs in clear text.
-  if (a.positionalCount > 1) a.fail('never type a secret into a command: run `/config secret set <key> --env <env>` and enter the value in the dialog');
+  if (a.positionalCount > 1)
+    a.fail(
+      'never type a secret into a command: run `/config secret set <key> --env <env>` and enter the value in the dialog',
+    );
   return { name: 'config.secret.set' as const, key, env: a.env() };
 }
 
 /** The /config grammar (docs/design.md#commands). */
 export const CONFIG_SUBCOMMANDS: Subcommand[] = [
-  { path: ['set'], name: 'config.set', options: { type: 'value', values: 'value', reason: 'value', ...SCOPE }, build: set },
-  { path: ['get'], name: 'config.get', options: SCOPE, build: (a) => ({ name: 'config.get', key: a.key(), ...scope(a) }) },
+  {
+    path: ['set'],
+    name: 'config.set',
+    options: { type: 'value', values: 'value', reason: 'value', ...SCOPE },
+    build: set,
+  },
+  {
+    path: ['get'],
+    name: 'config.get',
+    options: SCOPE,
+    build: (a) => ({ name: 'config.get', key: a.key(), ...scope(a) }),
+  },
   { path: ['secret', 'set'], name: 'config.secret.set', options: { env: 'value' }, build: secretSet },
 ];

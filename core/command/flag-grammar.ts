@@ -2,7 +2,14 @@ import { FLAG_KINDS, VALUE_TYPES } from '../model/flag.js';
 import type { Args, Subcommand } from './args.js';
 import { GUARDRAIL_SUBCOMMANDS } from './guardrail-grammar.js';
 import { servedTier } from './tenant-grammar.js';
-import { normalizeUser, parseConditionText, parseDate, parseList, parseStages, parseVariations } from './option-values.js';
+import {
+  normalizeUser,
+  parseConditionText,
+  parseDate,
+  parseList,
+  parseStages,
+  parseVariations,
+} from './option-values.js';
 
 const WHERE = { env: 'value', tenant: 'value', reason: 'value' } as const;
 
@@ -17,7 +24,12 @@ function onOff(name: 'flag.on' | 'flag.off'): Subcommand {
 
 function rolloutControl(action: 'pause' | 'resume' | 'abort' | 'promote'): Subcommand {
   const name = `flag.rollout.${action}` as const;
-  return { path: ['rollout', action], name, options: { env: 'value' }, build: (a) => ({ name, key: a.key(), env: a.env() }) };
+  return {
+    path: ['rollout', action],
+    name,
+    options: { env: 'value' },
+    build: (a) => ({ name, key: a.key(), env: a.env() }),
+  };
 }
 
 function create(a: Args) {
@@ -27,18 +39,25 @@ function create(a: Args) {
   const description = a.required('description', '"<text>"');
   const declared = a.oneOf('type', VALUE_TYPES, a.option('type'));
   const variationText = a.option('variations');
-  const parsed = variationText === undefined ? undefined : a.read('--variations', variationText, (t) => parseVariations(t, declared));
+  const parsed =
+    variationText === undefined
+      ? undefined
+      : a.read('--variations', variationText, (t) => parseVariations(t, declared));
   const type = parsed?.type ?? declared ?? 'boolean';
   if (!parsed && type !== 'boolean') a.fail(`a ${type} flag needs \`--variations id=value,…\``);
   const defaultId = a.option('default');
   if (defaultId !== undefined && parsed && !parsed.variations.some((v) => v.id === defaultId)) {
-    a.fail(`\`--default\` must be one of the variations ${parsed.variations.map((v) => v.id).join(', ')} (got \`${defaultId}\`)`);
+    a.fail(
+      `\`--default\` must be one of the variations ${parsed.variations.map((v) => v.id).join(', ')} (got \`${defaultId}\`)`,
+    );
   }
   const offId = a.option('off');
   const ids = parsed?.variations.map((v) => v.id) ?? ['on', 'off'];
-  if (offId !== undefined && !ids.includes(offId)) a.fail(`\`--off\` must be one of the variations ${ids.join(', ')} (got \`${offId}\`)`);
+  if (offId !== undefined && !ids.includes(offId))
+    a.fail(`\`--off\` must be one of the variations ${ids.join(', ')} (got \`${offId}\`)`);
   // Which of your own variations everyone gets is a decision, never a guess from their order.
-  if (parsed && defaultId === undefined) a.fail(`a flag with its own variations needs a default: give \`--default <one of ${ids.join(', ')}>\``);
+  if (parsed && defaultId === undefined)
+    a.fail(`a flag with its own variations needs a default: give \`--default <one of ${ids.join(', ')}>\``);
   const expiryText = a.option('expiry');
   return {
     name: 'flag.create' as const,
@@ -80,7 +99,14 @@ function kill(a: Args) {
   const all = a.flag('all');
   if (env && all) a.fail('give `--env <env>` or `--all`, not both');
   if (!env && !all) a.fail('say where to kill it: `--env <env>`, or `--all` for every environment');
-  return { name: 'flag.kill' as const, key, env, all, tenant: a.option('tenant'), reason: a.required('reason', '"<text>"') };
+  return {
+    name: 'flag.kill' as const,
+    key,
+    env,
+    all,
+    tenant: a.option('tenant'),
+    reason: a.required('reason', '"<text>"'),
+  };
 }
 
 /** Overrides live per environment: one is named, or `--all` says every one (each judged like any change there). */
@@ -91,8 +117,18 @@ function override(a: Args) {
   const env = a.optionalEnv();
   const all = a.flag('all');
   if (env && all) a.fail('give `--env <env>` or `--all`, not both');
-  if (!env && !all) a.fail('say where the override applies: `--env <env>` for one environment, or `--all` for every environment');
-  return { name: 'flag.override' as const, key, variation, user, env, all, ttlMs: a.duration('ttl'), reason: a.option('reason') };
+  if (!env && !all)
+    a.fail('say where the override applies: `--env <env>` for one environment, or `--all` for every environment');
+  return {
+    name: 'flag.override' as const,
+    key,
+    variation,
+    user,
+    env,
+    all,
+    ttlMs: a.duration('ttl'),
+    reason: a.option('reason'),
+  };
 }
 
 function ruleAdd(a: Args) {
@@ -101,8 +137,16 @@ function ruleAdd(a: Args) {
   const condition = a.read('--if', a.required('if', '"<attr> <op> <value>"'), parseConditionText);
   const serve = a.required('serve', '<variation>');
   const priorityText = a.option('priority');
-  if (priorityText !== undefined && !/^-?\d+$/.test(priorityText)) a.fail(`\`--priority\` must be a whole number (got \`${priorityText}\`)`);
-  return { name: 'flag.rule.add' as const, key, env, condition, serve, priority: priorityText === undefined ? undefined : Number(priorityText) };
+  if (priorityText !== undefined && !/^-?\d+$/.test(priorityText))
+    a.fail(`\`--priority\` must be a whole number (got \`${priorityText}\`)`);
+  return {
+    name: 'flag.rule.add' as const,
+    key,
+    env,
+    condition,
+    serve,
+    priority: priorityText === undefined ? undefined : Number(priorityText),
+  };
 }
 
 /** The /flag grammar (docs/design.md#commands). */
@@ -110,10 +154,25 @@ export const FLAG_SUBCOMMANDS: Subcommand[] = [
   {
     path: ['create'],
     name: 'flag.create',
-    options: { kind: 'value', owner: 'value', description: 'value', type: 'value', variations: 'value', default: 'value', off: 'value', expiry: 'value', ticket: 'value' },
+    options: {
+      kind: 'value',
+      owner: 'value',
+      description: 'value',
+      type: 'value',
+      variations: 'value',
+      default: 'value',
+      off: 'value',
+      expiry: 'value',
+      ticket: 'value',
+    },
     build: create,
   },
-  { path: ['show'], name: 'flag.show', options: { env: 'value' }, build: (a) => ({ name: 'flag.show', key: a.key(), env: a.optionalEnv() }) },
+  {
+    path: ['show'],
+    name: 'flag.show',
+    options: { env: 'value' },
+    build: (a) => ({ name: 'flag.show', key: a.key(), env: a.optionalEnv() }),
+  },
   {
     path: ['list'],
     name: 'flag.list',
@@ -136,20 +195,40 @@ export const FLAG_SUBCOMMANDS: Subcommand[] = [
       reason: a.option('reason'),
     }),
   },
-  { path: ['rollout'], name: 'flag.rollout', options: { env: 'value', stages: 'value', cohorts: 'value', bake: 'value', reason: 'value' }, build: rollout },
+  {
+    path: ['rollout'],
+    name: 'flag.rollout',
+    options: { env: 'value', stages: 'value', cohorts: 'value', bake: 'value', reason: 'value' },
+    build: rollout,
+  },
   rolloutControl('pause'),
   rolloutControl('resume'),
   rolloutControl('abort'),
   rolloutControl('promote'),
-  { path: ['rule', 'add'], name: 'flag.rule.add', options: { env: 'value', if: 'value', serve: 'value', priority: 'value' }, build: ruleAdd },
+  {
+    path: ['rule', 'add'],
+    name: 'flag.rule.add',
+    options: { env: 'value', if: 'value', serve: 'value', priority: 'value' },
+    build: ruleAdd,
+  },
   {
     path: ['rule', 'remove'],
     name: 'flag.rule.remove',
     options: { env: 'value' },
     build: (a) => ({ name: 'flag.rule.remove', key: a.key(), env: a.env(), ruleId: a.positional(1, '<rule-id>') }),
   },
-  { path: ['override'], name: 'flag.override', options: { user: 'value', ttl: 'value', env: 'value', all: 'boolean', reason: 'value' }, build: override },
-  { path: ['kill'], name: 'flag.kill', options: { env: 'value', all: 'boolean', tenant: 'value', reason: 'value' }, build: kill },
+  {
+    path: ['override'],
+    name: 'flag.override',
+    options: { user: 'value', ttl: 'value', env: 'value', all: 'boolean', reason: 'value' },
+    build: override,
+  },
+  {
+    path: ['kill'],
+    name: 'flag.kill',
+    options: { env: 'value', all: 'boolean', tenant: 'value', reason: 'value' },
+    build: kill,
+  },
   {
     path: ['break-glass'],
     name: 'flag.break-glass',

@@ -16,7 +16,12 @@ function errorOf(command: '/flag' | '/incident', text: string): CommandError {
 
 describe('/flag guardrail', () => {
   it('reads a guardrail rule with its metric, threshold, window and reason', () => {
-    expect(parseCommand('/flag', 'guardrail set search-v3 --metric error_rate --threshold 0.05 --window 5m --reason "errors hurt"')).toEqual({
+    expect(
+      parseCommand(
+        '/flag',
+        'guardrail set search-v3 --metric error_rate --threshold 0.05 --window 5m --reason "errors hurt"',
+      ),
+    ).toEqual({
       name: 'flag.guardrail.set',
       key: 'search-v3',
       metric: 'error_rate',
@@ -24,11 +29,18 @@ describe('/flag guardrail', () => {
       window: '5m',
       reason: 'errors hurt',
     });
-    expect(parseCommand('/flag', 'guardrail remove search-v3 --reason "noisy"')).toEqual({ name: 'flag.guardrail.remove', key: 'search-v3', reason: 'noisy' });
+    expect(parseCommand('/flag', 'guardrail remove search-v3 --reason "noisy"')).toEqual({
+      name: 'flag.guardrail.remove',
+      key: 'search-v3',
+      reason: 'noisy',
+    });
   });
 
   it('refuses --env, saying a guardrail belongs to the whole flag and is watched everywhere', () => {
-    for (const text of ['guardrail set k --metric error_rate --threshold 1 --window 5m --env production', 'guardrail remove k --env production']) {
+    for (const text of [
+      'guardrail set k --metric error_rate --threshold 1 --window 5m --env production',
+      'guardrail remove k --env production',
+    ]) {
       const error = errorOf('/flag', text);
       expect(error.message).toContain('drop `--env`');
       expect(error.message).toContain('every environment');
@@ -36,15 +48,29 @@ describe('/flag guardrail', () => {
   });
 
   it('names a bad threshold or window and what to type instead', () => {
-    expect(errorOf('/flag', 'guardrail set k --metric error_rate --threshold high --window 5m').message).toContain('`--threshold` must be a number, e.g. 0.05 (got `high`)');
-    expect(errorOf('/flag', 'guardrail set k --metric error_rate --threshold 1 --window 5 minutes').message).toContain('`--window` must be a whole number of s, m, h or d above 0, e.g. 5m (got `5`)');
-    expect(errorOf('/flag', 'guardrail set k --metric error_rate --threshold 1 --window 0m').message).toContain('`--window` must be');
-    expect(errorOf('/flag', 'guardrail set k --threshold 1 --window 5m').message).toContain('missing `--metric <name>`');
+    expect(errorOf('/flag', 'guardrail set k --metric error_rate --threshold high --window 5m').message).toContain(
+      '`--threshold` must be a number, e.g. 0.05 (got `high`)',
+    );
+    expect(errorOf('/flag', 'guardrail set k --metric error_rate --threshold 1 --window 5 minutes').message).toContain(
+      '`--window` must be a whole number of s, m, h or d above 0, e.g. 5m (got `5`)',
+    );
+    expect(errorOf('/flag', 'guardrail set k --metric error_rate --threshold 1 --window 0m').message).toContain(
+      '`--window` must be',
+    );
+    expect(errorOf('/flag', 'guardrail set k --threshold 1 --window 5m').message).toContain(
+      'missing `--metric <name>`',
+    );
   });
 
   it('is a change of the flag in every environment, and /flag help lists it', () => {
     const command = parseCommand('/flag', 'guardrail set k --metric error_rate --threshold 1 --window 5m');
-    expect(changeRequestOf(command, { actor: 'U1', flagKind: 'release' })).toEqual({ action: 'flag.guardrail.set', requestedBy: 'U1', entity: 'flag', key: 'k', flagKind: 'release' });
+    expect(changeRequestOf(command, { actor: 'U1', flagKind: 'release' })).toEqual({
+      action: 'flag.guardrail.set',
+      requestedBy: 'U1',
+      entity: 'flag',
+      key: 'k',
+      flagKind: 'release',
+    });
     expect(usageFor('/flag')).toContain(USAGE['flag.guardrail.set']);
     expect(usageFor('/flag', 'guardrail')).toEqual([USAGE['flag.guardrail.set'], USAGE['flag.guardrail.remove']]);
   });
@@ -55,12 +81,21 @@ describe('/incident', () => {
     expect(parseCommand('/incident', 'list --open')).toEqual({ name: 'incident.list', open: true });
     expect(parseCommand('/incident', 'list')).toEqual({ name: 'incident.list', open: false });
     expect(parseCommand('/incident', 'show INC-12')).toEqual({ name: 'incident.show', id: 'INC-12' });
-    expect(parseCommand('/incident', 'review INC-12 --notes "rolled back, root cause known"')).toEqual({ name: 'incident.review', id: 'INC-12', notes: 'rolled back, root cause known' });
+    expect(parseCommand('/incident', 'review INC-12 --notes "rolled back, root cause known"')).toEqual({
+      name: 'incident.review',
+      id: 'INC-12',
+      notes: 'rolled back, root cause known',
+    });
   });
 
   it('needs notes for a review, and answers help with its usage lines', () => {
     expect(errorOf('/incident', 'review INC-12').message).toContain('missing `--notes "<text>"`');
     const help = parseCommand('/incident', 'help');
-    expect(help.name === 'incident.help' && help.text.split('\n')).toEqual([USAGE['incident.help'], USAGE['incident.list'], USAGE['incident.show'], USAGE['incident.review']]);
+    expect(help.name === 'incident.help' && help.text.split('\n')).toEqual([
+      USAGE['incident.help'],
+      USAGE['incident.list'],
+      USAGE['incident.show'],
+      USAGE['incident.review'],
+    ]);
   });
 });

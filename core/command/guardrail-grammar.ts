@@ -10,7 +10,9 @@ const WINDOW = /^\d+[smhd]$/;
  */
 function refuseEnv(a: Args): void {
   if (a.has('env')) {
-    a.fail('a guardrail belongs to the whole flag, not to one environment: drop `--env` (a monitor watches it in every environment, each reading its own series when the metric\'s template uses {env})');
+    a.fail(
+      "a guardrail belongs to the whole flag, not to one environment: drop `--env` (a monitor watches it in every environment, each reading its own series when the metric's template uses {env})",
+    );
   }
 }
 
@@ -20,9 +22,11 @@ function set(a: Args) {
   const metric = a.required('metric', '<name>');
   const thresholdText = a.required('threshold', '<n>');
   const threshold = Number(thresholdText);
-  if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(thresholdText) || !Number.isFinite(threshold)) a.fail(`\`--threshold\` must be a number, e.g. 0.05 (got \`${thresholdText}\`)`);
+  if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(thresholdText) || !Number.isFinite(threshold))
+    a.fail(`\`--threshold\` must be a number, e.g. 0.05 (got \`${thresholdText}\`)`);
   const window = a.required('window', '<duration>');
-  if (!WINDOW.test(window) || /^0+[smhd]$/.test(window)) a.fail(`\`--window\` must be a whole number of s, m, h or d above 0, e.g. 5m (got \`${window}\`)`);
+  if (!WINDOW.test(window) || /^0+[smhd]$/.test(window))
+    a.fail(`\`--window\` must be a whole number of s, m, h or d above 0, e.g. 5m (got \`${window}\`)`);
   return { name: 'flag.guardrail.set' as const, key, metric, threshold, window, reason: a.option('reason') };
 }
 
@@ -34,6 +38,16 @@ function remove(a: Args) {
 
 /** `/flag guardrail set|remove` (docs/design.md#guardrail-monitor), part of the /flag grammar. */
 export const GUARDRAIL_SUBCOMMANDS: Subcommand[] = [
-  { path: ['guardrail', 'set'], name: 'flag.guardrail.set', options: { metric: 'value', threshold: 'value', window: 'value', env: 'value', reason: 'value' }, build: set },
-  { path: ['guardrail', 'remove'], name: 'flag.guardrail.remove', options: { env: 'value', reason: 'value' }, build: remove },
+  {
+    path: ['guardrail', 'set'],
+    name: 'flag.guardrail.set',
+    options: { metric: 'value', threshold: 'value', window: 'value', env: 'value', reason: 'value' },
+    build: set,
+  },
+  {
+    path: ['guardrail', 'remove'],
+    name: 'flag.guardrail.remove',
+    options: { env: 'value', reason: 'value' },
+    build: remove,
+  },
 ];

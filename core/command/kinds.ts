@@ -29,7 +29,8 @@ export interface CommandKind {
 
 const help = { category: 'help', entity: 'change' } as const;
 const read = <E extends CommandEntity>(entity: E) => ({ category: 'read', entity }) as const;
-const change = <E extends CommandEntity>(entity: E) => ({ category: 'change-request', entity, plannedFrom: 'command' }) as const;
+const change = <E extends CommandEntity>(entity: E) =>
+  ({ category: 'change-request', entity, plannedFrom: 'command' }) as const;
 const control = { category: 'rollout-control', entity: 'flag' } as const;
 const decision = { category: 'decision', entity: 'change' } as const;
 
@@ -94,7 +95,11 @@ export type PlannableCommand = CommandOf<PlannableCommandName>;
 
 /** The names of every command in one of `categories`. */
 export function commandsIn(...categories: CommandCategory[]): ReadonlySet<string> {
-  return new Set<string>((Object.keys(COMMAND_KINDS) as Array<keyof Kinds>).filter((name) => categories.includes(COMMAND_KINDS[name].category)));
+  return new Set<string>(
+    (Object.keys(COMMAND_KINDS) as Array<keyof Kinds>).filter((name) =>
+      categories.includes(COMMAND_KINDS[name].category),
+    ),
+  );
 }
 
 /** Whether `name` is a command in one of `categories` (false for actions that are not commands, e.g. `flag.rollout.stage`). */

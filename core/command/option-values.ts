@@ -55,7 +55,16 @@ const OPERATOR_NAMES = new Map<string, Operator>([
   ['<=', 'lte'],
 ]);
 const NUMERIC_OPS = new Set<Operator>(['gt', 'gte', 'lt', 'lte']);
-const STRING_OPS = new Set<Operator>(['startsWith', 'endsWith', 'contains', 'matches', 'semverGt', 'semverGte', 'semverLt', 'semverLte']);
+const STRING_OPS = new Set<Operator>([
+  'startsWith',
+  'endsWith',
+  'contains',
+  'matches',
+  'semverGt',
+  'semverGte',
+  'semverLt',
+  'semverLte',
+]);
 
 function operand(op: Operator, token: Token): JsonValue {
   if (op === 'in' || op === 'notIn') {
@@ -70,7 +79,8 @@ function operand(op: Operator, token: Token): JsonValue {
   }
   if (STRING_OPS.has(op)) return token.text;
   if (op === 'exists') {
-    if (token.text !== 'true' && token.text !== 'false') throw new BadValue(`\`exists\` takes true or false (got \`${token.text}\`)`);
+    if (token.text !== 'true' && token.text !== 'false')
+      throw new BadValue(`\`exists\` takes true or false (got \`${token.text}\`)`);
     return token.text === 'true';
   }
   return scalar(token.text, token.quoted);
@@ -130,7 +140,8 @@ export function parseConditionText(text: string): Condition {
 function typedValue(type: FlagValueType, raw: string, id: string): JsonValue {
   switch (type) {
     case 'boolean':
-      if (raw !== 'true' && raw !== 'false') throw new BadValue(`variation \`${id}\` must be true or false for a boolean flag (got \`${raw}\`)`);
+      if (raw !== 'true' && raw !== 'false')
+        throw new BadValue(`variation \`${id}\` must be true or false for a boolean flag (got \`${raw}\`)`);
       return raw === 'true';
     case 'number':
       if (!NUMBER.test(raw)) throw new BadValue(`variation \`${id}\` must be a number (got \`${raw}\`)`);
@@ -162,7 +173,8 @@ export function parseVariations(text: string, type?: FlagValueType): { type: Fla
   });
   const seen = new Set<string>();
   for (const { id } of pairs) {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw new BadValue(`variation id \`${id}\` may only hold letters, digits, ".", "_" or "-"`);
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id))
+      throw new BadValue(`variation id \`${id}\` may only hold letters, digits, ".", "_" or "-"`);
     if (seen.has(id)) throw new BadValue(`variation id \`${id}\` appears twice`);
     seen.add(id);
   }
@@ -209,6 +221,7 @@ export function normalizeUser(text: string): string {
 export function parseDate(text: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-  if (!date || date.toISOString().slice(0, 10) !== text) throw new BadValue(`must be a date YYYY-MM-DD (got \`${text}\`)`);
+  if (!date || date.toISOString().slice(0, 10) !== text)
+    throw new BadValue(`must be a date YYYY-MM-DD (got \`${text}\`)`);
   return text;
 }

@@ -51,7 +51,10 @@ function match(subcommands: Subcommand[], tokens: Token[]): Subcommand | undefin
 export function parseCommand(command: SlashCommand, text: string, options: ParseOptions = {}): Command {
   const subcommands = GRAMMAR[command];
   if (!subcommands) {
-    throw new CommandError(`unknown command \`${String(command)}\``, ['/flag help', '/config help', '/change help', '/incident help', '/tenant help', '/cohort help'].join('\n'));
+    throw new CommandError(
+      `unknown command \`${String(command)}\``,
+      ['/flag help', '/config help', '/change help', '/incident help', '/tenant help', '/cohort help'].join('\n'),
+    );
   }
   let tokens: Token[];
   try {
@@ -64,20 +67,32 @@ export function parseCommand(command: SlashCommand, text: string, options: Parse
   const first = word(tokens[0]);
   if (first === undefined || first === 'help') {
     const topic = tokens[1]?.text;
-    const name = `${command.slice(1)}.help` as 'flag.help' | 'config.help' | 'change.help' | 'incident.help' | 'tenant.help' | 'cohort.help';
+    const name = `${command.slice(1)}.help` as
+      'flag.help' | 'config.help' | 'change.help' | 'incident.help' | 'tenant.help' | 'cohort.help';
     return { name, topic, text: usageFor(command, topic).join('\n') };
   }
 
   const subcommand = match(subcommands, tokens);
   if (!subcommand) {
     const family = subcommands.filter((s) => s.path[0] === first);
-    const what = family.length > 0 ? tokens.slice(0, 2).map((t) => t.text).join(' ') : tokens[0]!.text;
+    const what =
+      family.length > 0
+        ? tokens
+            .slice(0, 2)
+            .map((t) => t.text)
+            .join(' ')
+        : tokens[0]!.text;
     const usage = family.length > 0 ? [...new Set(family.map((s) => USAGE[s.name]))] : usageFor(command);
     throw new CommandError(`unknown subcommand \`${what}\``, usage.join('\n'));
   }
 
   const usage = USAGE[subcommand.name];
-  const args = new Args(tokens.slice(subcommand.path.length), subcommand.options, usage, options.environments ?? DEFAULT_ENVIRONMENTS);
+  const args = new Args(
+    tokens.slice(subcommand.path.length),
+    subcommand.options,
+    usage,
+    options.environments ?? DEFAULT_ENVIRONMENTS,
+  );
   const built = subcommand.build(args);
   args.noExtraPositionals();
   const checked = commandSchema.safeParse(built);

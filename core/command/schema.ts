@@ -22,8 +22,16 @@ const where = { env, tenant: id.optional(), reason: reason.optional() };
 const onOff = (name: 'flag.on' | 'flag.off') => z.object({ name: z.literal(name), key, ...where });
 const rolloutControl = <N extends string>(name: N) => z.object({ name: z.literal(name), key, env });
 const roleChange = <N extends string>(name: N) =>
-  z.object({ name: z.literal(name), subject: id, role: z.enum(GRANTABLE_ROLES), env: env.optional(), tenant: id.optional(), reason });
-const help = <N extends string>(name: N) => z.object({ name: z.literal(name), topic: z.string().optional(), text: z.string() });
+  z.object({
+    name: z.literal(name),
+    subject: id,
+    role: z.enum(GRANTABLE_ROLES),
+    env: env.optional(),
+    tenant: id.optional(),
+    reason,
+  });
+const help = <N extends string>(name: N) =>
+  z.object({ name: z.literal(name), topic: z.string().optional(), text: z.string() });
 
 export const commandSchema = z.discriminatedUnion('name', [
   help('flag.help'),
@@ -62,7 +70,14 @@ export const commandSchema = z.discriminatedUnion('name', [
   rolloutControl('flag.rollout.resume'),
   rolloutControl('flag.rollout.abort'),
   rolloutControl('flag.rollout.promote'),
-  z.object({ name: z.literal('flag.rule.add'), key, env, condition: conditionSchema, serve: id, priority: z.number().int().optional() }),
+  z.object({
+    name: z.literal('flag.rule.add'),
+    key,
+    env,
+    condition: conditionSchema,
+    serve: id,
+    priority: z.number().int().optional(),
+  }),
   z.object({ name: z.literal('flag.rule.remove'), key, env, ruleId: id }),
   z.object({
     name: z.literal('flag.override'),

@@ -22,17 +22,34 @@ describe('/tenant', () => {
       displayName: 'Acme Corp',
       reason: 'signed',
     });
-    expect(parseCommand('/tenant', 'add globex')).toMatchObject({ name: 'tenant.add', id: 'globex', tier: undefined, displayName: undefined });
+    expect(parseCommand('/tenant', 'add globex')).toMatchObject({
+      name: 'tenant.add',
+      id: 'globex',
+      tier: undefined,
+      displayName: undefined,
+    });
   });
 
   it('sets a tier or a name, and says what to give when neither is', () => {
-    expect(parseCommand('/tenant', 'set acme --tier standard')).toMatchObject({ name: 'tenant.set', id: 'acme', tier: 'standard' });
-    expect(parseCommand('/tenant', 'set acme --name "Acme Inc"')).toMatchObject({ name: 'tenant.set', id: 'acme', displayName: 'Acme Inc' });
-    expect(errorOf('/tenant', 'set acme').problem).toBe("say what to change: `--tier <tier>` or `--name \"<text>\"` (see /tenant list for acme's settings)");
+    expect(parseCommand('/tenant', 'set acme --tier standard')).toMatchObject({
+      name: 'tenant.set',
+      id: 'acme',
+      tier: 'standard',
+    });
+    expect(parseCommand('/tenant', 'set acme --name "Acme Inc"')).toMatchObject({
+      name: 'tenant.set',
+      id: 'acme',
+      displayName: 'Acme Inc',
+    });
+    expect(errorOf('/tenant', 'set acme').problem).toBe(
+      'say what to change: `--tier <tier>` or `--name "<text>"` (see /tenant list for acme\'s settings)',
+    );
   });
 
   it('refuses a tier that is not one lowercase word and an id with spaces or commas', () => {
-    expect(errorOf('/tenant', 'add acme --tier "Gold Plus"').problem).toMatch(/`--tier` must be one lowercase word, e\.g\. enterprise \(got `Gold Plus`\)/);
+    expect(errorOf('/tenant', 'add acme --tier "Gold Plus"').problem).toMatch(
+      /`--tier` must be one lowercase word, e\.g\. enterprise \(got `Gold Plus`\)/,
+    );
     expect(errorOf('/tenant', 'add a,b').problem).toMatch(/`<id>` must be letters, digits/);
   });
 
@@ -46,23 +63,46 @@ describe('/tenant', () => {
 
 describe('/cohort', () => {
   it('creates a cohort with a description', () => {
-    expect(parseCommand('/cohort', 'create beta --description "early adopters"')).toEqual({ name: 'cohort.create', cohort: 'beta', description: 'early adopters', reason: undefined });
+    expect(parseCommand('/cohort', 'create beta --description "early adopters"')).toEqual({
+      name: 'cohort.create',
+      cohort: 'beta',
+      description: 'early adopters',
+      reason: undefined,
+    });
   });
 
   it('adds and removes tenants given with spaces or commas, each once', () => {
-    expect(parseCommand('/cohort', 'add beta acme globex,initech acme')).toMatchObject({ name: 'cohort.add', cohort: 'beta', tenants: ['acme', 'globex', 'initech'] });
-    expect(parseCommand('/cohort', 'remove beta globex')).toMatchObject({ name: 'cohort.remove', cohort: 'beta', tenants: ['globex'] });
+    expect(parseCommand('/cohort', 'add beta acme globex,initech acme')).toMatchObject({
+      name: 'cohort.add',
+      cohort: 'beta',
+      tenants: ['acme', 'globex', 'initech'],
+    });
+    expect(parseCommand('/cohort', 'remove beta globex')).toMatchObject({
+      name: 'cohort.remove',
+      cohort: 'beta',
+      tenants: ['globex'],
+    });
   });
 
   it('needs at least one tenant, and a cohort name typed as --cohorts would read it', () => {
-    expect(errorOf('/cohort', 'add beta').problem).toBe('missing `<tenant…>`: name one or more tenants (see /tenant list)');
+    expect(errorOf('/cohort', 'add beta').problem).toBe(
+      'missing `<tenant…>`: name one or more tenants (see /tenant list)',
+    );
     expect(errorOf('/cohort', 'create Beta').problem).toMatch(/`<name>` must be lowercase/);
   });
 });
 
 describe('/flag serve --tier', () => {
   it('serves a variation to one tier, but not to a tier and a tenant at once', () => {
-    expect(parseCommand('/flag', 'serve sso on --env production --tier enterprise')).toMatchObject({ name: 'flag.serve', key: 'sso', variation: 'on', env: 'production', tier: 'enterprise' });
-    expect(errorOf('/flag', 'serve sso on --env production --tier enterprise --tenant acme').problem).toMatch(/not both/);
+    expect(parseCommand('/flag', 'serve sso on --env production --tier enterprise')).toMatchObject({
+      name: 'flag.serve',
+      key: 'sso',
+      variation: 'on',
+      env: 'production',
+      tier: 'enterprise',
+    });
+    expect(errorOf('/flag', 'serve sso on --env production --tier enterprise --tenant acme').problem).toMatch(
+      /not both/,
+    );
   });
 });

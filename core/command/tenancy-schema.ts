@@ -7,9 +7,16 @@ import { cohortNameSchema, tenantIdSchema, tierSchema } from '../model/tenancy.j
  * cohort's name is `cohort`.
  */
 const reason = z.string().min(1).optional();
-const help = <N extends string>(name: N) => z.object({ name: z.literal(name), topic: z.string().optional(), text: z.string() });
-const tenantSettings = { id: tenantIdSchema, tier: tierSchema.optional(), displayName: z.string().min(1).optional(), reason };
-const members = <N extends string>(name: N) => z.object({ name: z.literal(name), cohort: cohortNameSchema, tenants: z.array(tenantIdSchema).min(1), reason });
+const help = <N extends string>(name: N) =>
+  z.object({ name: z.literal(name), topic: z.string().optional(), text: z.string() });
+const tenantSettings = {
+  id: tenantIdSchema,
+  tier: tierSchema.optional(),
+  displayName: z.string().min(1).optional(),
+  reason,
+};
+const members = <N extends string>(name: N) =>
+  z.object({ name: z.literal(name), cohort: cohortNameSchema, tenants: z.array(tenantIdSchema).min(1), reason });
 
 export const TENANCY_COMMAND_SCHEMAS = [
   help('tenant.help'),

@@ -6,30 +6,35 @@ export const USAGE = {
   'flag.help': '/flag help [<subcommand>]',
   'flag.create':
     '/flag create <key> --kind release|ops|permission|experiment --owner <team> --description "<text>" [--type boolean|string|number|json] [--variations id=value,…] [--default <id> (required with --variations)] [--off <id> (what a kill serves; required unless boolean)] [--expiry YYYY-MM-DD] [--ticket <url-or-id>]',
-  'flag.show': '/flag show <key> [--env <env>]   (kills, overrides, rules with their ids, serving, guardrail, who changed it last)',
+  'flag.show':
+    '/flag show <key> [--env <env>]   (kills, overrides, rules with their ids, serving, guardrail, who changed it last)',
   'flag.list': '/flag list [--owner <team>] [--stale (past expiry or older than 90 days, with why)]',
   'flag.on': '/flag on|off <key> --env <env> [--tenant <id>] [--reason "<text>"]',
   'flag.off': '/flag on|off <key> --env <env> [--tenant <id>] [--reason "<text>"]',
-  'flag.serve': '/flag serve <key> <variation> --env <env> [--tenant <id> | --tier <tier> (a permission flag, by tenant tier)] [--reason "<text>"]',
+  'flag.serve':
+    '/flag serve <key> <variation> --env <env> [--tenant <id> | --tier <tier> (a permission flag, by tenant tier)] [--reason "<text>"]',
   'flag.rollout':
     '/flag rollout <key> <variation> --env <env> [--stages 1,5,25,50,100 | --cohorts beta,standard,enterprise] [--bake 4h] [--reason "<text>"]',
   'flag.rollout.pause': '/flag rollout pause|resume|abort|promote <key> --env <env>',
   'flag.rollout.resume': '/flag rollout pause|resume|abort|promote <key> --env <env>',
   'flag.rollout.abort': '/flag rollout pause|resume|abort|promote <key> --env <env>',
   'flag.rollout.promote': '/flag rollout pause|resume|abort|promote <key> --env <env>',
-  'flag.rule.add': '/flag rule add <key> --env <env> --if "<attr> <op> <value> [and …]" --serve <variation> [--priority <n>]',
+  'flag.rule.add':
+    '/flag rule add <key> --env <env> --if "<attr> <op> <value> [and …]" --serve <variation> [--priority <n>]',
   'flag.rule.remove': '/flag rule remove <key> --env <env> <rule-id>',
   'flag.override': '/flag override <key> <variation> --user <id> --env <env>|--all [--ttl 1h] [--reason "<text>"]',
   'flag.kill': '/flag kill <key> [--env <env> | --all] [--tenant <id>] --reason "<text>"',
   'flag.break-glass': '/flag break-glass <key> <on|off|variation> --env <env> --reason "<text>"',
   'flag.history': '/flag history <key> [--limit <n>]',
-  'flag.guardrail.set': '/flag guardrail set <key> --metric <name> --threshold <n> --window 5m --reason "<text>"   (one rule for the flag, watched in every environment)',
+  'flag.guardrail.set':
+    '/flag guardrail set <key> --metric <name> --threshold <n> --window 5m --reason "<text>"   (one rule for the flag, watched in every environment)',
   'flag.guardrail.remove': '/flag guardrail remove <key> --reason "<text>"',
   'config.help': '/config help [<subcommand>]',
   'config.set':
     '/config set <key> <value> [--type int|number|string|boolean|enum|duration|json] [--values a,b,c (the allowed values of an enum)] [--env <env>] [--tenant <id>] [--user <id>] --reason "<text>"',
   'config.get': '/config get <key> [--env <env>] [--tenant <id>] [--user <id>]',
-  'config.secret.set': '/config secret set <key> --env <env>   (the value is typed into a dialog, never into the command)',
+  'config.secret.set':
+    '/config secret set <key> --env <env>   (the value is typed into a dialog, never into the command)',
   'change.help': '/change help [<subcommand>]',
   'change.list': '/change list',
   'change.show': '/change show <id>',
@@ -40,7 +45,8 @@ export const USAGE = {
   'change.role.revoke': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
   'tenant.help': '/tenant help [<subcommand>]',
   'tenant.add': '/tenant add <id> [--tier <tier> (default standard)] [--name "<text>"] [--reason "<text>"]',
-  'tenant.set': '/tenant set <id> --tier <tier> | --name "<text>" [--reason "<text>"]   (a tenant\'s admin may rename their own; a tier is an operator\'s)',
+  'tenant.set':
+    '/tenant set <id> --tier <tier> | --name "<text>" [--reason "<text>"]   (a tenant\'s admin may rename their own; a tier is an operator\'s)',
   'tenant.list': '/tenant list',
   'cohort.help': '/cohort help [<subcommand>]',
   'cohort.create': '/cohort create <name> [--description "<text>"] [--reason "<text>"]',
@@ -64,6 +70,8 @@ export function usageFor(command: SlashCommand, topic?: string): string[] {
     .map(([, line]) => line as string);
   const distinct = [...new Set(lines)];
   if (!topic) return distinct;
-  const matching = distinct.filter((line) => line.split(' ')[1]?.split('|').includes(topic) || line.startsWith(`${command} ${topic} `));
+  const matching = distinct.filter(
+    (line) => line.split(' ')[1]?.split('|').includes(topic) || line.startsWith(`${command} ${topic} `),
+  );
   return matching.length > 0 ? matching : distinct;
 }

@@ -17,9 +17,16 @@ function problemOf(command: '/flag' | '/config', text: string): string {
 describe('JSON typed into a command', () => {
   it('a JSON object or array is one token, spaces, commas and quotes included', () => {
     expect(tokenize('set blob {"a": 1, "b": [1, "x y"]} --type json').map((t) => t.text)).toEqual([
-      'set', 'blob', '{"a": 1, "b": [1, "x y"]}', '--type', 'json',
+      'set',
+      'blob',
+      '{"a": 1, "b": [1, "x y"]}',
+      '--type',
+      'json',
     ]);
-    expect(tokenize('--variations a={"cols": 2},b={"cols": 3}').map((t) => t.text)).toEqual(['--variations', 'a={"cols": 2},b={"cols": 3}']);
+    expect(tokenize('--variations a={"cols": 2},b={"cols": 3}').map((t) => t.text)).toEqual([
+      '--variations',
+      'a={"cols": 2},b={"cols": 3}',
+    ]);
   });
 
   it('brackets that never close are plain letters, as before', () => {
@@ -28,38 +35,62 @@ describe('JSON typed into a command', () => {
 
   it('/config set takes JSON with or without shell-style quoting', () => {
     for (const value of [`{"a":1}`, `{"a": 1}`, `'{"a": 1}'`, `"{\\"a\\": 1}"`]) {
-      expect(parseCommand('/config', `set blob ${value} --type json --reason r`)).toMatchObject({ value: { a: 1 }, rawValue: expect.stringMatching(/^\{"a": ?1\}$/) });
+      expect(parseCommand('/config', `set blob ${value} --type json --reason r`)).toMatchObject({
+        value: { a: 1 },
+        rawValue: expect.stringMatching(/^\{"a": ?1\}$/),
+      });
     }
-    expect(parseCommand('/config', `set blob {"a":1,"b":["x","y"]} --type json --reason r`)).toMatchObject({ value: { a: 1, b: ['x', 'y'] } });
+    expect(parseCommand('/config', `set blob {"a":1,"b":["x","y"]} --type json --reason r`)).toMatchObject({
+      value: { a: 1, b: ['x', 'y'] },
+    });
   });
 
   it('a quoted JSON string keeps its quotes as JSON', () => {
-    expect(parseCommand('/config', 'set greeting "hello" --type json --reason r')).toMatchObject({ value: 'hello', rawValue: '"hello"' });
+    expect(parseCommand('/config', 'set greeting "hello" --type json --reason r')).toMatchObject({
+      value: 'hello',
+      rawValue: '"hello"',
+    });
     expect(parseCommand('/config', `set greeting '"hello"' --type json --reason r`)).toMatchObject({ value: 'hello' });
     // Without --type the grammar cannot know; the planner reads it by the entry's type.
-    expect(parseCommand('/config', 'set greeting "hello" --reason r')).toMatchObject({ rawValue: 'hello', asTyped: '"hello"' });
+    expect(parseCommand('/config', 'set greeting "hello" --reason r')).toMatchObject({
+      rawValue: 'hello',
+      asTyped: '"hello"',
+    });
   });
 
   it('bad JSON names the JSON problem', () => {
-    expect(problemOf('/config', 'set blob {"a":} --type json --reason r')).toMatch(/^`<value>` is not valid JSON: .*(Unexpected|position).* \(got `\{"a":\}`\)$/);
+    expect(problemOf('/config', 'set blob {"a":} --type json --reason r')).toMatch(
+      /^`<value>` is not valid JSON: .*(Unexpected|position).* \(got `\{"a":\}`\)$/,
+    );
   });
 });
 
 describe('enum config values from chat', () => {
   it('--values lists the allowed values, and the value must be one of them', () => {
     expect(parseCommand('/config', 'set region eu --type enum --values eu,us,apac --reason r')).toMatchObject({
-      value: 'eu', type: 'enum', enumValues: ['eu', 'us', 'apac'],
+      value: 'eu',
+      type: 'enum',
+      enumValues: ['eu', 'us', 'apac'],
     });
-    expect(problemOf('/config', 'set region mars --type enum --values eu,us --reason r')).toBe('`<value>` must be one of eu, us for --type enum (got `mars`)');
+    expect(problemOf('/config', 'set region mars --type enum --values eu,us --reason r')).toBe(
+      '`<value>` must be one of eu, us for --type enum (got `mars`)',
+    );
   });
 
   it('--values without --type is left to the entry; with another --type it is refused, saying what to type', () => {
-    expect(parseCommand('/config', 'set region us --values eu,us --reason r')).toMatchObject({ type: undefined, enumValues: ['eu', 'us'] });
+    expect(parseCommand('/config', 'set region us --values eu,us --reason r')).toMatchObject({
+      type: undefined,
+      enumValues: ['eu', 'us'],
+    });
     expect(problemOf('/config', 'set region 5 --type int --values eu,us --reason r')).toBe(
       '`--values` lists the allowed values of an enum entry: give `--type enum --values eu,us`, or leave out `--values`',
     );
-    expect(problemOf('/config', 'set region eu --type enum --values eu,,us --reason r')).toBe('`--values` has an empty value (got `eu,,us`)');
-    expect(problemOf('/config', 'set region eu --type enum --values eu,eu --reason r')).toBe('`--values` names value `eu` twice');
+    expect(problemOf('/config', 'set region eu --type enum --values eu,,us --reason r')).toBe(
+      '`--values` has an empty value (got `eu,,us`)',
+    );
+    expect(problemOf('/config', 'set region eu --type enum --values eu,eu --reason r')).toBe(
+      '`--values` names value `eu` twice',
+    );
   });
 
   it('the usage line shows --values', () => {
@@ -73,15 +104,23 @@ describe('/flag create variations', () => {
 
   it('JSON variations need no shell quoting, and are typed json by themselves', () => {
     expect(parseCommand(create, `${base} --variations a={"cols": 2},b={"cols": 3} --default a --off a`)).toMatchObject({
-      type: 'json', variations: [{ id: 'a', value: { cols: 2 } }, { id: 'b', value: { cols: 3 } }],
+      type: 'json',
+      variations: [
+        { id: 'a', value: { cols: 2 } },
+        { id: 'b', value: { cols: 3 } },
+      ],
     });
   });
 
   it('a bad JSON variation is named with its JSON problem, not counted', () => {
     const problem = problemOf(create, `${base} --type json --variations a={"cols":2,b={"cols":3} --default a`);
-    expect(problem).toMatch(/^`--variations`: variation `a` is not valid JSON: .+ \(got `\{"cols":2,b=\{"cols":3\}`\)$/);
+    expect(problem).toMatch(
+      /^`--variations`: variation `a` is not valid JSON: .+ \(got `\{"cols":2,b=\{"cols":3\}`\)$/,
+    );
     expect(problem).not.toMatch(/at least two/);
-    expect(problemOf(create, `${base} --type json --variations a={"cols":2},b={cols:3} --default a`)).toMatch(/^`--variations`: variation `b` is not valid JSON: /);
+    expect(problemOf(create, `${base} --type json --variations a={"cols":2},b={cols:3} --default a`)).toMatch(
+      /^`--variations`: variation `b` is not valid JSON: /,
+    );
   });
 
   it('own variations without --default are refused with the ids to choose from', () => {
@@ -89,6 +128,9 @@ describe('/flag create variations', () => {
       'a flag with its own variations needs a default: give `--default <one of plain, bold, wide>`',
     );
     // The implicit on/off pair still defaults by kind.
-    expect(parseCommand(create, 'create ops-x --kind ops --owner sre --description d')).toMatchObject({ default: undefined, variations: undefined });
+    expect(parseCommand(create, 'create ops-x --kind ops --owner sre --description d')).toMatchObject({
+      default: undefined,
+      variations: undefined,
+    });
   });
 });

@@ -20,17 +20,49 @@ function reference(context: EvaluationContext, path: string): unknown {
 }
 
 // Names a path could hold, quotes, backslashes and brackets included: they must read, never run.
-const NAMES = ['a', 'b', 'user', 'email', '0', '"', "'", '\\', '`${x}`', ']', 'x"]);throw 1;//', 'constructor', '\u2028'];
+const NAMES = [
+  'a',
+  'b',
+  'user',
+  'email',
+  '0',
+  '"',
+  "'",
+  '\\',
+  '`${x}`',
+  ']',
+  'x"]);throw 1;//',
+  'constructor',
+  '\u2028',
+];
 const name = fc.constantFrom(...NAMES);
-const leaf = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer(), fc.string({ maxLength: 3 }), fc.boolean());
+const leaf = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.integer(),
+  fc.string({ maxLength: 3 }),
+  fc.boolean(),
+);
 const value = fc.letrec<{ node: unknown }>((tie) => ({
-  node: fc.oneof({ depthSize: 'small' }, leaf, fc.dictionary(name, tie('node'), { maxKeys: 3 }), fc.array(tie('node'), { maxLength: 2 })),
+  node: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.dictionary(name, tie('node'), { maxKeys: 3 }),
+    fc.array(tie('node'), { maxLength: 2 }),
+  ),
 })).node;
 const others = fc.dictionary(name, value, { maxKeys: 3 });
 
 /** A path, and a context that holds it to some depth (then anything), maybe with the flat key too. */
 const pathAndContext = fc
-  .tuple(fc.array(name, { minLength: 1, maxLength: 8 }), fc.nat(8), value, others, fc.option(leaf, { nil: undefined }), fc.boolean())
+  .tuple(
+    fc.array(name, { minLength: 1, maxLength: 8 }),
+    fc.nat(8),
+    value,
+    others,
+    fc.option(leaf, { nil: undefined }),
+    fc.boolean(),
+  )
   .map(([parts, depth, end, siblings, flat, hasFlat]) => {
     const p = parts.join('.');
     let inner: unknown = end;
@@ -74,7 +106,11 @@ describe('attribute paths', () => {
       try { new Function(''); } catch { generation = 'forbidden'; }
       const read = compileAttributePath('user.email');
       console.log(JSON.stringify([generation, read({ user: { email: 'a@b' } }), read({ 'user.email': 'flat' }), compileAttributePath('env')({ env: 'dev' })]));`;
-    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
     expect(JSON.parse(out)).toEqual(['forbidden', 'a@b', 'flat', 'dev']);
   });
 });

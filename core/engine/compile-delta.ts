@@ -1,7 +1,13 @@
 import type { ConfigEntry } from '../model/config-entry.js';
 import type { FlagDocument } from '../model/flag.js';
 import type { EnvSnapshot } from '../snapshot.js';
-import { compileConfigEntry, compiledOver, compileFlagEntry, extensibleTables, type CompiledTables } from './compile.js';
+import {
+  compileConfigEntry,
+  compiledOver,
+  compileFlagEntry,
+  extensibleTables,
+  type CompiledTables,
+} from './compile.js';
 import type { CompiledSnapshot } from './types.js';
 
 /** Entries set (their JSON as the environment sees it, parsed) and keys deleted, by kind. */
@@ -71,13 +77,18 @@ function deleteFlag(tables: CompiledTables, key: string): void {
  * to the result at once and never serve the old one again). Undefined when `previous` cannot be
  * extended (not from compileSnapshot, or not its lineage's newest): compile the whole snapshot.
  */
-export function compileDelta(previous: CompiledSnapshot, version: number, changes: EntryChanges): CompiledSnapshot | undefined {
+export function compileDelta(
+  previous: CompiledSnapshot,
+  version: number,
+  changes: EntryChanges,
+): CompiledSnapshot | undefined {
   const tables = extensibleTables(previous);
   if (!tables) return undefined;
   for (const key of changes.flags.del) deleteFlag(tables, key);
   for (const [key, flag] of Object.entries(changes.flags.set)) setFlag(tables, key, flag);
   for (const key of changes.configs.del) tables.configs.delete(key);
-  for (const [key, entry] of Object.entries(changes.configs.set)) tables.configs.set(key, compileConfigEntry(key, entry, tables.env));
+  for (const [key, entry] of Object.entries(changes.configs.set))
+    tables.configs.set(key, compileConfigEntry(key, entry, tables.env));
   return compiledOver(tables, version);
 }
 
@@ -97,8 +108,16 @@ function edit<T>(record: Record<string, T>, change: { set: Record<string, T>; de
  * the changed entries are compiled. Otherwise the whole next snapshot is built on a copy and
  * compiled by `compileFull`, which may throw and then leaves `current` untouched.
  */
-export function applySnapshotDelta(current: CompiledHolding, delta: SnapshotDelta, compileFull: (snapshot: EnvSnapshot) => CompiledSnapshot): CompiledHolding {
-  const envelope: Omit<EnvSnapshot, 'flags' | 'configs'> = { env: current.snapshot.env, version: delta.version, generatedAt: delta.generatedAt };
+export function applySnapshotDelta(
+  current: CompiledHolding,
+  delta: SnapshotDelta,
+  compileFull: (snapshot: EnvSnapshot) => CompiledSnapshot,
+): CompiledHolding {
+  const envelope: Omit<EnvSnapshot, 'flags' | 'configs'> = {
+    env: current.snapshot.env,
+    version: delta.version,
+    generatedAt: delta.generatedAt,
+  };
   if (delta.epoch) envelope.epoch = delta.epoch;
   if (extensibleTables(current.compiled)) {
     edit(current.snapshot.flags, delta.flags);

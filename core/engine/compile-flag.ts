@@ -55,7 +55,12 @@ export function compileFlag(flag: FlagDocument, env: string, options: CompileOpt
  * only what it reads, not everything the flag's compilation had in scope (an evaluator holds
  * tens of thousands of these).
  */
-function rolloutDecision(readStickiness: (context: EvaluationContext) => string | undefined, bucketOf: (value: string) => number, pick: (bucket: number) => EvaluationResult, keyMissing: EvaluationResult): Decision {
+function rolloutDecision(
+  readStickiness: (context: EvaluationContext) => string | undefined,
+  bucketOf: (value: string) => number,
+  pick: (bucket: number) => EvaluationResult,
+  keyMissing: EvaluationResult,
+): Decision {
   return (context) => {
     const value = readStickiness(context);
     return value === undefined ? keyMissing : pick(bucketOf(value));
@@ -64,13 +69,15 @@ function rolloutDecision(readStickiness: (context: EvaluationContext) => string 
 
 function buildEvaluator(flag: FlagDocument, env: string, now: () => number): FlagEvaluator {
   const key = flag.key;
-  if (!Array.isArray(flag.variations) || flag.variations.length === 0) throw new Error('a flag needs at least one variation');
+  if (!Array.isArray(flag.variations) || flag.variations.length === 0)
+    throw new Error('a flag needs at least one variation');
   const variations = new Map(flag.variations.map((v) => [v.id, v.value]));
   const variationIds = flag.variations.map((v) => v.id);
   const state = flag.environments?.[env];
 
   const result = (id: string, reason: Reason, decidedBy: string): EvaluationResult => {
-    if (!variations.has(id)) throw new Error(`${decidedBy} serves unknown variation "${id}" (variations: ${variationIds.join(', ')})`);
+    if (!variations.has(id))
+      throw new Error(`${decidedBy} serves unknown variation "${id}" (variations: ${variationIds.join(', ')})`);
     return success(key, variations.get(id)!, id, reason, decidedBy);
   };
 
@@ -80,15 +87,30 @@ function buildEvaluator(flag: FlagDocument, env: string, now: () => number): Fla
 
   const stickiness = flag.stickiness || 'targetingKey';
   // What only a rollout needs, built on the first rollout met: most flags have none.
-  let rolloutParts: { read: (context: EvaluationContext) => string | undefined; bucketOf: (value: string) => number; keyMissing: EvaluationResult } | undefined;
+  let rolloutParts:
+    | {
+        read: (context: EvaluationContext) => string | undefined;
+        bucketOf: (value: string) => number;
+        keyMissing: EvaluationResult;
+      }
+    | undefined;
   const partsOfRollout = () =>
     (rolloutParts ??= {
       read: compileKeyReader(stickiness),
       bucketOf: createBucketer(key, flag.salt || key),
-      keyMissing: failure(key, 'TARGETING_KEY_MISSING', `"${key}" is a percentage rollout: the evaluation context needs "${stickiness}"`),
+      keyMissing: failure(
+        key,
+        'TARGETING_KEY_MISSING',
+        `"${key}" is a percentage rollout: the evaluation context needs "${stickiness}"`,
+      ),
     });
 
-  const answer = (serve: Serve, fixedReason: Reason, splitDecidedBy: string, fixedDecidedBy = splitDecidedBy): { fixed: EvaluationResult | undefined; decide: Decision | undefined } => {
+  const answer = (
+    serve: Serve,
+    fixedReason: Reason,
+    splitDecidedBy: string,
+    fixedDecidedBy = splitDecidedBy,
+  ): { fixed: EvaluationResult | undefined; decide: Decision | undefined } => {
     if ('serve' in serve) return { fixed: result(serve.serve, fixedReason, fixedDecidedBy), decide: undefined };
     if (!('rollout' in serve)) throw new Error(`${splitDecidedBy} needs "serve" or "rollout"`);
     const pick = compileRollout(variationIds, serve.rollout, (id) => result(id, 'SPLIT', splitDecidedBy));
@@ -102,7 +124,8 @@ function buildEvaluator(flag: FlagDocument, env: string, now: () => number): Fla
   const userOverrides = new Map<string, UserOverride>();
   for (const [user, override] of Object.entries(state?.userOverrides ?? {})) {
     const expiresAt = override.expiresAt === undefined ? Infinity : Date.parse(override.expiresAt);
-    if (Number.isNaN(expiresAt)) throw new Error(`user override for "${user}" has an unreadable expiresAt "${override.expiresAt}"`);
+    if (Number.isNaN(expiresAt))
+      throw new Error(`user override for "${user}" has an unreadable expiresAt "${override.expiresAt}"`);
     userOverrides.set(user, { result: result(override.variation, 'TARGETING_MATCH', 'override:user'), expiresAt });
   }
 
@@ -123,14 +146,20 @@ function buildEvaluator(flag: FlagDocument, env: string, now: () => number): Fla
   // tenant kills or rollout), DEFAULT when something could have and nothing did (OpenFeature's
   // meaning of the two). Decided here, once, so the hot path pays nothing for it.
   const varies =
-    rules.length > 0 || userOverrides.size > 0 || tenantOverrides.size > 0 || killedTenants !== undefined || (state?.serve !== undefined && 'rollout' in state.serve);
+    rules.length > 0 ||
+    userOverrides.size > 0 ||
+    tenantOverrides.size > 0 ||
+    killedTenants !== undefined ||
+    (state?.serve !== undefined && 'rollout' in state.serve);
   const fixedReason: Reason = varies ? 'DEFAULT' : 'STATIC';
   const envServe = state?.serve ? answer(state.serve, fixedReason, 'env:rollout', 'env:serve') : undefined;
   const defaultId = defaultVariationId(flag);
-  if (defaultId === undefined) throw new Error(`default ${JSON.stringify(flag.default)} is neither a variation id nor a variation's value`);
+  if (defaultId === undefined)
+    throw new Error(`default ${JSON.stringify(flag.default)} is neither a variation id nor a variation's value`);
   const last: Decision = envServe?.decide ?? constant(envServe?.fixed ?? result(defaultId, fixedReason, 'default'));
 
-  if (!killedTenants && userOverrides.size === 0 && tenantOverrides.size === 0) return rules.length === 0 ? last : ruleChain(rules, last);
+  if (!killedTenants && userOverrides.size === 0 && tenantOverrides.size === 0)
+    return rules.length === 0 ? last : ruleChain(rules, last);
   return resolution({ killedTenants, killedForTenant, userOverrides, tenantOverrides, now }, ruleChain(rules, last));
 }
 
@@ -160,7 +189,10 @@ interface Targeting {
 }
 
 /** Tenant kills, user overrides and tenant overrides ahead of `rest`, for the flags that have any. */
-function resolution({ killedTenants, killedForTenant, userOverrides, tenantOverrides, now }: Targeting, rest: Decision): Decision {
+function resolution(
+  { killedTenants, killedForTenant, userOverrides, tenantOverrides, now }: Targeting,
+  rest: Decision,
+): Decision {
   const checksTenant = killedTenants !== undefined || tenantOverrides.size > 0;
   return (context) => {
     const tenant = checksTenant ? readTenant(context) : undefined;
@@ -178,7 +210,10 @@ function resolution({ killedTenants, killedForTenant, userOverrides, tenantOverr
   };
 }
 
-function compileRule(rule: Rule, answer: (serve: Serve, reason: Reason, decidedBy: string) => Pick<CompiledRule, 'fixed' | 'decide'>): CompiledRule {
+function compileRule(
+  rule: Rule,
+  answer: (serve: Serve, reason: Reason, decidedBy: string) => Pick<CompiledRule, 'fixed' | 'decide'>,
+): CompiledRule {
   const decidedBy = `rule:${rule.id ?? rule.priority}`;
   try {
     return { holds: compileCondition(rule.condition), ...answer(rule.action, 'TARGETING_MATCH', decidedBy) };

@@ -24,7 +24,13 @@ function flag(input: Partial<FlagDocumentInput> = {}): FlagDocument {
 }
 
 function snapshot(flags: FlagDocument[], env = 'production'): EnvSnapshot {
-  return { env, version: 7, generatedAt: new Date(NOW).toISOString(), flags: Object.fromEntries(flags.map((f) => [f.key, f])), configs: {} };
+  return {
+    env,
+    version: 7,
+    generatedAt: new Date(NOW).toISOString(),
+    flags: Object.fromEntries(flags.map((f) => [f.key, f])),
+    configs: {},
+  };
 }
 
 function evaluate(f: FlagDocument, context: Record<string, unknown>, now = NOW): EvaluationResult {
@@ -44,7 +50,11 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
   it('a flag killed in the environment serves its off variation to everyone, whatever else applies', () => {
     const f = flag({ environments: { production: { ...everything, killed: true } } });
     expect(evaluate(f, { targetingKey: 'user-1', tenant: { id: 'acme' }, plan: 'pro' })).toMatchObject({
-      ok: true, variant: 'off', value: 'classic', reason: 'DISABLED', decidedBy: 'kill',
+      ok: true,
+      variant: 'off',
+      value: 'classic',
+      reason: 'DISABLED',
+      decidedBy: 'kill',
     });
   });
 
@@ -60,14 +70,23 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
 
   it('a tenant kill disables the flag for that tenant only, before any override', () => {
     const f = flag({ environments: { production: everything } });
-    expect(evaluate(f, { targetingKey: 'user-1', tenant: { id: 'globex' } })).toMatchObject({ variant: 'off', reason: 'DISABLED', decidedBy: 'kill:tenant' });
-    expect(evaluate(f, { targetingKey: 'user-2', tenant: { id: 'acme' } })).toMatchObject({ variant: 'on', decidedBy: 'override:tenant' });
+    expect(evaluate(f, { targetingKey: 'user-1', tenant: { id: 'globex' } })).toMatchObject({
+      variant: 'off',
+      reason: 'DISABLED',
+      decidedBy: 'kill:tenant',
+    });
+    expect(evaluate(f, { targetingKey: 'user-2', tenant: { id: 'acme' } })).toMatchObject({
+      variant: 'on',
+      decidedBy: 'override:tenant',
+    });
   });
 
   it('a user override beats the tenant override, rules and env serve', () => {
     const f = flag({ environments: { production: everything } });
     expect(evaluate(f, { targetingKey: 'user-1', tenant: { id: 'acme' }, plan: 'pro' })).toMatchObject({
-      variant: 'beta', reason: 'TARGETING_MATCH', decidedBy: 'override:user',
+      variant: 'beta',
+      reason: 'TARGETING_MATCH',
+      decidedBy: 'override:user',
     });
   });
 
@@ -75,13 +94,19 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
     const expiresAt = new Date(NOW + 3_600_000).toISOString();
     const f = flag({ environments: { production: { userOverrides: { 'user-9': { variation: 'on', expiresAt } } } } });
     expect(evaluate(f, { targetingKey: 'user-9' }, NOW)).toMatchObject({ variant: 'on', decidedBy: 'override:user' });
-    expect(evaluate(f, { targetingKey: 'user-9' }, NOW + 3_600_000)).toMatchObject({ variant: 'off', decidedBy: 'default' });
+    expect(evaluate(f, { targetingKey: 'user-9' }, NOW + 3_600_000)).toMatchObject({
+      variant: 'off',
+      decidedBy: 'default',
+    });
     expect(evaluate(f, { targetingKey: 'someone-else' }, NOW)).toMatchObject({ variant: 'off', decidedBy: 'default' });
   });
 
   it('a tenant override beats the rules', () => {
     const f = flag({ environments: { production: everything } });
-    expect(evaluate(f, { targetingKey: 'user-3', tenant: { id: 'acme' }, plan: 'free' })).toMatchObject({ variant: 'on', decidedBy: 'override:tenant' });
+    expect(evaluate(f, { targetingKey: 'user-3', tenant: { id: 'acme' }, plan: 'free' })).toMatchObject({
+      variant: 'on',
+      decidedBy: 'override:tenant',
+    });
   });
 
   it('rules apply by priority, lowest number first, global and environment rules merged', () => {
@@ -91,10 +116,16 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
         { id: 'staff', priority: 10, condition: { staff: { eq: true } }, action: { serve: 'on' } },
       ],
       environments: {
-        production: { rules: [{ id: 'pro-first', priority: 15, condition: { plan: { eq: 'pro' } }, action: { serve: 'on' } }] },
+        production: {
+          rules: [{ id: 'pro-first', priority: 15, condition: { plan: { eq: 'pro' } }, action: { serve: 'on' } }],
+        },
       },
     });
-    expect(evaluate(f, { staff: true, plan: 'pro' })).toMatchObject({ variant: 'on', reason: 'TARGETING_MATCH', decidedBy: 'rule:staff' });
+    expect(evaluate(f, { staff: true, plan: 'pro' })).toMatchObject({
+      variant: 'on',
+      reason: 'TARGETING_MATCH',
+      decidedBy: 'rule:staff',
+    });
     expect(evaluate(f, { plan: 'pro' })).toMatchObject({ variant: 'on', decidedBy: 'rule:pro-first' });
     expect(evaluate(f, { plan: 'free' })).toMatchObject({ variant: 'off', decidedBy: 'default' });
   });
@@ -102,18 +133,30 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
   it('on equal priority a global rule comes before an environment rule', () => {
     const f = flag({
       rules: [{ priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'beta' } }],
-      environments: { production: { rules: [{ id: 'env', priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'on' } }] } },
+      environments: {
+        production: {
+          rules: [{ id: 'env', priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'on' } }],
+        },
+      },
     });
     expect(evaluate(f, { plan: 'pro' })).toMatchObject({ variant: 'beta', decidedBy: 'rule:1' });
   });
 
   it('environment rules of another environment do not apply', () => {
-    const f = flag({ environments: { staging: { rules: [{ priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'on' } }] } } });
+    const f = flag({
+      environments: {
+        staging: { rules: [{ priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'on' } }] },
+      },
+    });
     expect(evaluate(f, { plan: 'pro' })).toMatchObject({ variant: 'off', decidedBy: 'default' });
   });
 
   it('a rule with a rollout splits the contexts it matches', () => {
-    const f = flag({ rules: [{ id: 'half', priority: 1, condition: { plan: { eq: 'pro' } }, action: { rollout: { off: 50, on: 50 } } }] });
+    const f = flag({
+      rules: [
+        { id: 'half', priority: 1, condition: { plan: { eq: 'pro' } }, action: { rollout: { off: 50, on: 50 } } },
+      ],
+    });
     const variants = new Set<string>();
     for (let i = 0; i < 200; i++) {
       const result = evaluate(f, { targetingKey: `u${i}`, plan: 'pro' });
@@ -125,10 +168,17 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
 
   it('the environment serve applies when no rule matched: fixed is STATIC, a rollout is SPLIT', () => {
     expect(evaluate(flag({ environments: { production: { serve: { serve: 'on' } } } }), {})).toMatchObject({
-      variant: 'on', value: 'redesign', reason: 'STATIC', decidedBy: 'env:serve',
+      variant: 'on',
+      value: 'redesign',
+      reason: 'STATIC',
+      decidedBy: 'env:serve',
     });
-    expect(evaluate(flag({ environments: { production: { serve: { rollout: { on: 100 } } } } }), { targetingKey: 'u1' })).toMatchObject({
-      variant: 'on', reason: 'SPLIT', decidedBy: 'env:rollout',
+    expect(
+      evaluate(flag({ environments: { production: { serve: { rollout: { on: 100 } } } } }), { targetingKey: 'u1' }),
+    ).toMatchObject({
+      variant: 'on',
+      reason: 'SPLIT',
+      decidedBy: 'env:rollout',
     });
   });
 
@@ -140,7 +190,10 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
   });
 
   it('a flag sticky on tenant.id gives every user of a tenant the same variation', () => {
-    const f = flag({ stickiness: 'tenant.id', environments: { production: { serve: { rollout: { off: 50, on: 50 } } } } });
+    const f = flag({
+      stickiness: 'tenant.id',
+      environments: { production: { serve: { rollout: { off: 50, on: 50 } } } },
+    });
     for (let t = 0; t < 20; t++) {
       const variants = new Set<string>();
       for (let u = 0; u < 20; u++) {
@@ -153,12 +206,19 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
   });
 
   it('an unknown flag key is FLAG_NOT_FOUND', () => {
-    expect(compileSnapshot(snapshot([flag()])).evaluate('nope', {})).toMatchObject({ ok: false, key: 'nope', errorCode: 'FLAG_NOT_FOUND' });
+    expect(compileSnapshot(snapshot([flag()])).evaluate('nope', {})).toMatchObject({
+      ok: false,
+      key: 'nope',
+      errorCode: 'FLAG_NOT_FOUND',
+    });
   });
 
   it('a flag with bad data reports GENERAL on every evaluation while the other flags keep working', () => {
     const good = flag({ key: 'good.flag' });
-    const bad = { ...flag({ key: 'bad.flag' }), rules: [{ priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'ghost' } }] } as FlagDocument;
+    const bad = {
+      ...flag({ key: 'bad.flag' }),
+      rules: [{ priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'ghost' } }],
+    } as FlagDocument;
     const compiled = compileSnapshot(snapshot([good, bad]));
     for (let i = 0; i < 2; i++) {
       const result = compiled.evaluate('bad.flag', { plan: 'free' });
@@ -169,8 +229,16 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
   });
 
   it('evaluateAll answers for every flag, with the snapshot env and version exposed', () => {
-    const compiled = compileSnapshot(snapshot([flag({ key: 'a.flag' }), flag({ key: 'b.flag', environments: { production: { serve: { serve: 'on' } } } })]));
-    expect(compiled.evaluateAll({}).map((r) => [r.key, r.ok && r.variant])).toEqual([['a.flag', 'off'], ['b.flag', 'on']]);
+    const compiled = compileSnapshot(
+      snapshot([
+        flag({ key: 'a.flag' }),
+        flag({ key: 'b.flag', environments: { production: { serve: { serve: 'on' } } } }),
+      ]),
+    );
+    expect(compiled.evaluateAll({}).map((r) => [r.key, r.ok && r.variant])).toEqual([
+      ['a.flag', 'off'],
+      ['b.flag', 'on'],
+    ]);
     expect(compiled.flagKeys()).toEqual(['a.flag', 'b.flag']);
     expect(compiled.has('a.flag')).toBe(true);
     expect([compiled.env, compiled.version]).toEqual(['production', 7]);
@@ -180,7 +248,10 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
     const f = flag({
       key: 'limits',
       default: 'small',
-      variations: [{ id: 'small', value: { max: 10 } }, { id: 'large', value: { max: 100 } }],
+      variations: [
+        { id: 'small', value: { max: 10 } },
+        { id: 'large', value: { max: 100 } },
+      ],
     });
     const result = evaluate(f, {});
     expect(result).toMatchObject({ value: { max: 10 } });
@@ -193,7 +264,10 @@ describe('resolution order (docs/design.md#resolution-order)', () => {
   it('a missing or non-object context does not throw', () => {
     const compiled = compileSnapshot(snapshot([flag()]));
     expect(compiled.evaluate('checkout.redesign', undefined as never)).toMatchObject({ ok: true, variant: 'off' });
-    expect(compiled.evaluate('checkout.redesign', 'x' as never)).toMatchObject({ ok: false, errorCode: 'INVALID_CONTEXT' });
+    expect(compiled.evaluate('checkout.redesign', 'x' as never)).toMatchObject({
+      ok: false,
+      errorCode: 'INVALID_CONTEXT',
+    });
   });
 });
 
@@ -213,12 +287,22 @@ function opsSwitch(input: Partial<FlagDocumentInput> = {}): FlagDocument {
 describe('a kill always turns the feature off', () => {
   it('a killed ops flag (default on) serves its false variation, not the default', () => {
     const f = opsSwitch({ environments: { production: { killed: true } } });
-    expect(evaluate(f, { targetingKey: 'u1' })).toMatchObject({ value: false, variant: 'off', reason: 'DISABLED', decidedBy: 'kill' });
+    expect(evaluate(f, { targetingKey: 'u1' })).toMatchObject({
+      value: false,
+      variant: 'off',
+      reason: 'DISABLED',
+      decidedBy: 'kill',
+    });
   });
 
   it('a tenant kill of an ops flag serves false to that tenant and leaves the others on', () => {
     const f = opsSwitch({ environments: { production: { killedTenants: ['acme'] } } });
-    expect(evaluate(f, { targetingKey: 'u1', tenant: { id: 'acme' } })).toMatchObject({ value: false, variant: 'off', reason: 'DISABLED', decidedBy: 'kill:tenant' });
+    expect(evaluate(f, { targetingKey: 'u1', tenant: { id: 'acme' } })).toMatchObject({
+      value: false,
+      variant: 'off',
+      reason: 'DISABLED',
+      decidedBy: 'kill:tenant',
+    });
     expect(evaluate(f, { targetingKey: 'u1', tenant: { id: 'globex' } })).toMatchObject({ value: true, variant: 'on' });
   });
 
@@ -242,8 +326,15 @@ describe('reasons: STATIC when nothing here can vary the answer, DEFAULT when so
   const ruled = { rules: [{ priority: 1, condition: { plan: { eq: 'pro' } }, action: { serve: 'on' as const } }] };
 
   it('a flag without rules, overrides, tenant kills or rollout answers its default as STATIC', () => {
-    expect(evaluate(opsSwitch(), { targetingKey: 'u1' })).toMatchObject({ value: true, reason: 'STATIC', decidedBy: 'default' });
-    expect(evaluate(opsSwitch({ environments: { production: { serve: { serve: 'off' } } } }), {})).toMatchObject({ variant: 'off', reason: 'STATIC' });
+    expect(evaluate(opsSwitch(), { targetingKey: 'u1' })).toMatchObject({
+      value: true,
+      reason: 'STATIC',
+      decidedBy: 'default',
+    });
+    expect(evaluate(opsSwitch({ environments: { production: { serve: { serve: 'off' } } } }), {})).toMatchObject({
+      variant: 'off',
+      reason: 'STATIC',
+    });
   });
 
   it('rules elsewhere do not count: only this environment and the global rules', () => {
@@ -252,8 +343,12 @@ describe('reasons: STATIC when nothing here can vary the answer, DEFAULT when so
 
   it('global or environment rules that did not match make the answer DEFAULT', () => {
     expect(evaluate(opsSwitch(ruled), { plan: 'free' })).toMatchObject({ reason: 'DEFAULT', decidedBy: 'default' });
-    expect(evaluate(opsSwitch({ environments: { production: { ...ruled, serve: { serve: 'off' } } } }), { plan: 'free' })).toMatchObject({
-      variant: 'off', reason: 'DEFAULT', decidedBy: 'env:serve',
+    expect(
+      evaluate(opsSwitch({ environments: { production: { ...ruled, serve: { serve: 'off' } } } }), { plan: 'free' }),
+    ).toMatchObject({
+      variant: 'off',
+      reason: 'DEFAULT',
+      decidedBy: 'env:serve',
     });
   });
 
@@ -263,8 +358,11 @@ describe('reasons: STATIC when nothing here can vary the answer, DEFAULT when so
       { tenantOverrides: { acme: 'off' } },
       { killedTenants: ['acme'] },
     ]) {
-      expect(evaluate(opsSwitch({ environments: { production } }), { targetingKey: 'user-2', tenant: { id: 'globex' } })).toMatchObject({
-        variant: 'on', reason: 'DEFAULT',
+      expect(
+        evaluate(opsSwitch({ environments: { production } }), { targetingKey: 'user-2', tenant: { id: 'globex' } }),
+      ).toMatchObject({
+        variant: 'on',
+        reason: 'DEFAULT',
       });
     }
   });

@@ -72,11 +72,21 @@ export function compileConfigEntry(key: string, entry: ConfigEntry, env: string)
 export function compileSnapshot(snapshot: EnvSnapshot, options: CompileOptions = {}): CompiledSnapshot {
   const env = snapshot.env;
   const flags = new Map<string, FlagEvaluator>();
-  for (const [key, flag] of Object.entries(snapshot.flags ?? {})) flags.set(key, compileFlagEntry(key, flag, env, options));
+  for (const [key, flag] of Object.entries(snapshot.flags ?? {}))
+    flags.set(key, compileFlagEntry(key, flag, env, options));
   const configs = new Map<string, ConfigResolver>();
-  for (const [key, entry] of Object.entries(snapshot.configs ?? {})) configs.set(key, compileConfigEntry(key, entry, env));
+  for (const [key, entry] of Object.entries(snapshot.configs ?? {}))
+    configs.set(key, compileConfigEntry(key, entry, env));
   const keys = [...flags.keys()].sort();
-  const tables: CompiledTables = { env, options, flags, configs, keys, evaluators: keys.map((key) => flags.get(key)!), newest: undefined };
+  const tables: CompiledTables = {
+    env,
+    options,
+    flags,
+    configs,
+    keys,
+    evaluators: keys.map((key) => flags.get(key)!),
+    newest: undefined,
+  };
   return compiledOver(tables, snapshot.version);
 }
 
@@ -92,7 +102,11 @@ export function compiledOver(tables: CompiledTables, version: number): CompiledS
     }
   };
   const contextOf = (context: EvaluationContext | undefined | null): EvaluationContext | undefined =>
-    context === undefined || context === null ? EMPTY_CONTEXT : typeof context === 'object' && !Array.isArray(context) ? context : undefined;
+    context === undefined || context === null
+      ? EMPTY_CONTEXT
+      : typeof context === 'object' && !Array.isArray(context)
+        ? context
+        : undefined;
 
   const compiled: CompiledSnapshot = {
     env,
@@ -108,7 +122,9 @@ export function compiledOver(tables: CompiledTables, version: number): CompiledS
       const ctx = contextOf(context);
       const results = new Array<EvaluationResult>(keys.length);
       for (let i = 0; i < keys.length; i++) {
-        results[i] = ctx ? run(keys[i]!, evaluators[i]!, ctx) : failure(keys[i]!, 'INVALID_CONTEXT', 'the evaluation context must be an object');
+        results[i] = ctx
+          ? run(keys[i]!, evaluators[i]!, ctx)
+          : failure(keys[i]!, 'INVALID_CONTEXT', 'the evaluation context must be an object');
       }
       return results;
     },

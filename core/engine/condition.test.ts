@@ -38,6 +38,8 @@ describe('conditions', () => {
 
   it('refuses malformed conditions with a message naming the problem', () => {
     expect(() => compileCondition({ all: [] })).toThrow(/"all" needs a non-empty list/);
-    expect(() => compileCondition({ 'user.email': 'x' } as unknown as Condition)).toThrow(/"user.email" needs an operator test/);
+    expect(() => compileCondition({ 'user.email': 'x' } as unknown as Condition)).toThrow(
+      /"user.email" needs an operator test/,
+    );
   });
 });

@@ -27,7 +27,8 @@ function attributeTest(read: (context: EvaluationContext) => unknown, holds: (va
 }
 
 function list(combinator: string, value: unknown): Condition[] {
-  if (!Array.isArray(value) || value.length === 0) throw new Error(`"${combinator}" needs a non-empty list of conditions`);
+  if (!Array.isArray(value) || value.length === 0)
+    throw new Error(`"${combinator}" needs a non-empty list of conditions`);
   return value as Condition[];
 }
 

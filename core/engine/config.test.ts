@@ -5,7 +5,13 @@ import type { ConfigResult, EvaluationContext } from './types.js';
 
 function resolve(input: Partial<ConfigEntryInput>, context: EvaluationContext, env = 'production'): ConfigResult {
   const entry = configEntrySchema.parse({ key: 'search.page_size', valueType: 'int', ...input });
-  return compileSnapshot({ env, version: 1, generatedAt: '', flags: {}, configs: { [entry.key]: entry } }).resolveConfig(entry.key, context);
+  return compileSnapshot({
+    env,
+    version: 1,
+    generatedAt: '',
+    flags: {},
+    configs: { [entry.key]: entry },
+  }).resolveConfig(entry.key, context);
 }
 
 const layered: Partial<ConfigEntryInput> = {
@@ -20,9 +26,20 @@ const layered: Partial<ConfigEntryInput> = {
 
 describe('dynamic config resolution (docs/design.md#config-resolution)', () => {
   it('resolves user, then tenant, then environment, then global — the winner takes all', () => {
-    expect(resolve(layered, { targetingKey: 'ana', tenant: { id: 'acme' } })).toMatchObject({ ok: true, value: 5, scope: 'user', valueType: 'int' });
-    expect(resolve(layered, { targetingKey: 'bob', tenant: { id: 'acme' } })).toMatchObject({ value: 100, scope: 'tenant' });
-    expect(resolve(layered, { targetingKey: 'bob', tenant: { id: 'initech' } })).toMatchObject({ value: 50, scope: 'env' });
+    expect(resolve(layered, { targetingKey: 'ana', tenant: { id: 'acme' } })).toMatchObject({
+      ok: true,
+      value: 5,
+      scope: 'user',
+      valueType: 'int',
+    });
+    expect(resolve(layered, { targetingKey: 'bob', tenant: { id: 'acme' } })).toMatchObject({
+      value: 100,
+      scope: 'tenant',
+    });
+    expect(resolve(layered, { targetingKey: 'bob', tenant: { id: 'initech' } })).toMatchObject({
+      value: 50,
+      scope: 'env',
+    });
     expect(resolve(layered, { targetingKey: 'bob' }, 'dev')).toMatchObject({ value: 20, scope: 'global' });
   });
 
@@ -32,7 +49,13 @@ describe('dynamic config resolution (docs/design.md#config-resolution)', () => {
   });
 
   it('at one level an environment-specific value beats an environment-less one', () => {
-    const entry = { value: 1, scopes: [{ tenant: 'acme', value: 2 }, { tenant: 'acme', env: 'production', value: 3 }] };
+    const entry = {
+      value: 1,
+      scopes: [
+        { tenant: 'acme', value: 2 },
+        { tenant: 'acme', env: 'production', value: 3 },
+      ],
+    };
     expect(resolve(entry, { tenant: { id: 'acme' } })).toMatchObject({ value: 3, scope: 'tenant' });
     expect(resolve(entry, { tenant: { id: 'acme' } }, 'dev')).toMatchObject({ value: 2, scope: 'tenant' });
   });
@@ -44,7 +67,10 @@ describe('dynamic config resolution (docs/design.md#config-resolution)', () => {
   it('a user value pinned to a tenant applies only to that user within that tenant', () => {
     const entry = { value: 1, scopes: [{ user: 'ana', tenant: 'acme', value: 9 }] };
     expect(resolve(entry, { targetingKey: 'ana', tenant: { id: 'acme' } })).toMatchObject({ value: 9, scope: 'user' });
-    expect(resolve(entry, { targetingKey: 'ana', tenant: { id: 'globex' } })).toMatchObject({ value: 1, scope: 'global' });
+    expect(resolve(entry, { targetingKey: 'ana', tenant: { id: 'globex' } })).toMatchObject({
+      value: 1,
+      scope: 'global',
+    });
   });
 
   it('does not serve a secret', () => {

@@ -41,7 +41,11 @@ function pick(candidates: Candidate[] | undefined, tenant: string | undefined): 
 export function compileConfig(entry: ConfigEntry, env: string): ConfigResolver {
   const key = entry.key;
   if (entry.secret) {
-    const secret = configFailure(key, 'FLAG_NOT_FOUND', `"${key}" is a secret: it is served only by /v1/secrets to keys with the secrets scope`);
+    const secret = configFailure(
+      key,
+      'FLAG_NOT_FOUND',
+      `"${key}" is a secret: it is served only by /v1/secrets to keys with the secrets scope`,
+    );
     return () => secret;
   }
   const result = (value: ConfigScopeValue['value'], scope: Level): ConfigResult =>
@@ -66,10 +70,15 @@ export function compileConfig(entry: ConfigEntry, env: string): ConfigResolver {
     else if (level === 'env') envLevel.push(candidate);
     else globalLevel.push(candidate);
   }
-  for (const list of [...byUser.values(), ...byTenant.values(), envLevel, globalLevel]) list.sort((a, b) => b.rank - a.rank);
+  for (const list of [...byUser.values(), ...byTenant.values(), envLevel, globalLevel])
+    list.sort((a, b) => b.rank - a.rank);
 
   const fixed = pick(envLevel, undefined) ?? pick(globalLevel, undefined);
-  const missing = configFailure(key, 'FLAG_NOT_FOUND', `config "${key}" has no value for this context in ${env} (no user, tenant, environment or global value)`);
+  const missing = configFailure(
+    key,
+    'FLAG_NOT_FOUND',
+    `config "${key}" has no value for this context in ${env} (no user, tenant, environment or global value)`,
+  );
   return (context) => {
     const tenant = readTenant(context);
     if (byUser.size > 0 && typeof context.targetingKey === 'string') {

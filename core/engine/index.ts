@@ -7,4 +7,12 @@ export { compileRollout } from './rollout.js';
 export { BUCKETS, BUCKET_SEPARATOR, bucketOf, createBucketer } from './murmur3.js';
 export { MAX_MATCHED_LENGTH } from './operators/regex.js';
 export type * from './types.js';
-export { applySnapshotDelta, compileDelta, ownedSnapshot, sameEpoch, type CompiledHolding, type EntryChanges, type SnapshotDelta } from './compile-delta.js';
+export {
+  applySnapshotDelta,
+  compileDelta,
+  ownedSnapshot,
+  sameEpoch,
+  type CompiledHolding,
+  type EntryChanges,
+  type SnapshotDelta,
+} from './compile-delta.js';

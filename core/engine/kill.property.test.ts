@@ -34,14 +34,28 @@ interface Generated {
 const valueOf: Record<Exclude<FlagValueType, 'boolean'>, fc.Arbitrary<JsonValue>> = {
   string: fc.string({ maxLength: 8 }),
   number: fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.double({ noNaN: true, noDefaultInfinity: true })),
-  json: fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 4 }), fc.constant(null)), { maxKeys: 3, noNullPrototype: true }),
+  json: fc.dictionary(
+    fc.constantFrom('a', 'b', 'c'),
+    fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 4 }), fc.constant(null)),
+    { maxKeys: 3, noNullPrototype: true },
+  ),
 };
 
 const variationsOf = (type: FlagValueType): fc.Arbitrary<{ id: string; value: JsonValue }[]> => {
   if (type === 'boolean') {
     return fc
       .tuple(fc.constantFrom('off', 'legacy', 'disabled'), fc.constantFrom('on', 'new', 'enabled'), fc.boolean())
-      .map(([offId, onId, falseFirst]) => (falseFirst ? [{ id: offId, value: false }, { id: onId, value: true }] : [{ id: onId, value: true }, { id: offId, value: false }]));
+      .map(([offId, onId, falseFirst]) =>
+        falseFirst
+          ? [
+              { id: offId, value: false },
+              { id: onId, value: true },
+            ]
+          : [
+              { id: onId, value: true },
+              { id: offId, value: false },
+            ],
+      );
   }
   return fc
     .uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'control', 'treatment'), { minLength: 2, maxLength: 4 })
@@ -56,7 +70,10 @@ const rolloutOf = (ids: string[]): fc.Arbitrary<Record<string, number>> =>
   });
 
 const serveOf = (ids: string[]): fc.Arbitrary<Serve> =>
-  fc.oneof(fc.constantFrom(...ids).map((serve) => ({ serve })), rolloutOf(ids).map((rollout) => ({ rollout })));
+  fc.oneof(
+    fc.constantFrom(...ids).map((serve) => ({ serve })),
+    rolloutOf(ids).map((rollout) => ({ rollout })),
+  );
 
 const conditionArb = fc.oneof(
   fc.constantFrom('free', 'pro').map((plan) => ({ plan: { eq: plan } })),
@@ -67,10 +84,9 @@ const conditionArb = fc.oneof(
 );
 
 const rulesOf = (ids: string[]): fc.Arbitrary<Rule[]> =>
-  fc.array(
-    fc.record({ priority: fc.integer({ min: 0, max: 9 }), condition: conditionArb, action: serveOf(ids) }),
-    { maxLength: 3 },
-  );
+  fc.array(fc.record({ priority: fc.integer({ min: 0, max: 9 }), condition: conditionArb, action: serveOf(ids) }), {
+    maxLength: 3,
+  });
 
 const stateOf = (ids: string[]): fc.Arbitrary<Partial<EnvironmentState>> =>
   fc.record(
@@ -78,7 +94,13 @@ const stateOf = (ids: string[]): fc.Arbitrary<Partial<EnvironmentState>> =>
       killedTenants: fc.subarray(TENANTS),
       userOverrides: fc.dictionary(
         fc.constantFrom(...USERS),
-        fc.record({ variation: fc.constantFrom(...ids), expiresAt: fc.option(fc.constantFrom(new Date(NOW + 3_600_000).toISOString()), { nil: undefined }) }, { requiredKeys: ['variation'] }),
+        fc.record(
+          {
+            variation: fc.constantFrom(...ids),
+            expiresAt: fc.option(fc.constantFrom(new Date(NOW + 3_600_000).toISOString()), { nil: undefined }),
+          },
+          { requiredKeys: ['variation'] },
+        ),
         { maxKeys: 3 },
       ),
       tenantOverrides: fc.dictionary(fc.constantFrom(...TENANTS), fc.constantFrom(...ids), { maxKeys: 3 }),
@@ -131,7 +153,10 @@ const flagArb: fc.Arbitrary<Generated> = fc
 const contextArb: fc.Arbitrary<EvaluationContext> = fc.record(
   {
     targetingKey: fc.oneof(fc.constantFrom(...USERS), fc.string({ maxLength: 6 })),
-    tenant: fc.record({ id: fc.constantFrom(...TENANTS), tier: fc.constantFrom('enterprise', 'standard') }, { requiredKeys: [] }),
+    tenant: fc.record(
+      { id: fc.constantFrom(...TENANTS), tier: fc.constantFrom('enterprise', 'standard') },
+      { requiredKeys: [] },
+    ),
     plan: fc.constantFrom('free', 'pro'),
     user: fc.record({ email: fc.constantFrom('ada@companyos.io', 'bob@example.com') }),
     env: fc.constantFrom(ENV, OTHER_ENV),
@@ -140,7 +165,13 @@ const contextArb: fc.Arbitrary<EvaluationContext> = fc.record(
 );
 
 function evaluateAll(flag: ReturnType<typeof validateFlag>['flag'], contexts: EvaluationContext[]) {
-  const snapshot: EnvSnapshot = { env: ENV, version: 1, generatedAt: new Date(NOW).toISOString(), flags: { [flag.key]: flag }, configs: {} };
+  const snapshot: EnvSnapshot = {
+    env: ENV,
+    version: 1,
+    generatedAt: new Date(NOW).toISOString(),
+    flags: { [flag.key]: flag },
+    configs: {},
+  };
   const compiled = compileSnapshot(snapshot, { now: () => NOW });
   return contexts.map((context) => compiled.evaluate(flag.key, context));
 }
@@ -167,11 +198,19 @@ describe('a kill always turns the feature off (property, seed ' + SEED + ')', ()
 
   it('after a tenant kill, every evaluation for that tenant serves the off variation with reason DISABLED', () => {
     fc.assert(
-      fc.property(flagArb, fc.constantFrom(...TENANTS), fc.array(contextArb, { minLength: 1, maxLength: 8 }), (generated, tenant, contexts) => {
-        const { flag } = validateFlag(generated.input, { now: new Date(NOW), mode: 'import' });
-        const forTenant = contexts.map((context) => ({ ...context, tenant: { ...(context.tenant as object | undefined), id: tenant } }));
-        servesOff(generated, evaluateAll(kill(flag, ENV, tenant), forTenant), 'kill:tenant');
-      }),
+      fc.property(
+        flagArb,
+        fc.constantFrom(...TENANTS),
+        fc.array(contextArb, { minLength: 1, maxLength: 8 }),
+        (generated, tenant, contexts) => {
+          const { flag } = validateFlag(generated.input, { now: new Date(NOW), mode: 'import' });
+          const forTenant = contexts.map((context) => ({
+            ...context,
+            tenant: { ...(context.tenant as object | undefined), id: tenant },
+          }));
+          servesOff(generated, evaluateAll(kill(flag, ENV, tenant), forTenant), 'kill:tenant');
+        },
+      ),
       params,
     );
   });

@@ -31,11 +31,26 @@ describe('bucketing', () => {
   });
 
   it('the fast bucketer agrees with bucketOf for any key, salt and value (every prefix length, any Unicode)', () => {
-    const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 13 });
+    const ascii = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 13,
+    });
     // Latin-1 is one UTF-16 unit but two UTF-8 bytes: the case a byte-per-unit shortcut gets wrong.
-    const latin1 = fc.string({ unit: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 2 });
-    const anyText = fc.oneof(latin1, fc.string({ unit: 'binary', maxLength: 13 }), fc.string({ unit: 'grapheme', maxLength: 9 }));
-    const value = fc.oneof(ascii, anyText, fc.tuple(ascii, anyText, ascii).map((parts) => parts.join('')));
+    const latin1 = fc.string({
+      unit: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)),
+      minLength: 1,
+      maxLength: 2,
+    });
+    const anyText = fc.oneof(
+      latin1,
+      fc.string({ unit: 'binary', maxLength: 13 }),
+      fc.string({ unit: 'grapheme', maxLength: 9 }),
+    );
+    const value = fc.oneof(
+      ascii,
+      anyText,
+      fc.tuple(ascii, anyText, ascii).map((parts) => parts.join('')),
+    );
     fc.assert(
       fc.property(fc.oneof(ascii, anyText), ascii, value, (key, salt, stickiness) => {
         expect(createBucketer(key, salt)(stickiness)).toBe(bucketOf(key, salt, stickiness));
@@ -45,7 +60,12 @@ describe('bucketing', () => {
   });
 
   it('bucketers of different flags, called in turn, each agree with bucketOf', () => {
-    const flags: Array<[string, string]> = [['a', 'a'], ['checkout.v2', 'salt-with-a-much-longer-prefix'], ['grüße', 'gruss'], ['k', 's'.repeat(600)]];
+    const flags: Array<[string, string]> = [
+      ['a', 'a'],
+      ['checkout.v2', 'salt-with-a-much-longer-prefix'],
+      ['grüße', 'gruss'],
+      ['k', 's'.repeat(600)],
+    ];
     const bucketers = flags.map(([key, salt]) => createBucketer(key, salt));
     for (let i = 0; i < 500; i++) {
       const value = `user-${i}`;

@@ -66,7 +66,13 @@ export function createBucketer(flagKey: string, salt: string): (stickinessValue:
   const whole = prefix.length & ~3;
   let state = 0;
   for (let i = 0; i < whole; i += 4) {
-    state = absorbed(state, prefix.charCodeAt(i) | (prefix.charCodeAt(i + 1) << 8) | (prefix.charCodeAt(i + 2) << 16) | (prefix.charCodeAt(i + 3) << 24));
+    state = absorbed(
+      state,
+      prefix.charCodeAt(i) |
+        (prefix.charCodeAt(i + 1) << 8) |
+        (prefix.charCodeAt(i + 2) << 16) |
+        (prefix.charCodeAt(i + 3) << 24),
+    );
   }
   let carry = 0;
   for (let i = whole; i < prefix.length; i++) carry |= prefix.charCodeAt(i) << ((i - whole) << 3);
@@ -74,7 +80,12 @@ export function createBucketer(flagKey: string, salt: string): (stickinessValue:
 }
 
 /** Apart from createBucketer so each flag's closure holds the prefix and three numbers, nothing more. */
-function resumedBucketer(prefix: string, state: number, carry: number, carried: number): (stickinessValue: string) => number {
+function resumedBucketer(
+  prefix: string,
+  state: number,
+  carry: number,
+  carried: number,
+): (stickinessValue: string) => number {
   return (value: string): number => {
     const n = value.length;
     // Value characters that complete the block the prefix's last bytes started.

@@ -77,7 +77,14 @@ describe('operators', () => {
 
   it('a type mismatch is no match, never an exception', () => {
     const values = [undefined, null, 42, 'text', true, [], {}, Number.NaN];
-    const tests = [{ gt: 1 }, { startsWith: 'a' }, { matches: 'a' }, { semverGt: '1.0.0' }, { contains: 'a' }, { in: ['a'] }];
+    const tests = [
+      { gt: 1 },
+      { startsWith: 'a' },
+      { matches: 'a' },
+      { semverGt: '1.0.0' },
+      { contains: 'a' },
+      { in: ['a'] },
+    ];
     for (const test of tests) for (const value of values) expect(() => holds(test, value)).not.toThrow();
     expect(holds({ gt: 1 }, '2')).toBe(false);
     expect(holds({ startsWith: '4' }, 42)).toBe(false);

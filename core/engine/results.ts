@@ -18,7 +18,13 @@ export function frozenValue(value: FlagValue): FlagValue {
   return value !== null && typeof value === 'object' ? deepFreeze(structuredClone(value)) : value;
 }
 
-export function success(key: string, value: FlagValue, variant: string, reason: Reason, decidedBy: DecidedBy): EvaluationResult {
+export function success(
+  key: string,
+  value: FlagValue,
+  variant: string,
+  reason: Reason,
+  decidedBy: DecidedBy,
+): EvaluationResult {
   return Object.freeze({ ok: true as const, key, value: frozenValue(value), variant, reason, decidedBy });
 }
 
@@ -26,6 +32,10 @@ export function failure(key: string, errorCode: ErrorCode, errorDetails: string)
   return Object.freeze({ ok: false as const, key, errorCode, errorDetails });
 }
 
-export function configFailure(key: string, errorCode: 'FLAG_NOT_FOUND' | 'GENERAL', errorDetails: string): ConfigResult {
+export function configFailure(
+  key: string,
+  errorCode: 'FLAG_NOT_FOUND' | 'GENERAL',
+  errorDetails: string,
+): ConfigResult {
   return Object.freeze({ ok: false as const, key, errorCode, errorDetails });
 }

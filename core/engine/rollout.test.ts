@@ -46,7 +46,11 @@ describe('percentage rollouts', () => {
 
   it('splits three variations by their weights within ±1.5 %', () => {
     const assignment = assign(['control', 'blue', 'green'], { control: 50, blue: 30, green: 20 });
-    for (const [id, share] of [['control', 0.5], ['blue', 0.3], ['green', 0.2]] as const) {
+    for (const [id, share] of [
+      ['control', 0.5],
+      ['blue', 0.3],
+      ['green', 0.2],
+    ] as const) {
       expect(Math.abs(keysServed(assignment, id).size / KEYS.length - share)).toBeLessThan(0.015);
     }
   });

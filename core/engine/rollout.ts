@@ -25,9 +25,12 @@ export function compileRollout<T>(
   const known = new Set(variationIds);
   let total = 0;
   for (const [id, weight] of Object.entries(rollout)) {
-    if (!known.has(id)) throw new Error(`rollout names unknown variation "${id}" (variations: ${variationIds.join(', ')})`);
+    if (!known.has(id))
+      throw new Error(`rollout names unknown variation "${id}" (variations: ${variationIds.join(', ')})`);
     if (typeof weight !== 'number' || !(weight >= 0 && weight <= 100)) {
-      throw new Error(`rollout weight of "${id}" must be a percentage between 0 and 100 (got ${JSON.stringify(weight)})`);
+      throw new Error(
+        `rollout weight of "${id}" must be a percentage between 0 and 100 (got ${JSON.stringify(weight)})`,
+      );
     }
     total += weight;
   }

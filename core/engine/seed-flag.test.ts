@@ -11,7 +11,13 @@ const NOW = new Date('2026-03-01T00:00:00Z');
 const KEY = 'graph_search.v2.enable';
 
 function compiled(flag: FlagDocument, env: string) {
-  const snapshot: EnvSnapshot = { env, version: 1, generatedAt: NOW.toISOString(), flags: { [flag.key]: flag }, configs: {} };
+  const snapshot: EnvSnapshot = {
+    env,
+    version: 1,
+    generatedAt: NOW.toISOString(),
+    flags: { [flag.key]: flag },
+    configs: {},
+  };
   return compileSnapshot(snapshot);
 }
 
@@ -35,14 +41,34 @@ describe('the seed flag graph_search.v2.enable', () => {
   });
 
   it('serves the rust engine to internal dogfooders', () => {
-    expect(compiled(flag, 'production').evaluate(KEY, { targetingKey: 'ana', env: 'production', user: { email: 'ana@companyos.io' } })).toMatchObject({
-      ok: true, value: true, variant: 'rust_engine', reason: 'TARGETING_MATCH', decidedBy: 'rule:1',
+    expect(
+      compiled(flag, 'production').evaluate(KEY, {
+        targetingKey: 'ana',
+        env: 'production',
+        user: { email: 'ana@companyos.io' },
+      }),
+    ).toMatchObject({
+      ok: true,
+      value: true,
+      variant: 'rust_engine',
+      reason: 'TARGETING_MATCH',
+      decidedBy: 'rule:1',
     });
   });
 
   it('keeps enterprise tenants on the legacy engine', () => {
-    expect(compiled(flag, 'production').evaluate(KEY, { targetingKey: 'bob', env: 'production', tenant: { tier: 'enterprise' } })).toMatchObject({
-      ok: true, value: false, variant: 'legacy', reason: 'TARGETING_MATCH', decidedBy: 'rule:2',
+    expect(
+      compiled(flag, 'production').evaluate(KEY, {
+        targetingKey: 'bob',
+        env: 'production',
+        tenant: { tier: 'enterprise' },
+      }),
+    ).toMatchObject({
+      ok: true,
+      value: false,
+      variant: 'legacy',
+      reason: 'TARGETING_MATCH',
+      decidedBy: 'rule:2',
     });
   });
 
@@ -70,11 +96,18 @@ describe('the seed flag graph_search.v2.enable', () => {
 
   it('is off by default in dev', () => {
     expect(compiled(flag, 'dev').evaluate(KEY, { targetingKey: 'carol', env: 'dev' })).toMatchObject({
-      ok: true, value: false, variant: 'legacy', reason: 'DEFAULT', decidedBy: 'default',
+      ok: true,
+      value: false,
+      variant: 'legacy',
+      reason: 'DEFAULT',
+      decidedBy: 'default',
     });
   });
 
   it('asks for a targeting key when a production context reaches the split without one', () => {
-    expect(compiled(flag, 'production').evaluate(KEY, { env: 'production' })).toMatchObject({ ok: false, errorCode: 'TARGETING_KEY_MISSING' });
+    expect(compiled(flag, 'production').evaluate(KEY, { env: 'production' })).toMatchObject({
+      ok: false,
+      errorCode: 'TARGETING_KEY_MISSING',
+    });
   });
 });

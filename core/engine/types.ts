@@ -9,7 +9,8 @@ export interface EvaluationContext {
 /** OFREP / OpenFeature reasons this engine produces. */
 export type Reason = 'STATIC' | 'DEFAULT' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'ERROR';
 
-export type ErrorCode = 'FLAG_NOT_FOUND' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'PARSE_ERROR' | 'TYPE_MISMATCH' | 'GENERAL';
+export type ErrorCode =
+  'FLAG_NOT_FOUND' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'PARSE_ERROR' | 'TYPE_MISMATCH' | 'GENERAL';
 
 /**
  * Which step of the resolution order decided (docs/design.md#reasons): `kill`, `kill:tenant`, `override:user`,

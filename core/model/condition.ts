@@ -74,10 +74,7 @@ export const operatorTestSchema = z
 export type OperatorTest = z.infer<typeof operatorTestSchema>;
 
 export type Condition =
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition }
-  | { [attribute: string]: OperatorTest };
+  { all: Condition[] } | { any: Condition[] } | { not: Condition } | { [attribute: string]: OperatorTest };
 
 const ATTRIBUTE_PATH = /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/;
 
@@ -87,10 +84,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.object({ any: z.array(conditionSchema).min(1) }).strict(),
     z.object({ not: conditionSchema }).strict(),
     z
-      .record(
-        z.string().regex(ATTRIBUTE_PATH, 'attribute must be a dotted path like user.email'),
-        operatorTestSchema,
-      )
+      .record(z.string().regex(ATTRIBUTE_PATH, 'attribute must be a dotted path like user.email'), operatorTestSchema)
       .refine((tests) => Object.keys(tests).length > 0, 'a condition needs at least one attribute'),
   ]),
 ) as z.ZodType<Condition>;

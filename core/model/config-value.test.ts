@@ -10,7 +10,12 @@ import { validateConfigEntry } from './validate-config-value.js';
 
 /** Seeded: a failure prints its seed and path; replay with FC_SEED=<seed>. */
 const params = { seed: Number(process.env.FC_SEED ?? 20_261_201), numRuns: Number(process.env.FC_RUNS ?? 300) };
-const ctx = (current: ConfigEntry | null): PlanContext => ({ current, version: current ? 1 : 0, environments: ['dev', 'staging', 'production'], now: new Date('2026-12-01T12:00:00Z') });
+const ctx = (current: ConfigEntry | null): PlanContext => ({
+  current,
+  version: current ? 1 : 0,
+  environments: ['dev', 'staging', 'production'],
+  now: new Date('2026-12-01T12:00:00Z'),
+});
 
 /** `/config set` as a person types it: the grammar's conversion, then the planner's stored value. */
 function typedAndStored(type: ConfigType, raw: string): { typed: unknown; stored: unknown } {
@@ -25,13 +30,23 @@ describe('one config-value converter', () => {
     expect(typed).toBe('30s');
     expect(stored).toBe('30s');
     const entry = configEntrySchema.parse({ key: 'http.timeout', valueType: 'duration', value: stored });
-    const served = compileSnapshot({ env: 'production', version: 1, generatedAt: '', flags: {}, configs: { [entry.key]: entry } }).resolveConfig(entry.key, {});
+    const served = compileSnapshot({
+      env: 'production',
+      version: 1,
+      generatedAt: '',
+      flags: {},
+      configs: { [entry.key]: entry },
+    }).resolveConfig(entry.key, {});
     expect(served).toMatchObject({ ok: true, value: '30s', valueType: 'duration' });
   });
 
   it('takes compound durations and refuses what the entry could not store', () => {
     expect(parseConfigValue('duration', '1h30m')).toEqual({ ok: true, value: '1h30m' });
-    for (const raw of ['30', '5 minutes', '2w', '1.5h', '30S']) expect(parseConfigValue('duration', raw)).toEqual({ ok: false, expected: 'a duration like 500ms, 30s, 5m or 1h30m' });
+    for (const raw of ['30', '5 minutes', '2w', '1.5h', '30S'])
+      expect(parseConfigValue('duration', raw)).toEqual({
+        ok: false,
+        expected: 'a duration like 500ms, 30s, 5m or 1h30m',
+      });
   });
 
   it('types the other kinds and says what a bad value must be', () => {
@@ -49,25 +64,31 @@ describe('one config-value converter', () => {
       fc.string({ maxLength: 8 }),
       fc.integer({ min: -1000, max: 100_000 }).map(String),
       fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String),
-      fc.tuple(fc.nat(999), fc.constantFrom('ms', 's', 'm', 'h', 'd', 'w', ' s', 'S')).map(([n, unit]) => `${n}${unit}`),
+      fc
+        .tuple(fc.nat(999), fc.constantFrom('ms', 's', 'm', 'h', 'd', 'w', ' s', 'S'))
+        .map(([n, unit]) => `${n}${unit}`),
       fc.constantFrom('true', 'false', '{"a":1}', '[1,2]', '1h30m'),
     );
     fc.assert(
-      fc.property(fc.constantFrom(...CONFIG_TYPES.filter((t) => t !== 'json' && t !== 'enum')), text.filter((raw) => !/['\\\s]/.test(raw) && raw !== ''), (type, raw) => {
-        const converted = parseConfigValue(type, raw);
-        let grammar: unknown;
-        try {
-          grammar = typedAndStored(type, raw);
-        } catch (err) {
-          grammar = err;
-        }
-        if (!converted.ok) {
-          expect(grammar).toBeInstanceOf(Error);
-          return;
-        }
-        expect(grammar).toEqual({ typed: converted.value, stored: converted.value });
-        expect(() => validateConfigEntry({ key: 'limits.x', valueType: type, value: converted.value })).not.toThrow();
-      }),
+      fc.property(
+        fc.constantFrom(...CONFIG_TYPES.filter((t) => t !== 'json' && t !== 'enum')),
+        text.filter((raw) => !/['\\\s]/.test(raw) && raw !== ''),
+        (type, raw) => {
+          const converted = parseConfigValue(type, raw);
+          let grammar: unknown;
+          try {
+            grammar = typedAndStored(type, raw);
+          } catch (err) {
+            grammar = err;
+          }
+          if (!converted.ok) {
+            expect(grammar).toBeInstanceOf(Error);
+            return;
+          }
+          expect(grammar).toEqual({ typed: converted.value, stored: converted.value });
+          expect(() => validateConfigEntry({ key: 'limits.x', valueType: type, value: converted.value })).not.toThrow();
+        },
+      ),
       params,
     );
   });

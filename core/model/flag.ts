@@ -23,9 +23,14 @@ export type FlagValue = JsonValue;
 export const KEY_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
 export const flagKeySchema = z
   .string()
-  .regex(KEY_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-" (at most 128), starting with a letter or digit');
+  .regex(
+    KEY_PATTERN,
+    'must be lowercase letters, digits, ".", "_" or "-" (at most 128), starting with a letter or digit',
+  );
 
-const variationIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'variation ids are letters, digits, ".", "_" or "-"');
+const variationIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'variation ids are letters, digits, ".", "_" or "-"');
 
 export const variationSchema = z.object({
   id: variationIdSchema,
@@ -76,7 +81,10 @@ export const guardrailsSchema = z
 export type Guardrails = z.infer<typeof guardrailsSchema>;
 
 /** A user override is a debug / dark-launch pin for one targeting key; it expires. */
-export const userOverrideSchema = z.object({ variation: variationIdSchema, expiresAt: z.iso.datetime({ offset: true }).optional() });
+export const userOverrideSchema = z.object({
+  variation: variationIdSchema,
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
 
 /** What a flag does in one environment (docs/design.md#resolution-order, steps 1 to 5). */
 export const environmentStateSchema = z

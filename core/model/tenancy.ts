@@ -15,10 +15,19 @@ export const TIER_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
 /** The tier of a tenant added without one (the tenants table's default too). */
 export const DEFAULT_TIER = 'standard';
 
-export const tenantIdSchema = z.string().regex(TENANT_ID_PATTERN, 'must be letters, digits, ".", "_", ":" or "-" (at most 128), starting with a letter or digit');
-export const tierSchema = z.string().regex(TIER_PATTERN, 'must be one lowercase word (letters, digits, "_" or "-"), e.g. enterprise');
+export const tenantIdSchema = z
+  .string()
+  .regex(
+    TENANT_ID_PATTERN,
+    'must be letters, digits, ".", "_", ":" or "-" (at most 128), starting with a letter or digit',
+  );
+export const tierSchema = z
+  .string()
+  .regex(TIER_PATTERN, 'must be one lowercase word (letters, digits, "_" or "-"), e.g. enterprise');
 /** Cohort names follow entry keys: they are typed in `--cohorts beta,standard`. */
-export const cohortNameSchema = z.string().regex(KEY_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const cohortNameSchema = z
+  .string()
+  .regex(KEY_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 export interface Tenant {
   id: string;

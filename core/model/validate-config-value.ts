@@ -5,9 +5,14 @@ import { ValidationError } from '../errors.js';
 import type { JsonValue } from './flag.js';
 import { CONFIG_DURATION, expectedConfigValue } from './config-value.js';
 
-function problemWithValue(entry: ConfigEntry, value: JsonValue, checkJson?: ReturnType<Ajv['compile']>): string | undefined {
+function problemWithValue(
+  entry: ConfigEntry,
+  value: JsonValue,
+  checkJson?: ReturnType<Ajv['compile']>,
+): string | undefined {
   const got = JSON.stringify(value);
-  const mustBe = (fits: boolean) => (fits ? undefined : `must be ${expectedConfigValue(entry.valueType, entry.enumValues ?? [])} (got ${got})`);
+  const mustBe = (fits: boolean) =>
+    fits ? undefined : `must be ${expectedConfigValue(entry.valueType, entry.enumValues ?? [])} (got ${got})`;
   switch (entry.valueType) {
     case 'int':
       return mustBe(Number.isInteger(value));
@@ -35,7 +40,8 @@ export function configValueProblems(entry: ConfigEntry): string[] {
   // Secret values are encrypted envelopes; their clear text was checked before encryption.
   if (entry.secret) return [];
   const problems: string[] = [];
-  if (entry.valueType === 'enum' && !entry.enumValues?.length) problems.push('enumValues: an enum entry must list its allowed values');
+  if (entry.valueType === 'enum' && !entry.enumValues?.length)
+    problems.push('enumValues: an enum entry must list its allowed values');
   let checkJson: ReturnType<Ajv['compile']> | undefined;
   if (entry.valueType === 'json' && entry.schema) {
     try {
@@ -53,7 +59,13 @@ export function configValueProblems(entry: ConfigEntry): string[] {
   }
   entry.scopes.forEach((scope, i) => {
     const problem = problemWithValue(entry, scope.value, checkJson);
-    const where = [scope.env && `env ${scope.env}`, scope.tenant && `tenant ${scope.tenant}`, scope.user && `user ${scope.user}`].filter(Boolean).join(', ');
+    const where = [
+      scope.env && `env ${scope.env}`,
+      scope.tenant && `tenant ${scope.tenant}`,
+      scope.user && `user ${scope.user}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
     if (problem) problems.push(`scopes[${i}]${where ? ` (${where})` : ''} value ${problem}`);
   });
   return problems;
@@ -62,7 +74,8 @@ export function configValueProblems(entry: ConfigEntry): string[] {
 /** Parses a config entry and checks its values; throws a ValidationError naming every problem. */
 export function validateConfigEntry(input: unknown): ConfigEntry {
   const parsed = configEntrySchema.safeParse(input);
-  const label = typeof input === 'object' && input && 'key' in input ? String((input as { key: unknown }).key) : 'config';
+  const label =
+    typeof input === 'object' && input && 'key' in input ? String((input as { key: unknown }).key) : 'config';
   if (!parsed.success) throw new ValidationError(`${label}: ${formatZodIssues(parsed.error)}`);
   const problems = configValueProblems(parsed.data);
   if (problems.length) throw new ValidationError(`config ${parsed.data.key}: ${problems.join('; ')}`);

@@ -51,16 +51,22 @@ export type OffVariationSource = 'false' | 'declared' | 'default';
  * default variation (import warns about exactly that), because there is no value that means
  * "off" for a string, number or JSON flag unless its owner says which.
  */
-export function offVariation(flag: Pick<FlagDocument, 'valueType' | 'variations' | 'offVariation' | 'default'>): { id: string; source: OffVariationSource } {
+export function offVariation(flag: Pick<FlagDocument, 'valueType' | 'variations' | 'offVariation' | 'default'>): {
+  id: string;
+  source: OffVariationSource;
+} {
   if (isBooleanFlag(flag)) {
     const falsy = flag.variations.find((v) => v.value === false);
     if (falsy) return { id: falsy.id, source: 'false' };
   }
-  if (flag.offVariation !== undefined && flag.variations.some((v) => v.id === flag.offVariation)) return { id: flag.offVariation, source: 'declared' };
+  if (flag.offVariation !== undefined && flag.variations.some((v) => v.id === flag.offVariation))
+    return { id: flag.offVariation, source: 'declared' };
   return { id: defaultVariationId(flag) ?? flag.variations[0]!.id, source: 'default' };
 }
 
-export function offVariationId(flag: Pick<FlagDocument, 'valueType' | 'variations' | 'offVariation' | 'default'>): string {
+export function offVariationId(
+  flag: Pick<FlagDocument, 'valueType' | 'variations' | 'offVariation' | 'default'>,
+): string {
   return offVariation(flag).id;
 }
 
@@ -84,7 +90,9 @@ function checkOffVariation(flag: FlagDocument, into: string[], importing: boolea
         `${prefix}offVariation: a boolean flag needs a \`false\` variation for a kill to serve${importing ? ` (until it has one, a kill serves "${id}")` : ''}`,
       );
     } else if (flag.offVariation !== undefined && flag.offVariation !== id) {
-      into.push(`${prefix}offVariation: "${flag.offVariation}" is not false; a kill of a boolean flag always serves its \`false\` variation "${id}"`);
+      into.push(
+        `${prefix}offVariation: "${flag.offVariation}" is not false; a kill of a boolean flag always serves its \`false\` variation "${id}"`,
+      );
     }
     return;
   }
@@ -155,7 +163,8 @@ export function validateFlag(input: unknown, options: ValidateFlagOptions = {}):
       if (!ids.has(id)) problems.push(`environments.${env}.tenantOverrides.${tenant}: unknown variation "${id}"`);
     }
     for (const [user, o] of Object.entries(state.userOverrides)) {
-      if (!ids.has(o.variation)) problems.push(`environments.${env}.userOverrides.${user}: unknown variation "${o.variation}"`);
+      if (!ids.has(o.variation))
+        problems.push(`environments.${env}.userOverrides.${user}: unknown variation "${o.variation}"`);
     }
   }
 
@@ -165,7 +174,9 @@ export function validateFlag(input: unknown, options: ValidateFlagOptions = {}):
     } else {
       const expiry = Date.parse(flag.expiry);
       if (expiry < now.getTime()) {
-        warnings.push(`${flag.key}: expiry ${flag.expiry} is in the past — this flag is stale and should be cleaned up`);
+        warnings.push(
+          `${flag.key}: expiry ${flag.expiry} is in the past — this flag is stale and should be cleaned up`,
+        );
       } else if (expiry - now.getTime() > MAX_EXPIRY_DAYS_AHEAD * DAY_MS) {
         const message = `expiry: ${flag.expiry} is more than ${MAX_EXPIRY_DAYS_AHEAD} days ahead`;
         if (options.mode === 'import') warnings.push(`${flag.key}: ${message}`);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { flagDocumentSchema } from '../model/flag.js';
-import { addRule, booleanVariation, currentPercent, kill, removeRule, rolloutTo, serveVariation, setRollout, unkill } from './flag-operations.js';
+import {
+  addRule,
+  booleanVariation,
+  currentPercent,
+  kill,
+  removeRule,
+  rolloutTo,
+  serveVariation,
+  setRollout,
+  unkill,
+} from './flag-operations.js';
 
 const flag = flagDocumentSchema.parse({
   key: 'checkout.new-flow',
@@ -55,7 +65,11 @@ describe('flag operations', () => {
   });
 
   it('rules get fresh ids and can be removed by id; removing an unknown id names the known ones', () => {
-    const withRule = addRule(flag, 'dev', { priority: 1, condition: { 'user.email': { endsWith: '@x.io' } }, action: { serve: 'on' } });
+    const withRule = addRule(flag, 'dev', {
+      priority: 1,
+      condition: { 'user.email': { endsWith: '@x.io' } },
+      action: { serve: 'on' },
+    });
     const id = withRule.environments.dev!.rules[0]!.id!;
     expect(id).toBe('r1');
     expect(() => removeRule(withRule, 'dev', 'r9')).toThrow(/no rule "r9" in dev \(rules there: r1\)/);

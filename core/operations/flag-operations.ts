@@ -18,14 +18,17 @@ function withEnv(flag: FlagDocument, env: string, edit: (state: EnvironmentState
 
 function requireVariation(flag: FlagDocument, id: string): void {
   if (!flag.variations.some((v) => v.id === id)) {
-    throw new ValidationError(`${flag.key} has no variation "${id}" (variations: ${flag.variations.map((v) => v.id).join(', ')})`);
+    throw new ValidationError(
+      `${flag.key} has no variation "${id}" (variations: ${flag.variations.map((v) => v.id).join(', ')})`,
+    );
   }
 }
 
 /** The variation a boolean flag serves for `on` / `off`. */
 export function booleanVariation(flag: FlagDocument, on: boolean): string {
   const variation = flag.variations.find((v) => v.value === on);
-  if (!variation) throw new ValidationError(`${flag.key} is not a boolean flag: use /flag serve <key> <variation> instead of on/off`);
+  if (!variation)
+    throw new ValidationError(`${flag.key} is not a boolean flag: use /flag serve <key> <variation> instead of on/off`);
   return variation.id;
 }
 
@@ -101,7 +104,13 @@ export function removeRule(flag: FlagDocument, env: string, ruleId: string): Fla
   return withEnv(flag, env, (s) => ({ ...s, rules: s.rules.filter((r) => r.id !== ruleId) }));
 }
 
-export function overrideUser(flag: FlagDocument, env: string, user: string, variation: string, expiresAt?: Date): FlagDocument {
+export function overrideUser(
+  flag: FlagDocument,
+  env: string,
+  user: string,
+  variation: string,
+  expiresAt?: Date,
+): FlagDocument {
   requireVariation(flag, variation);
   return withEnv(flag, env, (state) => {
     state.userOverrides[user] = expiresAt ? { variation, expiresAt: expiresAt.toISOString() } : { variation };

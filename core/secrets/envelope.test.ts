@@ -7,7 +7,9 @@ const master = randomBytes(32);
 const production: SecretPlace = { key: 'payments.api-key', env: 'production' };
 
 /** An envelope sealed by the code of before places were bound (version 1), with its test master key. */
-const v1 = JSON.parse(readFileSync(new URL('../../test/fixtures/secret-envelope-v1.json', import.meta.url), 'utf8')) as {
+const v1 = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/secret-envelope-v1.json', import.meta.url), 'utf8'),
+) as {
   masterKeyBase64: string;
   clear: string;
   envelope: Record<string, unknown>;
@@ -38,7 +40,9 @@ describe('secret envelopes', () => {
     const envelope = sealSecret(master, 'abcdefgh', production);
     const bytes = Buffer.from(envelope.ciphertext, 'base64');
     bytes[0] = bytes[0]! ^ 1;
-    expect(() => openSecret(master, { ...envelope, ciphertext: bytes.toString('base64') }, production)).toThrow(/altered, is corrupt/);
+    expect(() => openSecret(master, { ...envelope, ciphertext: bytes.toString('base64') }, production)).toThrow(
+      /altered, is corrupt/,
+    );
   });
 
   it('a master key of the wrong length is refused with its size', () => {
@@ -81,7 +85,9 @@ describe('an envelope is bound to its entry and scope', () => {
 
   it('place parts are unambiguous: a key containing the separator of another place does not collide', () => {
     const envelope = sealSecret(master, 'v', { key: 'a', env: 'b' });
-    expect(() => openSecret(master, { ...envelope, boundTo: { key: 'a","b' } }, { key: 'a","b' })).toThrow(/failed authentication/);
+    expect(() => openSecret(master, { ...envelope, boundTo: { key: 'a","b' } }, { key: 'a","b' })).toThrow(
+      /failed authentication/,
+    );
   });
 
   it('an envelope sealed before places were bound (version 1) still opens, wherever it is', () => {

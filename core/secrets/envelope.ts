@@ -55,9 +55,11 @@ export type SecretEnvelope = z.infer<typeof secretEnvelopeSchema>;
 
 /** The 32-byte master key from its base64 text (SECRETS_MASTER_KEY), or a ValidationError saying what is wrong. */
 export function parseMasterKey(base64: string | undefined): Buffer {
-  if (!base64) throw new ValidationError('SECRETS_MASTER_KEY is not set: secrets cannot be encrypted or decrypted without it');
+  if (!base64)
+    throw new ValidationError('SECRETS_MASTER_KEY is not set: secrets cannot be encrypted or decrypted without it');
   const key = Buffer.from(base64, 'base64');
-  if (key.length !== 32) throw new ValidationError(`SECRETS_MASTER_KEY must be 32 bytes, base64-encoded (got ${key.length} bytes)`);
+  if (key.length !== 32)
+    throw new ValidationError(`SECRETS_MASTER_KEY must be 32 bytes, base64-encoded (got ${key.length} bytes)`);
   return key;
 }
 
@@ -72,16 +74,24 @@ export function masterKeyId(masterKey: Buffer): string {
  * unambiguous whatever characters ids contain.
  */
 export function secretAad(place: SecretPlace): Buffer {
-  return Buffer.from(JSON.stringify(['switchyard-secret/v2', place.key, place.env ?? null, place.tenant ?? null, place.user ?? null]), 'utf8');
+  return Buffer.from(
+    JSON.stringify(['switchyard-secret/v2', place.key, place.env ?? null, place.tenant ?? null, place.user ?? null]),
+    'utf8',
+  );
 }
 
 /** A place for a person: `secret payments.api-key (env production, tenant acme)`, `(global value)` without a scope. */
 export function describeSecretPlace(place: SecretPlace): string {
-  const parts = [place.env && `env ${place.env}`, place.tenant && `tenant ${place.tenant}`, place.user && `user ${place.user}`].filter(Boolean);
+  const parts = [
+    place.env && `env ${place.env}`,
+    place.tenant && `tenant ${place.tenant}`,
+    place.user && `user ${place.user}`,
+  ].filter(Boolean);
   return `secret ${place.key} (${parts.length ? parts.join(', ') : 'global value'})`;
 }
 
-const samePlace = (a: SecretPlace, b: SecretPlace) => a.key === b.key && a.env === b.env && a.tenant === b.tenant && a.user === b.user;
+const samePlace = (a: SecretPlace, b: SecretPlace) =>
+  a.key === b.key && a.env === b.env && a.tenant === b.tenant && a.user === b.user;
 
 /**
  * Why `envelope` will not open at `place` though it may be intact: it was sealed for another
@@ -101,7 +111,11 @@ function encrypt(key: Buffer, clear: Buffer, aad?: Buffer): { iv: string; cipher
   const cipher = createCipheriv(ALG, key, iv);
   if (aad) cipher.setAAD(aad);
   const ciphertext = Buffer.concat([cipher.update(clear), cipher.final()]);
-  return { iv: iv.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+  return {
+    iv: iv.toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+  };
 }
 
 function decrypt(key: Buffer, iv: string, ciphertext: string, tag: string, aad?: Buffer): Buffer {
@@ -126,7 +140,16 @@ export function sealSecret(masterKey: Buffer, clear: string, place: SecretPlace)
   try {
     const value = encrypt(dataKey, Buffer.from(clear, 'utf8'), secretAad(boundTo));
     const wrapped = encrypt(masterKey, dataKey);
-    return { v: 2, alg: 'AES-256-GCM', kid: masterKeyId(masterKey), wrappedKey: wrapped.ciphertext, wrapIv: wrapped.iv, wrapTag: wrapped.tag, ...value, boundTo };
+    return {
+      v: 2,
+      alg: 'AES-256-GCM',
+      kid: masterKeyId(masterKey),
+      wrappedKey: wrapped.ciphertext,
+      wrapIv: wrapped.iv,
+      wrapTag: wrapped.tag,
+      ...value,
+      boundTo,
+    };
   } finally {
     dataKey.fill(0);
   }
@@ -141,7 +164,10 @@ export function openSecret(masterKey: Buffer, envelope: unknown, place: SecretPl
   const parsed = secretEnvelopeSchema.safeParse(envelope);
   if (!parsed.success) throw new ValidationError('not a secret envelope: expected {v: 2, alg: "AES-256-GCM", …}');
   const e = parsed.data;
-  if (e.kid !== masterKeyId(masterKey)) throw new ValidationError(`this secret was sealed with another master key (${e.kid}); SECRETS_MASTER_KEY does not match`);
+  if (e.kid !== masterKeyId(masterKey))
+    throw new ValidationError(
+      `this secret was sealed with another master key (${e.kid}); SECRETS_MASTER_KEY does not match`,
+    );
   const moved = misplacedEnvelope(e, place);
   if (moved) throw new ValidationError(moved);
   let dataKey: Buffer | undefined;
@@ -149,7 +175,9 @@ export function openSecret(masterKey: Buffer, envelope: unknown, place: SecretPl
     dataKey = decrypt(masterKey, e.wrapIv, e.wrappedKey, e.wrapTag);
     return decrypt(dataKey, e.iv, e.ciphertext, e.tag, e.v === 2 ? secretAad(place) : undefined).toString('utf8');
   } catch {
-    throw new ValidationError(`the secret envelope at ${describeSecretPlace(place)} failed authentication: it was altered, is corrupt, or was moved from another secret or scope`);
+    throw new ValidationError(
+      `the secret envelope at ${describeSecretPlace(place)} failed authentication: it was altered, is corrupt, or was moved from another secret or scope`,
+    );
   } finally {
     dataKey?.fill(0);
   }

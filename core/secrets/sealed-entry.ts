@@ -2,12 +2,23 @@ import { ValidationError } from '../errors.js';
 import type { ConfigEntry, ConfigScopeValue } from '../model/config-entry.js';
 import type { JsonValue } from '../model/flag.js';
 import { configValueProblems } from '../model/validate-config-value.js';
-import { isSecretEnvelope, masterKeyId, misplacedEnvelope, openSecret, sealSecret, type SecretPlace } from './envelope.js';
+import {
+  isSecretEnvelope,
+  masterKeyId,
+  misplacedEnvelope,
+  openSecret,
+  sealSecret,
+  type SecretPlace,
+} from './envelope.js';
 
 /** Where a value sits in an entry, for a person: `global value`, `scope env production, tenant acme`. */
 export function scopeLabel(scope: Pick<ConfigScopeValue, 'env' | 'tenant' | 'user'> | undefined): string {
   if (!scope) return 'global value';
-  const parts = [scope.env && `env ${scope.env}`, scope.tenant && `tenant ${scope.tenant}`, scope.user && `user ${scope.user}`].filter(Boolean);
+  const parts = [
+    scope.env && `env ${scope.env}`,
+    scope.tenant && `tenant ${scope.tenant}`,
+    scope.user && `user ${scope.user}`,
+  ].filter(Boolean);
   return parts.length ? `scope ${parts.join(', ')}` : 'scope (every environment)';
 }
 
@@ -48,7 +59,10 @@ export function assertSecretValuesSealed(target: { kind: string; key: string; do
     );
   }
   // An envelope sealed for another entry or scope would never open where it is: refuse it now.
-  const held = [...(entry.value === undefined ? [] : [{ value: entry.value, place: secretPlaceOf(target.key) }]), ...scopes.map((s) => ({ value: s.value, place: secretPlaceOf(target.key, s) }))];
+  const held = [
+    ...(entry.value === undefined ? [] : [{ value: entry.value, place: secretPlaceOf(target.key) }]),
+    ...scopes.map((s) => ({ value: s.value, place: secretPlaceOf(target.key, s) })),
+  ];
   for (const { value, place } of held) {
     const moved = isSecretEnvelope(value) ? misplacedEnvelope(value, place) : undefined;
     if (moved) throw new ValidationError(moved);
@@ -64,7 +78,12 @@ function clearText(value: JsonValue): string {
  * The stored envelope when it opens to the same clear text at the same place: re-importing an
  * unchanged file makes no new version. A v1 envelope (bound to no place) is sealed afresh once.
  */
-function reusable(masterKey: Buffer, stored: JsonValue | undefined, clear: string, place: SecretPlace): JsonValue | undefined {
+function reusable(
+  masterKey: Buffer,
+  stored: JsonValue | undefined,
+  clear: string,
+  place: SecretPlace,
+): JsonValue | undefined {
   if (stored === undefined || !isSecretEnvelope(stored) || stored.v === 1) return undefined;
   try {
     return openSecret(masterKey, stored, place) === clear ? stored : undefined;
@@ -73,7 +92,8 @@ function reusable(masterKey: Buffer, stored: JsonValue | undefined, clear: strin
   }
 }
 
-const sameScope = (a: ConfigScopeValue, b: ConfigScopeValue) => a.env === b.env && a.tenant === b.tenant && a.user === b.user;
+const sameScope = (a: ConfigScopeValue, b: ConfigScopeValue) =>
+  a.env === b.env && a.tenant === b.tenant && a.user === b.user;
 
 export interface SealedEntry {
   entry: ConfigEntry;
@@ -89,10 +109,18 @@ export interface SealedEntry {
  */
 export function sealSecretEntry(entry: ConfigEntry, masterKey: Buffer, stored?: ConfigEntry): SealedEntry {
   if (!entry.secret) return { entry, warnings: [] };
-  const plain = { ...entry, secret: false, value: entry.value !== undefined && !isSecretEnvelope(entry.value) ? entry.value : undefined, scopes: entry.scopes.filter((s) => !isSecretEnvelope(s.value)) };
+  const plain = {
+    ...entry,
+    secret: false,
+    value: entry.value !== undefined && !isSecretEnvelope(entry.value) ? entry.value : undefined,
+    scopes: entry.scopes.filter((s) => !isSecretEnvelope(s.value)),
+  };
   const problems = configValueProblems(plain);
   // The problems name the value (`got "…"`): say where, never what.
-  if (problems.length) throw new ValidationError(`secret ${entry.key}: a clear value does not fit its type ${entry.valueType} (${problems.map((p) => p.split(' ')[0]).join(', ')}); the value is not shown`);
+  if (problems.length)
+    throw new ValidationError(
+      `secret ${entry.key}: a clear value does not fit its type ${entry.valueType} (${problems.map((p) => p.split(' ')[0]).join(', ')}); the value is not shown`,
+    );
 
   const kid = masterKeyId(masterKey);
   const warnings: string[] = [];
@@ -101,13 +129,27 @@ export function sealSecretEntry(entry: ConfigEntry, masterKey: Buffer, stored?: 
       // An envelope bound to another entry or scope would only fail later, at the evaluator.
       const moved = misplacedEnvelope(value, place);
       if (moved) throw new ValidationError(`secret ${entry.key}: ${moved}`);
-      if (value.kid !== kid) warnings.push(`secret ${entry.key}: the ${where} was sealed with another master key (${value.kid}); it is kept as it is, and only an evaluator with that key can open it`);
+      if (value.kid !== kid)
+        warnings.push(
+          `secret ${entry.key}: the ${where} was sealed with another master key (${value.kid}); it is kept as it is, and only an evaluator with that key can open it`,
+        );
       return value;
     }
     const clear = clearText(value);
     return reusable(masterKey, before, clear, place) ?? (sealSecret(masterKey, clear, place) as unknown as JsonValue);
   };
-  const value = entry.value === undefined ? undefined : seal(entry.value, stored?.value, scopeLabel(undefined), secretPlaceOf(entry.key));
-  const scopes = entry.scopes.map((scope) => ({ ...scope, value: seal(scope.value, stored?.scopes.find((s) => sameScope(s, scope))?.value, scopeLabel(scope), secretPlaceOf(entry.key, scope)) }));
+  const value =
+    entry.value === undefined
+      ? undefined
+      : seal(entry.value, stored?.value, scopeLabel(undefined), secretPlaceOf(entry.key));
+  const scopes = entry.scopes.map((scope) => ({
+    ...scope,
+    value: seal(
+      scope.value,
+      stored?.scopes.find((s) => sameScope(s, scope))?.value,
+      scopeLabel(scope),
+      secretPlaceOf(entry.key, scope),
+    ),
+  }));
   return { entry: { ...entry, ...(value === undefined ? {} : { value }), scopes }, warnings };
 }

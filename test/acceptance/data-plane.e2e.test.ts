@@ -48,23 +48,45 @@ beforeAll(async () => {
   const report = await importEntries(deps, SEED_FILE, { env: 'production', actor: 'cli:acceptance' });
   expect(report.warnings.join('\n')).toMatch(/stale/);
 
-  const parsed = parseSettings({ REDIS_PREFIX: prefix, EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+  const parsed = parseSettings({
+    REDIS_PREFIX: prefix,
+    EVALUATOR_PORT: '0',
+    EVALUATOR_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+  });
   if (!parsed.ok) throw new Error(parsed.message);
   evaluator = await startEvaluator(parsed.settings, { log });
   await evaluator.loaded;
 
-  const prodKey = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'acceptance', actor: 'cli:acceptance' })).key;
-  const devKey = (await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'acceptance', actor: 'cli:acceptance' })).key;
+  const prodKey = (
+    await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'acceptance', actor: 'cli:acceptance' })
+  ).key;
+  const devKey = (
+    await createSdkKey(deps, { env: 'dev', scopes: ['flags'], name: 'acceptance', actor: 'cli:acceptance' })
+  ).key;
   // The evaluator learns of new keys through an invalidation; wait until both authenticate.
   for (const key of [prodKey, devKey]) {
-    await vi.waitFor(async () => {
-      const response = await fetch(`${evaluator.url}/ofrep/v1/evaluate/flags/${SEED}`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: '{}' });
-      if (response.status === 401) throw new Error('SDK key not known to the evaluator yet');
-    }, { timeout: 2_000 });
+    await vi.waitFor(
+      async () => {
+        const response = await fetch(`${evaluator.url}/ofrep/v1/evaluate/flags/${SEED}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}` },
+          body: '{}',
+        });
+        if (response.status === 401) throw new Error('SDK key not known to the evaluator yet');
+      },
+      { timeout: 2_000 },
+    );
   }
   const domain = randomUUID();
-  await OpenFeature.setProviderAndWait(`${domain}-prod`, new OFREPProvider({ baseUrl: evaluator.url, headers: { Authorization: `Bearer ${prodKey}` } }));
-  await OpenFeature.setProviderAndWait(`${domain}-dev`, new OFREPProvider({ baseUrl: evaluator.url, headers: { Authorization: `Bearer ${devKey}` } }));
+  await OpenFeature.setProviderAndWait(
+    `${domain}-prod`,
+    new OFREPProvider({ baseUrl: evaluator.url, headers: { Authorization: `Bearer ${prodKey}` } }),
+  );
+  await OpenFeature.setProviderAndWait(
+    `${domain}-dev`,
+    new OFREPProvider({ baseUrl: evaluator.url, headers: { Authorization: `Bearer ${devKey}` } }),
+  );
   production = OpenFeature.getClient(`${domain}-prod`);
   dev = OpenFeature.getClient(`${domain}-dev`);
 });
@@ -79,12 +101,18 @@ afterAll(async () => {
 
 describe('the seed flag imported into production, read through OpenFeature over OFREP', () => {
   it('serves the rust engine to a @companyos.io email', async () => {
-    const details = await production.getBooleanDetails(SEED, false, { targetingKey: 'u-1', user: { email: 'ada@companyos.io' } });
+    const details = await production.getBooleanDetails(SEED, false, {
+      targetingKey: 'u-1',
+      user: { email: 'ada@companyos.io' },
+    });
     expect(details).toMatchObject({ value: true, variant: 'rust_engine', reason: 'TARGETING_MATCH' });
   });
 
   it('keeps an enterprise tenant on legacy', async () => {
-    const details = await production.getBooleanDetails(SEED, true, { targetingKey: 'u-2', tenant: { tier: 'enterprise' } });
+    const details = await production.getBooleanDetails(SEED, true, {
+      targetingKey: 'u-2',
+      tenant: { tier: 'enterprise' },
+    });
     expect(details).toMatchObject({ value: false, variant: 'legacy' });
   });
 
@@ -95,7 +123,9 @@ describe('the seed flag imported into production, read through OpenFeature over 
 
     const stored = await getFlag(db.pool, SEED);
     const flag = stored!.document;
-    const rules = flag.rules.map((rule) => (rule.priority === 3 ? { ...rule, action: { rollout: rolloutTo(flag, 'rust_engine', 50) } } : rule));
+    const rules = flag.rules.map((rule) =>
+      rule.priority === 3 ? { ...rule, action: { rollout: rolloutTo(flag, 'rust_engine', 50) } } : rule,
+    );
     const raised: FlagDocument = { ...flag, rules };
     const applied = await applyChange(deps, {
       changeId: randomUUID(),

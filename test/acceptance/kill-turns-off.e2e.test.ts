@@ -36,7 +36,12 @@ async function chat(text: string): Promise<void> {
   const command = parseCommand('/flag', text) as PlannableCommand;
   const key = (command as { key: string }).key;
   const stored = await getFlag(db.pool, key);
-  const plan = planChange(command, { current: stored?.document ?? null, version: stored?.version ?? 0, environments: ENVIRONMENTS, now: new Date() });
+  const plan = planChange(command, {
+    current: stored?.document ?? null,
+    version: stored?.version ?? 0,
+    environments: ENVIRONMENTS,
+    now: new Date(),
+  });
   const applied = await applyChange(deps, {
     changeId: randomUUID(),
     actor: 'U_OPS',
@@ -47,7 +52,9 @@ async function chat(text: string): Promise<void> {
     ...(plan.tenant ? { tenant: plan.tenant } : {}),
     reason: text,
   });
-  await expect.poll(() => evaluator.store.status().versions.production ?? 0, { timeout: 3_000 }).toBeGreaterThanOrEqual(applied.snapshots.production!);
+  await expect
+    .poll(() => evaluator.store.status().versions.production ?? 0, { timeout: 3_000 })
+    .toBeGreaterThanOrEqual(applied.snapshots.production!);
 }
 
 async function ofrep(flagKey: string, context: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -65,15 +72,28 @@ beforeAll(async () => {
   prefix = testRedisPrefix('kill');
   redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
   deps = { pool: db.pool, redis, keys: redisKeys(prefix), log: createLogger('silent') };
-  const parsed = parseSettings({ REDIS_PREFIX: prefix, EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+  const parsed = parseSettings({
+    REDIS_PREFIX: prefix,
+    EVALUATOR_PORT: '0',
+    EVALUATOR_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+  });
   if (!parsed.ok) throw new Error(parsed.message);
   evaluator = await startEvaluator(parsed.settings, { log: createLogger('silent') });
   await evaluator.loaded;
-  prodKey = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'kill-test', actor: 'test-setup' })).key;
-  await vi.waitFor(async () => {
-    const response = await fetch(`${evaluator.url}/ofrep/v1/evaluate/flags/none`, { method: 'POST', headers: { authorization: `Bearer ${prodKey}` }, body: '{}' });
-    if (response.status === 401) throw new Error('SDK key not known to the evaluator yet');
-  }, { timeout: 3_000 });
+  prodKey = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'kill-test', actor: 'test-setup' }))
+    .key;
+  await vi.waitFor(
+    async () => {
+      const response = await fetch(`${evaluator.url}/ofrep/v1/evaluate/flags/none`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${prodKey}` },
+        body: '{}',
+      });
+      if (response.status === 401) throw new Error('SDK key not known to the evaluator yet');
+    },
+    { timeout: 3_000 },
+  );
 });
 
 afterAll(async () => {
@@ -86,21 +106,39 @@ afterAll(async () => {
 describe('a kill turns the feature off, as OFREP serves it', () => {
   it('an ops flag (default on) answers STATIC on, and false/off with reason DISABLED once killed in production', async () => {
     await chat('create ops-b --kind ops --owner sre --description "payments breaker"');
-    expect(await ofrep('ops-b', { targetingKey: 'u1' })).toMatchObject({ value: true, variant: 'on', reason: 'STATIC' });
+    expect(await ofrep('ops-b', { targetingKey: 'u1' })).toMatchObject({
+      value: true,
+      variant: 'on',
+      reason: 'STATIC',
+    });
     await chat('kill ops-b --env production --reason "prod kill"');
-    expect(await ofrep('ops-b', { targetingKey: 'u1' })).toMatchObject({ value: false, variant: 'off', reason: 'DISABLED' });
+    expect(await ofrep('ops-b', { targetingKey: 'u1' })).toMatchObject({
+      value: false,
+      variant: 'off',
+      reason: 'DISABLED',
+    });
   });
 
   it('a tenant kill of an ops flag serves false/off with DISABLED to that tenant, and on to the others', async () => {
     await chat('create ops-t --kind ops --owner sre --description "search breaker"');
     await chat('kill ops-t --env production --tenant acme --reason "acme incident"');
-    expect(await ofrep('ops-t', { targetingKey: 'u1', tenant: { id: 'acme' } })).toMatchObject({ value: false, variant: 'off', reason: 'DISABLED' });
+    expect(await ofrep('ops-t', { targetingKey: 'u1', tenant: { id: 'acme' } })).toMatchObject({
+      value: false,
+      variant: 'off',
+      reason: 'DISABLED',
+    });
     // The tenant kill is something that varies the answer: the others get the default, not a STATIC one.
-    expect(await ofrep('ops-t', { targetingKey: 'u1', tenant: { id: 'globex' } })).toMatchObject({ value: true, variant: 'on', reason: 'DEFAULT' });
+    expect(await ofrep('ops-t', { targetingKey: 'u1', tenant: { id: 'globex' } })).toMatchObject({
+      value: true,
+      variant: 'on',
+      reason: 'DEFAULT',
+    });
   });
 
   it('a string flag serves the off variation it was created with, not its default', async () => {
-    await chat('create ui.theme --kind ops --owner web --description "theme" --type string --variations plain=plain,bold=bold --default bold --off plain');
+    await chat(
+      'create ui.theme --kind ops --owner web --description "theme" --type string --variations plain=plain,bold=bold --default bold --off plain',
+    );
     await chat('kill ui.theme --env production --reason "bold theme broke checkout"');
     expect(await ofrep('ui.theme', {})).toMatchObject({ value: 'plain', variant: 'plain', reason: 'DISABLED' });
   });
@@ -122,7 +160,9 @@ describe('a kill turns the feature off, as OFREP serves it', () => {
       await writeFile(join(dir, 'legacy.banner.json'), JSON.stringify(legacy));
       const report = await importEntries(deps, dir, { actor: 'cli:test' });
       expect(report.applied).toBe(1);
-      expect(report.warnings).toContainEqual(expect.stringMatching(/^legacy\.banner: offVariation: .*a kill serves its default variation "none"/));
+      expect(report.warnings).toContainEqual(
+        expect.stringMatching(/^legacy\.banner: offVariation: .*a kill serves its default variation "none"/),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -76,7 +76,13 @@ const killedInProduction = (): Partial<FlagDocument> => ({ environments: killedI
 const prefixOf = (deps: StorageDeps) => deps.keys.snapshot('x').slice(0, -':snapshot:x'.length);
 
 async function evaluator(deps: StorageDeps): Promise<RunningEvaluator> {
-  const parsed = parseSettings({ REDIS_PREFIX: prefixOf(deps), EVALUATOR_PORT: '0', EVALUATOR_HOST: '127.0.0.1', ENVIRONMENTS: 'dev,staging,production', LOG_LEVEL: 'silent' });
+  const parsed = parseSettings({
+    REDIS_PREFIX: prefixOf(deps),
+    EVALUATOR_PORT: '0',
+    EVALUATOR_HOST: '127.0.0.1',
+    ENVIRONMENTS: 'dev,staging,production',
+    LOG_LEVEL: 'silent',
+  });
   if (!parsed.ok) throw new Error(parsed.message);
   const started = await startEvaluator(parsed.settings, { log });
   running.push(started);
@@ -120,15 +126,28 @@ describe('Redis losing its data', () => {
     await clearRedisPrefix(redis, prefixOf(deps));
     // A key created right after the loss lands in a table that holds only it, and is announced:
     // the repair must bring the other keys back beside it.
-    const later = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'after the loss', actor: 'test' })).key;
+    const later = (
+      await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'after the loss', actor: 'test' })
+    ).key;
 
     const epoch = await readEpoch(db.pool);
     const healed = await within(5_000, async () => {
-      const [version, stampedEpoch, keysEpoch] = await redis.mget(deps.keys.snapshotVersion('production'), deps.keys.snapshotEpoch('production'), deps.keys.sdkKeysEpoch);
-      return version !== null && stampedEpoch === epoch && keysEpoch === epoch && (await redis.hlen(deps.keys.sdkKeys)) === 2;
+      const [version, stampedEpoch, keysEpoch] = await redis.mget(
+        deps.keys.snapshotVersion('production'),
+        deps.keys.snapshotEpoch('production'),
+        deps.keys.sdkKeysEpoch,
+      );
+      return (
+        version !== null && stampedEpoch === epoch && keysEpoch === epoch && (await redis.hlen(deps.keys.sdkKeys)) === 2
+      );
     });
     expect(healed).toBeLessThan(5_000);
-    await within(5_000, async () => (await reasonServed(live, key)) === 'TARGETING_MATCH' && (await reasonServed(live, later)) === 'TARGETING_MATCH');
+    await within(
+      5_000,
+      async () =>
+        (await reasonServed(live, key)) === 'TARGETING_MATCH' &&
+        (await reasonServed(live, later)) === 'TARGETING_MATCH',
+    );
 
     await applyChange(deps, change(killedInProduction(), 1));
     await within(2_000, async () => (await reasonServed(live, key)) === 'DISABLED');
@@ -138,7 +157,8 @@ describe('Redis losing its data', () => {
   it('while no evaluator runs: one started meanwhile is not ready, then ready and serving once the repair loop has republished', async () => {
     const deps = await storage();
     await applyChange(deps, change({}, 0));
-    const key = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'cold start', actor: 'test' })).key;
+    const key = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'cold start', actor: 'test' }))
+      .key;
     await clearRedisPrefix(redis, prefixOf(deps));
     const cold = await evaluator(deps);
     await cold.loaded;
@@ -167,7 +187,8 @@ describe('Redis holding another database’s snapshots', () => {
     const before = Number(await redis.get(deps.keys.snapshotVersion('production')));
     expect(before).toBeGreaterThanOrEqual(3);
     const live = await evaluator(deps);
-    const oldKey = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'old db', actor: 'test' })).key;
+    const oldKey = (await createSdkKey(deps, { env: 'production', scopes: ['flags'], name: 'old db', actor: 'test' }))
+      .key;
     await within(5_000, async () => (await reasonServed(live, oldKey)) === 'TARGETING_MATCH');
 
     // A database migrated anew, not copied from the tests' template: its own epoch.
@@ -181,17 +202,24 @@ describe('Redis holding another database’s snapshots', () => {
         await fresh.end();
         const admin = new pg.Client({ connectionString: inject('testDatabaseAdminUrl') });
         await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).finally(() => admin.end());
+        await admin
+          .query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)
+          .finally(() => admin.end());
       },
     });
     expect(await readEpoch(fresh)).not.toBe(await readEpoch(db.pool));
     const recreated = { ...deps, pool: fresh };
-    const newKey = (await createSdkKey(recreated, { env: 'production', scopes: ['flags'], name: 'new db', actor: 'test' })).key;
+    const newKey = (
+      await createSdkKey(recreated, { env: 'production', scopes: ['flags'], name: 'new db', actor: 'test' })
+    ).key;
 
     const applied = await applyChange(recreated, change(killedInProduction(), 0));
     expect(applied.snapshots.production).toBeLessThan(before);
     await within(3_000, async () => (await reasonServed(live, newKey)) === 'DISABLED');
-    expect((await readyz(live)).body).toMatchObject({ environments: { production: applied.snapshots.production }, epochs: { production: await readEpoch(fresh) } });
+    expect((await readyz(live)).body).toMatchObject({
+      environments: { production: applied.snapshots.production },
+      epochs: { production: await readEpoch(fresh) },
+    });
   });
 
   it('a database restored from an older backup (same epoch, lower version): the repair loop gives it a new epoch and serves it', async () => {
@@ -208,7 +236,9 @@ describe('Redis holding another database’s snapshots', () => {
     databases.push(restored);
     expect(await readEpoch(restored.pool)).toBe(await readEpoch(db.pool));
     const restoredDeps = { ...deps, pool: restored.pool };
-    const restoredKey = (await createSdkKey(restoredDeps, { env: 'production', scopes: ['flags'], name: 'restored', actor: 'test' })).key;
+    const restoredKey = (
+      await createSdkKey(restoredDeps, { env: 'production', scopes: ['flags'], name: 'restored', actor: 'test' })
+    ).key;
     await applyChange(restoredDeps, change(killedInProduction(), 0));
     // Without repair, the publisher alone cannot tell: Redis keeps the higher version. (The new
     // key reaches the evaluator through the feed a moment after it is created: wait for it.)

@@ -69,12 +69,29 @@ const body = fc.oneof(
   fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.json({ maxDepth: 2 }),
-  fc.constantFrom('"', '\\', '\n\t\r', '{"v":1,"alg":"AES-256-GCM"}', '</script><b>', "' OR 1=1 --", '${SECRETS_MASTER_KEY}', 'null'),
+  fc.constantFrom(
+    '"',
+    '\\',
+    '\n\t\r',
+    '{"v":1,"alg":"AES-256-GCM"}',
+    '</script><b>',
+    "' OR 1=1 --",
+    '${SECRETS_MASTER_KEY}',
+    'null',
+  ),
   fc.string({ unit: 'grapheme-ascii', minLength: 1_000, maxLength: 4_000 }),
 );
-const secretValue = fc.tuple(fc.uint8Array({ minLength: 8, maxLength: 8 }), body).map(([marker, text]) => `leak-${Buffer.from(marker).toString('hex')}-${text}`);
+const secretValue = fc
+  .tuple(fc.uint8Array({ minLength: 8, maxLength: 8 }), body)
+  .map(([marker, text]) => `leak-${Buffer.from(marker).toString('hex')}-${text}`);
 
-const valuesArb = fc.record({ global: secretValue, production: secretValue, tenant: secretValue, staging: secretValue, rotated: secretValue });
+const valuesArb = fc.record({
+  global: secretValue,
+  production: secretValue,
+  tenant: secretValue,
+  staging: secretValue,
+  rotated: secretValue,
+});
 
 let run = 0;
 
@@ -91,7 +108,10 @@ describe('a secret is never stored, logged, published or printed in clear', () =
           valueType: 'string',
           secret: true,
           value: values.global,
-          scopes: [{ env: 'production', value: production }, { env: 'production', tenant: 'acme', value: values.tenant }],
+          scopes: [
+            { env: 'production', value: production },
+            { env: 'production', tenant: 'acme', value: values.tenant },
+          ],
         });
 
         // 1. Import of a new secret with plain values.
@@ -101,11 +121,25 @@ describe('a secret is never stored, logged, published or printed in clear', () =
         // 2. A change request: the value sealed in the dialog, planned and applied as the workflow does.
         const current = (await getConfig(db.pool, key))!;
         const plan = planChange(
-          { name: 'config.secret.set', key, env: 'staging', envelope: sealSecret(MASTER, values.staging, { key, env: 'staging' }) },
+          {
+            name: 'config.secret.set',
+            key,
+            env: 'staging',
+            envelope: sealSecret(MASTER, values.staging, { key, env: 'staging' }),
+          },
           { current: current.document, version: current.version, environments: ENVIRONMENTS, now: new Date() },
         );
         outputs.push(plan.summary);
-        await applyChange(deps, { changeId: randomUUID(), actor: 'U_PROP', action: plan.action, target: plan.target!, expectedVersion: plan.expectedVersion, environment: 'staging', reason: 'rotate', approvedBy: 'U_OTHER' });
+        await applyChange(deps, {
+          changeId: randomUUID(),
+          actor: 'U_PROP',
+          action: plan.action,
+          target: plan.target!,
+          expectedVersion: plan.expectedVersion,
+          environment: 'staging',
+          reason: 'rotate',
+          approvedBy: 'U_OTHER',
+        });
 
         // 3. Re-import with the production value rotated: an update, whose diff is printed.
         // The file carries the staging envelope as an export would: it passes through, sealed once.
@@ -125,9 +159,18 @@ describe('a secret is never stored, logged, published or printed in clear', () =
 
         // What is stored is the right value, sealed (so "nowhere in clear" is not true by losing it).
         const stored = (await getConfig(db.pool, key))!.document;
-        const opened = (env?: string, tenant?: string) => openSecret(MASTER, stored.scopes.find((s) => s.env === env && s.tenant === tenant)!.value, { key, ...(env ? { env } : {}), ...(tenant ? { tenant } : {}) });
+        const opened = (env?: string, tenant?: string) =>
+          openSecret(MASTER, stored.scopes.find((s) => s.env === env && s.tenant === tenant)!.value, {
+            key,
+            ...(env ? { env } : {}),
+            ...(tenant ? { tenant } : {}),
+          });
         expect(openSecret(MASTER, stored.value, { key })).toBe(values.global);
-        expect([opened('production'), opened('production', 'acme'), opened('staging')]).toEqual([values.rotated, values.tenant, values.staging]);
+        expect([opened('production'), opened('production', 'acme'), opened('staging')]).toEqual([
+          values.rotated,
+          values.tenant,
+          values.staging,
+        ]);
       }),
       // Shrinking replays against real services: bounded, it still reports the smallest case found in time.
       { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: true },

@@ -54,7 +54,16 @@ export async function freePort(): Promise<number> {
 }
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A browser profile of its own (cookies, storage) that reaches only loopback: the provider's login page asks for web fonts. */
 export async function isolatedContext(browser: Browser): Promise<BrowserContext> {

@@ -13,7 +13,15 @@ import { createWebApp } from '../../web/server.js';
 import { changeRequestStateQuery, rolloutStateQuery, workflowIds } from '../../workflows/contracts.js';
 import { rolloutWorkflow } from '../../workflows/rollout.js';
 import { eventually, seedFlag, startTemporalHarness, type TemporalHarness } from '../temporal.js';
-import { CHROMIUM, CHROMIUM_ARGS, ensureConsoleBuilt, freePort, isolatedContext, ROOT, signInThroughOidc } from './console-helpers.js';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  ensureConsoleBuilt,
+  freePort,
+  isolatedContext,
+  ROOT,
+  signInThroughOidc,
+} from './console-helpers.js';
 import { startLocalOidcServer, type LocalOidcServer } from './oidc-helpers.js';
 
 /**
@@ -23,13 +31,20 @@ import { startLocalOidcServer, type LocalOidcServer } from './oidc-helpers.js';
 
 const hasChromium = existsSync(CHROMIUM);
 // CI installs Chromium (.ci/run): there a missing browser is a failure, not a skip.
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing under CI: install it with \`apt-get install -y chromium\` (as .ci/run does)`);
-if (!hasChromium) console.warn(`skipping the console browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`)`);
+if (!hasChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing under CI: install it with \`apt-get install -y chromium\` (as .ci/run does)`);
+if (!hasChromium)
+  console.warn(
+    `skipping the console browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`)`,
+  );
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 // The README's screenshots are rewritten only when asked (UPDATE_SCREENSHOTS=1); otherwise they are
 // still taken and checked, in a temporary folder, so a test run leaves the working tree as it was.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'switchyard-screenshots-'));
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(ROOT, 'docs', 'screenshots')
+    : mkdtempSync(join(tmpdir(), 'switchyard-screenshots-'));
 const log = createLogger('silent');
 let h: TemporalHarness;
 let oidc: LocalOidcServer;
@@ -53,10 +68,13 @@ async function runCommand(page: Page, text: string): Promise<string | undefined>
 const cardOf = (page: Page, id: string) => page.getByRole('article', { name: `Change request ${id}`, exact: true });
 
 /** A value set in the page's window survives only as long as the page is not reloaded. */
-const markPage = (page: Page) => page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
-const stillSamePage = (page: Page) => page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded === true);
+const markPage = (page: Page) =>
+  page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
+const stillSamePage = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded === true);
 
-const stateOf = (id: string) => h.client.workflow.getHandle(workflowIds.changeRequest(id)).query(changeRequestStateQuery);
+const stateOf = (id: string) =>
+  h.client.workflow.getHandle(workflowIds.changeRequest(id)).query(changeRequestStateQuery);
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const path = join(SCREENSHOTS, `${name}.png`);
@@ -78,22 +96,66 @@ describe.skipIf(!hasChromium)('the browser console', () => {
       owner: 'search',
       kind: 'experiment',
       description: 'Learning-to-rank results',
-      environments: { staging: { rules: [{ id: 'staff', priority: 1, condition: { 'user.email': { endsWith: '@companyos.io' } }, action: { serve: 'on' } }], serve: { serve: 'off' } } },
+      environments: {
+        staging: {
+          rules: [
+            {
+              id: 'staff',
+              priority: 1,
+              condition: { 'user.email': { endsWith: '@companyos.io' } },
+              action: { serve: 'on' },
+            },
+          ],
+          serve: { serve: 'off' },
+        },
+      },
     });
     await seedFlag(h, { key: 'dark-mode', owner: 'design', description: 'Dark theme for the dashboard' });
     const rollout = await h.client.workflow.start(rolloutWorkflow, {
       workflowId: workflowIds.rollout('search-ranking', 'staging'),
       taskQueue: h.taskQueue,
-      args: [{ rolloutId: randomUUID(), flagKey: 'search-ranking', env: 'staging', variation: 'on', stages: [10, 50, 100], bakeMs: 3_600_000, requester: 'U_ALICE', replyTo: { transport: 'console', user: 'U_ALICE' } }],
+      args: [
+        {
+          rolloutId: randomUUID(),
+          flagKey: 'search-ranking',
+          env: 'staging',
+          variation: 'on',
+          stages: [10, 50, 100],
+          bakeMs: 3_600_000,
+          requester: 'U_ALICE',
+          replyTo: { transport: 'console', user: 'U_ALICE' },
+        },
+      ],
     });
     await eventually(async () => ((await rollout.query(rolloutStateQuery)).status === 'baking' ? true : undefined));
 
     const port = await freePort();
     consoleUrl = `http://127.0.0.1:${port}`;
     oidc = await startLocalOidcServer(`${consoleUrl}/auth/callback`);
-    const signIn = createOidcSignIn({ issuer: new URL(oidc.issuer), clientId: oidc.client.client_id, clientSecret: oidc.client.client_secret, principalClaim: 'sub', publicUrl: new URL(consoleUrl) });
-    const handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ENVIRONMENTS });
-    const deps = { client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ENVIRONMENTS, handler, devLogin: false, oidc: signIn };
+    const signIn = createOidcSignIn({
+      issuer: new URL(oidc.issuer),
+      clientId: oidc.client.client_id,
+      clientSecret: oidc.client.client_secret,
+      principalClaim: 'sub',
+      publicUrl: new URL(consoleUrl),
+    });
+    const handler = createCommandHandler({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      pool: h.db.pool,
+      log,
+      environments: ENVIRONMENTS,
+    });
+    const deps = {
+      client: h.client,
+      taskQueue: h.taskQueue,
+      pool: h.db.pool,
+      log,
+      environments: ENVIRONMENTS,
+      handler,
+      devLogin: false,
+      oidc: signIn,
+    };
     app = createWebApp(deps, { consoleDir });
     await app.listen({ port, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -128,8 +190,12 @@ describe.skipIf(!hasChromium)('the browser console', () => {
     const card = cardOf(bob, id!);
     await card.waitFor({ timeout: 10_000 });
     expect(await stillSamePage(bob)).toBe(true);
-    expect(await card.getByRole('row', { name: /checkout-v2 in production/ }).textContent()).toMatch(/checkout-v2 in production.*off.*on/);
-    expect(await card.getByRole('region', { name: 'Risk reasons', exact: true }).getByRole('listitem').count()).toBeGreaterThan(0);
+    expect(await card.getByRole('row', { name: /checkout-v2 in production/ }).textContent()).toMatch(
+      /checkout-v2 in production.*off.*on/,
+    );
+    expect(
+      await card.getByRole('region', { name: 'Risk reasons', exact: true }).getByRole('listitem').count(),
+    ).toBeGreaterThan(0);
     expect(await card.textContent()).toMatch(/Requested byU_ALICE.*JustificationlaunchExpires/);
 
     await alice.getByRole('link', { name: `Open change request ${id}`, exact: true }).click();
@@ -139,11 +205,18 @@ describe.skipIf(!hasChromium)('the browser console', () => {
     const approve = own.getByRole('button', { name: 'Approve', exact: true });
     expect(await approve.isDisabled()).toBe(true);
     const why = await approve.getAttribute('aria-describedby');
-    expect(await alice.locator(`[id="${why}"]`).textContent()).toBe('You requested this change: another eligible person must approve it.');
+    expect(await alice.locator(`[id="${why}"]`).textContent()).toBe(
+      'You requested this change: another eligible person must approve it.',
+    );
 
     await card.getByRole('button', { name: 'Approve', exact: true }).click();
-    await bob.getByRole('region', { name: 'Pending change requests', exact: true }).getByText('Nothing is waiting for approval.').waitFor({ timeout: 20_000 });
-    expect(await bob.getByRole('heading', { name: 'Recently decided', exact: true }).locator('xpath=..').textContent()).toContain(`${id} applied approved by U_BOB and applied`);
+    await bob
+      .getByRole('region', { name: 'Pending change requests', exact: true })
+      .getByText('Nothing is waiting for approval.')
+      .waitFor({ timeout: 20_000 });
+    expect(
+      await bob.getByRole('heading', { name: 'Recently decided', exact: true }).locator('xpath=..').textContent(),
+    ).toContain(`${id} applied approved by U_BOB and applied`);
 
     await own.getByText('U_BOB').waitFor({ timeout: 10_000 });
     expect(await own.textContent()).toMatch(/applied/);
@@ -155,7 +228,9 @@ describe.skipIf(!hasChromium)('the browser console', () => {
     const production = alice.getByRole('region', { name: 'production', exact: true });
     await production.waitFor();
     expect(await production.locator('.serving').textContent()).toBe('on');
-    expect(await alice.getByRole('region', { name: 'staging', exact: true }).locator('.serving').textContent()).toBe('default (off)');
+    expect(await alice.getByRole('region', { name: 'staging', exact: true }).locator('.serving').textContent()).toBe(
+      'default (off)',
+    );
   });
 
   it('a revert from the flag’s history asks for a reason; Bob’s rejection without one is refused with an error, with one the request leaves his inbox as rejected', async () => {
@@ -163,7 +238,10 @@ describe.skipIf(!hasChromium)('the browser console', () => {
     bob.on('request', (request) => sent.push(`${request.method()} ${new URL(request.url()).pathname}`));
     // Alice is on checkout-v2's page: the newest history row is her approved flag.on in production.
     const history = alice.getByRole('region', { name: 'History', exact: true });
-    await history.getByRole('button', { name: /^Revert / }).first().click();
+    await history
+      .getByRole('button', { name: /^Revert / })
+      .first()
+      .click();
     await history.getByRole('button', { name: 'Request revert', exact: true }).click();
     expect(await history.getByRole('alert').textContent()).toBe('A revert needs a reason.');
     await history.getByLabel(/^Reason for reverting /).fill('roll back the launch');
@@ -184,12 +262,32 @@ describe.skipIf(!hasChromium)('the browser console', () => {
     await card.getByLabel(`Reason for rejecting ${id}`).fill('not during the freeze');
     await card.getByRole('button', { name: 'Send rejection', exact: true }).click();
     await card.waitFor({ state: 'detached', timeout: 10_000 });
-    expect(await bob.getByRole('heading', { name: 'Recently decided', exact: true }).locator('xpath=..').textContent()).toContain(`${id} rejected rejected by U_BOB: not during the freeze`);
-    expect(await stateOf(id)).toMatchObject({ status: 'rejected', decidedBy: 'U_BOB', rejectionReason: 'not during the freeze' });
+    expect(
+      await bob.getByRole('heading', { name: 'Recently decided', exact: true }).locator('xpath=..').textContent(),
+    ).toContain(`${id} rejected rejected by U_BOB: not during the freeze`);
+    expect(await stateOf(id)).toMatchObject({
+      status: 'rejected',
+      decidedBy: 'U_BOB',
+      rejectionReason: 'not during the freeze',
+    });
   });
 
   it('under `switchyard dev`: the dev sign-in link opens the console signed in, and sign-out offers the dev sign-in form', async () => {
-    const dev = createWebApp({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ENVIRONMENTS, handler: createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments: ENVIRONMENTS }), devLogin: true });
+    const dev = createWebApp({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      pool: h.db.pool,
+      log,
+      environments: ENVIRONMENTS,
+      handler: createCommandHandler({
+        client: h.client,
+        taskQueue: h.taskQueue,
+        pool: h.db.pool,
+        log,
+        environments: ENVIRONMENTS,
+      }),
+      devLogin: true,
+    });
     const devUrl = await dev.listen({ port: 0, host: '127.0.0.1' });
     try {
       const page = await (await isolatedContext(browser)).newPage();
@@ -217,7 +315,10 @@ describe.skipIf(!hasChromium)('the browser console', () => {
     await alice.getByRole('region', { name: 'staging', exact: true }).getByText('staff', { exact: true }).waitFor();
     await screenshot(alice, 'flag');
 
-    const id = await runCommand(alice, '/flag on dark-mode --env production --reason "dark launch for the design review"');
+    const id = await runCommand(
+      alice,
+      '/flag on dark-mode --env production --reason "dark launch for the design review"',
+    );
     await cardOf(bob, id!).waitFor({ timeout: 10_000 });
     await screenshot(bob, 'approvals');
     await alice.reload();

@@ -30,8 +30,12 @@ import { flag, snapshotOf } from '../snapshots.js';
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 // CI installs Chromium (.ci/run): there a missing browser is a failure, not a skip.
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing under CI: install it with \`apt-get install -y chromium\` (as .ci/run does)`);
-if (!hasChromium) console.warn(`skipping the React example's browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`)`);
+if (!hasChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing under CI: install it with \`apt-get install -y chromium\` (as .ci/run does)`);
+if (!hasChromium)
+  console.warn(
+    `skipping the React example's browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`)`,
+  );
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -68,7 +72,12 @@ async function buildExample(env: { VITE_SWITCHYARD_URL?: string; VITE_SWITCHYARD
   return outDir;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
 
 /** Serves one build's files, as any web host would; `dir` is read per request, since the build comes after the port. */
 function staticFiles(dir: () => string): RequestListener {
@@ -77,7 +86,8 @@ function staticFiles(dir: () => string): RequestListener {
     const file = normalize(join(dir(), path === '/' ? 'index.html' : path));
     if (!file.startsWith(dir())) return void response.writeHead(404).end();
     readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
       () => response.writeHead(404).end(),
     );
   };
@@ -90,7 +100,9 @@ async function listen(server: Server): Promise<string> {
 
 it('the example type-checks with its own tsconfig (the root tsconfig leaves examples/ out)', async () => {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  await expect(promisify(execFile)(process.execPath, [tsc, '-p', join(EXAMPLE, 'tsconfig.json')], { cwd: ROOT })).resolves.toBeDefined();
+  await expect(
+    promisify(execFile)(process.execPath, [tsc, '-p', join(EXAMPLE, 'tsconfig.json')], { cwd: ROOT }),
+  ).resolves.toBeDefined();
 }, 60_000);
 
 describe.skipIf(!hasChromium)('the React example in a browser on another origin', () => {
@@ -119,12 +131,28 @@ describe.skipIf(!hasChromium)('the React example in a browser on another origin'
     const redis = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     const subscriber = new Redis(REDIS_URL, { autoResubscribe: false });
     connections.push(redis, subscriber);
-    store = new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production'], pollIntervalMs: 0 });
+    store = new SnapshotStore({
+      redis,
+      subscriber,
+      keys,
+      compile: (s) => compileSnapshot(s),
+      log,
+      environments: ['production'],
+      pollIntervalMs: 0,
+    });
     await store.start();
-    evaluator = createEvaluatorServer({ store, log, corsOrigins: [appUrl], eventStreams: { source: store, tokens: new StreamTokens({ secret: 'r'.repeat(32) }) } });
+    evaluator = createEvaluatorServer({
+      store,
+      log,
+      corsOrigins: [appUrl],
+      eventStreams: { source: store, tokens: new StreamTokens({ secret: 'r'.repeat(32) }) },
+    });
     evaluatorUrl = await evaluator.listen({ port: 0, host: '127.0.0.1' });
 
-    const [configured, unconfigured] = await Promise.all([buildExample({ VITE_SWITCHYARD_URL: evaluatorUrl, VITE_SWITCHYARD_SDK_KEY: sdkKey }), buildExample({})]);
+    const [configured, unconfigured] = await Promise.all([
+      buildExample({ VITE_SWITCHYARD_URL: evaluatorUrl, VITE_SWITCHYARD_SDK_KEY: sdkKey }),
+      buildExample({}),
+    ]);
     builds.push(configured, unconfigured);
     appDir = configured;
     const bare = createServer(staticFiles(() => unconfigured));
@@ -133,7 +161,16 @@ describe.skipIf(!hasChromium)('the React example in a browser on another origin'
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 90_000);
 
@@ -162,7 +199,9 @@ describe.skipIf(!hasChromium)('the React example in a browser on another origin'
     expect(await page.textContent('main')).toContain('updates without a reload');
 
     // The provider listens on the stream the bulk answer named; the kill must reach it there.
-    await expect.poll(() => requested.some((r) => r.startsWith(`GET ${evaluatorUrl}/ofrep/v1/events?token=`)), { timeout: 5_000 }).toBe(true);
+    await expect
+      .poll(() => requested.some((r) => r.startsWith(`GET ${evaluatorUrl}/ofrep/v1/events?token=`)), { timeout: 5_000 })
+      .toBe(true);
     await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
 
     await plantSnapshot(admin, keys, snapshotOf('production', 2, [checkoutV2(true)]));

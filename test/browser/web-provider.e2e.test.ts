@@ -26,8 +26,10 @@ import { killedIn, SEED_KEY, snapshotOf } from '../snapshots.js';
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 // CI installs Chromium (.ci/run): there a missing browser is a failure, not a skip.
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing under CI: install it with \`apt-get install -y chromium\` (as .ci/run does)`);
-if (!hasChromium) console.warn(`skipping the browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`)`);
+if (!hasChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing under CI: install it with \`apt-get install -y chromium\` (as .ci/run does)`);
+if (!hasChromium)
+  console.warn(`skipping the browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`)`);
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -104,7 +106,10 @@ describe.skipIf(!hasChromium)('a browser on another origin', () => {
     // The page's origin: another port than the evaluator's, so every call to it is cross-origin.
     pages = createServer((request, response) => {
       if (request.url === '/app.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title><p id="flag"></p><script src="/app.js"></script>');
+      else
+        response
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><title>app</title><p id="flag"></p><script src="/app.js"></script>');
     });
     pageUrl = await listen(pages);
 
@@ -114,14 +119,36 @@ describe.skipIf(!hasChromium)('a browser on another origin', () => {
     const redis = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     const subscriber = new Redis(REDIS_URL, { autoResubscribe: false });
     connections.push(redis, subscriber);
-    store = new SnapshotStore({ redis, subscriber, keys, compile: (s) => compileSnapshot(s), log, environments: ['production'], pollIntervalMs: 0 });
+    store = new SnapshotStore({
+      redis,
+      subscriber,
+      keys,
+      compile: (s) => compileSnapshot(s),
+      log,
+      environments: ['production'],
+      pollIntervalMs: 0,
+    });
     await store.start();
-    app = createEvaluatorServer({ store, log, corsOrigins: [pageUrl], eventStreams: { source: store, tokens: new StreamTokens({ secret: 'b'.repeat(32) }) } });
+    app = createEvaluatorServer({
+      store,
+      log,
+      corsOrigins: [pageUrl],
+      eventStreams: { source: store, tokens: new StreamTokens({ secret: 'b'.repeat(32) }) },
+    });
     evaluatorUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.on('request', (request) => requested.push(`${request.method()} ${request.url()}`));
@@ -142,11 +169,19 @@ describe.skipIf(!hasChromium)('a browser on another origin', () => {
   it('reads a flag through the OFREP web provider, and shows a kill pushed over the event stream without reloading', async () => {
     await page.goto(pageUrl);
     const pageId = await page.evaluate('window.pageId');
-    await page.evaluate(([base, key, flagKey, context]) => (globalThis as unknown as { start(...args: unknown[]): Promise<void> }).start(base, key, flagKey, context), [evaluatorUrl, sdkKey, SEED_KEY, CONTEXT] as const);
+    await page.evaluate(
+      ([base, key, flagKey, context]) =>
+        (globalThis as unknown as { start(...args: unknown[]): Promise<void> }).start(base, key, flagKey, context),
+      [evaluatorUrl, sdkKey, SEED_KEY, CONTEXT] as const,
+    );
     expect(await shown()).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
 
     // The provider opened the stream the bulk answer named; nothing polls.
-    await until(5_000, async () => requested.filter((r) => r.startsWith(`GET ${evaluatorUrl}/ofrep/v1/events?token=`)).length, (n) => n > 0);
+    await until(
+      5_000,
+      async () => requested.filter((r) => r.startsWith(`GET ${evaluatorUrl}/ofrep/v1/events?token=`)).length,
+      (n) => n > 0,
+    );
     const bulkBefore = requested.filter((r) => r.startsWith(`POST ${evaluatorUrl}/ofrep/v1/evaluate/flags`)).length;
 
     const published = Date.now();
@@ -158,6 +193,8 @@ describe.skipIf(!hasChromium)('a browser on another origin', () => {
     // The same page: no reload, and the value came from a bulk re-fetch the stream prompted.
     expect(await page.evaluate('window.pageId')).toBe(pageId);
     expect(requested.filter((r) => r.startsWith(`GET ${pageUrl}`)).length).toBe(2);
-    expect(requested.filter((r) => r.startsWith(`POST ${evaluatorUrl}/ofrep/v1/evaluate/flags`)).length).toBeGreaterThan(bulkBefore);
+    expect(
+      requested.filter((r) => r.startsWith(`POST ${evaluatorUrl}/ofrep/v1/evaluate/flags`)).length,
+    ).toBeGreaterThan(bulkBefore);
   });
 });

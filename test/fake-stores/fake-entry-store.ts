@@ -39,12 +39,36 @@ export class FakeEntryStore implements EntryStore {
     const { kind, key } = change.target;
     const history = this.versions.get(`${kind} ${key}`) ?? [];
     const found = history.at(-1)?.version ?? 0;
-    if (found !== change.expectedVersion) throw new ConflictError(`${kind} ${key} changed since the request: expected version ${change.expectedVersion}, found ${found}`);
+    if (found !== change.expectedVersion)
+      throw new ConflictError(
+        `${kind} ${key} changed since the request: expected version ${change.expectedVersion}, found ${found}`,
+      );
     const version = found + 1;
     history.push({ version, document: structuredClone(change.target.document), change, at: new Date() });
     this.versions.set(`${kind} ${key}`, history);
-    this.audit.append({ actor: change.actor, onBehalfOf: change.onBehalfOf, action: change.action, entityKind: kind, entityKey: key, environment: change.environment, tenant: change.tenant, changeId: change.changeId, reason: change.reason, approvedBy: change.approvedBy, requestId: change.requestId, detail: { version, previousVersion: found } });
-    const result: AppliedChange = { changeId: change.changeId, key, kind, version, applied: true, auditId: this.audit.rows.length, snapshots: {} };
+    this.audit.append({
+      actor: change.actor,
+      onBehalfOf: change.onBehalfOf,
+      action: change.action,
+      entityKind: kind,
+      entityKey: key,
+      environment: change.environment,
+      tenant: change.tenant,
+      changeId: change.changeId,
+      reason: change.reason,
+      approvedBy: change.approvedBy,
+      requestId: change.requestId,
+      detail: { version, previousVersion: found },
+    });
+    const result: AppliedChange = {
+      changeId: change.changeId,
+      key,
+      kind,
+      version,
+      applied: true,
+      auditId: this.audit.rows.length,
+      snapshots: {},
+    };
     this.applied.set(change.changeId, result);
     return result;
   }
@@ -55,7 +79,9 @@ export class FakeEntryStore implements EntryStore {
       if (!written.length) continue;
       const [kind, key] = entry.split(' ') as ['flag' | 'config', string];
       const firstVersion = written[0]!.version;
-      const distinct = (values: Array<string | undefined>) => [...new Set(values.filter((v): v is string => v !== undefined))];
+      const distinct = (values: Array<string | undefined>) => [
+        ...new Set(values.filter((v): v is string => v !== undefined)),
+      ];
       return {
         id,
         kind,

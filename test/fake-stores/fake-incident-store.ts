@@ -7,7 +7,13 @@ export class FakeIncidentStore implements IncidentStore {
   async open(input: IncidentInput): Promise<IncidentRecord> {
     let row = this.byRequest.get(input.requestId);
     if (!row) {
-      row = { id: this.byRequest.size + 1, entryKey: input.entryKey ?? null, environment: input.env ?? null, actor: input.actor, webhookDeliveredAt: null };
+      row = {
+        id: this.byRequest.size + 1,
+        entryKey: input.entryKey ?? null,
+        environment: input.env ?? null,
+        actor: input.actor,
+        webhookDeliveredAt: null,
+      };
       this.byRequest.set(input.requestId, row);
     }
     return { ...row };

@@ -25,8 +25,24 @@ export class FakeRoleBindingStore implements RoleBindingStore {
   async grant(input: RoleChangeInput): Promise<{ applied: boolean }> {
     if (this.audit.recorded(input.changeId, 'role.grant')) return { applied: false };
     if (this.bindings.some((b) => sameScope(b, input))) return { applied: false };
-    this.bindings.push({ subject: input.subject, role: input.role as Role, ...(input.env ? { env: input.env } : {}), ...(input.tenant ? { tenant: input.tenant } : {}) });
-    this.audit.append({ actor: input.actor, action: 'role.grant', entityKind: 'role-binding', entityKey: input.subject, environment: input.env, tenant: input.tenant, changeId: input.changeId, approvedBy: input.approvedBy, requestId: input.requestId, reason: input.reason });
+    this.bindings.push({
+      subject: input.subject,
+      role: input.role as Role,
+      ...(input.env ? { env: input.env } : {}),
+      ...(input.tenant ? { tenant: input.tenant } : {}),
+    });
+    this.audit.append({
+      actor: input.actor,
+      action: 'role.grant',
+      entityKind: 'role-binding',
+      entityKey: input.subject,
+      environment: input.env,
+      tenant: input.tenant,
+      changeId: input.changeId,
+      approvedBy: input.approvedBy,
+      requestId: input.requestId,
+      reason: input.reason,
+    });
     return { applied: true };
   }
 
@@ -35,7 +51,18 @@ export class FakeRoleBindingStore implements RoleBindingStore {
     const index = this.bindings.findIndex((b) => sameScope(b, input));
     if (index < 0) throw new NotFoundError(`${input.subject} holds no ${input.role} role to revoke`);
     this.bindings.splice(index, 1);
-    this.audit.append({ actor: input.actor, action: 'role.revoke', entityKind: 'role-binding', entityKey: input.subject, environment: input.env, tenant: input.tenant, changeId: input.changeId, approvedBy: input.approvedBy, requestId: input.requestId, reason: input.reason });
+    this.audit.append({
+      actor: input.actor,
+      action: 'role.revoke',
+      entityKind: 'role-binding',
+      entityKey: input.subject,
+      environment: input.env,
+      tenant: input.tenant,
+      changeId: input.changeId,
+      approvedBy: input.approvedBy,
+      requestId: input.requestId,
+      reason: input.reason,
+    });
     return { applied: true };
   }
 }

@@ -23,9 +23,13 @@ export class FakeTenancyStore implements TenancyStore {
   }
 
   async view(names: { tenants: readonly string[]; cohorts: readonly string[] }): Promise<TenancyView> {
-    const tenants = Object.fromEntries(names.tenants.filter((id) => this.tenants[id]).map((id) => [id, { ...this.tenants[id]! }]));
+    const tenants = Object.fromEntries(
+      names.tenants.filter((id) => this.tenants[id]).map((id) => [id, { ...this.tenants[id]! }]),
+    );
     const cohorts = Object.fromEntries(
-      names.cohorts.filter((n) => this.cohorts[n]).map((n) => [n, { name: n, description: this.descriptions[n] ?? '', members: [...this.cohorts[n]!].sort() }]),
+      names.cohorts
+        .filter((n) => this.cohorts[n])
+        .map((n) => [n, { name: n, description: this.descriptions[n] ?? '', members: [...this.cohorts[n]!].sort() }]),
     );
     return { tenants, cohorts, tiers: [...new Set(Object.values(this.tenants).map((t) => t.tier))].sort() };
   }

@@ -62,7 +62,9 @@ function parseArgs(body: string, contentType: string | undefined): Record<string
  * A local stand-in for Slack's Web API (SLACK_API_URL points here) and for response_url
  * endpoints: it records what the app sent and answers like Slack does, including 429s on demand.
  */
-export async function startFakeSlack(options: { methods?: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(
+  options: { methods?: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> } = {},
+): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const waiters = new Set<{ match: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }>();
   let tsCounter = 0;
@@ -84,7 +86,15 @@ export async function startFakeSlack(options: { methods?: Record<string, (args: 
     if (extra) return extra(args);
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.test/', team: 'Fake', team_id: 'T_FAKE', user: 'switchyard', user_id: 'U_BOT', bot_id: 'B_BOT' };
+        return {
+          ok: true,
+          url: 'https://fake.slack.test/',
+          team: 'Fake',
+          team_id: 'T_FAKE',
+          user: 'switchyard',
+          user_id: 'U_BOT',
+          bot_id: 'B_BOT',
+        };
       case 'chat.postMessage': {
         const ts = nextTs();
         return { ok: true, channel: args.channel, ts, message: { ts, text: args.text, blocks: args.blocks } };
@@ -108,7 +118,13 @@ export async function startFakeSlack(options: { methods?: Record<string, (args: 
     const auth = req.headers.authorization?.replace(/^Bearer /, '');
     if (path.startsWith('/response/')) {
       const args = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-      record({ method: 'response', args, at: Date.now(), responseId: decodeURIComponent(path.slice('/response/'.length)), status: 200 });
+      record({
+        method: 'response',
+        args,
+        at: Date.now(),
+        responseId: decodeURIComponent(path.slice('/response/'.length)),
+        status: 200,
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       return;
     }
@@ -123,7 +139,9 @@ export async function startFakeSlack(options: { methods?: Record<string, (args: 
     if (limit) {
       limit.remaining--;
       record({ method, args, at: Date.now(), token, status: 429 });
-      res.writeHead(429, { 'retry-after': String(limit.retryAfterSec), 'content-type': 'application/json' }).end('{"ok":false,"error":"ratelimited"}');
+      res
+        .writeHead(429, { 'retry-after': String(limit.retryAfterSec), 'content-type': 'application/json' })
+        .end('{"ok":false,"error":"ratelimited"}');
       return;
     }
     const result = answer(method, args);
@@ -156,7 +174,12 @@ export async function startFakeSlack(options: { methods?: Record<string, (args: 
         const waiter = { match: (c: SlackCall) => c.status === 200 && match(c), resolve };
         waiters.add(waiter);
         setTimeout(() => {
-          if (waiters.delete(waiter)) reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; calls so far: ${calls.map((c) => `${c.method}(${c.status})`).join(', ') || 'none'}`));
+          if (waiters.delete(waiter))
+            reject(
+              new Error(
+                `timed out after ${timeoutMs} ms waiting for ${what}; calls so far: ${calls.map((c) => `${c.method}(${c.status})`).join(', ') || 'none'}`,
+              ),
+            );
         }, timeoutMs).unref();
       });
     },

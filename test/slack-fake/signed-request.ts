@@ -23,7 +23,12 @@ export interface SlackResponse {
 }
 
 /** POSTs a form body to the app exactly as Slack does: signed, form-encoded, with the retry headers when asked. */
-export async function sendSigned(url: string, signingSecret: string, rawBody: string, options: SignedRequestOptions = {}): Promise<SlackResponse> {
+export async function sendSigned(
+  url: string,
+  signingSecret: string,
+  rawBody: string,
+  options: SignedRequestOptions = {},
+): Promise<SlackResponse> {
   const ts = options.timestampSec ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
@@ -93,13 +98,27 @@ export function blockActionBody(f: BlockActionFields): string {
     user: { id: f.userId, username: f.userId.toLowerCase(), team_id: f.teamId ?? 'T_TEST' },
     api_app_id: 'A_TEST',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: f.messageTs ?? '1.000001', channel_id: f.channelId ?? 'C_APPROVALS', is_ephemeral: false },
+    container: {
+      type: 'message',
+      message_ts: f.messageTs ?? '1.000001',
+      channel_id: f.channelId ?? 'C_APPROVALS',
+      is_ephemeral: false,
+    },
     trigger_id: f.triggerId ?? `${Date.now()}.${randomUUID().slice(0, 8)}`,
     team: { id: f.teamId ?? 'T_TEST', domain: 'test' },
     channel: { id: f.channelId ?? 'C_APPROVALS', name: 'approvals' },
     message: { type: 'message', ts: f.messageTs ?? '1.000001', text: '' },
     response_url: f.responseUrl,
-    actions: [{ type: 'button', action_id: f.actionId, block_id: 'b', value: f.value, action_ts: String(Date.now() / 1000), text: { type: 'plain_text', text: f.actionId } }],
+    actions: [
+      {
+        type: 'button',
+        action_id: f.actionId,
+        block_id: 'b',
+        value: f.value,
+        action_ts: String(Date.now() / 1000),
+        text: { type: 'plain_text', text: f.actionId },
+      },
+    ],
   });
 }
 
@@ -115,7 +134,12 @@ export interface ViewSubmissionFields {
 /** A modal's submit (view_submission). */
 export function viewSubmissionBody(f: ViewSubmissionFields): string {
   const values = Object.fromEntries(
-    Object.entries(f.values).map(([block, inputs]) => [block, Object.fromEntries(Object.entries(inputs).map(([action, value]) => [action, { type: 'plain_text_input', value }]))]),
+    Object.entries(f.values).map(([block, inputs]) => [
+      block,
+      Object.fromEntries(
+        Object.entries(inputs).map(([action, value]) => [action, { type: 'plain_text_input', value }]),
+      ),
+    ]),
   );
   return payloadBody({
     type: 'view_submission',
@@ -138,16 +162,33 @@ export function viewSubmissionBody(f: ViewSubmissionFields): string {
 
 /** An Events API envelope (event_callback). */
 export function eventBody(event: Record<string, unknown>, eventId = `Ev${randomUUID().slice(0, 10)}`): string {
-  return JSON.stringify({ token: 'deprecated-verification-token', team_id: 'T_TEST', api_app_id: 'A_TEST', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
+  return JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: 'T_TEST',
+    api_app_id: 'A_TEST',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
 }
 
 /** Events arrive as JSON, signed the same way. */
-export async function sendSignedJson(url: string, signingSecret: string, rawBody: string, options: SignedRequestOptions = {}): Promise<SlackResponse> {
+export async function sendSignedJson(
+  url: string,
+  signingSecret: string,
+  rawBody: string,
+  options: SignedRequestOptions = {},
+): Promise<SlackResponse> {
   const ts = options.timestampSec ?? Math.floor(Date.now() / 1000);
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(options.signWith ?? signingSecret, ts, rawBody) },
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': slackSignature(options.signWith ?? signingSecret, ts, rawBody),
+    },
     body: rawBody,
   });
   return { status: res.status, body: await res.text(), latencyMs: performance.now() - started };

@@ -14,7 +14,11 @@ export interface FakeSocketMode {
   /** Resolves once an app has connected and been greeted. */
   connected: Promise<void>;
   /** Sends one envelope and resolves with the app's ack (`{ envelope_id, payload? }`) and how long it took. */
-  send(type: 'slash_commands' | 'interactive' | 'events_api', payload: Record<string, unknown>, options?: { retryAttempt?: number }): Promise<{ ack: Record<string, unknown>; ms: number }>;
+  send(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: Record<string, unknown>,
+    options?: { retryAttempt?: number },
+  ): Promise<{ ack: Record<string, unknown>; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,14 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
         pending.delete(id);
       }
     });
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-socket-mode' }, connection_info: { app_id: 'A_TEST' } }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake-socket-mode' },
+        connection_info: { app_id: 'A_TEST' },
+      }),
+    );
     greeted();
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -50,7 +61,16 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       const envelopeId = randomUUID();
       const started = performance.now();
       const acked = new Promise<Record<string, unknown>>((resolve) => pending.set(envelopeId, resolve));
-      socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: options.retryAttempt ?? 0, retry_reason: options.retryAttempt ? 'timeout' : '' }));
+      socket.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+          retry_attempt: options.retryAttempt ?? 0,
+          retry_reason: options.retryAttempt ? 'timeout' : '',
+        }),
+      );
       return acked.then((ack) => ({ ack, ms: performance.now() - started }));
     },
     async close() {

@@ -6,7 +6,11 @@ import { auditRowSchema, limitQuery } from '../schemas.js';
 
 const auditQuery = z
   .object({
-    entity: z.string().min(1).optional().describe('the entity key (a flag or config key, a principal for role changes)'),
+    entity: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the entity key (a flag or config key, a principal for role changes)'),
     kind: z.string().min(1).optional().describe('the entity kind: flag, config, secret, role, sdk-key, api-token …'),
     actor: z.string().min(1).optional().describe('rows written by this principal or on its behalf'),
     since: z.iso.datetime({ offset: true }).optional().describe('rows at or after this time (ISO 8601)'),

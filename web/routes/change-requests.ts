@@ -10,7 +10,19 @@ import { route } from '../route.js';
 import { changeRequestStateSchema, idParam, limitQuery, outcomeSchema, reasonBody } from '../schemas.js';
 
 /** `pending` is what waits for a person; the other filters are the workflow's own statuses. */
-const STATUS_FILTERS = ['pending', 'validating', 'awaiting_approval', 'approved', 'applying', 'applied', 'rejected', 'expired', 'conflict', 'refused', 'failed'] as const;
+const STATUS_FILTERS = [
+  'pending',
+  'validating',
+  'awaiting_approval',
+  'approved',
+  'applying',
+  'applied',
+  'rejected',
+  'expired',
+  'conflict',
+  'refused',
+  'failed',
+] as const;
 
 const listQuery = z.object({ status: z.enum(STATUS_FILTERS).optional(), limit: limitQuery(25, 100) }).strict();
 const listed = changeRequestStateSchema.extend({ workflowId: z.string(), startedAt: z.string() });
@@ -18,13 +30,18 @@ const listed = changeRequestStateSchema.extend({ workflowId: z.string(), started
 async function listChangeRequests(deps: ApiDeps, filter: { status?: (typeof STATUS_FILTERS)[number]; limit: number }) {
   const wanted = filter.status === 'pending' ? 'awaiting_approval' : filter.status;
   // Pending requests are running workflows: asking visibility for those alone keeps the scan short.
-  const running = filter.status === 'pending' || filter.status === 'awaiting_approval' ? ` AND ExecutionStatus = 'Running'` : '';
+  const running =
+    filter.status === 'pending' || filter.status === 'awaiting_approval' ? ` AND ExecutionStatus = 'Running'` : '';
   const items: Array<z.infer<typeof listed>> = [];
   let scanned = 0;
-  for await (const wf of deps.client.workflow.list({ query: `WorkflowType = 'changeRequestWorkflow'${running}`, pageSize: 100 })) {
+  for await (const wf of deps.client.workflow.list({
+    query: `WorkflowType = 'changeRequestWorkflow'${running}`,
+    pageSize: 100,
+  })) {
     if (++scanned > 1000 || items.length >= filter.limit) break;
     const state = await changeRequestState(deps, wf.workflowId);
-    if (state && (!wanted || state.status === wanted)) items.push({ ...state, workflowId: wf.workflowId, startedAt: wf.startTime.toISOString() });
+    if (state && (!wanted || state.status === wanted))
+      items.push({ ...state, workflowId: wf.workflowId, startedAt: wf.startTime.toISOString() });
   }
   return { changeRequests: items };
 }
@@ -35,7 +52,8 @@ async function showChangeRequest(deps: ApiDeps, id: string) {
     const state = await deps.client.workflow.getHandle(workflowId).query(changeRequestStateQuery);
     return { ...state, workflowId, diff: state.summary };
   } catch (err) {
-    if (isNotFound(err)) throw new NotFoundError(`there is no change request \`${id}\` (GET /api/v1/change-requests lists them)`);
+    if (isNotFound(err))
+      throw new NotFoundError(`there is no change request \`${id}\` (GET /api/v1/change-requests lists them)`);
     throw new ValidationError(`cannot read change request ${id}: ${userMessageOf(err)}`);
   }
 }
@@ -48,7 +66,10 @@ async function showChangeRequest(deps: ApiDeps, id: string) {
 async function decide(deps: ApiDeps, id: string, user: string, approve: boolean, reason?: string) {
   const workflowId = changeWorkflowId(id);
   if (isBreakGlassWorkflow(workflowId)) {
-    if (!approve) throw new ValidationError('a break-glass change is already applied: approve reviews it; to undo it, request the old state again');
+    if (!approve)
+      throw new ValidationError(
+        'a break-glass change is already applied: approve reviews it; to undo it, request the old state again',
+      );
     return { status: 'reviewed', changeRequestId: id, ...(await reviewBreakGlass(deps.client, workflowId, { user })) };
   }
   const message = await decideChange(deps.client, workflowId, { approve, user, reason });
@@ -68,7 +89,8 @@ export const changeRequestRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/change-requests/:id',
-    summary: 'One change request: status, the change (old → new), classification and risk reasons, requester, decision, expiry',
+    summary:
+      'One change request: status, the change (old → new), classification and risk reasons, requester, decision, expiry',
     tag: 'change-requests',
     params: idParam,
     response: changeRequestStateSchema.extend({ workflowId: z.string(), diff: z.string().optional() }),
@@ -99,8 +121,19 @@ export const changeRequestRoutes = [
     summary: 'Request the undo of an applied change: a new change request, classified and approved like any other',
     tag: 'change-requests',
     params: idParam,
-    body: reasonBody.extend({ requestId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/).optional() }),
+    body: reasonBody.extend({
+      requestId: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/)
+        .optional(),
+    }),
     response: outcomeSchema,
-    handle: ({ params, body, caller }, { deps }) => runCommand(deps, caller.principal, `/change revert ${params.id} --reason ${quoted(body.reason)}`, apiRequestId(body.requestId)),
+    handle: ({ params, body, caller }, { deps }) =>
+      runCommand(
+        deps,
+        caller.principal,
+        `/change revert ${params.id} --reason ${quoted(body.reason)}`,
+        apiRequestId(body.requestId),
+      ),
   }),
 ];

@@ -15,17 +15,33 @@ export const consoleReadRoutes = [
     tag: 'session',
     auth: false,
     response: z.object({ oidc: z.boolean(), devLogin: z.boolean() }),
-    handle: async (_input, { deps }) => ({ oidc: deps.oidc !== undefined, devLogin: deps.devLogin && deps.oidc === undefined }),
+    handle: async (_input, { deps }) => ({
+      oidc: deps.oidc !== undefined,
+      devLogin: deps.devLogin && deps.oidc === undefined,
+    }),
   }),
   route({
     method: 'GET',
     path: '/api/v1/stale-flags',
-    summary: 'Release and experiment flags past their expiry or older than the age limit, with why (as `/flag list --stale`)',
+    summary:
+      'Release and experiment flags past their expiry or older than the age limit, with why (as `/flag list --stale`)',
     tag: 'flags',
     response: z.object({
       maxAgeDays: z.number(),
-      flags: z.array(z.object({ key: z.string(), kind: z.string(), owner: z.string(), why: z.enum(['expired', 'old']), expiry: z.string().optional(), createdAt: z.string().optional() })),
+      flags: z.array(
+        z.object({
+          key: z.string(),
+          kind: z.string(),
+          owner: z.string(),
+          why: z.enum(['expired', 'old']),
+          expiry: z.string().optional(),
+          createdAt: z.string().optional(),
+        }),
+      ),
     }),
-    handle: async (_input, { deps }) => ({ maxAgeDays: STALE_AGE_DAYS, flags: staleFlagsOf(await listLifecycleFlags(deps.pool), STALE_AGE_DAYS, deps.now()) }),
+    handle: async (_input, { deps }) => ({
+      maxAgeDays: STALE_AGE_DAYS,
+      flags: staleFlagsOf(await listLifecycleFlags(deps.pool), STALE_AGE_DAYS, deps.now()),
+    }),
   }),
 ];

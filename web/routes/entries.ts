@@ -21,7 +21,14 @@ const versionShape = {
 };
 
 /** A stored version as the API shows it; the document is the flag or config entry as code. */
-const view = <D>(entry: EntryVersion<D>) => ({ key: entry.key, version: entry.version, changedAt: entry.createdAt, changedBy: entry.createdBy, changeId: entry.changeId, document: entry.document });
+const view = <D>(entry: EntryVersion<D>) => ({
+  key: entry.key,
+  version: entry.version,
+  changedAt: entry.createdAt,
+  changedBy: entry.createdBy,
+  changeId: entry.changeId,
+  document: entry.document,
+});
 
 async function flagOr404(deps: ApiDeps, key: string) {
   const flag = await getFlag(deps.pool, key);
@@ -34,7 +41,10 @@ async function showFlag(deps: ApiDeps, key: string) {
   const flag = await flagOr404(deps, key);
   const rollouts: Record<string, RolloutState> = {};
   for (const env of deps.environments) {
-    const state = await deps.client.workflow.getHandle(workflowIds.rollout(key, env)).query(rolloutStateQuery).catch(() => undefined);
+    const state = await deps.client.workflow
+      .getHandle(workflowIds.rollout(key, env))
+      .query(rolloutStateQuery)
+      .catch(() => undefined);
     if (state && !['completed', 'aborted', 'rolled_back'].includes(state.status)) rollouts[env] = state;
   }
   return { ...view(flag), environments: deps.environments, rollouts };
@@ -43,7 +53,11 @@ async function showFlag(deps: ApiDeps, key: string) {
 /** Secrets are config entries holding sealed envelopes: the API shows that a value exists, never the envelope. */
 function withoutSealed(entry: ConfigEntry): ConfigEntry {
   if (!entry.secret) return entry;
-  return { ...entry, ...(entry.value !== undefined ? { value: '(sealed)' } : {}), scopes: entry.scopes.map((s) => ({ ...s, value: '(sealed)' })) };
+  return {
+    ...entry,
+    ...(entry.value !== undefined ? { value: '(sealed)' } : {}),
+    scopes: entry.scopes.map((s) => ({ ...s, value: '(sealed)' })),
+  };
 }
 
 async function showConfig(deps: ApiDeps, key: string, env: string | undefined) {
@@ -51,9 +65,13 @@ async function showConfig(deps: ApiDeps, key: string, env: string | undefined) {
   if (!entry) throw new NotFoundError(`there is no config entry \`${key}\``);
   const shown = { ...view(entry), document: withoutSealed(entry.document) };
   if (env === undefined) return shown;
-  if (!deps.environments.includes(env)) throw new ValidationError(`env must be one of ${deps.environments.join(', ')} (got \`${env}\`)`);
+  if (!deps.environments.includes(env))
+    throw new ValidationError(`env must be one of ${deps.environments.join(', ')} (got \`${env}\`)`);
   const result = compileConfig(entry.document, env)({});
-  return { ...shown, resolved: result.ok ? { env, value: result.value, scope: result.scope } : { env, error: result.errorDetails } };
+  return {
+    ...shown,
+    resolved: result.ok ? { env, value: result.value, scope: result.scope } : { env, error: result.errorDetails },
+  };
 }
 
 /** A query string carries text, so `secret` is the words `true` or `false` rather than a coerced boolean (`false` would coerce to true). */
@@ -65,13 +83,27 @@ const configListQuery = z
   .strict();
 
 async function listConfigEntries(deps: ApiDeps, query: z.infer<typeof configListQuery>) {
-  const entries = (await listConfigs(deps.pool)).filter((c) => (!query.owner || c.document.owner === query.owner) && (!query.secret || c.document.secret === (query.secret === 'true')));
+  const entries = (await listConfigs(deps.pool)).filter(
+    (c) =>
+      (!query.owner || c.document.owner === query.owner) &&
+      (!query.secret || c.document.secret === (query.secret === 'true')),
+  );
   return { configs: entries.map((c) => ({ ...view(c), document: withoutSealed(c.document) })) };
 }
 
-const configView = z.object({ ...versionShape, document: z.record(z.string(), z.unknown()).describe('the config entry: type, global and scoped values; a secret shows `(sealed)` for each value it holds') });
+const configView = z.object({
+  ...versionShape,
+  document: z
+    .record(z.string(), z.unknown())
+    .describe('the config entry: type, global and scoped values; a secret shows `(sealed)` for each value it holds'),
+});
 
-const flagView = z.object({ ...versionShape, document: z.record(z.string(), z.unknown()).describe('the flag document: variations, per-environment state, rules with ids, overrides, kills, guardrail') });
+const flagView = z.object({
+  ...versionShape,
+  document: z
+    .record(z.string(), z.unknown())
+    .describe('the flag document: variations, per-environment state, rules with ids, overrides, kills, guardrail'),
+});
 
 export const entryRoutes = [
   route({
@@ -79,10 +111,17 @@ export const entryRoutes = [
     path: '/api/v1/flags',
     summary: 'Every flag, latest version, optionally filtered by owner or kind',
     tag: 'flags',
-    query: z.object({ owner: z.string().min(1).optional(), kind: z.enum(['release', 'ops', 'permission', 'experiment']).optional() }).strict(),
+    query: z
+      .object({
+        owner: z.string().min(1).optional(),
+        kind: z.enum(['release', 'ops', 'permission', 'experiment']).optional(),
+      })
+      .strict(),
     response: z.object({ flags: z.array(flagView) }),
     handle: async ({ query }, { deps }) => {
-      const flags = (await listFlags(deps.pool)).filter((f) => (!query.owner || f.document.owner === query.owner) && (!query.kind || f.document.kind === query.kind));
+      const flags = (await listFlags(deps.pool)).filter(
+        (f) => (!query.owner || f.document.owner === query.owner) && (!query.kind || f.document.kind === query.kind),
+      );
       return { flags: flags.map((f) => view<FlagDocument>(f)) };
     },
   }),
@@ -92,7 +131,10 @@ export const entryRoutes = [
     summary: 'One flag: every environment’s state, rules with ids, overrides, guardrail, and running rollouts',
     tag: 'flags',
     params: keyParam,
-    response: flagView.extend({ environments: z.array(z.string()), rollouts: z.record(z.string(), rolloutStateSchema) }),
+    response: flagView.extend({
+      environments: z.array(z.string()),
+      rollouts: z.record(z.string(), rolloutStateSchema),
+    }),
     handle: ({ params }, { deps }) => showFlag(deps, params.key),
   }),
   route({
@@ -112,7 +154,8 @@ export const entryRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/configs',
-    summary: 'Every config entry, latest version, optionally filtered by owner or by being a secret (secret values are never shown)',
+    summary:
+      'Every config entry, latest version, optionally filtered by owner or by being a secret (secret values are never shown)',
     tag: 'configs',
     query: configListQuery,
     response: z.object({ configs: z.array(configView) }),
@@ -126,7 +169,14 @@ export const entryRoutes = [
     params: keyParam,
     query: z.object({ env: z.string().min(1).optional() }).strict(),
     response: configView.extend({
-      resolved: z.object({ env: z.string(), value: z.unknown().optional(), scope: z.string().optional(), error: z.string().optional() }).optional(),
+      resolved: z
+        .object({
+          env: z.string(),
+          value: z.unknown().optional(),
+          scope: z.string().optional(),
+          error: z.string().optional(),
+        })
+        .optional(),
     }),
     handle: ({ params, query }, { deps }) => showConfig(deps, params.key, query.env),
   }),

@@ -8,4 +8,12 @@ import { rolloutRoutes } from './rollouts.js';
 import { sessionRoutes } from './session.js';
 
 /** The route table: what is served and what /api/v1/openapi.json documents. */
-export const API_ROUTES: readonly ApiRoute[] = [...commandRoutes, ...entryRoutes, ...changeRequestRoutes, ...rolloutRoutes, ...auditRoutes, ...sessionRoutes, ...consoleReadRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...commandRoutes,
+  ...entryRoutes,
+  ...changeRequestRoutes,
+  ...rolloutRoutes,
+  ...auditRoutes,
+  ...sessionRoutes,
+  ...consoleReadRoutes,
+];

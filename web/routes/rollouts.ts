@@ -19,8 +19,14 @@ const listed = rolloutStateSchema.extend({ workflowId: z.string() });
 
 async function listRollouts(deps: ApiDeps) {
   const rollouts: Array<z.infer<typeof listed>> = [];
-  for await (const wf of deps.client.workflow.list({ query: `WorkflowType = 'rolloutWorkflow' AND ExecutionStatus = 'Running'`, pageSize: 100 })) {
-    const state = await deps.client.workflow.getHandle(wf.workflowId).query(rolloutStateQuery).catch(() => undefined);
+  for await (const wf of deps.client.workflow.list({
+    query: `WorkflowType = 'rolloutWorkflow' AND ExecutionStatus = 'Running'`,
+    pageSize: 100,
+  })) {
+    const state = await deps.client.workflow
+      .getHandle(wf.workflowId)
+      .query(rolloutStateQuery)
+      .catch(() => undefined);
     if (state) rollouts.push({ ...state, workflowId: wf.workflowId });
     if (rollouts.length >= 200) break;
   }
@@ -29,9 +35,13 @@ async function listRollouts(deps: ApiDeps) {
 
 /** The rollout's own update, as the chat command and the buttons send it: it checks the role and the state. */
 async function control(deps: ApiDeps, user: string, params: z.infer<typeof controlParams>) {
-  if (!deps.environments.includes(params.env)) throw new ValidationError(`env must be one of ${deps.environments.join(', ')} (got \`${params.env}\`)`);
+  if (!deps.environments.includes(params.env))
+    throw new ValidationError(`env must be one of ${deps.environments.join(', ')} (got \`${params.env}\`)`);
   const message = await controlRollout(deps.client, user, params.action, { flagKey: params.flag, env: params.env });
-  const state = await deps.client.workflow.getHandle(workflowIds.rollout(params.flag, params.env)).query(rolloutStateQuery).catch(() => undefined);
+  const state = await deps.client.workflow
+    .getHandle(workflowIds.rollout(params.flag, params.env))
+    .query(rolloutStateQuery)
+    .catch(() => undefined);
   return { status: state?.status ?? 'unknown', ...(state ? { rollout: state } : {}), ...message };
 }
 

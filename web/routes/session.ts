@@ -20,26 +20,43 @@ export const sessionRoutes = [
     response: sessionView,
     handle: async ({ caller }) =>
       caller.via === 'session'
-        ? { principal: caller.principal, via: caller.via, csrfToken: caller.session.csrf, expiresAt: new Date(caller.session.expiresAt).toISOString() }
+        ? {
+            principal: caller.principal,
+            via: caller.via,
+            csrfToken: caller.session.csrf,
+            expiresAt: new Date(caller.session.expiresAt).toISOString(),
+          }
         : { principal: caller.principal, via: caller.via },
   }),
   route({
     method: 'GET',
     path: '/dev-login',
-    summary: '`switchyard dev` only, on loopback: sign in as any principal (sets an HttpOnly, SameSite=Strict session cookie)',
+    summary:
+      '`switchyard dev` only, on loopback: sign in as any principal (sets an HttpOnly, SameSite=Strict session cookie)',
     tag: 'session',
     auth: false,
     query: z.object({ user: z.string().regex(/^\S{1,200}$/, 'must be a principal id, e.g. U_ALICE') }).strict(),
     response: sessionView,
     handle: async ({ query }, { deps, request, reply }) => {
       if (deps.oidc) throw forbidden('dev sign-in is off because OIDC is configured: sign in at /auth/login');
-      if (!deps.devLogin) throw forbidden('dev sign-in works only under `switchyard dev` listening on loopback; use an API token (`switchyard token create`)');
+      if (!deps.devLogin)
+        throw forbidden(
+          'dev sign-in works only under `switchyard dev` listening on loopback; use an API token (`switchyard token create`)',
+        );
       if (!deps.limiter.allow(`dev-login:${request.ip}`)) throw rateLimited(deps, `dev-login:${request.ip}`);
       const { session, value } = deps.sessions.issue(query.user);
-      reply.header('set-cookie', cookieHeader(SESSION_COOKIE, value, { maxAgeSeconds: deps.sessions.maxAgeSeconds, secure: false }));
+      reply.header(
+        'set-cookie',
+        cookieHeader(SESSION_COOKIE, value, { maxAgeSeconds: deps.sessions.maxAgeSeconds, secure: false }),
+      );
       // A person who opened the link in a browser wants the console, not JSON.
       if (request.headers.accept?.includes('text/html')) return reply.redirect('/', 303);
-      return { principal: session.principal, via: 'session' as const, csrfToken: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() };
+      return {
+        principal: session.principal,
+        via: 'session' as const,
+        csrfToken: session.csrf,
+        expiresAt: new Date(session.expiresAt).toISOString(),
+      };
     },
   }),
   route({
@@ -50,7 +67,10 @@ export const sessionRoutes = [
     response: z.object({ signedOut: z.literal(true) }),
     handle: async (_input, { deps, reply }) => {
       // Sessions are sealed cookies, not server records: signing out is the browser forgetting it.
-      reply.header('set-cookie', cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: deps.oidc?.secureCookies ?? false }));
+      reply.header(
+        'set-cookie',
+        cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: deps.oidc?.secureCookies ?? false }),
+      );
       return { signedOut: true as const };
     },
   }),

@@ -2,7 +2,16 @@ import type { App, webApi } from '@slack/bolt';
 import { sealSecret } from '../../../core/secrets/envelope.js';
 import { ACTION } from '../../../render/action-ids.js';
 import type { Message } from '../../../render/blocks.js';
-import { inputValue, REASON_BLOCK, REASON_INPUT, REJECT_MODAL, SECRET_BLOCK, SECRET_INPUT, SECRET_MODAL, type ModalOrigin } from '../modals.js';
+import {
+  inputValue,
+  REASON_BLOCK,
+  REASON_INPUT,
+  REJECT_MODAL,
+  SECRET_BLOCK,
+  SECRET_INPUT,
+  SECRET_MODAL,
+  type ModalOrigin,
+} from '../modals.js';
 import { responsePayload, transportError } from '../reply-payload.js';
 import { slackRequestId } from '../request-id.js';
 import type { ListenerDeps } from './deps.js';
@@ -13,11 +22,22 @@ async function answer(client: webApi.WebClient, origin: ModalOrigin, user: strin
     const res = await fetch(origin.responseUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
+      body: JSON.stringify({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: message.text,
+        blocks: message.blocks,
+      }),
     });
     if (res.ok) return;
   }
-  if (origin.channel) await client.chat.postEphemeral({ channel: origin.channel, user, text: message.text, blocks: message.blocks as never });
+  if (origin.channel)
+    await client.chat.postEphemeral({
+      channel: origin.channel,
+      user,
+      text: message.text,
+      blocks: message.blocks as never,
+    });
 }
 
 function metadata<T>(raw: string): T & ModalOrigin {
@@ -36,7 +56,10 @@ export function registerViewListeners(app: App, deps: ListenerDeps): void {
   app.view(REJECT_MODAL, async ({ ack, body, view, client }) => {
     const reason = inputValue(view.state, REASON_BLOCK, REASON_INPUT);
     if (!reason) {
-      await ack({ response_action: 'errors', errors: { [REASON_BLOCK]: 'Say why you reject it: the requester reads this.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [REASON_BLOCK]: 'Say why you reject it: the requester reads this.' },
+      });
       return;
     }
     await ack();
@@ -49,7 +72,9 @@ export function registerViewListeners(app: App, deps: ListenerDeps): void {
       requestId: slackRequestId('reject', [body.user.id, meta.workflowId, view.id]),
       replyTo: { transport: 'slack', channel: meta.channel, responseUrl: meta.responseUrl, user: body.user.id },
     });
-    await answer(client, meta, body.user.id, responsePayload(reply)).catch((err) => deps.log.error({ err }, 'could not deliver the reject answer'));
+    await answer(client, meta, body.user.id, responsePayload(reply)).catch((err) =>
+      deps.log.error({ err }, 'could not deliver the reject answer'),
+    );
   });
 
   app.view(SECRET_MODAL, async ({ ack, body, view, client }) => {
@@ -64,7 +89,10 @@ export function registerViewListeners(app: App, deps: ListenerDeps): void {
     }
     const meta = metadata<{ key: string; env: string }>(view.private_metadata);
     if (!deps.masterKey) {
-      await ack({ response_action: 'errors', errors: { [SECRET_BLOCK]: 'Secrets are not enabled on this bot (SECRETS_MASTER_KEY is not set).' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [SECRET_BLOCK]: 'Secrets are not enabled on this bot (SECRETS_MASTER_KEY is not set).' },
+      });
       return;
     }
     // Sealed before anything else happens, for this key and environment only: only the envelope enters Temporal, Postgres and logs.
@@ -83,8 +111,18 @@ export function registerViewListeners(app: App, deps: ListenerDeps): void {
       });
       await answer(client, meta, body.user.id, responsePayload(reply));
     } catch (err) {
-      deps.log.error({ err: err instanceof Error ? err.message : String(err), key: meta.key }, 'secret change could not be requested');
-      await answer(client, meta, body.user.id, transportError(`the secret change for \`${meta.key}\` could not be requested: ${err instanceof Error ? err.message : String(err)}`)).catch(() => undefined);
+      deps.log.error(
+        { err: err instanceof Error ? err.message : String(err), key: meta.key },
+        'secret change could not be requested',
+      );
+      await answer(
+        client,
+        meta,
+        body.user.id,
+        transportError(
+          `the secret change for \`${meta.key}\` could not be requested: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      ).catch(() => undefined);
     }
   });
 }

@@ -8,11 +8,13 @@ import { currentConfig, requireEnv } from './context.js';
 import type { ChangePlan, PlanContext } from './plan.js';
 
 const scopeName = (s: { env?: string; tenant?: string; user?: string }) =>
-  [s.env && `env ${s.env}`, s.tenant && `tenant ${s.tenant}`, s.user && `user ${s.user}`].filter(Boolean).join(', ') || 'global';
+  [s.env && `env ${s.env}`, s.tenant && `tenant ${s.tenant}`, s.user && `user ${s.user}`].filter(Boolean).join(', ') ||
+  'global';
 
 /** The text a value is read from: for JSON, as typed with its quotes when only that parses (`"hi"` is a JSON string). */
 function valueText(cmd: CommandOf<'config.set'>, valueType: ConfigEntry['valueType']): string {
-  if (valueType !== 'json' || cmd.asTyped === undefined || parseConfigValue('json', cmd.rawValue).ok) return cmd.rawValue;
+  if (valueType !== 'json' || cmd.asTyped === undefined || parseConfigValue('json', cmd.rawValue).ok)
+    return cmd.rawValue;
   return parseConfigValue('json', cmd.asTyped).ok ? cmd.asTyped : cmd.rawValue;
 }
 
@@ -21,11 +23,18 @@ function valueText(cmd: CommandOf<'config.set'>, valueType: ConfigEntry['valueTy
  * elsewhere (the global value, another scope) would fall outside the new list, since that value
  * could no longer be served. The scope being set now is left out: its new value is checked on its own.
  */
-function strandedValues(entry: ConfigEntry, allowed: readonly string[], beingSet: (s: ConfigScopeValue) => boolean, scoped: boolean): string[] {
+function strandedValues(
+  entry: ConfigEntry,
+  allowed: readonly string[],
+  beingSet: (s: ConfigScopeValue) => boolean,
+  scoped: boolean,
+): string[] {
   const held: Array<[string, JsonValue]> = [];
   if (entry.value !== undefined && scoped) held.push(['global', entry.value]);
   for (const s of entry.scopes) if (!beingSet(s)) held.push([scopeName(s), s.value]);
-  return held.filter(([, v]) => typeof v !== 'string' || !allowed.includes(v)).map(([where, v]) => `${where} holds ${JSON.stringify(v)}`);
+  return held
+    .filter(([, v]) => typeof v !== 'string' || !allowed.includes(v))
+    .map(([where, v]) => `${where} holds ${JSON.stringify(v)}`);
 }
 
 /**
@@ -36,20 +45,29 @@ function strandedValues(entry: ConfigEntry, allowed: readonly string[], beingSet
  */
 export function configPlan(ctx: PlanContext, cmd: CommandOf<'config.set'>): ChangePlan {
   const existing = currentConfig(ctx, cmd.key, 'a config entry: use /flag');
-  if (existing?.secret) throw new ValidationError(`\`${cmd.key}\` is a secret: use /config secret set ${cmd.key} --env <env>`);
+  if (existing?.secret)
+    throw new ValidationError(`\`${cmd.key}\` is a secret: use /config secret set ${cmd.key} --env <env>`);
   if (existing && cmd.type && cmd.type !== existing.valueType) {
-    throw new ValidationError(`${cmd.key} is of type ${existing.valueType}, not ${cmd.type}: leave out --type (or give --type ${existing.valueType})`);
+    throw new ValidationError(
+      `${cmd.key} is of type ${existing.valueType}, not ${cmd.type}: leave out --type (or give --type ${existing.valueType})`,
+    );
   }
   const valueType = existing?.valueType ?? cmd.type;
   if (!valueType) {
     const hint = cmd.enumValues ? ' (--type enum, with the --values given)' : '';
-    throw new ValidationError(`${cmd.key} does not exist yet: give its --type (one of ${CONFIG_TYPES.join(', ')})${hint}`);
+    throw new ValidationError(
+      `${cmd.key} does not exist yet: give its --type (one of ${CONFIG_TYPES.join(', ')})${hint}`,
+    );
   }
   if (cmd.enumValues && valueType !== 'enum') {
-    throw new ValidationError(`--values lists the allowed values of an enum entry, and ${cmd.key} is of type ${valueType}: leave out --values`);
+    throw new ValidationError(
+      `--values lists the allowed values of an enum entry, and ${cmd.key} is of type ${valueType}: leave out --values`,
+    );
   }
   if (valueType === 'enum' && !existing && !cmd.enumValues) {
-    throw new ValidationError(`a new enum entry needs its allowed values: /config set ${cmd.key} ${cmd.rawValue} --type enum --values ${cmd.rawValue},<other>,… --reason "<text>"`);
+    throw new ValidationError(
+      `a new enum entry needs its allowed values: /config set ${cmd.key} ${cmd.rawValue} --type enum --values ${cmd.rawValue},<other>,… --reason "<text>"`,
+    );
   }
   if (cmd.env !== undefined) requireEnv(cmd.env, ctx.environments, 'config set');
   const base: ConfigEntry = existing ?? configEntrySchema.parse({ key: cmd.key, valueType });
@@ -91,8 +109,14 @@ export function configPlan(ctx: PlanContext, cmd: CommandOf<'config.set'>): Chan
     next = { ...base, value };
   }
   if (enumValues) next = { ...next, enumValues };
-  if (existing && isDeepStrictEqual(before, value) && !valuesChanged) throw new ValidationError(`${cmd.key} is already ${JSON.stringify(value)} there: nothing to change`);
-  const allowed = !existing && enumValues ? ` (allowed: ${enumValues.join(', ')})` : valuesChanged ? `; allowed values ${base.enumValues?.join(', ') ?? 'none'} → ${enumValues!.join(', ')}` : '';
+  if (existing && isDeepStrictEqual(before, value) && !valuesChanged)
+    throw new ValidationError(`${cmd.key} is already ${JSON.stringify(value)} there: nothing to change`);
+  const allowed =
+    !existing && enumValues
+      ? ` (allowed: ${enumValues.join(', ')})`
+      : valuesChanged
+        ? `; allowed values ${base.enumValues?.join(', ') ?? 'none'} → ${enumValues!.join(', ')}`
+        : '';
   return {
     kind: 'config',
     key: cmd.key,

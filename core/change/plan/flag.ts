@@ -3,24 +3,51 @@ import type { CommandOf } from '../../command/schema.js';
 import { ValidationError } from '../../errors.js';
 import type { FlagDocument } from '../../model/flag.js';
 import { offVariationId, validateFlag } from '../../model/validate-flag.js';
-import { addRule, booleanVariation, kill, overrideUser, removeRule, serveVariation, unkill } from '../../operations/flag-operations.js';
+import {
+  addRule,
+  booleanVariation,
+  kill,
+  overrideUser,
+  removeRule,
+  serveVariation,
+  unkill,
+} from '../../operations/flag-operations.js';
 import { describeEnv } from '../describe-env.js';
 import { requireEnv, requireFlag } from './context.js';
 import type { ChangePlan, PlanContext } from './plan.js';
 
 /** The flag commands whose next document is worked out here (a rollout's stages are written by its workflow: ./rollout.ts). */
 export type FlagEditCommand = CommandOf<
-  'flag.on' | 'flag.off' | 'flag.serve' | 'flag.kill' | 'flag.rule.add' | 'flag.rule.remove' | 'flag.override' | 'flag.break-glass'
+  | 'flag.on'
+  | 'flag.off'
+  | 'flag.serve'
+  | 'flag.kill'
+  | 'flag.rule.add'
+  | 'flag.rule.remove'
+  | 'flag.override'
+  | 'flag.break-glass'
 >;
 
 /** A plan for the flag's next document, refused when it would change nothing that is served. */
-export function flagPlan(ctx: PlanContext, flag: FlagDocument, next: FlagDocument, action: string, envs: string[], tenant?: string): ChangePlan {
+export function flagPlan(
+  ctx: PlanContext,
+  flag: FlagDocument,
+  next: FlagDocument,
+  action: string,
+  envs: string[],
+  tenant?: string,
+): ChangePlan {
   const { flag: validated } = validateFlag(next, { now: ctx.now, mode: 'import' });
   if (isDeepStrictEqual(validated, validateFlag(flag, { now: ctx.now, mode: 'import' }).flag)) {
-    throw new ValidationError(`${flag.key} already ${envs.length ? `is ${envs.map((e) => `${describeEnv(flag, e)} in ${e}`).join('; ')}` : 'looks like that'}: nothing to change`);
+    throw new ValidationError(
+      `${flag.key} already ${envs.length ? `is ${envs.map((e) => `${describeEnv(flag, e)} in ${e}`).join('; ')}` : 'looks like that'}: nothing to change`,
+    );
   }
   const summary = envs
-    .map((env) => `${flag.key} in ${env}${tenant ? ` (tenant ${tenant})` : ''}: ${describeEnv(flag, env)} → ${describeEnv(validated, env)}`)
+    .map(
+      (env) =>
+        `${flag.key} in ${env}${tenant ? ` (tenant ${tenant})` : ''}: ${describeEnv(flag, env)} → ${describeEnv(validated, env)}`,
+    )
     .join('; ');
   return {
     kind: 'flag',
@@ -44,7 +71,9 @@ export function createPlan(ctx: PlanContext, command: CommandOf<'flag.create'>):
   ];
   // The implicit on/off pair defaults by kind (an ops flag on, anything else off); one's own variations need `--default`.
   if (command.variations && command.default === undefined) {
-    throw new ValidationError(`a flag with its own variations needs a default: give --default <one of ${variations.map((v) => v.id).join(', ')}>`);
+    throw new ValidationError(
+      `a flag with its own variations needs a default: give --default <one of ${variations.map((v) => v.id).join(', ')}>`,
+    );
   }
   const defaultId = command.default ?? (command.kind === 'ops' ? 'on' : 'off');
   const { flag } = validateFlag(
@@ -91,20 +120,42 @@ export function flagEditPlan(ctx: PlanContext, command: FlagEditCommand): Change
       const on = command.name === 'flag.on';
       const served = serveVariation(flag, env, booleanVariation(flag, on), command.tenant);
       // Turning a killed flag on means lifting the kill too; otherwise `on` would change nothing served.
-      return flagPlan(ctx, flag, on ? unkill(served, env, command.tenant) : served, command.name, [env], command.tenant);
+      return flagPlan(
+        ctx,
+        flag,
+        on ? unkill(served, env, command.tenant) : served,
+        command.name,
+        [env],
+        command.tenant,
+      );
     }
     case 'flag.serve': {
       const env = requireEnv(command.env, ctx.environments, 'flag serve');
-      return flagPlan(ctx, flag, serveVariation(flag, env, command.variation, command.tenant), 'flag.serve', [env], command.tenant);
+      return flagPlan(
+        ctx,
+        flag,
+        serveVariation(flag, env, command.variation, command.tenant),
+        'flag.serve',
+        [env],
+        command.tenant,
+      );
     }
     case 'flag.kill': {
       const envs = envsOf(ctx, command, 'flag kill', '--env <env> or --all');
-      return flagPlan(ctx, flag, envs.reduce((doc, env) => kill(doc, env, command.tenant), flag), 'flag.kill', envs, command.tenant);
+      return flagPlan(
+        ctx,
+        flag,
+        envs.reduce((doc, env) => kill(doc, env, command.tenant), flag),
+        'flag.kill',
+        envs,
+        command.tenant,
+      );
     }
     case 'flag.rule.add': {
       const env = requireEnv(command.env, ctx.environments, 'flag rule add');
       const state = flag.environments[env];
-      const priority = command.priority ?? (state?.rules.length ? Math.max(...state.rules.map((r) => r.priority)) + 1 : 1);
+      const priority =
+        command.priority ?? (state?.rules.length ? Math.max(...state.rules.map((r) => r.priority)) + 1 : 1);
       const next = addRule(flag, env, { priority, condition: command.condition, action: { serve: command.serve } });
       return flagPlan(ctx, flag, next, 'flag.rule.add', [env]);
     }
@@ -122,7 +173,9 @@ export function flagEditPlan(ctx: PlanContext, command: FlagEditCommand): Change
     case 'flag.break-glass': {
       const env = requireEnv(command.env, ctx.environments, 'flag break-glass');
       const onOff = command.serve === 'on' || command.serve === 'off';
-      const served = onOff ? serveVariation(flag, env, booleanVariation(flag, command.serve === 'on'), undefined) : serveVariation(flag, env, command.serve);
+      const served = onOff
+        ? serveVariation(flag, env, booleanVariation(flag, command.serve === 'on'), undefined)
+        : serveVariation(flag, env, command.serve);
       return flagPlan(ctx, flag, command.serve === 'off' ? served : unkill(served, env), 'flag.break-glass', [env]);
     }
   }

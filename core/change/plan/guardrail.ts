@@ -10,14 +10,17 @@ export type GuardrailCommand = CommandOf<'flag.guardrail.set' | 'flag.guardrail.
 
 type AutoDisable = NonNullable<NonNullable<FlagDocument['guardrails']>['auto_disable']>;
 
-const describe = (rule: AutoDisable | undefined) => (rule ? `auto-disable when ${rule.metric} > ${rule.threshold} over ${rule.window}` : 'no guardrail');
+const describe = (rule: AutoDisable | undefined) =>
+  rule ? `auto-disable when ${rule.metric} > ${rule.threshold} over ${rule.window}` : 'no guardrail';
 
 /** A metric is only useful if a monitor knows how to measure it: its PromQL template must exist. */
 function requireKnownMetric(ctx: PlanContext, metric: string): void {
   const known = [...(ctx.guardrailMetrics ?? [])].sort();
   if (known.includes(metric)) return;
   const choices = known.length ? `one of ${known.join(', ')}` : 'none is configured';
-  throw new ValidationError(`no PromQL template for guardrail metric \`${metric}\` (known metrics: ${choices}); use a known one, or have an operator add a template with GUARDRAIL_PROMQL`);
+  throw new ValidationError(
+    `no PromQL template for guardrail metric \`${metric}\` (known metrics: ${choices}); use a known one, or have an operator add a template with GUARDRAIL_PROMQL`,
+  );
 }
 
 /**
@@ -33,10 +36,14 @@ export function guardrailPlan(ctx: PlanContext, command: GuardrailCommand): Chan
   if (command.name === 'flag.guardrail.set') {
     requireKnownMetric(ctx, command.metric);
     const rule: AutoDisable = { metric: command.metric, threshold: command.threshold, window: command.window };
-    if (isDeepStrictEqual(before, rule)) throw new ValidationError(`${flag.key} already has ${describe(rule)}: nothing to change`);
+    if (isDeepStrictEqual(before, rule))
+      throw new ValidationError(`${flag.key} already has ${describe(rule)}: nothing to change`);
     next = { ...flag, guardrails: { ...flag.guardrails, auto_disable: rule } };
   } else {
-    if (!before) throw new ValidationError(`${flag.key} has no guardrail to remove (set one with /flag guardrail set ${flag.key} --metric <name> --threshold <n> --window 5m)`);
+    if (!before)
+      throw new ValidationError(
+        `${flag.key} has no guardrail to remove (set one with /flag guardrail set ${flag.key} --metric <name> --threshold <n> --window 5m)`,
+      );
     const { auto_disable: _removed, ...rest } = flag.guardrails ?? {};
     const { guardrails: _guardrails, ...withoutGuardrails } = flag;
     next = Object.keys(rest).length ? { ...flag, guardrails: rest } : (withoutGuardrails as FlagDocument);

@@ -23,7 +23,8 @@ export { isTenancyCommand, tenancyNames, tenancyUnits, type TenancyCommand } fro
  * loads `current` and its version, and stores the result only if that version is still current.
  */
 export function planChange(command: PlannableCommand, ctx: PlanContext): ChangePlan {
-  if (command.name === 'flag.serve' && command.tier !== undefined) return tierServePlan(ctx, { ...command, tier: command.tier });
+  if (command.name === 'flag.serve' && command.tier !== undefined)
+    return tierServePlan(ctx, { ...command, tier: command.tier });
   switch (command.name) {
     case 'flag.create':
       return createPlan(ctx, command);

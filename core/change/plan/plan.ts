@@ -19,7 +19,14 @@ export interface ChangePlan {
   /** Old → new, for the approval message and the audit log. */
   summary: string;
   /** Set for `flag.rollout`: what the rollout workflow should do once the request is cleared. */
-  rollout?: { variation: string; env: string; stages?: number[]; cohorts?: string[]; bakeMs: number; fromPercent: number };
+  rollout?: {
+    variation: string;
+    env: string;
+    stages?: number[];
+    cohorts?: string[];
+    bakeMs: number;
+    fromPercent: number;
+  };
   /** Set for role changes: the binding to grant or revoke (`key` is its subject). */
   role?: { op: 'grant' | 'revoke'; subject: string; role: string; env?: string; tenant?: string };
   /** Set for tenant and cohort changes: what their tables get (`key` is the tenant id or cohort name). */

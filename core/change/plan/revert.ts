@@ -41,9 +41,17 @@ export function revertPlan(source: RevertSource, ctx: PlanContext): ChangePlan {
     action: 'change.revert',
     envs,
     tenant: source.tenants.length === 1 ? source.tenants[0] : undefined,
-    target: source.kind === 'flag' ? { kind: 'flag', key, document: source.before as FlagDocument } : { kind: 'config', key, document: source.before as ConfigEntry },
+    target:
+      source.kind === 'flag'
+        ? { kind: 'flag', key, document: source.before as FlagDocument }
+        : { kind: 'config', key, document: source.before as ConfigEntry },
     expectedVersion: ctx.version,
     summary: `revert ${id} (${what}${envs.length ? ` in ${envs.join(', ')}` : ''}): ${key} back to version ${source.firstVersion - 1}, as it was before`,
-    entryKind: source.kind === 'flag' ? (source.before as FlagDocument).kind : (source.before as ConfigEntry).secret ? 'secret' : 'config',
+    entryKind:
+      source.kind === 'flag'
+        ? (source.before as FlagDocument).kind
+        : (source.before as ConfigEntry).secret
+          ? 'secret'
+          : 'config',
   };
 }

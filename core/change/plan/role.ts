@@ -8,7 +8,8 @@ export function rolePlan(ctx: PlanContext, cmd: CommandOf<'change.role.grant' | 
   const op = cmd.name === 'change.role.grant' ? 'grant' : 'revoke';
   if (cmd.env !== undefined) requireEnv(cmd.env, ctx.environments, `role ${op}`);
   // Only grants are checked: a binding granted before the rule must stay revocable.
-  if (op === 'grant') assertGrantableScope(cmd.role, { env: cmd.env, tenant: cmd.tenant }, { environments: ctx.environments });
+  if (op === 'grant')
+    assertGrantableScope(cmd.role, { env: cmd.env, tenant: cmd.tenant }, { environments: ctx.environments });
   const scope = describeRoleScope(cmd.role, { env: cmd.env, tenant: cmd.tenant });
   return {
     kind: 'role',

@@ -13,7 +13,9 @@ export function rolloutPlan(ctx: PlanContext, command: CommandOf<'flag.rollout'>
   const flag = requireFlag(ctx, command.key);
   const env = requireEnv(command.env, ctx.environments, 'flag rollout');
   if (!flag.variations.some((v) => v.id === command.variation)) {
-    throw new ValidationError(`${flag.key} has no variation "${command.variation}" (variations: ${flag.variations.map((v) => v.id).join(', ')})`);
+    throw new ValidationError(
+      `${flag.key} has no variation "${command.variation}" (variations: ${flag.variations.map((v) => v.id).join(', ')})`,
+    );
   }
   const stages = command.cohorts ? undefined : (command.stages ?? [...DEFAULT_STAGES]);
   const problem = stages && stagesProblem(stages);

@@ -10,7 +10,9 @@ export type TenancyCommand = CommandOf<'tenant.add' | 'tenant.set' | 'cohort.cre
 
 /** From the command-kind table: the change requests whose entity is a tenant or a cohort. */
 const TENANCY_COMMANDS: ReadonlySet<string> = new Set(
-  [...CHANGE_REQUEST_COMMANDS].filter((name) => ['tenant', 'cohort'].includes(COMMAND_KINDS[name as keyof typeof COMMAND_KINDS].entity)),
+  [...CHANGE_REQUEST_COMMANDS].filter((name) =>
+    ['tenant', 'cohort'].includes(COMMAND_KINDS[name as keyof typeof COMMAND_KINDS].entity),
+  ),
 );
 
 export function isTenancyCommand(command: { name: string }): command is TenancyCommand {
@@ -38,7 +40,11 @@ export function tenancyNames(command: TenancyCommand): { tenants: string[]; coho
  * as "every environment" instead would need one person with rights in each environment to
  * approve it; an operator in production is who answers for tenants.
  */
-export function tenancyUnits(tenant: string | undefined, environments: readonly string[], production: readonly string[] = ['production']): TouchedUnit[] {
+export function tenancyUnits(
+  tenant: string | undefined,
+  environments: readonly string[],
+  production: readonly string[] = ['production'],
+): TouchedUnit[] {
   const prod = environments.filter((e) => production.includes(e));
   const envs = prod.length ? prod : environments.slice(-1);
   return envs.map((env) => ({ env, ...(tenant ? { tenant } : {}) }));
@@ -55,29 +61,60 @@ function requireTenants(view: TenancyView, ids: readonly string[]): void {
   const missing = ids.filter((id) => !view.tenants[id]);
   if (!missing.length) return;
   const add = missing.map((id) => `/tenant add ${id}`).join(', ');
-  throw new ValidationError(`no tenant ${code(missing)}: add ${missing.length === 1 ? 'it' : 'them'} with ${add} (see /tenant list)`);
+  throw new ValidationError(
+    `no tenant ${code(missing)}: add ${missing.length === 1 ? 'it' : 'them'} with ${add} (see /tenant list)`,
+  );
 }
 
 function requireCohort(view: TenancyView, name: string) {
   const cohort = view.cohorts[name];
-  if (!cohort) throw new ValidationError(`no cohort \`${name}\`: create it with /cohort create ${name} (see /cohort list)`);
+  if (!cohort)
+    throw new ValidationError(`no cohort \`${name}\`: create it with /cohort create ${name} (see /cohort list)`);
   return cohort;
 }
 
-function plan(kind: 'tenant' | 'cohort', key: string, tenancy: TenancyChange, summary: string, tenant?: string): ChangePlan {
-  return { kind, key, action: tenancy.op, envs: [], ...(tenant ? { tenant } : {}), expectedVersion: 0, summary, tenancy, entryKind: kind };
+function plan(
+  kind: 'tenant' | 'cohort',
+  key: string,
+  tenancy: TenancyChange,
+  summary: string,
+  tenant?: string,
+): ChangePlan {
+  return {
+    kind,
+    key,
+    action: tenancy.op,
+    envs: [],
+    ...(tenant ? { tenant } : {}),
+    expectedVersion: 0,
+    summary,
+    tenancy,
+    entryKind: kind,
+  };
 }
 
 /** `/tenant add|set`, `/cohort create|add|remove`: what the tables get, refused when it names what does not exist or changes nothing. */
 export function tenancyPlan(ctx: PlanContext, command: TenancyCommand): ChangePlan {
   const view = ctx.tenancy;
-  if (!view) throw new Error(`${command.name} is planned against the tenants and cohorts it names: load them into PlanContext.tenancy`);
+  if (!view)
+    throw new Error(
+      `${command.name} is planned against the tenants and cohorts it names: load them into PlanContext.tenancy`,
+    );
   switch (command.name) {
     case 'tenant.add': {
       const existing = view.tenants[command.id];
-      if (existing) throw new ValidationError(`tenant \`${command.id}\` already exists (${describeTenant(existing)}): change it with /tenant set ${command.id} --tier <tier>`);
+      if (existing)
+        throw new ValidationError(
+          `tenant \`${command.id}\` already exists (${describeTenant(existing)}): change it with /tenant set ${command.id} --tier <tier>`,
+        );
       const tenant = { id: command.id, name: command.displayName ?? command.id, tier: command.tier ?? DEFAULT_TIER };
-      return plan('tenant', tenant.id, { op: 'tenant.add', tenant }, `new tenant ${tenant.id} (${describeTenant(tenant)})`, tenant.id);
+      return plan(
+        'tenant',
+        tenant.id,
+        { op: 'tenant.add', tenant },
+        `new tenant ${tenant.id} (${describeTenant(tenant)})`,
+        tenant.id,
+      );
     }
     case 'tenant.set': {
       requireTenants(view, [command.id]);
@@ -87,16 +124,30 @@ export function tenancyPlan(ctx: PlanContext, command: TenancyCommand): ChangePl
         after.tier !== before.tier && `tier ${before.tier} → ${after.tier}`,
         after.name !== before.name && `name "${before.name}" → "${after.name}"`,
       ].filter((c): c is string => Boolean(c));
-      if (!changes.length) throw new ValidationError(`tenant \`${before.id}\` already is ${describeTenant(before)}: nothing to change`);
-      return plan('tenant', before.id, { op: 'tenant.set', before, after }, `tenant ${before.id}: ${changes.join('; ')}`, before.id);
+      if (!changes.length)
+        throw new ValidationError(`tenant \`${before.id}\` already is ${describeTenant(before)}: nothing to change`);
+      return plan(
+        'tenant',
+        before.id,
+        { op: 'tenant.set', before, after },
+        `tenant ${before.id}: ${changes.join('; ')}`,
+        before.id,
+      );
     }
     case 'cohort.create': {
       const existing = view.cohorts[command.cohort];
       if (existing) {
-        throw new ValidationError(`cohort \`${command.cohort}\` already exists (${existing.members.length} tenant${existing.members.length === 1 ? '' : 's'}): add tenants with /cohort add ${command.cohort} <tenant…>`);
+        throw new ValidationError(
+          `cohort \`${command.cohort}\` already exists (${existing.members.length} tenant${existing.members.length === 1 ? '' : 's'}): add tenants with /cohort add ${command.cohort} <tenant…>`,
+        );
       }
       const description = command.description?.trim() ?? '';
-      return plan('cohort', command.cohort, { op: 'cohort.create', cohort: command.cohort, description }, `new cohort ${command.cohort}${description ? ` (${description})` : ''}, no tenants yet`);
+      return plan(
+        'cohort',
+        command.cohort,
+        { op: 'cohort.create', cohort: command.cohort, description },
+        `new cohort ${command.cohort}${description ? ` (${description})` : ''}, no tenants yet`,
+      );
     }
     case 'cohort.add':
     case 'cohort.remove': {
@@ -106,17 +157,27 @@ export function tenancyPlan(ctx: PlanContext, command: TenancyCommand): ChangePl
       if (command.name === 'cohort.add') {
         requireTenants(view, command.tenants);
         tenants = command.tenants.filter((t) => !members.has(t));
-        if (!tenants.length) throw new ValidationError(`${code(command.tenants)} already in cohort ${cohort.name}: nothing to change`);
+        if (!tenants.length)
+          throw new ValidationError(`${code(command.tenants)} already in cohort ${cohort.name}: nothing to change`);
       } else {
         const strangers = command.tenants.filter((t) => !members.has(t));
-        if (strangers.length) throw new ValidationError(`${code(strangers)} ${strangers.length === 1 ? 'is' : 'are'} not in cohort ${cohort.name} (members: ${cohort.members.join(', ') || 'none'}): see /cohort list`);
+        if (strangers.length)
+          throw new ValidationError(
+            `${code(strangers)} ${strangers.length === 1 ? 'is' : 'are'} not in cohort ${cohort.name} (members: ${cohort.members.join(', ') || 'none'}): see /cohort list`,
+          );
         tenants = command.tenants;
       }
       const after = command.name === 'cohort.add' ? members.size + tenants.length : members.size - tenants.length;
       const skipped = command.tenants.filter((t) => !tenants.includes(t));
       const verb = command.name === 'cohort.add' ? 'add' : 'remove';
       const summary = `cohort ${cohort.name}: ${verb} ${tenants.join(', ')} (${members.size} → ${after} tenants${skipped.length ? `; ${skipped.join(', ')} already in` : ''})`;
-      return plan('cohort', cohort.name, { op: command.name, cohort: cohort.name, tenants, members: [...cohort.members] }, summary, tenants.length === 1 ? tenants[0] : undefined);
+      return plan(
+        'cohort',
+        cohort.name,
+        { op: command.name, cohort: cohort.name, tenants, members: [...cohort.members] },
+        summary,
+        tenants.length === 1 ? tenants[0] : undefined,
+      );
     }
   }
 }
@@ -130,7 +191,10 @@ export function recheckTenancy(change: TenancyChange, view: TenancyView): void {
   switch (change.op) {
     case 'tenant.add': {
       const existing = view.tenants[change.tenant.id];
-      if (existing) throw new ValidationError(`tenant \`${existing.id}\` already exists (${describeTenant(existing)}): change it with /tenant set ${existing.id} --tier <tier>`);
+      if (existing)
+        throw new ValidationError(
+          `tenant \`${existing.id}\` already exists (${describeTenant(existing)}): change it with /tenant set ${existing.id} --tier <tier>`,
+        );
       return;
     }
     case 'tenant.set': {
@@ -144,7 +208,10 @@ export function recheckTenancy(change: TenancyChange, view: TenancyView): void {
       return;
     }
     case 'cohort.create': {
-      if (view.cohorts[change.cohort]) throw new ValidationError(`cohort \`${change.cohort}\` already exists: add tenants with /cohort add ${change.cohort} <tenant…>`);
+      if (view.cohorts[change.cohort])
+        throw new ValidationError(
+          `cohort \`${change.cohort}\` already exists: add tenants with /cohort add ${change.cohort} <tenant…>`,
+        );
       return;
     }
     case 'cohort.add':
@@ -157,10 +224,25 @@ export function recheckTenancy(change: TenancyChange, view: TenancyView): void {
 }
 
 /** The audit row's what of a tenancy change: entity, the tenants it names, old → new. */
-export function tenancyAudit(change: TenancyChange, view: TenancyView): { entityKind: 'tenant' | 'cohort'; entityKey: string; tenants: string[]; diff: Record<string, { old: unknown; new: unknown }> } {
+export function tenancyAudit(
+  change: TenancyChange,
+  view: TenancyView,
+): {
+  entityKind: 'tenant' | 'cohort';
+  entityKey: string;
+  tenants: string[];
+  diff: Record<string, { old: unknown; new: unknown }>;
+} {
   switch (change.op) {
     case 'tenant.add':
-      return { entityKind: 'tenant', entityKey: change.tenant.id, tenants: [change.tenant.id], diff: { [`tenant ${change.tenant.id}`]: { old: null, new: { name: change.tenant.name, tier: change.tenant.tier } } } };
+      return {
+        entityKind: 'tenant',
+        entityKey: change.tenant.id,
+        tenants: [change.tenant.id],
+        diff: {
+          [`tenant ${change.tenant.id}`]: { old: null, new: { name: change.tenant.name, tier: change.tenant.tier } },
+        },
+      };
     case 'tenant.set': {
       const { before, after } = change;
       const diff: Record<string, { old: unknown; new: unknown }> = {};
@@ -169,12 +251,25 @@ export function tenancyAudit(change: TenancyChange, view: TenancyView): { entity
       return { entityKind: 'tenant', entityKey: before.id, tenants: [before.id], diff };
     }
     case 'cohort.create':
-      return { entityKind: 'cohort', entityKey: change.cohort, tenants: [], diff: { [`cohort ${change.cohort}`]: { old: null, new: { description: change.description, members: [] } } } };
+      return {
+        entityKind: 'cohort',
+        entityKey: change.cohort,
+        tenants: [],
+        diff: { [`cohort ${change.cohort}`]: { old: null, new: { description: change.description, members: [] } } },
+      };
     case 'cohort.add':
     case 'cohort.remove': {
       const before = view.cohorts[change.cohort]?.members ?? [];
-      const after = change.op === 'cohort.add' ? [...new Set([...before, ...change.tenants])].sort() : before.filter((t) => !change.tenants.includes(t));
-      return { entityKind: 'cohort', entityKey: change.cohort, tenants: [...change.tenants], diff: { [`cohort ${change.cohort}.members`]: { old: before, new: after } } };
+      const after =
+        change.op === 'cohort.add'
+          ? [...new Set([...before, ...change.tenants])].sort()
+          : before.filter((t) => !change.tenants.includes(t));
+      return {
+        entityKind: 'cohort',
+        entityKey: change.cohort,
+        tenants: [...change.tenants],
+        diff: { [`cohort ${change.cohort}.members`]: { old: before, new: after } },
+      };
     }
   }
 }

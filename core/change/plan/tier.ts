@@ -26,18 +26,36 @@ export function tierServePlan(ctx: PlanContext, command: CommandOf<'flag.serve'>
     );
   }
   if (ctx.tenancy && !ctx.tenancy.tiers.includes(tier)) {
-    throw new ValidationError(`no tenant has tier \`${tier}\` (tiers in use: ${ctx.tenancy.tiers.join(', ') || 'none'}): check the spelling, or give a tenant that tier first with /tenant set <id> --tier ${tier}`);
+    throw new ValidationError(
+      `no tenant has tier \`${tier}\` (tiers in use: ${ctx.tenancy.tiers.join(', ') || 'none'}): check the spelling, or give a tenant that tier first with /tenant set <id> --tier ${tier}`,
+    );
   }
   if (!flag.variations.some((v) => v.id === variation)) {
-    throw new ValidationError(`${flag.key} has no variation "${variation}" (variations: ${flag.variations.map((v) => v.id).join(', ')})`);
+    throw new ValidationError(
+      `${flag.key} has no variation "${variation}" (variations: ${flag.variations.map((v) => v.id).join(', ')})`,
+    );
   }
   const id = tierRuleId(tier);
   const rules = flag.environments[env]?.rules ?? [];
   const existing = rules.find((r) => r.id === id);
-  const rule: Rule = { id, priority: existing?.priority ?? (rules.length ? Math.max(...rules.map((r) => r.priority)) + 1 : 1), condition: { 'tenant.tier': { eq: tier } }, action: { serve: variation } };
+  const rule: Rule = {
+    id,
+    priority: existing?.priority ?? (rules.length ? Math.max(...rules.map((r) => r.priority)) + 1 : 1),
+    condition: { 'tenant.tier': { eq: tier } },
+    action: { serve: variation },
+  };
   const next = existing
-    ? { ...flag, environments: { ...flag.environments, [env]: { ...flag.environments[env]!, rules: rules.map((r) => (r.id === id ? rule : r)) } } }
+    ? {
+        ...flag,
+        environments: {
+          ...flag.environments,
+          [env]: { ...flag.environments[env]!, rules: rules.map((r) => (r.id === id ? rule : r)) },
+        },
+      }
     : addRule(flag, env, rule);
   const was = existing && 'serve' in existing.action ? `, was ${existing.action.serve}` : '';
-  return { ...flagPlan(ctx, flag, next, 'flag.serve', [env]), summary: `${flag.key} in ${env}: serve ${variation} to tenants of tier ${tier} (rule ${id}${was})` };
+  return {
+    ...flagPlan(ctx, flag, next, 'flag.serve', [env]),
+    summary: `${flag.key} in ${env}: serve ${variation} to tenants of tier ${tier} (rule ${id}${was})`,
+  };
 }

@@ -18,5 +18,6 @@ export function compileEndsWith(operand: unknown): ValueTest {
 /** A substring of a string attribute, or an element of a list attribute (e.g. `user.groups`). */
 export function compileContains(operand: unknown): ValueTest {
   const needle = text('contains', operand);
-  return (value) => (typeof value === 'string' ? value.includes(needle) : Array.isArray(value) && value.includes(needle));
+  return (value) =>
+    typeof value === 'string' ? value.includes(needle) : Array.isArray(value) && value.includes(needle);
 }

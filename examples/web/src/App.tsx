@@ -51,8 +51,9 @@ export function App({ evaluatorUrl }: { evaluatorUrl: string }) {
       </dl>
       {note ? <p role="status">{note}</p> : null}
       <p>
-        This updates without a reload when the flag changes (try <code>/flag kill {FLAG_KEY} --env dev --reason "demo"</code>): the evaluator pushes
-        the change over its event stream and the provider re-fetches.
+        This updates without a reload when the flag changes (try{' '}
+        <code>/flag kill {FLAG_KEY} --env dev --reason "demo"</code>): the evaluator pushes the change over its event
+        stream and the provider re-fetches.
       </p>
     </main>
   );

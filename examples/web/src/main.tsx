@@ -15,7 +15,9 @@ if (!settings.ok) {
   await OpenFeature.setContext({ targetingKey: visitorId() });
   // One bulk evaluation, cached in the browser; the answer names an event stream, and a change
   // pushed there makes the provider re-fetch and the hooks below re-render: no reload, no polling.
-  OpenFeature.setProvider(new OFREPWebProvider({ baseUrl: settings.baseUrl, headers: [['Authorization', `Bearer ${settings.sdkKey}`]] }));
+  OpenFeature.setProvider(
+    new OFREPWebProvider({ baseUrl: settings.baseUrl, headers: [['Authorization', `Bearer ${settings.sdkKey}`]] }),
+  );
   root.render(
     <StrictMode>
       <OpenFeatureProvider>

@@ -5,10 +5,17 @@ export function readSettings(env: ImportMetaEnv): ExampleSettings {
   const baseUrl = env.VITE_SWITCHYARD_URL?.trim();
   const sdkKey = env.VITE_SWITCHYARD_SDK_KEY?.trim();
   const problems: string[] = [];
-  if (!baseUrl) problems.push('VITE_SWITCHYARD_URL is not set: set it to the evaluator’s URL, e.g. http://127.0.0.1:8080');
-  else if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) problems.push(`VITE_SWITCHYARD_URL must be an http(s) URL (got “${baseUrl}”)`);
-  if (!sdkKey) problems.push('VITE_SWITCHYARD_SDK_KEY is not set: create one with `switchyard key create --env dev --scopes flags`');
-  return baseUrl && sdkKey && !problems.length ? { ok: true, baseUrl: baseUrl.replace(/\/+$/, ''), sdkKey } : { ok: false, problems };
+  if (!baseUrl)
+    problems.push('VITE_SWITCHYARD_URL is not set: set it to the evaluator’s URL, e.g. http://127.0.0.1:8080');
+  else if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol))
+    problems.push(`VITE_SWITCHYARD_URL must be an http(s) URL (got “${baseUrl}”)`);
+  if (!sdkKey)
+    problems.push(
+      'VITE_SWITCHYARD_SDK_KEY is not set: create one with `switchyard key create --env dev --scopes flags`',
+    );
+  return baseUrl && sdkKey && !problems.length
+    ? { ok: true, baseUrl: baseUrl.replace(/\/+$/, ''), sdkKey }
+    : { ok: false, problems };
 }
 
 /**

@@ -69,7 +69,10 @@ export function App() {
 
   const announce = useCallback((text: string) => setAnnouncement(text), []);
   const refresh = useCallback(() => setRefreshTick((n) => n + 1), []);
-  const context = useMemo<ConsoleContext>(() => ({ principal: session?.principal ?? '', announce, refreshTick, refresh }), [session, announce, refreshTick, refresh]);
+  const context = useMemo<ConsoleContext>(
+    () => ({ principal: session?.principal ?? '', announce, refreshTick, refresh }),
+    [session, announce, refreshTick, refresh],
+  );
 
   return (
     <ConsoleContextValue.Provider value={context}>

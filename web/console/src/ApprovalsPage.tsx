@@ -33,7 +33,8 @@ export function ApprovalsPage() {
   const seen = useRef<Set<string> | undefined>(undefined);
   const [decided, setDecided] = useState<Decided[]>([]);
 
-  const remember = (entry: Decided) => setDecided((list) => [entry, ...list.filter((d) => d.requestId !== entry.requestId)].slice(0, 10));
+  const remember = (entry: Decided) =>
+    setDecided((list) => [entry, ...list.filter((d) => d.requestId !== entry.requestId)].slice(0, 10));
 
   useEffect(() => {
     const now = pending.data?.changeRequests;
@@ -57,7 +58,15 @@ export function ApprovalsPage() {
   }, [pending.data, announce]);
 
   const onDecided = (requestId: string) => (outcome: Outcome) => {
-    const text = decidedText({ requestId, status: outcome.status, riskReasons: [], requester: '', decidedBy: principal, rejectionReason: outcome.reason, message: outcome.text });
+    const text = decidedText({
+      requestId,
+      status: outcome.status,
+      riskReasons: [],
+      requester: '',
+      decidedBy: principal,
+      rejectionReason: outcome.reason,
+      message: outcome.text,
+    });
     remember({ requestId, status: outcome.status, text });
     announce(`Change request ${requestId} ${text}`);
     pending.reload();
@@ -76,7 +85,12 @@ export function ApprovalsPage() {
       <section aria-label="Pending change requests" className="stack">
         {pending.data && requests.length === 0 && <p className="empty">Nothing is waiting for approval.</p>}
         {requests.map((request) => (
-          <ChangeRequestCard key={request.requestId} request={request} level={2} onDecided={onDecided(request.requestId)} />
+          <ChangeRequestCard
+            key={request.requestId}
+            request={request}
+            level={2}
+            onDecided={onDecided(request.requestId)}
+          />
         ))}
       </section>
       {decided.length > 0 && (

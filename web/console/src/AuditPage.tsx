@@ -40,7 +40,14 @@ export function AuditPage() {
   const before = pages[pages.length - 1];
   const verify = useLoad(api.verifyAudit, 'verify');
   const log = useLoad(
-    () => api.audit({ entity: filter.entity.trim() || undefined, actor: filter.actor.trim() || undefined, since: sinceIso(filter.since), before, limit: PAGE_SIZE }),
+    () =>
+      api.audit({
+        entity: filter.entity.trim() || undefined,
+        actor: filter.actor.trim() || undefined,
+        since: sinceIso(filter.since),
+        before,
+        limit: PAGE_SIZE,
+      }),
     JSON.stringify([filter, before]),
   );
 
@@ -49,7 +56,10 @@ export function AuditPage() {
     setFilter(draft);
     setPages([undefined]);
   };
-  const field = (name: keyof Filter) => ({ value: draft[name], onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }) });
+  const field = (name: keyof Filter) => ({
+    value: draft[name],
+    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }),
+  });
   const entries = log.data?.entries ?? [];
 
   return (
@@ -129,7 +139,11 @@ export function AuditPage() {
           Newer
         </button>
         <span className="muted">page {pages.length}</span>
-        <button type="button" disabled={!log.data?.nextBefore} onClick={() => setPages([...pages, log.data?.nextBefore])}>
+        <button
+          type="button"
+          disabled={!log.data?.nextBefore}
+          onClick={() => setPages([...pages, log.data?.nextBefore])}
+        >
           Older
         </button>
       </nav>

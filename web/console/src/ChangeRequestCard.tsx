@@ -54,7 +54,11 @@ export function ChangeRequestCard({ request, level, onDecided }: Props) {
     <article className="card change-request" aria-labelledby={`${id}-title`}>
       <header className="card-head">
         <Heading id={`${id}-title`}>
-          {level === 2 ? <a href={href.changeRequest(request.requestId)}>Change request {request.requestId}</a> : `Change request ${request.requestId}`}
+          {level === 2 ? (
+            <a href={href.changeRequest(request.requestId)}>Change request {request.requestId}</a>
+          ) : (
+            `Change request ${request.requestId}`
+          )}
         </Heading>
         <Badge status={request.status} />
         {request.classification && <span className="muted">{request.classification}</span>}
@@ -132,7 +136,13 @@ export function ChangeRequestCard({ request, level, onDecided }: Props) {
       {pending && (
         <div className="decision">
           <div className="actions">
-            <button type="button" className="primary" disabled={own || busy} aria-describedby={own ? `${id}-own` : undefined} onClick={() => void approve()}>
+            <button
+              type="button"
+              className="primary"
+              disabled={own || busy}
+              aria-describedby={own ? `${id}-own` : undefined}
+              onClick={() => void approve()}
+            >
               Approve
             </button>
             <button type="button" className="danger" disabled={busy || rejecting} onClick={() => setRejecting(true)}>

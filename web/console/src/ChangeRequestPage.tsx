@@ -22,7 +22,8 @@ export function ChangeRequestPage({ id }: { id: string }) {
   const previous = useRef<string | undefined>(undefined);
 
   useEffect(() => {
-    if (status && previous.current && previous.current !== status) announce(`Change request ${id} is now ${statusWords(status)}`);
+    if (status && previous.current && previous.current !== status)
+      announce(`Change request ${id} is now ${statusWords(status)}`);
     previous.current = status;
   }, [status, id, announce]);
 
@@ -38,7 +39,9 @@ export function ChangeRequestPage({ id }: { id: string }) {
         </p>
       )}
       {loaded.data && <ChangeRequestCard request={loaded.data} level={1} onDecided={() => loaded.reload()} />}
-      {loaded.data && SETTLED.has(loaded.data.status) && <p className="muted">This request is settled; nothing more will happen to it.</p>}
+      {loaded.data && SETTLED.has(loaded.data.status) && (
+        <p className="muted">This request is settled; nothing more will happen to it.</p>
+      )}
     </>
   );
 }

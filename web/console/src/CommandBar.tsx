@@ -70,7 +70,8 @@ export function CommandBar() {
         </button>
       </form>
       <p id="command-help" className="hint">
-        The chat commands, exactly as in Slack (<code>/flag</code>, <code>/config</code>, <code>/change</code>, <code>/incident</code>, <code>/tenant</code>, <code>/cohort</code>). Press <kbd>/</kbd> to come back here.
+        The chat commands, exactly as in Slack (<code>/flag</code>, <code>/config</code>, <code>/change</code>,{' '}
+        <code>/incident</code>, <code>/tenant</code>, <code>/cohort</code>). Press <kbd>/</kbd> to come back here.
       </p>
       <div aria-live="polite" className="outcome-region">
         {error && (
@@ -86,7 +87,9 @@ export function CommandBar() {
               {outcome.changeRequestId && (
                 <>
                   {' '}
-                  <a href={href.changeRequest(outcome.changeRequestId)}>Open change request {outcome.changeRequestId}</a>
+                  <a href={href.changeRequest(outcome.changeRequestId)}>
+                    Open change request {outcome.changeRequestId}
+                  </a>
                 </>
               )}
             </p>

@@ -10,7 +10,8 @@ export function RuleList({ flag, rules }: { flag: FlagDocument; rules: Rule[] })
         .sort((a, b) => a.priority - b.priority)
         .map((rule, i) => (
           <li key={rule.id ?? i}>
-            <code>{rule.id ?? `#${i + 1}`}</code> <span className="muted">(priority {rule.priority})</span>: if {conditionText(rule.condition)} → <strong>{serveText(flag, rule.action)}</strong>
+            <code>{rule.id ?? `#${i + 1}`}</code> <span className="muted">(priority {rule.priority})</span>: if{' '}
+            {conditionText(rule.condition)} → <strong>{serveText(flag, rule.action)}</strong>
             {rule.comment && <div className="muted small">{rule.comment}</div>}
           </li>
         ))}
@@ -31,13 +32,18 @@ export function EnvironmentColumn({ flag, env, rollout }: { flag: FlagDocument; 
     <section className="env card" aria-labelledby={headingId}>
       <h3 id={headingId}>{env}</h3>
       <p className="serving">
-        {state?.killed ? <Badge status="killed" text="killed (serves off)" /> : <Badge status={state?.serve ? 'applied' : 'neutral'} text={serveText(flag, state?.serve)} />}
+        {state?.killed ? (
+          <Badge status="killed" text="killed (serves off)" />
+        ) : (
+          <Badge status={state?.serve ? 'applied' : 'neutral'} text={serveText(flag, state?.serve)} />
+        )}
       </p>
       {rollout && (
         <>
           <h4>Rollout</h4>
           <p>
-            <Badge status={rollout.status} /> stage {rollout.stageIndex + 1} of {rollout.stages.length} ({String(rollout.stages[rollout.stageIndex] ?? rollout.stages[0])}
+            <Badge status={rollout.status} /> stage {rollout.stageIndex + 1} of {rollout.stages.length} (
+            {String(rollout.stages[rollout.stageIndex] ?? rollout.stages[0])}
             {typeof rollout.stages[0] === 'number' ? ' %' : ''}) of {variationLabel(flag, rollout.variation)}
             {rollout.nextStepAt && <span className="muted"> · next {fromNow(rollout.nextStepAt)}</span>}
           </p>

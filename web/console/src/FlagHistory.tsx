@@ -30,7 +30,11 @@ export function FlagHistory({ rows }: { rows: AuditRow[] }) {
         {outcome && (
           <p className="outcome">
             Revert of {outcome.id}: <Badge status={outcome.outcome.status} /> {outcome.outcome.reason ?? ''}{' '}
-            {outcome.outcome.changeRequestId && <a href={href.changeRequest(outcome.outcome.changeRequestId)}>Open change request {outcome.outcome.changeRequestId}</a>}
+            {outcome.outcome.changeRequestId && (
+              <a href={href.changeRequest(outcome.outcome.changeRequestId)}>
+                Open change request {outcome.outcome.changeRequestId}
+              </a>
+            )}
           </p>
         )}
       </div>

@@ -5,17 +5,26 @@ import { when } from './format.js';
 import { href } from './routing.js';
 import { useLoad } from './use-load.js';
 
-const loadFlag = (key: string) => Promise.all([api.flag(key), api.history(key)]).then(([flag, { history }]) => ({ flag, history }));
+const loadFlag = (key: string) =>
+  Promise.all([api.flag(key), api.history(key)]).then(([flag, { history }]) => ({ flag, history }));
 
 /** A readiness checklist as the server reports it (a list of checks, or named results). */
 function Readiness({ value }: { value: unknown }) {
-  const entries = Array.isArray(value) ? value.map((item, i) => [String(i + 1), item] as const) : Object.entries(value as Record<string, unknown>);
+  const entries = Array.isArray(value)
+    ? value.map((item, i) => [String(i + 1), item] as const)
+    : Object.entries(value as Record<string, unknown>);
   return (
     <section aria-labelledby="readiness">
       <h2 id="readiness">Readiness</h2>
       <ul>
         {entries.map(([name, item]) => (
-          <li key={name}>{typeof item === 'object' && item !== null ? Object.values(item as Record<string, unknown>).map(String).join(' — ') : `${name}: ${String(item)}`}</li>
+          <li key={name}>
+            {typeof item === 'object' && item !== null
+              ? Object.values(item as Record<string, unknown>)
+                  .map(String)
+                  .join(' — ')
+              : `${name}: ${String(item)}`}
+          </li>
         ))}
       </ul>
     </section>
@@ -40,7 +49,13 @@ function Facts({ flag }: { flag: FlagDetail }) {
       <dt>Variations</dt>
       <dd>{doc.variations.map((v) => `${v.id} = ${JSON.stringify(v.value)}`).join(', ')}</dd>
       <dt>Guardrail</dt>
-      <dd>{guard ? `auto-disable when ${guard.metric} is above ${guard.threshold} over ${guard.window}` : <span className="muted">none</span>}</dd>
+      <dd>
+        {guard ? (
+          `auto-disable when ${guard.metric} is above ${guard.threshold} over ${guard.window}`
+        ) : (
+          <span className="muted">none</span>
+        )}
+      </dd>
       <dt>Version</dt>
       <dd>
         v{flag.version}, changed by {flag.changedBy} at {when(flag.changedAt)}

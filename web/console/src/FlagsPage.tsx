@@ -7,7 +7,9 @@ import { useLoad } from './use-load.js';
 const KINDS = ['release', 'ops', 'permission', 'experiment'];
 
 const staleWhy = (stale: StaleFlag, maxAgeDays: number) =>
-  stale.why === 'expired' ? `past its expiry on ${stale.expiry?.slice(0, 10) ?? '?'}` : `older than ${maxAgeDays} days (created ${stale.createdAt?.slice(0, 10) ?? 'long ago'})`;
+  stale.why === 'expired'
+    ? `past its expiry on ${stale.expiry?.slice(0, 10) ?? '?'}`
+    : `older than ${maxAgeDays} days (created ${stale.createdAt?.slice(0, 10) ?? 'long ago'})`;
 
 async function loadFlags(): Promise<{ flags: FlagVersion[]; stale: Map<string, StaleFlag>; maxAgeDays: number }> {
   const [{ flags }, stale] = await Promise.all([api.flags({}), api.staleFlags()]);
@@ -39,7 +41,12 @@ export function FlagsPage() {
       <form className="filters" aria-label="Filter flags" onSubmit={(e) => e.preventDefault()}>
         <label>
           Search
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="key or description" />
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="key or description"
+          />
         </label>
         <label>
           Owner
@@ -103,7 +110,9 @@ export function FlagsPage() {
                           {env}: <strong>{envSummary(f.document, env)}</strong>
                         </li>
                       ))}
-                      {Object.keys(f.document.environments).length === 0 && <li className="muted">default everywhere</li>}
+                      {Object.keys(f.document.environments).length === 0 && (
+                        <li className="muted">default everywhere</li>
+                      )}
                     </ul>
                   </td>
                   <td>
@@ -118,7 +127,10 @@ export function FlagsPage() {
       )}
       {loaded.data && all.length === 0 && (
         <p className="empty">
-          No flags yet: create one from the command bar, e.g. <code>/flag create checkout-v2 --kind release --owner web --description "New checkout" --expiry 2027-01-31</code>
+          No flags yet: create one from the command bar, e.g.{' '}
+          <code>
+            /flag create checkout-v2 --kind release --owner web --description "New checkout" --expiry 2027-01-31
+          </code>
         </p>
       )}
     </>

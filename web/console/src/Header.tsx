@@ -62,7 +62,11 @@ export function Header({ principal, signIn, route, onSignedOut }: Props) {
           <>
             <span>Not signed in</span>
             {signIn?.oidc && (
-              <a className="button primary" href="/auth/login" onClick={() => sessionStorage.setItem(RETURN_TO_KEY, window.location.hash)}>
+              <a
+                className="button primary"
+                href="/auth/login"
+                onClick={() => sessionStorage.setItem(RETURN_TO_KEY, window.location.hash)}
+              >
                 Sign in
               </a>
             )}

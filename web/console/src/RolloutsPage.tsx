@@ -11,11 +11,14 @@ type Control = 'pause' | 'resume' | 'promote' | 'abort';
 const stageText = (r: Rollout) => {
   const current = r.stages[r.stageIndex];
   const unit = typeof r.stages[0] === 'number' ? ' %' : '';
-  return current === undefined ? `not started (${r.stages.join(', ')}${unit})` : `${r.stageIndex + 1} of ${r.stages.length}: ${current}${unit}`;
+  return current === undefined
+    ? `not started (${r.stages.join(', ')}${unit})`
+    : `${r.stageIndex + 1} of ${r.stages.length}: ${current}${unit}`;
 };
 
 /** Which controls a rollout in this state takes (the workflow refuses the others). */
-const controlsFor = (r: Rollout): Control[] => (r.status === 'paused' ? ['resume', 'abort'] : ['pause', 'promote', 'abort']);
+const controlsFor = (r: Rollout): Control[] =>
+  r.status === 'paused' ? ['resume', 'abort'] : ['pause', 'promote', 'abort'];
 
 const LABELS: Record<Control, string> = { pause: 'Pause', resume: 'Resume', promote: 'Promote', abort: 'Abort' };
 
@@ -49,7 +52,8 @@ export function RolloutsPage() {
       )}
       {loaded.data && rollouts.length === 0 && (
         <p className="empty">
-          No rollout is running. Start one from the command bar: <code>/flag rollout checkout-v2 on --env staging --stages 10,50,100 --bake 30s --reason "try it"</code>
+          No rollout is running. Start one from the command bar:{' '}
+          <code>/flag rollout checkout-v2 on --env staging --stages 10,50,100 --bake 30s --reason "try it"</code>
         </p>
       )}
       {rollouts.length > 0 && (
@@ -78,14 +82,22 @@ export function RolloutsPage() {
                 <td>
                   <Badge status={r.status} />
                 </td>
-                <td>{r.nextStepAt && r.status !== 'paused' ? `${when(r.nextStepAt)} (${fromNow(r.nextStepAt)})` : '—'}</td>
+                <td>
+                  {r.nextStepAt && r.status !== 'paused' ? `${when(r.nextStepAt)} (${fromNow(r.nextStepAt)})` : '—'}
+                </td>
                 <td>
                   <Badge status={r.guardrail} text={r.guardrail === 'unchecked' ? 'no guardrail' : r.guardrail} />
                 </td>
                 <td>
                   <div className="actions">
                     {controlsFor(r).map((action) => (
-                      <button key={action} type="button" className={action === 'abort' ? 'danger' : undefined} aria-label={`${LABELS[action]} ${r.flagKey} in ${r.env}`} onClick={() => void control(r, action)}>
+                      <button
+                        key={action}
+                        type="button"
+                        className={action === 'abort' ? 'danger' : undefined}
+                        aria-label={`${LABELS[action]} ${r.flagKey} in ${r.env}`}
+                        onClick={() => void control(r, action)}
+                      >
                         {LABELS[action]}
                       </button>
                     ))}

@@ -24,7 +24,9 @@ export function SignIn({ options, onSignedIn }: { options: SignInOptions | undef
     <section className="card sign-in" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in to Switchyard</h1>
       <p>Changes to flags, config and secrets, with the same approvals and audit as in Slack.</p>
-      {options?.oidc && <p>Press Sign in at the top to sign in with your organisation’s account; you come back to this page.</p>}
+      {options?.oidc && (
+        <p>Press Sign in at the top to sign in with your organisation’s account; you come back to this page.</p>
+      )}
       {options?.devLogin && (
         <form onSubmit={(e) => void devLogin(e)} className="inline-form">
           <label htmlFor="dev-user">Principal (dev sign-in)</label>
@@ -33,13 +35,15 @@ export function SignIn({ options, onSignedIn }: { options: SignInOptions | undef
             Sign in as this principal
           </button>
           <p className="hint">
-            <code>switchyard dev</code> only: or open <code>/dev-login?user=U_ALICE</code>. Use a second browser profile as <code>U_BOB</code> to approve Alice’s changes.
+            <code>switchyard dev</code> only: or open <code>/dev-login?user=U_ALICE</code>. Use a second browser profile
+            as <code>U_BOB</code> to approve Alice’s changes.
           </p>
         </form>
       )}
       {options && !options.oidc && !options.devLogin && (
         <p className="error" role="alert">
-          No browser sign-in is configured here: set OIDC_ISSUER (see the README), or call the API with a token from <code>switchyard token create</code>.
+          No browser sign-in is configured here: set OIDC_ISSUER (see the README), or call the API with a token from{' '}
+          <code>switchyard token create</code>.
         </p>
       )}
       {error && (

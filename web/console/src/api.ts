@@ -153,16 +153,31 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
   if (method === 'POST' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   } catch {
     throw new ApiFailure('the Switchyard server cannot be reached: is `switchyard web` running?', 0, 'UNREACHABLE');
   }
-  const payload = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  const payload = (await response.json().catch(() => undefined)) as
+    { error?: { code?: string; message?: string } } | undefined;
   if (!response.ok) {
     const error = payload?.error;
     // Sessions live in the server process: a restart or the eight-hour limit signs everyone out.
-    if (response.status === 401 && csrfToken) throw new ApiFailure('You are signed out (the session ended or the server restarted): reload the page to sign in again.', 401, error?.code ?? 'UNAUTHENTICATED');
-    throw new ApiFailure(error?.message ?? `the server answered ${response.status}`, response.status, error?.code ?? 'HTTP_ERROR');
+    if (response.status === 401 && csrfToken)
+      throw new ApiFailure(
+        'You are signed out (the session ended or the server restarted): reload the page to sign in again.',
+        401,
+        error?.code ?? 'UNAUTHENTICATED',
+      );
+    throw new ApiFailure(
+      error?.message ?? `the server answered ${response.status}`,
+      response.status,
+      error?.code ?? 'HTTP_ERROR',
+    );
   }
   return payload as T;
 }
@@ -173,7 +188,8 @@ const segment = encodeURIComponent;
 
 function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '' && value !== false) search.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== '' && value !== false) search.set(name, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

@@ -10,6 +10,11 @@ export interface ConsoleContext {
   refresh(): void;
 }
 
-export const ConsoleContextValue = createContext<ConsoleContext>({ principal: '', announce: () => undefined, refreshTick: 0, refresh: () => undefined });
+export const ConsoleContextValue = createContext<ConsoleContext>({
+  principal: '',
+  announce: () => undefined,
+  refreshTick: 0,
+  refresh: () => undefined,
+});
 
 export const useConsole = () => useContext(ConsoleContextValue);

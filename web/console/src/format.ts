@@ -17,7 +17,12 @@ export function fromNow(iso: string | undefined, now = Date.now()): string {
   if (Number.isNaN(ms)) return '';
   const minutes = Math.round(Math.abs(ms) / 60_000);
   const seconds = Math.round(Math.abs(ms) / 1000);
-  const span = seconds < 60 ? `${seconds} s` : minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  const span =
+    seconds < 60
+      ? `${seconds} s`
+      : minutes < 60
+        ? `${minutes} min`
+        : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   return ms >= 0 ? `in ${span}` : `${span} ago`;
 }
 
@@ -55,7 +60,8 @@ const COMBINATORS = { all: ' and ', any: ' or ' } as const;
 export function conditionText(condition: unknown): string {
   if (!condition || typeof condition !== 'object') return JSON.stringify(condition);
   const parts = Object.entries(condition as Record<string, unknown>).map(([name, test]) => {
-    if ((name === 'all' || name === 'any') && Array.isArray(test)) return `(${test.map(conditionText).join(COMBINATORS[name])})`;
+    if ((name === 'all' || name === 'any') && Array.isArray(test))
+      return `(${test.map(conditionText).join(COMBINATORS[name])})`;
     if (name === 'not') return `not (${conditionText(test)})`;
     if (!test || typeof test !== 'object') return `${name} ${JSON.stringify(test)}`;
     return Object.entries(test as Record<string, unknown>)
@@ -93,7 +99,25 @@ export const statusWords = (status: string) => STATUS_WORDS[status] ?? status.re
 /** The badge colour a status earns: good, waiting, bad or neutral. */
 export function statusTone(status: string): 'good' | 'wait' | 'bad' | 'neutral' {
   if (['applied', 'completed', 'answered', 'reviewed', 'ok'].includes(status)) return 'good';
-  if (['awaiting_approval', 'validating', 'approved', 'applying', 'started', 'running', 'baking', 'paused', 'unchecked'].includes(status)) return 'wait';
-  if (['rejected', 'refused', 'failed', 'conflict', 'expired', 'aborted', 'rolled_back', 'breached', 'killed'].includes(status)) return 'bad';
+  if (
+    [
+      'awaiting_approval',
+      'validating',
+      'approved',
+      'applying',
+      'started',
+      'running',
+      'baking',
+      'paused',
+      'unchecked',
+    ].includes(status)
+  )
+    return 'wait';
+  if (
+    ['rejected', 'refused', 'failed', 'conflict', 'expired', 'aborted', 'rolled_back', 'breached', 'killed'].includes(
+      status,
+    )
+  )
+    return 'bad';
   return 'neutral';
 }
