@@ -111,7 +111,7 @@ describe('switchyard key rotate', () => {
     expect(successor.key).toMatch(/^sy_production_[A-Za-z0-9_-]{43}$/);
     expect(runs.rotate.stderr).toMatch(
       new RegExp(
-        `^SDK key ${successor.id} replaces ${payments.id} \\("payments", production, flags, secrets\\); it keeps working until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ \\(grace 2h\\)\\. The new key is shown only now:\\n$`,
+        `^SDK key ${successor.id} replaces ${payments.id} \\("payments", production, flags, secrets; server key\\); it keeps working until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ \\(grace 2h\\)\\. The new key is shown only now:\\n$`,
       ),
     );
   });
@@ -156,10 +156,10 @@ describe('switchyard key revoke', () => {
 });
 
 describe('switchyard key create --origin', () => {
-  it('binds browser origins to the new key, publishes them with it, and says so', async () => {
+  it('binds browser origins to the new key, publishes them with it, and says it is a client key', async () => {
     expect(runs.create.code).toBe(0);
     expect(runs.create.stderr).toMatch(
-      /^SDK key \S+ for production \(flags, config, browsers on https:\/\/shop\.example, http:\/\/localhost:5173\); it is shown only now:\n$/,
+      /^SDK key \S+ for production \(flags, config; client key for browsers on https:\/\/shop\.example, http:\/\/localhost:5173: OFREP evaluation only\); it is shown only now:\n$/,
     );
     const record = JSON.parse((await redis.hget(keys.sdkKeys, hashSdkKey(runs.create.stdout.trim())))!) as {
       origins: string[];
@@ -176,27 +176,27 @@ describe('switchyard key create --origin', () => {
 });
 
 describe('switchyard key list', () => {
-  it('shows name, environment, scopes, origins, creation, last use and state of every key', () => {
+  it('shows name, environment, scopes, kind, origins, creation, last use and state of every key', () => {
     expect(runs.list.code).toBe(0);
     const [header] = runs.list.stdout.split('\n');
-    expect(header).toMatch(/^ID +NAME +ENV +SCOPES +ORIGINS +CREATED +LAST USED +STATE$/);
+    expect(header).toMatch(/^ID +NAME +ENV +SCOPES +KIND +ORIGINS +CREATED +LAST USED +STATE$/);
     const stamp = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ';
     expect(runs.list.stdout.split('\n').find((line) => line.includes(' storefront '))).toMatch(
       new RegExp(
-        `^\\S+ +storefront +production +flags,config +https://shop\\.example,http://localhost:5173 +${stamp} by cli:alice +never +active$`,
+        `^\\S+ +storefront +production +flags,config +client +https://shop\\.example,http://localhost:5173 +${stamp} by cli:alice +never +active$`,
       ),
     );
     expect(rowOf(runs.list.stdout, payments.id)).toMatch(
       new RegExp(
-        `^\\S+ +payments +production +flags,secrets +- +${stamp} by cli:alice +2030-05-01 10:00:00Z +rotating until ${stamp} \\(replaced by ${successor.id}\\)$`,
+        `^\\S+ +payments +production +flags,secrets +server +- +${stamp} by cli:alice +2030-05-01 10:00:00Z +rotating until ${stamp} \\(replaced by ${successor.id}\\)$`,
       ),
     );
     expect(rowOf(runs.list.stdout, successor.id)).toMatch(
-      new RegExp(`^\\S+ +payments +production +flags,secrets +- +${stamp} by cli:alice +never +active$`),
+      new RegExp(`^\\S+ +payments +production +flags,secrets +server +- +${stamp} by cli:alice +never +active$`),
     );
     expect(rowOf(runs.list.stdout, batch.id)).toMatch(
       new RegExp(
-        `^\\S+ +batch +staging +flags +- +${stamp} by cli:alice +never +revoked ${stamp} by cli:bob: leaked in a build log$`,
+        `^\\S+ +batch +staging +flags +server +- +${stamp} by cli:alice +never +revoked ${stamp} by cli:bob: leaked in a build log$`,
       ),
     );
   });

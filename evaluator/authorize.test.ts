@@ -5,6 +5,13 @@ import { authorize, type Scope } from './authorize.js';
 
 const keys: Record<string, SdkKeyRecord> = {
   sy_flags_only: { id: 'k-1', env: 'production', scopes: ['flags', 'config'], name: 'checkout' },
+  sy_client: {
+    id: 'k-2',
+    env: 'production',
+    scopes: ['flags', 'config', 'secrets'],
+    name: 'storefront',
+    origins: ['https://shop.example'],
+  },
 };
 const store = { findSdkKey: (token: string) => keys[token] };
 
@@ -18,6 +25,8 @@ function app() {
     });
   route('/v1/secrets/x', 'secrets', '/v1/secrets');
   route('/ofrep/x', 'secrets');
+  route('/ofrep/flags', 'flags');
+  route('/v1/unexplained', 'flags');
   return server;
 }
 
@@ -50,5 +59,23 @@ describe('SDK key authorization', () => {
     expect([forbidden.statusCode, forbidden.body]).toEqual([403, '']);
     const unknown = await call('/ofrep/x', 'sy_nope');
     expect([unknown.statusCode, unknown.body, unknown.headers['www-authenticate']]).toEqual([401, '', 'Bearer']);
+  });
+
+  it('a client key reaches OFREP routes only: elsewhere a 403 whose JSON body says why, whatever its scopes', async () => {
+    expect((await call('/ofrep/flags', 'sy_client')).json()).toEqual({ ok: 'k-2' });
+    const secrets = await call('/v1/secrets/x', 'sy_client');
+    expect(secrets.statusCode).toBe(403);
+    expect(secrets.json()).toEqual({
+      errorCode: 'FORBIDDEN',
+      keyKind: 'client',
+      errorDetails:
+        'a client key (bound to browser origins) may only evaluate flags over OFREP; use a server key for /v1/secrets: ' +
+        'SDK key k-2 ("storefront") is bound to https://shop.example; create one without --origin (switchyard key create --env production --scopes secrets)',
+    });
+    // A route that forgot to explain itself is still closed to client keys, and still says why.
+    const unexplained = await call('/v1/unexplained', 'sy_client');
+    expect(unexplained.statusCode).toBe(403);
+    expect(unexplained.json().errorDetails).toMatch(/^a client key .* use a server key for \/v1\/unexplained: /);
+    expect((await call('/v1/unexplained', 'sy_flags_only')).json()).toEqual({ ok: 'k-1' });
   });
 });

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sdkKeyKind } from '../core/sdk-key.js';
 import type { SdkKeyRecord } from '../storage/redis-keys.js';
 import { allowKeyOrigin } from './cors.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -14,9 +15,17 @@ export interface AuthorizeOptions {
 }
 
 /**
+ * The only routes a client key may use (docs/design.md#evaluator): OFREP evaluation answers one
+ * context at a time, while every other route serves what a page must not see (the snapshot's rules,
+ * user-override and tenant ids; config values; secrets). Matched on the declared route path, so a
+ * route added later is closed to client keys until it is listed here.
+ */
+const CLIENT_KEY_ROUTES = /^\/ofrep\//;
+
+/**
  * The SDK key of `Authorization: Bearer <key>`, or undefined after answering 401 (missing,
- * unknown, revoked or expired key) or 403 (key without `scope`). A browser origin the key allows
- * gets its CORS headers, the 403 included, so the page can read why.
+ * unknown, revoked or expired key) or 403 (a client key outside OFREP, or a key without `scope`).
+ * A browser origin the key allows gets its CORS headers, the 403 included, so the page can read why.
  */
 export function authorize(
   store: Pick<SnapshotStore, 'findSdkKey'>,
@@ -46,6 +55,19 @@ export function authorize(
     return undefined;
   }
   allowKeyOrigin(request, reply, record);
+  const route = request.routeOptions.url ?? request.url;
+  if (sdkKeyKind(record) === 'client' && !CLIENT_KEY_ROUTES.test(route)) {
+    // Always explained: only Switchyard's own routes get here, never OFREP's.
+    reply.code(403).send({
+      errorCode: 'FORBIDDEN',
+      keyKind: 'client',
+      errorDetails:
+        `a client key (bound to browser origins) may only evaluate flags over OFREP; use a server key for ${options.explain ?? route}: ` +
+        `SDK key ${record.id} ("${record.name}") is bound to ${record.origins?.join(', ')}; ` +
+        `create one without --origin (switchyard key create --env ${record.env} --scopes ${scope})`,
+    });
+    return undefined;
+  }
   if (!record.scopes.includes(scope)) {
     reply.code(403);
     if (options.explain === undefined) reply.send();

@@ -12,7 +12,8 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 
 /**
  * `GET /v1/config/{key}?tenant=…&user=…` (docs/design.md#config-resolution): the dynamic config value resolved
- * user → tenant → environment → global for the SDK key's environment.
+ * user → tenant → environment → global for the SDK key's environment. Server keys only: config values are
+ * server-side data, and a client key's page gets what OFREP evaluation answers.
  */
 export function registerConfigRoutes(app: FastifyInstance, store: Store, metrics: EvaluatorMetrics): void {
   app.get<{ Params: { key: string }; Querystring: ScopeQuery }>('/v1/config/:key', {

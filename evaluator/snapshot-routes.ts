@@ -45,14 +45,15 @@ function* snapshotJson(held: HeldSnapshot, withConfigs: boolean): Generator<Buff
 
 /**
  * `GET /v1/snapshot`: the SDK key's environment as an EnvSnapshot, for the in-process
- * OpenFeature provider's evaluator source. Keys need the `flags` scope. The body is written from
+ * OpenFeature provider's evaluator source. Server keys only, with the `flags` scope: the snapshot
+ * holds every rule and override, which a client key's page must not see. The body is written from
  * the entries the store holds with what it compiled, so it always matches the ETag, and a Redis
  * outage still serves it. The ETag names the environment, epoch and version; a matching `If-None-Match` gets a 304,
  * so the provider's polling costs no serialisation.
  */
 export function registerSnapshotRoutes(app: FastifyInstance, store: Store): void {
   app.get('/v1/snapshot', (request, reply) => {
-    const record = authorize(store, request, reply, 'flags');
+    const record = authorize(store, request, reply, 'flags', { explain: '/v1/snapshot' });
     if (!record) return reply;
     const held = store.get(record.env);
     if (!held) return answerNotLoaded(reply, record.env);

@@ -1,3 +1,4 @@
+import { sdkKeyKind, type SdkKeyKind } from '../core/sdk-key.js';
 import type { Queryable } from './db.js';
 import type { StorageDeps } from './deps.js';
 import type { SdkKeyRecord } from './redis-keys.js';
@@ -15,6 +16,8 @@ export type SdkKeyState =
   | { state: 'revoked'; at: string; by?: string; reason?: string };
 
 export interface SdkKeyRow extends SdkKeyRecord {
+  /** Client when the key is bound to browser origins (docs/design.md#evaluator). */
+  kind: SdkKeyKind;
   createdBy: string;
   createdAt: string;
   revokedAt?: string;
@@ -64,6 +67,7 @@ export async function listSdkKeys(
   );
   return rows.map((r) => ({
     ...recordOf(r),
+    kind: sdkKeyKind({ origins: r.allowed_origins }),
     createdBy: r.created_by,
     createdAt: (r.created_at as Date).toISOString(),
     ...(r.revoked_at ? { revokedAt: (r.revoked_at as Date).toISOString() } : {}),

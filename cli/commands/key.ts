@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
+import { sdkKeyKind } from '../../core/sdk-key.js';
+import type { SdkKeyRecord } from '../../storage/redis-keys.js';
 import type { SdkKeyRow } from '../../storage/sdk-key-list.js';
 import { cliActor } from '../storage-runtime.js';
 import { asOption, withStorage } from './shared.js';
@@ -22,6 +24,13 @@ export function parseGrace(text: string): number {
   return ms;
 }
 
+/** What a new or rotated key is, in the words `key list` uses (docs/design.md#evaluator). */
+export function describeKind(record: SdkKeyRecord): string {
+  return sdkKeyKind(record) === 'client'
+    ? `client key for browsers on ${record.origins?.join(', ')}: OFREP evaluation only`
+    : 'server key';
+}
+
 function stateOf(row: SdkKeyRow): string {
   const life = row.lifecycle;
   switch (life.state) {
@@ -41,7 +50,7 @@ function stateOf(row: SdkKeyRow): string {
  * undefined when Redis could not be read.
  */
 export function formatKeyList(rows: SdkKeyRow[], lastUsed: ReadonlyMap<string, string> | undefined): string[] {
-  const header = ['ID', 'NAME', 'ENV', 'SCOPES', 'ORIGINS', 'CREATED', 'LAST USED', 'STATE'];
+  const header = ['ID', 'NAME', 'ENV', 'SCOPES', 'KIND', 'ORIGINS', 'CREATED', 'LAST USED', 'STATE'];
   const lines = rows.map((row) => {
     const used = lastUsed?.get(row.id);
     return [
@@ -49,6 +58,7 @@ export function formatKeyList(rows: SdkKeyRow[], lastUsed: ReadonlyMap<string, s
       row.name,
       row.env,
       row.scopes.join(','),
+      row.kind,
       row.origins?.join(',') ?? '-',
       `${when(row.createdAt)} by ${row.createdBy}`,
       used ? when(used) : lastUsed ? 'never' : 'unknown',
@@ -74,7 +84,7 @@ export function registerKeyCommand(program: Command): void {
     .option('--name <name>', 'what uses this key (e.g. the service name)', 'default')
     .option(
       '--origin <origin>',
-      'a browser origin whose pages may use the key (CORS), e.g. https://app.example.com; repeatable',
+      'a browser origin whose pages may use the key (CORS), e.g. https://app.example.com; repeatable; makes it a client key, which may only evaluate flags over OFREP',
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
@@ -95,9 +105,8 @@ export function registerKeyCommand(program: Command): void {
             actor: cliActor(opts.as),
             ...(opts.reason ? { reason: opts.reason } : {}),
           });
-          const origins = created.record.origins ? `, browsers on ${created.record.origins.join(', ')}` : '';
           console.error(
-            `SDK key ${created.record.id} for ${created.record.env} (${created.record.scopes.join(', ')}${origins}); it is shown only now:`,
+            `SDK key ${created.record.id} for ${created.record.env} (${created.record.scopes.join(', ')}; ${describeKind(created.record)}); it is shown only now:`,
           );
           console.log(created.key);
         });
@@ -107,7 +116,7 @@ export function registerKeyCommand(program: Command): void {
   key
     .command('list')
     .description(
-      'every SDK key: id, name, environment, scopes, browser origins, created, last used, state (never the key)',
+      'every SDK key: id, name, environment, scopes, kind (server, or client when bound to browser origins), browser origins, created, last used, state (never the key)',
     )
     .option('--env <env>', 'only the keys of this environment')
     .option('--live', 'only keys that still work (active, or rotating within their grace period)')
@@ -153,7 +162,7 @@ export function registerKeyCommand(program: Command): void {
   key
     .command('rotate <id>')
     .description(
-      'replace an SDK key with a new one (same environment, scopes and origins), printed once; the old one works until the grace period ends; audited',
+      'replace an SDK key with a new one (same environment, scopes, origins and so kind), printed once; the old one works until the grace period ends; audited',
     )
     .option('--grace <duration>', 'how long the old key keeps working, e.g. 1h, 24h, 7d (0: stop it now)', '24h')
     .option('--reason <text>', 'why, for the audit log')
@@ -173,7 +182,7 @@ export function registerKeyCommand(program: Command): void {
             ? 'it stopped working now'
             : `it keeps working until ${when(rotated.previous.expiresAt)} (grace ${formatDuration(graceMs)})`;
         console.error(
-          `SDK key ${rotated.record.id} replaces ${rotated.previous.id} ("${rotated.record.name}", ${rotated.record.env}, ${rotated.record.scopes.join(', ')}); ` +
+          `SDK key ${rotated.record.id} replaces ${rotated.previous.id} ("${rotated.record.name}", ${rotated.record.env}, ${rotated.record.scopes.join(', ')}; ${describeKind(rotated.record)}); ` +
             `${grace}. The new key is shown only now:`,
         );
         console.log(rotated.key);
