@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { CommandHandler } from '../bot/command-handler.js';
 import type { Pool } from '../storage/db.js';
 import type { OidcSignIn } from './oidc.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateLimits } from './rate-limits.js';
 import type { Session, SessionCodec } from './session.js';
 
 /** What every route may use: the same handler, Temporal client and pool as the bot. */
@@ -18,8 +18,8 @@ export interface ApiDeps {
   waitMs: number;
   now: () => Date;
   sessions: SessionCodec;
-  /** Failed token presentations and sign-ins, per client address. */
-  limiter: RateLimiter;
+  /** Failed token presentations and sign-ins per client address, and calls per caller (web/rate-limits.ts). */
+  limits: RateLimits;
   /** `GET /dev-login` works: started by `switchyard dev`, listening on loopback only. */
   devLogin: boolean;
   /** Set when OIDC_ISSUER is: browsers sign in at /auth/login, and dev sign-in is refused. */

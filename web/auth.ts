@@ -1,8 +1,8 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkApiToken } from '../storage/api-tokens.js';
-import { ApiError, forbidden, unauthenticated } from './api-error.js';
+import { forbidden, unauthenticated } from './api-error.js';
 import type { ApiDeps, Caller } from './api-deps.js';
-import { cookieValue, CSRF_HEADER, csrfMatches, SESSION_COOKIE } from './session.js';
+import { CSRF_HEADER, csrfMatches, SESSION_COOKIE } from './session.js';
 
 const HOW_TO_AUTHENTICATE =
   'send `Authorization: Bearer <token>` (create one with `switchyard token create --principal <id> --name <what uses it>`)';
@@ -13,13 +13,6 @@ const TOKEN_REFUSED = {
   revoked: 'this API token was revoked: create a new one with `switchyard token create`',
 } as const;
 
-export const rateLimited = (deps: ApiDeps, key: string) =>
-  new ApiError(
-    `too many failed attempts from this address: try again in ${deps.limiter.retryAfterSeconds(key)} s`,
-    'RATE_LIMITED',
-    429,
-  );
-
 /** Safe methods change nothing; every other one is a state change a browser must prove it meant. */
 const isStateChange = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
 
@@ -27,22 +20,24 @@ const isStateChange = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(m
  * Who the request acts as: a bearer token (automation) or a signed session cookie (a browser).
  * Cookie-authenticated state changes must echo the session's CSRF value in `X-CSRF-Token`; a
  * bearer token is never sent by a browser on its own, so it needs none. Failed token attempts
- * count against the caller's address.
+ * count against the caller's address. A session cookie that cannot be read (expired, signed
+ * before a restart, altered, or not even well-formed) signs nobody in, as an expired one always did.
  */
-export async function authenticate(request: FastifyRequest, deps: ApiDeps): Promise<Caller> {
+export async function authenticate(request: FastifyRequest, reply: FastifyReply, deps: ApiDeps): Promise<Caller> {
   const header = request.headers.authorization;
   if (header !== undefined) {
-    if (deps.limiter.blocked(request.ip)) throw rateLimited(deps, request.ip);
+    await deps.limits.beforeToken(request, reply);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthenticated(`the Authorization header must be \`Bearer <token>\`: ${HOW_TO_AUTHENTICATE}`);
     const checked = await checkApiToken(deps.pool, match[1]!, deps.now());
     if (!checked.ok) {
-      deps.limiter.allow(request.ip);
+      await deps.limits.tokenFailed(request);
       throw unauthenticated(TOKEN_REFUSED[checked.reason]);
     }
     return { principal: checked.principal, via: 'token', tokenId: checked.tokenId };
   }
-  const session = deps.sessions.read(cookieValue(request.headers.cookie, SESSION_COOKIE));
+  const cookie = request.cookies[SESSION_COOKIE];
+  const session = deps.sessions.read(cookie);
   if (session) {
     if (isStateChange(request.method) && !csrfMatches(session, headerText(request.headers[CSRF_HEADER]))) {
       throw forbidden(
@@ -51,6 +46,10 @@ export async function authenticate(request: FastifyRequest, deps: ApiDeps): Prom
     }
     return { principal: session.principal, via: 'session', session };
   }
+  if (cookie)
+    throw unauthenticated(
+      `the ${SESSION_COOKIE} cookie is no longer a valid session (it expired, the server restarted, or it was altered): sign in again, or ${HOW_TO_AUTHENTICATE}`,
+    );
   throw unauthenticated(`who is calling? ${HOW_TO_AUTHENTICATE}`);
 }
 

@@ -6,9 +6,8 @@ import Provider from 'oidc-provider';
 import { firstPartyGrant } from '../test/oidc-first-party-grant.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../storage/logger.js';
-import type { ApiDeps } from './api-deps.js';
 import { createOidcSignIn, SLACK_TEAM_CLAIM } from './oidc.js';
-import { createWebApp } from './server.js';
+import { createWebApp, type WebAppDeps } from './server.js';
 import { CSRF_HEADER } from './session.js';
 
 /**
@@ -179,7 +178,7 @@ function consoleApp(options: { allowedTeam?: string } = {}): FastifyInstance {
   });
   // Sign-in and the session endpoints never reach Temporal, Postgres or the command layer.
   const unused = {} as never;
-  const deps: Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> = {
+  const deps: WebAppDeps = {
     client: unused,
     taskQueue: 'unused',
     pool: unused,
@@ -243,7 +242,7 @@ describe('browser sign-in with OpenID Connect', () => {
     const sessionCookie = ([] as string[])
       .concat(callback.headers['set-cookie'] ?? [])
       .find((c) => c.startsWith('switchyard_session='));
-    expect(sessionCookie).toMatch(/HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    expect(sessionCookie).toMatch(/; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict$/);
 
     const dev = await app.inject({ method: 'GET', url: '/dev-login?user=U_MALLORY' });
     expect(dev.statusCode).toBe(403);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 import type { ApiDeps, Caller } from './api-deps.js';
 import { authenticate } from './auth.js';
+import type { RouteLimit } from './rate-limits.js';
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -30,6 +31,8 @@ export interface ApiRoute {
   tag: string;
   /** Default true: the caller must present a token or a session. */
   auth?: boolean;
+  /** A per-address limit its requests count against before anything else (sign-in routes). */
+  limit?: RouteLimit;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -63,19 +66,21 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: 'path' 
   throw new ValidationError(`bad request: ${problems.join('; ')}`);
 }
 
-/** Mounts every route of the table: authenticate, validate, handle, answer JSON. */
+/** Mounts every route of the table: limit, authenticate, limit per caller, validate, handle, answer JSON. */
 export function registerRoutes(app: FastifyInstance, routes: readonly ApiRoute[], deps: ApiDeps): void {
   for (const entry of routes) {
     app.route({
       method: entry.method,
       url: entry.path,
       handler: async (request, reply) => {
-        const caller = entry.auth === false ? (undefined as unknown as Caller) : await authenticate(request, deps);
+        if (entry.limit) await deps.limits.route(entry.limit, request, reply);
+        const caller = entry.auth === false ? undefined : await authenticate(request, reply, deps);
+        await deps.limits.call(request, reply, caller?.principal);
         const input: RouteInput<unknown, unknown, unknown> = {
           params: parsePart(entry.params, request.params, 'path'),
           query: parsePart(entry.query, request.query, 'query'),
           body: parsePart(entry.body, request.body, 'body'),
-          caller,
+          caller: caller as Caller,
         };
         const result = await entry.handle(input, { deps, request, reply });
         if (reply.sent) return reply;

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createCommandHandler } from '../bot/command-handler.js';
 import { connectTemporal } from '../bot/temporal-connection.js';
@@ -9,7 +10,7 @@ import { registerErrorShape } from './api-error.js';
 import { createOidcSignIn, oidcOptionsOf } from './oidc.js';
 import { registerOidcRoutes } from './oidc-routes.js';
 import { openApiDocument } from './openapi.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createRateLimits, registerRateLimitPlugin } from './rate-limits.js';
 import { registerRoutes } from './route.js';
 import { API_ROUTES } from './routes/index.js';
 import { createSessionCodec } from './session.js';
@@ -20,8 +21,15 @@ import type { WebSettings } from './settings.js';
 const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** What the API server needs besides what createWebApp makes itself. */
-export type WebAppDeps = Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> &
-  Partial<Pick<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'>>;
+export type WebAppDeps = Omit<ApiDeps, 'sessions' | 'limits' | 'waitMs' | 'now'> &
+  Partial<Pick<ApiDeps, 'sessions' | 'waitMs' | 'now'>>;
+
+export interface WebAppOptions {
+  /** The console's build; default `dist/console`. */
+  consoleDir?: string;
+  /** fastify's `trustProxy` (TRUST_PROXY): whom to believe X-Forwarded-For from; default nobody. */
+  trustProxy?: boolean | string[];
+}
 
 /**
  * The HTTP API app (docs/architecture.md#layers), not yet listening: `/api/v1` over the same
@@ -32,20 +40,25 @@ export type WebAppDeps = Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'
  * const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin: false });
  * await app.inject({ method: 'GET', url: '/api/v1/flags', headers: { authorization: `Bearer ${token}` } });
  */
-export function createWebApp(given: WebAppDeps, options: { consoleDir?: string } = {}): FastifyInstance {
-  const deps: ApiDeps = {
-    waitMs: 5000,
-    now: () => new Date(),
-    sessions: createSessionCodec(),
-    limiter: createRateLimiter({ limit: 30, windowMs: 60_000 }),
-    ...given,
-  };
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
+export function createWebApp(given: WebAppDeps, options: WebAppOptions = {}): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, trustProxy: options.trustProxy ?? false });
   // `curl -d '{…}'` sends a form content type: every body is read as JSON rather than refused.
   registerJsonBody(app);
-  registerErrorShape(app, deps.log);
-  registerRoutes(app, API_ROUTES, deps);
-  if (deps.oidc) registerOidcRoutes(app, deps, deps.oidc);
+  registerErrorShape(app, given.log);
+  void app.register(fastifyCookie);
+  registerRateLimitPlugin(app);
+  // Registered after the plugins above have loaded, so the limits can be made from theirs.
+  void app.register(async (scope) => {
+    const deps: ApiDeps = {
+      waitMs: 5000,
+      now: () => new Date(),
+      sessions: createSessionCodec(),
+      limits: createRateLimits(scope),
+      ...given,
+    };
+    registerRoutes(scope, API_ROUTES, deps);
+    if (deps.oidc) registerOidcRoutes(scope, deps, deps.oidc);
+  });
   const document = openApiDocument(API_ROUTES, { version: '1.0.0' });
   app.get('/api/v1/openapi.json', async () => document);
   app.get('/healthz', async () => ({ ok: true }));
@@ -95,7 +108,10 @@ export async function startWeb(
   });
   const oidc = oidcOptions ? { oidc: createOidcSignIn(oidcOptions) } : {};
   const devLogin = options.dev === true && isLoopback(host) && !oidcOptions;
-  const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin, ...oidc });
+  const app = createWebApp(
+    { client, taskQueue, pool, log, environments, handler, devLogin, ...oidc },
+    { trustProxy: settings.TRUST_PROXY },
+  );
   const close = async () => {
     await app.close();
     await connection.close().catch(() => undefined);

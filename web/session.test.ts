@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../core/command/tokenize.js';
 import { quoted } from './command-outcome.js';
-import { createRateLimiter } from './rate-limit.js';
-import { cookieValue, createSessionCodec, csrfMatches } from './session.js';
+import { createSessionCodec, csrfMatches } from './session.js';
 
 describe('browser sessions', () => {
   it('a session cookie reads back as the principal who signed in, with its CSRF value', () => {
@@ -27,24 +26,6 @@ describe('browser sessions', () => {
     expect(codec.read(`${payload}.`)).toBeUndefined();
     now += codec.maxAgeSeconds * 1000 + 1;
     expect(codec.read(value)).toBeUndefined();
-  });
-
-  it('reads one cookie out of a Cookie header', () => {
-    expect(cookieValue('a=1; switchyard_session=abc.def; b=2', 'switchyard_session')).toBe('abc.def');
-    expect(cookieValue(undefined, 'switchyard_session')).toBeUndefined();
-  });
-});
-
-describe('the rate limiter', () => {
-  it('blocks an address past its limit until the window ends', () => {
-    let now = 0;
-    const limiter = createRateLimiter({ limit: 2, windowMs: 1000, now: () => now });
-    expect([limiter.allow('a'), limiter.allow('a'), limiter.allow('a')]).toEqual([true, true, false]);
-    expect(limiter.blocked('a')).toBe(true);
-    expect(limiter.blocked('b')).toBe(false);
-    now = 1000;
-    expect(limiter.blocked('a')).toBe(false);
-    expect(limiter.allow('a')).toBe(true);
   });
 });
 

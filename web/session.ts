@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { signerFactory, type CookieSerializeOptions } from '@fastify/cookie';
 
 /** A browser session: who signed in, the CSRF value its state changes must echo, and when it ends. */
 export interface Session {
@@ -12,23 +13,20 @@ export const CSRF_HEADER = 'x-csrf-token';
 const SESSION_MS = 8 * 3_600_000;
 
 /**
- * Signs a JSON value into a cookie value and reads it back: undefined when the value was forged or
- * altered. Used for sessions and for the short-lived state of a sign-in in progress.
+ * Signs a JSON value into a cookie value and reads it back: undefined when the value was forged,
+ * altered or is not one of ours at all. Used for sessions and for the short-lived state of a
+ * sign-in in progress. The HMAC is @fastify/cookie's signer.
  */
 export function createSealer(secret: Buffer = randomBytes(32)) {
-  const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
+  const signer = signerFactory(secret);
   return {
     seal(value: unknown): string {
-      const payload = Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-      return `${payload}.${sign(payload)}`;
+      return signer.sign(Buffer.from(JSON.stringify(value), 'utf8').toString('base64url'));
     },
     open(value: string | undefined): unknown {
       if (!value) return undefined;
-      const [payload, signature, extra] = value.split('.');
-      if (!payload || !signature || extra !== undefined) return undefined;
-      const expected = Buffer.from(sign(payload));
-      const given = Buffer.from(signature);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      const { valid, value: payload } = signer.unsign(value);
+      if (!valid || !payload) return undefined;
       try {
         return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
       } catch {
@@ -70,15 +68,6 @@ export function createSessionCodec(secret: Buffer = randomBytes(32), now: () => 
 }
 export type SessionCodec = ReturnType<typeof createSessionCodec>;
 
-/** One cookie's value from a Cookie header (no dependency for a one-line parse). */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
-  }
-  return undefined;
-}
-
 /** Constant-time comparison of the CSRF header with the session's value. */
 export function csrfMatches(session: Session, header: string | undefined): boolean {
   if (!header) return false;
@@ -88,21 +77,21 @@ export function csrfMatches(session: Session, header: string | undefined): boole
 }
 
 /**
- * A Set-Cookie value for an HttpOnly cookie on the whole site. `secure` is off only for a console
- * served over plain http on loopback (dev), where a browser would drop a Secure cookie.
+ * The attributes of every cookie Switchyard sets (with `reply.setCookie`): HttpOnly, on the whole
+ * site, SameSite=Strict unless told otherwise. `secure` is off only for a console served over plain
+ * http on loopback (dev), where a browser would drop a Secure cookie.
  */
-export function cookieHeader(
-  name: string,
-  value: string,
-  options: { maxAgeSeconds: number; secure: boolean; sameSite?: 'Strict' | 'Lax'; path?: string },
-): string {
-  const parts = [
-    `${name}=${value}`,
-    `Path=${options.path ?? '/'}`,
-    'HttpOnly',
-    `SameSite=${options.sameSite ?? 'Strict'}`,
-    `Max-Age=${options.maxAgeSeconds}`,
-  ];
-  if (options.secure) parts.push('Secure');
-  return parts.join('; ');
+export function cookieOptions(options: {
+  maxAgeSeconds: number;
+  secure: boolean;
+  sameSite?: 'strict' | 'lax';
+  path?: string;
+}): CookieSerializeOptions {
+  return {
+    path: options.path ?? '/',
+    httpOnly: true,
+    sameSite: options.sameSite ?? 'strict',
+    maxAge: options.maxAgeSeconds,
+    secure: options.secure,
+  };
 }

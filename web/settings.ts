@@ -1,9 +1,45 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { portSetting, type CoreSettings } from '../core/settings.js';
 import type { StorageSettings } from '../storage/settings.js';
 import type { TemporalSettings } from '../bot/temporal-connection.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+/** The names @fastify/proxy-addr knows besides addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(text: string): boolean {
+  if (PROXY_RANGE_NAMES.has(text)) return true;
+  const [address = '', bits, extra] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY as fastify's `trustProxy`: `true` (believe X-Forwarded-For from any peer) or the
+ * balancers' addresses and CIDRs. A hop count is refused: fastify 5 no longer trusts one, since it
+ * cannot tell the balancer from a client that sends the header itself.
+ */
+const trustProxySetting = z.string().transform((text, ctx): boolean | string[] => {
+  const value = text.trim().toLowerCase();
+  if (value === 'true' || value === 'false') return value === 'true';
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const wrong = entries.filter((entry) => !isAddressOrRange(entry));
+  if (!/^\d+$/.test(value) && entries.length > 0 && wrong.length === 0) return entries;
+  const problem = /^\d+$/.test(value)
+    ? 'is a hop count, which fastify does not trust (a client could send the header itself)'
+    : `has ${wrong.join(', ') || 'no entries'}, which is not an address or CIDR`;
+  ctx.addIssue({
+    code: 'custom',
+    message: `${problem}: set it to the balancers' addresses or CIDRs, comma-separated (e.g. 10.0.0.0/8,127.0.0.1), or to true when only a balancer can reach this port`,
+  });
+  return z.NEVER;
+});
 
 /** Where the HTTP API listens and how browsers sign in; part of the environment validated at boot (cli/settings.ts). */
 export const webSettingsSchema = z.object({
@@ -12,6 +48,11 @@ export const webSettingsSchema = z.object({
   WEB_HOST: z.string().optional(),
   /** The address browsers reach the console at, e.g. https://switchyard.example.com: the OIDC redirect URI base. */
   WEB_PUBLIC_URL: httpUrl.optional(),
+  /**
+   * Unset: X-Forwarded-For is ignored and a client is its peer address. Behind a balancer, name it
+   * here so each client is rate-limited on its own address rather than all on the balancer's.
+   */
+  TRUST_PROXY: trustProxySetting.optional(),
   /** Set: browsers sign in with OpenID Connect at /auth/login (e.g. https://slack.com for Sign in with Slack). */
   OIDC_ISSUER: httpUrl.optional(),
   OIDC_CLIENT_ID: z.string().optional(),

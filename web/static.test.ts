@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../storage/logger.js';
-import type { ApiDeps } from './api-deps.js';
-import { createWebApp } from './server.js';
+import { createWebApp, type WebAppDeps } from './server.js';
 
 // Serving the console never reaches Temporal, Postgres or the command layer.
 const unused = {} as never;
-const deps: Omit<ApiDeps, 'sessions' | 'limiter' | 'waitMs' | 'now'> = {
+const deps: WebAppDeps = {
   client: unused,
   taskQueue: 'unused',
   pool: unused,

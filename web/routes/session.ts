@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { forbidden } from '../api-error.js';
-import { rateLimited } from '../auth.js';
 import { route } from '../route.js';
-import { cookieHeader, CSRF_HEADER, SESSION_COOKIE } from '../session.js';
+import { cookieOptions, CSRF_HEADER, SESSION_COOKIE } from '../session.js';
 
 const sessionView = z.object({
   principal: z.string(),
@@ -35,6 +34,7 @@ export const sessionRoutes = [
       '`switchyard dev` only, on loopback: sign in as any principal (sets an HttpOnly, SameSite=Strict session cookie)',
     tag: 'session',
     auth: false,
+    limit: 'devLogin',
     query: z.object({ user: z.string().regex(/^\S{1,200}$/, 'must be a principal id, e.g. U_ALICE') }).strict(),
     response: sessionView,
     handle: async ({ query }, { deps, request, reply }) => {
@@ -43,11 +43,11 @@ export const sessionRoutes = [
         throw forbidden(
           'dev sign-in works only under `switchyard dev` listening on loopback; use an API token (`switchyard token create`)',
         );
-      if (!deps.limiter.allow(`dev-login:${request.ip}`)) throw rateLimited(deps, `dev-login:${request.ip}`);
       const { session, value } = deps.sessions.issue(query.user);
-      reply.header(
-        'set-cookie',
-        cookieHeader(SESSION_COOKIE, value, { maxAgeSeconds: deps.sessions.maxAgeSeconds, secure: false }),
+      reply.setCookie(
+        SESSION_COOKIE,
+        value,
+        cookieOptions({ maxAgeSeconds: deps.sessions.maxAgeSeconds, secure: false }),
       );
       // A person who opened the link in a browser wants the console, not JSON.
       if (request.headers.accept?.includes('text/html')) return reply.redirect('/', 303);
@@ -67,9 +67,10 @@ export const sessionRoutes = [
     response: z.object({ signedOut: z.literal(true) }),
     handle: async (_input, { deps, reply }) => {
       // Sessions are sealed cookies, not server records: signing out is the browser forgetting it.
-      reply.header(
-        'set-cookie',
-        cookieHeader(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: deps.oidc?.secureCookies ?? false }),
+      reply.setCookie(
+        SESSION_COOKIE,
+        '',
+        cookieOptions({ maxAgeSeconds: 0, secure: deps.oidc?.secureCookies ?? false }),
       );
       return { signedOut: true as const };
     },
