@@ -83,11 +83,14 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const failed = (err: unknown, what: Record<string, unknown>): Reply => {
     if (err instanceof SwitchyardError) return errorReply(renderError(err.message));
     deps.log.error({ err, ...what }, 'command failed');
-    return errorReply(
-      renderError(
-        `something went wrong: ${err instanceof Error ? err.message : String(err)} (the details are in the bot's log)`,
+    return {
+      ...errorReply(
+        renderError(
+          `something went wrong: ${err instanceof Error ? err.message : String(err)} (the details are in the bot's log)`,
+        ),
       ),
-    );
+      internalError: err instanceof Error ? err : new Error(String(err)),
+    };
   };
 
   async function run(input: CommandInput, command: Command): Promise<Reply> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SwitchyardError } from '../core/errors.js';
@@ -40,16 +41,26 @@ export function answerOf(err: unknown): { status: number; body: ErrorBody } | un
   return undefined;
 }
 
-/** Every failure as `{"error": {"code", "message"}}`; unknown routes too. */
+/**
+ * Every failure as `{"error": {"code", "message"}}`; unknown routes too. A 4xx keeps its message:
+ * it tells the caller what to fix. A 5xx never carries the error's own text (a driver's message
+ * names hosts, users and tables): the caller gets a reference, and the log line with that
+ * reference and the request id has the error itself.
+ */
 export function registerErrorShape(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((error, request, reply) => {
     const answer = answerOf(error);
-    if (answer) return reply.code(answer.status).send(answer.body);
-    log.error({ err: error, method: request.method, url: request.url }, 'api request failed');
-    const body: ErrorBody = {
-      error: { code: 'INTERNAL', message: 'internal error in the API server; the details are in its log' },
-    };
-    return reply.code(500).send(body);
+    if (answer && answer.status < 500) return reply.code(answer.status).send(answer.body);
+    const reference = randomUUID();
+    log.error(
+      { err: error, errorId: reference, reqId: request.id, method: request.method, url: request.url.split('?')[0] },
+      'api request failed',
+    );
+    // Our own 5xx refusals (the OIDC provider unreachable) keep their words, which name no internals.
+    const body: ErrorBody = answer
+      ? { error: { code: answer.body.error.code, message: `${answer.body.error.message}; reference ${reference}` } }
+      : { error: { code: 'INTERNAL', message: `internal error; reference ${reference}` } };
+    return reply.code(answer?.status ?? 500).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     const body: ErrorBody = {

@@ -74,6 +74,8 @@ export async function runCommand(deps: ApiDeps, principal: string, text: string,
     requestId,
     replyTo: { transport: 'console', channel: 'api', user: principal },
   });
+  // The reply's text quotes the error (fine in chat, among colleagues); an API caller gets a reference instead.
+  if (reply.internalError) throw reply.internalError;
   const message: Message = { text: reply.text, blocks: reply.blocks };
   if (!reply.ok) return { status: 'refused', reason: reply.text, ...message };
   if (CHANGE_REQUEST_COMMANDS.has(command.name)) {

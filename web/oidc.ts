@@ -89,10 +89,14 @@ export function createOidcSignIn(options: OidcOptions) {
       )
       .catch((err: unknown) => {
         discovered = undefined;
-        throw new ApiError(
-          `could not read the OIDC discovery document of ${options.issuer.href} (${(err as Error).message}); check OIDC_ISSUER`,
-          'OIDC_UNAVAILABLE',
-          502,
+        // Why it failed goes to the log with the error (its cause), not to the browser.
+        throw Object.assign(
+          new ApiError(
+            `could not read the OIDC discovery document of ${options.issuer.href}; check OIDC_ISSUER`,
+            'OIDC_UNAVAILABLE',
+            502,
+          ),
+          { cause: err },
         );
       });
     return discovered;
