@@ -53,6 +53,14 @@ export async function authenticate(request: FastifyRequest, reply: FastifyReply,
   throw unauthenticated(`who is calling? ${HOW_TO_AUTHENTICATE}`);
 }
 
+/**
+ * Whether a Host header names this machine's loopback: localhost, 127.0.0.1 or [::1], with any port.
+ * Read from the header itself, not from X-Forwarded-Host: a page on another site whose name
+ * resolves to 127.0.0.1 (DNS rebinding) reaches a loopback listener with its own name in Host.
+ */
+export const isLoopbackHost = (host: string | undefined): boolean =>
+  /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i.test(host ?? '');
+
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

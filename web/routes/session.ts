@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { forbidden } from '../api-error.js';
+import { isLoopbackHost } from '../auth.js';
 import { route } from '../route.js';
 import { cookieOptions, CSRF_HEADER, SESSION_COOKIE } from '../session.js';
 
@@ -42,6 +43,10 @@ export const sessionRoutes = [
       if (!deps.devLogin)
         throw forbidden(
           'dev sign-in works only under `switchyard dev` listening on loopback; use an API token (`switchyard token create`)',
+        );
+      if (!isLoopbackHost(request.headers.host))
+        throw forbidden(
+          `dev sign-in answers only a browser that opened it as localhost, 127.0.0.1 or [::1] (this request names the host ${JSON.stringify(request.headers.host ?? '')}): open it at http://127.0.0.1:<port>/dev-login`,
         );
       const { session, value } = deps.sessions.issue(query.user);
       reply.setCookie(
