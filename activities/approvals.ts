@@ -6,7 +6,7 @@ import type { ActivityContext } from './context.js';
 import { permanent } from './permanent.js';
 
 /** Who may decide on a change, control a rollout or review a break-glass change, read from live bindings. */
-export function approvalActivities({ stores }: ActivityContext) {
+export function approvalActivities({ stores, policy }: ActivityContext) {
   const { entries, roleBindings } = stores;
   return {
     /** Read at the moment of the click: a role granted or revoked since the request counts. */
@@ -14,7 +14,10 @@ export function approvalActivities({ stores }: ActivityContext) {
       async (input: { approver: string; requester: string; request: ChangeRequest }): Promise<void> => {
         if (input.approver === input.requester) throw new ForbiddenError(SELF_APPROVAL_MESSAGE);
         const bindings = await roleBindings.liveBindings(input.approver);
-        const decision = canApprove(bindings, input.approver, { ...input.request, requestedBy: input.requester });
+        const decision = canApprove(policy, bindings, input.approver, {
+          ...input.request,
+          requestedBy: input.requester,
+        });
         if (!decision.allowed) throw new ForbiddenError(decision.reason);
       },
     ),
@@ -30,7 +33,7 @@ export function approvalActivities({ stores }: ActivityContext) {
         const bindings = await roleBindings.liveBindings(input.user);
         const current = await entries.latest('flag', input.flagKey);
         const flagKind = current?.kind === 'flag' ? current.document.kind : undefined;
-        const { allowed, reason } = canPerform(bindings, input.user, {
+        const { allowed, reason } = canPerform(policy, bindings, input.user, {
           action: input.action,
           entity: 'flag',
           key: input.flagKey,

@@ -42,17 +42,18 @@ export interface AppliedResult {
 /** Preparing a change request (plan, authorize, classify) and applying it once it may be applied. */
 export function changeActivities(ctx: ActivityContext) {
   const { entries, roleBindings } = ctx.stores;
+  const { policy } = ctx;
   const { planOf, rejudge } = changePlanner(ctx);
   const { applyTenancy } = tenancyChanges(ctx);
 
   /** Holds-for-approval is classification's call; an actor with no role at all, or break-glass without the right, is refused here. */
   const authorize = async (user: string, request: ChangeRequest) => {
     const bindings = await roleBindings.liveBindings(user);
-    const decision = canPerform(bindings, user, request);
+    const decision = canPerform(policy, bindings, user, request);
     if (!bindings.length || (request.action === 'flag.break-glass' && !decision.allowed))
       throw new ForbiddenError(decision.reason);
     // A tenant's admin asks only for their own tenant: anything else is refused, not held for a second person.
-    const outright = tenantScopedRefusal(bindings, user, request);
+    const outright = tenantScopedRefusal(policy, bindings, user, request);
     if (outright) throw new ForbiddenError(outright);
     return { bindings, decision };
   };
@@ -65,7 +66,7 @@ export function changeActivities(ctx: ActivityContext) {
     currentFlag?: FlagDocument,
   ) => {
     if (input.breakGlass || input.approvedBy) return;
-    const { class: classification, reasons } = classify(request, { bindings, actor: input.actor, currentFlag });
+    const { class: classification, reasons } = classify(request, { policy, bindings, actor: input.actor, currentFlag });
     if (classification !== 'standard')
       throw new ForbiddenError(
         `${input.actor} may not apply this change without a second person: ${reasons.join('; ')}`,
@@ -110,7 +111,12 @@ export function changeActivities(ctx: ActivityContext) {
         const command = parsed.data as PlannableCommand | CommandOf<'change.revert'>;
         const { plan, request, touched, currentFlag } = await planOf(command, input.requester);
         const { bindings } = await authorize(input.requester, request);
-        const { class: classification, reasons } = classify(request, { bindings, actor: input.requester, currentFlag });
+        const { class: classification, reasons } = classify(request, {
+          policy,
+          bindings,
+          actor: input.requester,
+          currentFlag,
+        });
         if (classification !== 'standard' && !input.reason?.trim()) {
           throw new ValidationError(
             `${classification === 'risky' ? 'a risky change' : 'break-glass'} needs a justification: add --reason "…" (${reasons.join('; ')})`,
@@ -135,7 +141,7 @@ export function changeActivities(ctx: ActivityContext) {
       assertMayApply(input, request, bindings, currentFlag);
       if (input.approvedBy) {
         const approver = await roleBindings.liveBindings(input.approvedBy);
-        const decision = canApprove(approver, input.approvedBy, { ...request, requestedBy: input.actor });
+        const decision = canApprove(policy, approver, input.approvedBy, { ...request, requestedBy: input.actor });
         if (!decision.allowed) throw new ForbiddenError(decision.reason);
       }
       if (plan.role) return applyRoleChange(plan.role, input);

@@ -7,6 +7,7 @@ import {
 } from '../core/change/plan/index.js';
 import { changeRequestOf } from '../core/command/change-request-of.js';
 import { ValidationError } from '../core/errors.js';
+import { assertGrantableScope } from '../core/role-scope.js';
 import type { CommandOf } from '../core/command/schema.js';
 import type { ChangeRequest } from '../core/change-request.js';
 import { judgedOnDiff as judgeOnDiff, type TouchedScopes } from '../core/touched-scopes.js';
@@ -34,9 +35,10 @@ export function changePlanner({
   stores,
   settings,
   promqlTemplates,
-}: Pick<ActivityContext, 'stores' | 'settings'> & Partial<Pick<ActivityContext, 'promqlTemplates'>>) {
+  policy,
+}: Pick<ActivityContext, 'stores' | 'settings' | 'policy'> & Partial<Pick<ActivityContext, 'promqlTemplates'>>) {
   const { entries, cohorts } = stores;
-  const tenancy = tenancyChanges({ stores, settings });
+  const tenancy = tenancyChanges({ stores, settings, policy });
   // A guardrail may only name a metric a monitor can measure: the templates the monitors use (activities/guardrail.ts).
   const guardrailMetrics = Object.keys({ ...PROMQL_TEMPLATES, ...settings.GUARDRAIL_PROMQL, ...promqlTemplates });
   const judgedOnDiff = (
@@ -52,6 +54,9 @@ export function changePlanner({
   ): Promise<Judged & { plan: ChangePlan }> => {
     const now = new Date();
     if (command.name === 'change.role.grant' || command.name === 'change.role.revoke') {
+      // Only grants are checked: a binding granted before a rule changed must stay revocable.
+      if (command.name === 'change.role.grant')
+        assertGrantableScope(command.role, { env: command.env, tenant: command.tenant }, policy);
       return {
         plan: planChange(command, { current: null, version: 0, environments: settings.ENVIRONMENTS, now }),
         request: changeRequestOf(command, { actor: requester })!,

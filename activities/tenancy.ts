@@ -15,7 +15,7 @@ import type { ActivityContext } from './context.js';
  * once per change id. prepareChange and applyPlannedChange call these after the same checks as
  * any change, so there is no separate activity to call without them.
  */
-export function tenancyChanges({ stores, settings }: Pick<ActivityContext, 'stores' | 'settings'>) {
+export function tenancyChanges({ stores, settings, policy }: Pick<ActivityContext, 'stores' | 'settings' | 'policy'>) {
   const { tenancy } = stores;
 
   /** The plan of a tenancy command, and the request RBAC and classification judge. */
@@ -32,7 +32,7 @@ export function tenancyChanges({ stores, settings }: Pick<ActivityContext, 'stor
       tenancy: view,
     });
     const request = changeRequestOf(command, { actor: requester })!;
-    return { plan, request: { ...request, touched: tenancyUnits(request.tenant, settings.ENVIRONMENTS) } };
+    return { plan, request: { ...request, touched: tenancyUnits(request.tenant, policy) } };
   };
 
   /** The tiers tenants have, for `/flag serve --tier` (a tier nobody has is most likely a typo). */

@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../test/policy.js';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +23,7 @@ let handler: CommandHandler;
 
 beforeAll(async () => {
   h = await startTemporalHarness();
-  const deps = { pool: h.db.pool, log };
+  const deps = { pool: h.db.pool, log, policy: TEST_POLICY };
   // Operators everywhere: a guardrail is a field of the whole flag, so it touches every environment.
   await grantRole(deps, { subject: 'U_OPS1', role: 'operator', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_OPS2', role: 'operator', actor: 'test-setup' });

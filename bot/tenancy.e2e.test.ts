@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../test/policy.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFlag } from '../core/engine/compile-flag.js';
@@ -16,7 +17,7 @@ let handler: CommandHandler;
 
 beforeAll(async () => {
   h = await startTemporalHarness();
-  const deps = { pool: h.db.pool, log };
+  const deps = { pool: h.db.pool, log, policy: TEST_POLICY };
   await grantRole(deps, { subject: 'U_OPS1', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_OPS2', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Runtime } from '@temporalio/worker';
 import { SwitchyardError } from '../core/errors.js';
+import { keyRingFromSettings } from '../core/secrets/keyring.js';
 import { createLogger, type Logger } from '../storage/logger.js';
 import { devMasterKey } from './dev-master-key.js';
 import type { Settings } from './settings.js';
@@ -13,6 +14,7 @@ import { listSdkKeys } from '../storage/sdk-key-list.js';
 import { createSdkKey, syncSdkKeysToRedis } from '../storage/sdk-keys.js';
 import { publishSnapshots } from '../storage/snapshot-publisher.js';
 import { openDevLog, temporalLoggerInto } from './dev-log.js';
+import { describePolicy } from '../core/policy.js';
 import { describeSeed, SEED_ACTOR, seedWalkthroughRoles } from './dev-seed.js';
 import { openStorage } from './storage-runtime.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
@@ -121,7 +123,7 @@ async function startServices(
   const lines = [`database   ${redactedDatabaseUrl(base.DATABASE_URL)}`];
 
   let settings = base;
-  if (!settings.SECRETS_MASTER_KEY) {
+  if (!keyRingFromSettings(settings)) {
     const { key, path } = devMasterKey();
     settings = { ...settings, SECRETS_MASTER_KEY: key };
     lines.push(`secrets    sealed with a dev-only master key kept in ${path} (set SECRETS_MASTER_KEY for real use)`);
@@ -145,7 +147,8 @@ async function startServices(
   await ensureEnvironments(storage.deps.pool, settings.ENVIRONMENTS);
   await publishSnapshots(storage.deps);
 
-  const seeded = await seedWalkthroughRoles(storage.deps, settings.ENVIRONMENTS);
+  lines.push(`policy     ${describePolicy(storage.policy)}`);
+  const seeded = await seedWalkthroughRoles({ ...storage.deps, policy: storage.policy });
   lines.push(
     seeded
       ? `roles      ${describeSeed(seeded)} (seeded into this fresh database for the README walkthrough, audited as \`${SEED_ACTOR}\`)`

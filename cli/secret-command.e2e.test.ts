@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../test/policy.js';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -31,11 +32,11 @@ function switchyard(stdin: string, env: NodeJS.ProcessEnv, ...args: string[]): P
 beforeAll(async () => {
   h = await startTemporalHarness();
   await grantRole(
-    { pool: h.db.pool, log },
+    { pool: h.db.pool, log, policy: TEST_POLICY },
     { subject: 'cli:alice', role: 'operator', env: 'production', actor: 'test-setup' },
   );
   await grantRole(
-    { pool: h.db.pool, log },
+    { pool: h.db.pool, log, policy: TEST_POLICY },
     { subject: 'U_BOB', role: 'operator', env: 'production', actor: 'test-setup' },
   );
 });

@@ -1,7 +1,7 @@
 import { activitySettingsSchema } from '../activities/settings.js';
 import { slackSettingsSchema } from '../bot/slack/settings.js';
 import { temporalSettingsSchema } from '../bot/temporal-connection.js';
-import { coreSettingsSchema, parseSettingsWith, type ParsedSettings } from '../core/settings.js';
+import { checkCoreSettings, coreSettingsSchema, parseSettingsWith, type ParsedSettings } from '../core/settings.js';
 import { evaluatorSettingsSchema } from '../evaluator/settings.js';
 import { databaseUrlWithUser } from '../storage/db.js';
 import { storageSettingsSchema } from '../storage/settings.js';
@@ -19,6 +19,7 @@ export const settingsSchema = coreSettingsSchema
   .extend(evaluatorSettingsSchema.shape)
   .extend(activitySettingsSchema.shape)
   .extend(webSettingsSchema.shape)
+  .superRefine(checkCoreSettings)
   .superRefine(checkWebSettings);
 export type Settings = ReturnType<typeof settingsSchema.parse>;
 

@@ -1,3 +1,4 @@
+import { policyOf } from '../core/policy.js';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../storage/logger.js';
@@ -14,6 +15,8 @@ export function openStorage(settings: Settings, log: Logger = createLogger(setti
   const deps: StorageDeps = { pool, redis, keys: redisKeys(settings.REDIS_PREFIX), log };
   return {
     deps,
+    /** Which environments are production, from the settings (docs/design.md#policy). */
+    policy: policyOf(settings),
     async close() {
       await pool.end();
       redis.disconnect();

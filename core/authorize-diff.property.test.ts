@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../test/policy.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planChange, type PlannableCommand } from './change/plan/index.js';
@@ -203,7 +204,7 @@ function judge(
   }
   const typed = changeRequestOf(command, { actor: ACTOR, flagKind: flag.kind })!;
   const { request } = judgedOnDiff(plan, typed, flag, ENVS);
-  const { class: cls, reasons } = classify(request, { bindings, actor: ACTOR, currentFlag: flag });
+  const { class: cls, reasons } = classify(request, { policy: TEST_POLICY, bindings, actor: ACTOR, currentFlag: flag });
   return { class: cls, reasons, after: plan.target!.document as FlagDocument };
 }
 

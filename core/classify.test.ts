@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../test/policy.js';
 import { describe, expect, it } from 'vitest';
 import type { ChangeRequest } from './change-request.js';
 import { classify } from './classify.js';
@@ -9,7 +10,7 @@ const bindings: RoleBinding[] = [
   { subject: 'UPM', role: 'product_manager' },
   { subject: 'UOPS', role: 'operator' },
 ];
-const as = (actor: string) => ({ bindings, actor });
+const as = (actor: string) => ({ policy: TEST_POLICY, bindings, actor });
 const release = (over: Partial<ChangeRequest>): ChangeRequest => ({
   action: 'flag.rollout',
   entity: 'flag',
@@ -136,13 +137,13 @@ describe('classifying what a change touches, unit by unit', () => {
   };
 
   it('a kill in every environment is standard for someone who may change the flag in each of them', () => {
-    const result = classify(killAll, { bindings: team, actor: 'U_ALICE' });
+    const result = classify(killAll, { policy: TEST_POLICY, bindings: team, actor: 'U_ALICE' });
     expect(result.class).toBe('standard');
     expect(result.reasons).toContain('kill switch in production: reduces exposure, applied at once');
   });
 
   it('where the actor lacks the right, the kill waits, names that environment and offers break-glass there', () => {
-    const result = classify(killAll, { bindings: team, actor: 'U_DEV' });
+    const result = classify(killAll, { policy: TEST_POLICY, bindings: team, actor: 'U_DEV' });
     expect(result.class).toBe('risky');
     const text = result.reasons.join('\n');
     expect(text).toContain('/flag break-glass x off --env production --reason "…"');
@@ -160,11 +161,14 @@ describe('classifying what a change touches, unit by unit', () => {
       variation: 'off',
       touched: [{ env: 'production' }],
     };
-    const result = classify(pin, { bindings: team, actor: 'U_BOB' });
+    const result = classify(pin, { policy: TEST_POLICY, bindings: team, actor: 'U_BOB' });
     expect(result.class).toBe('risky');
     expect(result.reasons).toContain('changed in production under the operator role (4-eyes)');
     expect(
-      classify({ ...pin, env: 'staging', touched: [{ env: 'staging' }] }, { bindings: team, actor: 'U_DEV' }).class,
+      classify(
+        { ...pin, env: 'staging', touched: [{ env: 'staging' }] },
+        { policy: TEST_POLICY, bindings: team, actor: 'U_DEV' },
+      ).class,
     ).toBe('standard');
   });
 
@@ -179,7 +183,7 @@ describe('classifying what a change touches, unit by unit', () => {
         user: 'u',
         touched: [{ env: 'staging' }, { env: 'production' }],
       },
-      { bindings: team, actor: 'U_DEV' },
+      { policy: TEST_POLICY, bindings: team, actor: 'U_DEV' },
     );
     expect(result.class).toBe('risky');
     expect(result.reasons.join()).toMatch(/U_DEV may not flag\.override x in production/);
@@ -193,7 +197,11 @@ describe('classifying what a change touches, unit by unit', () => {
       tenant,
       touched: everywhere.map((u) => ({ ...u, tenant })),
     });
-    expect(classify(tenantKill('acme'), { bindings: team, actor: 'U_ADMIN' }).class).toBe('standard');
-    expect(classify(tenantKill('globex'), { bindings: team, actor: 'U_ADMIN' }).class).toBe('risky');
+    expect(classify(tenantKill('acme'), { policy: TEST_POLICY, bindings: team, actor: 'U_ADMIN' }).class).toBe(
+      'standard',
+    );
+    expect(classify(tenantKill('globex'), { policy: TEST_POLICY, bindings: team, actor: 'U_ADMIN' }).class).toBe(
+      'risky',
+    );
   });
 });

@@ -1,9 +1,10 @@
 import { unitRequests, type ChangeRequest } from './change-request.js';
-import { DEFAULT_STAGES, planSteps, skippedStages } from './rollout-stages.js';
+import { planSteps, skippedStages } from './rollout-stages.js';
 import type { FlagDocument } from './model/flag.js';
 import { isBooleanFlag, offVariationId } from './model/validate-flag.js';
 import { currentPercent } from './operations/flag-operations.js';
-import { canPerform, touchesProduction, type PolicyOptions, type RoleBinding } from './rbac.js';
+import type { Policy } from './policy.js';
+import { canPerform, touchesProduction, type RoleBinding } from './rbac.js';
 
 export type ChangeClass = 'standard' | 'risky' | 'emergency';
 
@@ -16,7 +17,9 @@ export interface Classification {
   reasons: string[];
 }
 
-export interface ClassifyContext extends PolicyOptions {
+export interface ClassifyContext {
+  /** Which environments are production, the stage plan (core/policy.ts). */
+  policy: Policy;
   bindings: readonly RoleBinding[];
   actor: string;
   /** The flag as it is now; lets a rollout's starting percentage be read when the request lacks it. */
@@ -94,13 +97,13 @@ function classifyTenancy(
 
 /** One unit: the request as if it named exactly one environment (and tenant). */
 function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classification {
-  const decision = canPerform(ctx.bindings, ctx.actor, request, ctx);
+  const decision = canPerform(ctx.policy, ctx.bindings, ctx.actor, request);
   const where = request.env ?? 'every environment';
   if (decision.allowed && decision.role === 'system') {
     return { class: 'standard', reasons: [`automated ${request.action} by Switchyard in ${where}`] };
   }
   if (request.entity === 'tenant' || request.entity === 'cohort') return classifyTenancy(request, decision, ctx.actor);
-  const production = touchesProduction(request, ctx);
+  const production = touchesProduction(ctx.policy, request);
   const kind = request.flagKind ?? ctx.currentFlag?.kind;
 
   if (SAFE_ACTIONS.has(request.action) && decision.allowed) {
@@ -139,7 +142,7 @@ function classifyUnit(request: ChangeRequest, ctx: ClassifyContext): Classificat
   const staged = production && kind !== 'experiment';
   if (staged) {
     for (const [from, to] of rolloutSteps(request, ctx)) {
-      const skipped = skippedStages(from, to, ctx.plan ?? DEFAULT_STAGES);
+      const skipped = skippedStages(from, to, ctx.policy.plan);
       if (skipped.length > 0) {
         risky.push(
           `jumps from ${percent(from)} to ${percent(to)} in ${where}, skipping the ${skipped.map(percent).join(', ')} stage${skipped.length > 1 ? 's' : ''}`,

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { unitLabel, unitRequests, type ChangeRequest } from './change-request.js';
 import { READ_ONLY_COMMANDS } from './command/kinds.js';
-import { DEFAULT_STAGES, planSteps, skippedStages } from './rollout-stages.js';
+import { isProduction, type Policy } from './policy.js';
+import { describeBinding, inScope } from './role-reach.js';
+import { roleRefusal } from './role-rights.js';
 
 /** The roles of docs/design.md#roles. */
-export const ROLES = ['system', 'developer', 'product_manager', 'operator', 'admin'] as const;
+export const ROLES = ['system', 'developer', 'product_manager', 'operator', 'admin', 'viewer', 'oncall'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A Slack user (or service account) holding a role, optionally narrowed to one environment or tenant. */
@@ -14,16 +16,11 @@ export const roleBindingSchema = z
     role: z.enum(ROLES),
     env: z.string().min(1).optional(),
     tenant: z.string().min(1).optional(),
+    /** When the binding stops counting (an on-call rotation); ISO time. */
+    until: z.string().min(1).optional(),
   })
   .strict();
 export type RoleBinding = z.infer<typeof roleBindingSchema>;
-
-export interface PolicyOptions {
-  /** Environments where changes need production rights; the rest are lower environments. */
-  productionEnvironments?: readonly string[];
-  /** The stage plan that "following the plan" refers to. */
-  plan?: readonly number[];
-}
 
 export interface Decision {
   allowed: boolean;
@@ -36,111 +33,22 @@ export interface Decision {
 /** The actor Switchyard itself acts as (stage advances, auto-disable). */
 export const SYSTEM_ACTOR = 'system';
 
-const SYSTEM_ACTIONS = new Set(['flag.rollout.stage', 'flag.rollout.rollback', 'flag.auto-disable', 'flag.kill']);
-const CIRCUIT_BREAKER_ACTIONS = new Set(['flag.on', 'flag.off', 'flag.serve']);
-const PM_RELEASE_ACTIONS = new Set([
-  'flag.rollout',
-  'flag.rollout.pause',
-  'flag.rollout.resume',
-  'flag.rollout.abort',
-  'flag.on',
-  'flag.off',
-  'flag.serve',
-  'flag.kill',
-]);
-const ADMIN_ACTIONS = new Set(['flag.on', 'flag.off', 'flag.serve', 'flag.kill', 'config.set', 'tenant.set']);
 /** Tried in this order, so a decision names the narrowest role that suffices. */
-const ROLE_ORDER: Role[] = ['admin', 'developer', 'product_manager', 'operator', 'system'];
+const ROLE_ORDER: Role[] = ['viewer', 'admin', 'developer', 'product_manager', 'oncall', 'operator', 'system'];
 
-/** Whether the request reaches a production environment (any of the units it touches, when known). */
-export function touchesProduction(
-  request: Pick<ChangeRequest, 'env' | 'action' | 'touched'>,
-  options: PolicyOptions = {},
-): boolean {
-  if (request.action === 'flag.create') return false;
-  const production = options.productionEnvironments ?? ['production'];
+/**
+ * Whether the request reaches a production environment of the policy (any of the units it
+ * touches, when known). A flag creation that touches nothing (its default is its off variation)
+ * reaches none; "every environment" reaches them all.
+ */
+export function touchesProduction(policy: Policy, request: Pick<ChangeRequest, 'env' | 'action' | 'touched'>): boolean {
+  if (request.action === 'flag.create' && !request.touched?.length && request.env === undefined) return false;
   const envs = request.touched?.length ? request.touched.map((u) => u.env) : [request.env];
-  return envs.some((env) => env === undefined || production.includes(env));
-}
-
-/** Whether every upward step of the request's rollout stays within the stage plan. */
-export function followsPlan(request: ChangeRequest, plan: readonly number[] = DEFAULT_STAGES): boolean {
-  const rollout = request.rollout;
-  if (!rollout || rollout.cohorts) return true;
-  const from = rollout.from ?? 0;
-  const steps = rollout.stages
-    ? planSteps(from, rollout.stages)
-    : request.action === 'flag.rollout'
-      ? []
-      : [[from, rollout.to] as [number, number]];
-  return steps.every(([a, b]) => skippedStages(a, b, plan).length === 0);
+  return envs.some((env) => env === undefined || isProduction(policy, env));
 }
 
 function envLabel(request: ChangeRequest): string {
   return request.env ?? 'every environment';
-}
-
-/** Whether `binding`'s environment/tenant scope covers the request. */
-function inScope(binding: RoleBinding, request: ChangeRequest, options: PolicyOptions): boolean {
-  if (binding.tenant !== undefined && binding.tenant !== request.tenant) return false;
-  if (binding.role === 'admin' && binding.tenant === undefined) return false;
-  if (request.action === 'flag.create') return true;
-  const production = options.productionEnvironments ?? ['production'];
-  if (binding.env !== undefined) return request.env === binding.env;
-  switch (binding.role) {
-    case 'developer':
-      return request.env !== undefined && !production.includes(request.env);
-    case 'product_manager':
-      return request.env !== undefined && production.includes(request.env);
-    default:
-      return true;
-  }
-}
-
-/** What `role` may do regardless of scope; undefined when allowed, else what it lacks. */
-function roleRefusal(role: Role, request: ChangeRequest, options: PolicyOptions): string | undefined {
-  const kind = request.flagKind;
-  switch (role) {
-    case 'operator':
-      return undefined;
-    case 'developer':
-      return request.entity === 'role' ? 'role changes need an operator' : undefined;
-    case 'product_manager':
-      if (request.entity !== 'flag') return `${request.entity} changes are not a product manager's`;
-      if (request.action === 'flag.create')
-        return kind === 'experiment' ? undefined : 'product managers create experiment flags only';
-      if (kind === 'experiment') return undefined;
-      if (kind === 'release') {
-        if (!PM_RELEASE_ACTIONS.has(request.action)) return `${request.action} on a release flag needs an operator`;
-        return followsPlan(request, options.plan) ? undefined : 'the rollout skips stages of the plan';
-      }
-      return `${kind ?? 'this'} flags are not a product manager's`;
-    case 'admin':
-      if (request.entity === 'cohort') return 'cohorts are defined by an operator';
-      if (request.action === 'tenant.add') return "adding a tenant is an operator's";
-      // A tier decides what a tenant is entitled to (permission flags serve by it): its admin may not upgrade it.
-      if (request.action === 'tenant.set' && request.tier !== undefined)
-        return "a tenant's tier decides its entitlements, so an operator changes it";
-      if (request.tenant === undefined) return 'admins change tenant-scoped settings only (give --tenant)';
-      if (!ADMIN_ACTIONS.has(request.action)) return `${request.action} is not a tenant setting`;
-      return undefined;
-    case 'system':
-      if (SYSTEM_ACTIONS.has(request.action)) return undefined;
-      if (kind === 'ops' && CIRCUIT_BREAKER_ACTIONS.has(request.action)) return undefined;
-      return 'the system only trips circuit breakers, auto-disables and moves rollout stages';
-  }
-}
-
-function describeBinding(binding: RoleBinding, options: PolicyOptions): string {
-  const production = options.productionEnvironments ?? ['production'];
-  const scope =
-    binding.env ??
-    (binding.role === 'developer'
-      ? 'below production'
-      : binding.role === 'product_manager'
-        ? production.join(', ')
-        : 'all environments');
-  return `${binding.role} (${scope}${binding.tenant ? `, tenant ${binding.tenant}` : ''})`;
 }
 
 /** The bindings that apply to `actor`; the `system` actor always holds the system role. */
@@ -153,28 +61,23 @@ function whatOf(request: ChangeRequest): string {
   return `${request.action} ${request.key} in ${envLabel(request)}${request.tenant ? ` for tenant ${request.tenant}` : ''}`;
 }
 
-function canPerformUnit(
-  own: readonly RoleBinding[],
-  actor: string,
-  request: ChangeRequest,
-  options: PolicyOptions,
-): Decision {
+function canPerformUnit(policy: Policy, own: readonly RoleBinding[], actor: string, request: ChangeRequest): Decision {
   const what = whatOf(request);
   const refusals: string[] = [];
   for (const role of ROLE_ORDER) {
     for (const binding of own.filter((b) => b.role === role)) {
-      if (!inScope(binding, request, options)) {
+      if (!inScope(binding, request, policy)) {
         refusals.push(
-          `${describeBinding(binding, options)} does not cover ${envLabel(request)}${request.tenant && binding.tenant ? ` for tenant ${request.tenant}` : ''}`,
+          `${describeBinding(binding, policy)} does not cover ${envLabel(request)}${request.tenant && binding.tenant ? ` for tenant ${request.tenant}` : ''}`,
         );
         continue;
       }
-      const refusal = roleRefusal(role, request, options);
+      const refusal = roleRefusal(role, request, policy);
       if (refusal) {
         refusals.push(`as ${role}: ${refusal}`);
         continue;
       }
-      return { allowed: true, reason: `${actor} may ${what} as ${describeBinding(binding, options)}`, role };
+      return { allowed: true, reason: `${actor} may ${what} as ${describeBinding(binding, policy)}`, role };
     }
   }
   return { allowed: false, reason: `${actor} may not ${what}: ${refusals.join('; ')}` };
@@ -196,14 +99,14 @@ function widestRole(roles: ReadonlyArray<Role | undefined>): Role | undefined {
  * environment and tenant: allowed only when every unit is, and a refusal names the units that
  * are not. "Every environment" is never one scope of its own.
  *
- * @example canPerform(bindings, 'U1', { action: 'flag.on', entity: 'flag', key: 'checkout', env: 'production' })
+ * @example canPerform(policy, bindings, 'U1', { action: 'flag.on', entity: 'flag', key: 'checkout', env: 'production' })
  * // { allowed: false, reason: 'U1 may not flag.on checkout in production: developer (below production) does not cover production' }
  */
 export function canPerform(
+  policy: Policy,
   bindings: readonly RoleBinding[],
   actor: string,
   request: ChangeRequest,
-  options: PolicyOptions = {},
 ): Decision {
   const own = bindingsForActor(bindings, actor);
   const units = unitRequests(request);
@@ -213,7 +116,7 @@ export function canPerform(
     return { allowed: false, reason: `${actor} has no Switchyard role, so may not ${what}` };
   }
   if (READ_ONLY_COMMANDS.has(request.action)) return { allowed: true, reason: `${actor} may read`, role: own[0]!.role };
-  const decisions = units.map((unit) => canPerformUnit(own, actor, unit, options));
+  const decisions = units.map((unit) => canPerformUnit(policy, own, actor, unit));
   if (decisions.length === 1) return decisions[0]!;
   const refused = decisions.filter((d) => !d.allowed);
   if (refused.length === 0)
@@ -233,16 +136,20 @@ export function canPerform(
  * request may go ahead (to be classified as usual).
  */
 export function tenantScopedRefusal(
+  policy: Policy,
   bindings: readonly RoleBinding[],
   actor: string,
   request: ChangeRequest,
-  options: PolicyOptions = {},
 ): string | undefined {
-  if (request.entity !== 'tenant' && request.entity !== 'cohort') return undefined;
+  const permissionFlag = request.entity === 'flag' && request.flagKind === 'permission';
+  if (request.entity !== 'tenant' && request.entity !== 'cohort' && !permissionFlag) return undefined;
   const own = bindingsForActor(bindings, actor);
   if (!own.length || own.some((b) => b.tenant === undefined)) return undefined;
-  if (canPerform(bindings, actor, request, options).allowed) return undefined;
+  if (canPerform(policy, bindings, actor, request).allowed) return undefined;
   const tenants = [...new Set(own.map((b) => b.tenant!))];
+  if (permissionFlag) {
+    return `${actor} may not ${request.action} ${request.key}${request.tenant ? ` for tenant ${request.tenant}` : ''}: ${request.key} is a permission flag, and what a tenant is entitled to is set by an operator (or a product manager in production), not by its admin`;
+  }
   if (request.action === 'tenant.set' && request.tier !== undefined && tenants.includes(request.key)) {
     return `${actor} may not change the tier of ${request.key}: a tier decides what a tenant is entitled to, so an operator changes it (ask one to run /tenant set ${request.key} --tier ${request.tier}); as its admin you may change its --name`;
   }
@@ -261,10 +168,10 @@ export function tenantScopedRefusal(
  * operator.
  */
 export function canApprove(
+  policy: Policy,
   bindings: readonly RoleBinding[],
   approver: string,
   request: ChangeRequest,
-  options: PolicyOptions = {},
 ): Decision {
   if (!request.requestedBy)
     return { allowed: false, reason: 'the change has no recorded requester, so 4-eyes cannot be checked' };
@@ -275,11 +182,11 @@ export function canApprove(
   // The approver must be able to make every part of the change: each environment (and tenant) it touches.
   const roles: Role[] = [];
   for (const unit of unitRequests(request)) {
-    const decision = canPerform(bindings, approver, unit, options);
+    const decision = canPerform(policy, bindings, approver, unit);
     if (!decision.allowed) return { allowed: false, reason: `${approver} cannot approve: ${decision.reason}` };
-    if (touchesProduction(unit, options)) {
+    if (touchesProduction(policy, unit)) {
       const operator = bindingsForActor(bindings, approver).find(
-        (b) => b.role === 'operator' && inScope(b, unit, options),
+        (b) => b.role === 'operator' && inScope(b, unit, policy),
       );
       if (!operator)
         return {

@@ -1,8 +1,9 @@
+import { policyOf } from './policy.js';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.js';
 import { assertGrantableScope, describeRoleScope, roleScopeRefusal } from './role-scope.js';
 
-const options = { environments: ['dev', 'staging', 'production'] };
+const options = policyOf({ ENVIRONMENTS: ['dev', 'staging', 'production'] });
 
 describe('role grants refuse scopes a role cannot have', () => {
   it('an admin needs a tenant, and may be narrowed to an environment', () => {
@@ -41,9 +42,27 @@ describe('role grants refuse scopes a role cannot have', () => {
     );
   });
 
+  it('production is what the policy says: with dev,staging,prod a developer cannot be granted prod', () => {
+    const prod = policyOf({ ENVIRONMENTS: ['dev', 'staging', 'prod'] });
+    expect(roleScopeRefusal('developer', { env: 'prod' }, prod)).toMatch(
+      /developer works below production, not in prod/,
+    );
+    expect(roleScopeRefusal('product_manager', { env: 'staging' }, prod)).toMatch(/give --env prod/);
+    expect(roleScopeRefusal('developer', { env: 'staging' }, prod)).toBeUndefined();
+  });
+
+  it('on call is granted per environment; a viewer may have any scope', () => {
+    expect(roleScopeRefusal('oncall', {}, options)).toBe(
+      'oncall is per environment: give --env dev or staging or production',
+    );
+    expect(roleScopeRefusal('oncall', { env: 'production' }, options)).toBeUndefined();
+    for (const scope of [{}, { env: 'production' }, { tenant: 'acme' }])
+      expect(roleScopeRefusal('viewer', scope, options)).toBeUndefined();
+  });
+
   it('an unknown role or environment names the choices', () => {
     expect(roleScopeRefusal('root', {}, options)).toBe(
-      'role must be one of developer, product_manager, operator, admin (got root)',
+      'role must be one of developer, product_manager, operator, admin, viewer, oncall (got root)',
     );
     expect(roleScopeRefusal('operator', { env: 'qa' }, options)).toBe(
       '--env must be one of dev, staging, production (got qa)',
@@ -51,7 +70,10 @@ describe('role grants refuse scopes a role cannot have', () => {
   });
 
   it('production environments are configurable', () => {
-    const two = { environments: ['dev', 'prod-eu', 'prod-us'], productionEnvironments: ['prod-eu', 'prod-us'] };
+    const two = policyOf({
+      ENVIRONMENTS: ['dev', 'prod-eu', 'prod-us'],
+      PRODUCTION_ENVIRONMENTS: ['prod-eu', 'prod-us'],
+    });
     expect(roleScopeRefusal('developer', { env: 'prod-us' }, two)).toMatch(/give --env dev,/);
     expect(roleScopeRefusal('product_manager', { env: 'dev' }, two)).toMatch(/give --env prod-eu or prod-us,/);
   });

@@ -1,17 +1,11 @@
 import { GRANTABLE_ROLES } from './command/schema.js';
 import { ValidationError } from './errors.js';
+import { isProduction as inProduction, type Policy } from './policy.js';
 
 /** Where a role binding applies: one environment and/or one tenant; neither means the role's whole reach. */
 export interface RoleScope {
   env?: string;
   tenant?: string;
-}
-
-export interface RoleScopeOptions {
-  /** The known environments, in risk order (settings ENVIRONMENTS); used to name the valid choices. */
-  environments: readonly string[];
-  /** Environments that need production rights; the rest are lower environments. */
-  productionEnvironments?: readonly string[];
 }
 
 /**
@@ -22,31 +16,35 @@ export interface RoleScopeOptions {
  * - `admin` administers one tenant: it needs a tenant (an environment may narrow it further);
  * - `developer` works below production: a lower environment, or none for all of them;
  * - `product_manager` works in production: a production environment, or none;
- * - `operator` may have any environment, or none;
+ * - `operator` and `viewer` may have any environment, or none;
+ * - `oncall` is for one environment;
  * - `system` is Switchyard's own role and is never granted.
  * A tenant may narrow any grantable role.
  *
- * @example roleScopeRefusal('admin', {}, { environments: ['dev', 'staging', 'production'] })
+ * @example roleScopeRefusal('admin', {}, policyOf({ ENVIRONMENTS: ['dev', 'staging', 'production'] }))
  * // 'admin is scoped to a tenant: give --tenant <id> (and optionally --env <env>)'
  */
-export function roleScopeRefusal(role: string, scope: RoleScope, options: RoleScopeOptions): string | undefined {
+export function roleScopeRefusal(role: string, scope: RoleScope, policy: Policy): string | undefined {
   if (role === 'system')
     return `the system role is Switchyard's own (stage advances, auto-disable) and cannot be granted: grant one of ${GRANTABLE_ROLES.join(', ')}`;
   if (!(GRANTABLE_ROLES as readonly string[]).includes(role))
     return `role must be one of ${GRANTABLE_ROLES.join(', ')} (got ${role})`;
-  const production = options.productionEnvironments ?? ['production'];
-  const isProduction = (env: string) => production.includes(env);
-  const known = options.environments;
+  const isProduction = (env: string) => inProduction(policy, env);
+  const known = policy.environments;
   if (scope.env !== undefined && known.length && !known.includes(scope.env)) {
     return `--env must be one of ${known.join(', ')} (got ${scope.env})`;
   }
   const lower = known.filter((e) => !isProduction(e));
-  const prod = known.length ? known.filter(isProduction) : [...production];
+  const prod = known.filter(isProduction);
   const list = (envs: readonly string[]) => envs.join(' or ') || '(none configured)';
   switch (role) {
     case 'admin':
       if (scope.tenant === undefined)
         return 'admin is scoped to a tenant: give --tenant <id> (and optionally --env <env>)';
+      return undefined;
+    case 'oncall':
+      // Breaking glass "everywhere" is nobody's rotation: on call is per environment.
+      if (scope.env === undefined) return `oncall is per environment: give --env ${list(known)}`;
       return undefined;
     case 'developer':
       if (scope.env !== undefined && isProduction(scope.env)) {
@@ -64,8 +62,8 @@ export function roleScopeRefusal(role: string, scope: RoleScope, options: RoleSc
 }
 
 /** Throws a ValidationError naming the valid scopes when `role` cannot be granted with `scope`. */
-export function assertGrantableScope(role: string, scope: RoleScope, options: RoleScopeOptions): void {
-  const refusal = roleScopeRefusal(role, scope, options);
+export function assertGrantableScope(role: string, scope: RoleScope, policy: Policy): void {
+  const refusal = roleScopeRefusal(role, scope, policy);
   if (refusal) throw new ValidationError(`cannot grant ${role}${describeScope(scope)}: ${refusal}`);
 }
 

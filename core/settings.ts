@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policySettingsRefusal } from './policy.js';
 
 const base64Key = z
   .string()
@@ -21,10 +22,34 @@ export const coreSettingsSchema = z.object({
         .map((e) => e.trim())
         .filter(Boolean),
     ),
+  /** Environments that need production rights (docs/design.md#policy); unset: the last of ENVIRONMENTS. */
+  PRODUCTION_ENVIRONMENTS: z
+    .string()
+    .optional()
+    .transform((s) =>
+      s === undefined
+        ? undefined
+        : s
+            .split(',')
+            .map((e) => e.trim())
+            .filter(Boolean),
+    ),
   SECRETS_MASTER_KEY: base64Key,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type CoreSettings = z.infer<typeof coreSettingsSchema>;
+
+/** Cross-variable rules of the core settings, for the joined schema's superRefine (cli/settings.ts). */
+export function checkCoreSettings(
+  settings: Pick<CoreSettings, 'ENVIRONMENTS' | 'PRODUCTION_ENVIRONMENTS'>,
+  ctx: z.RefinementCtx,
+): void {
+  const refusal = policySettingsRefusal(settings);
+  if (refusal) {
+    const path = refusal.startsWith('ENVIRONMENTS') ? 'ENVIRONMENTS' : 'PRODUCTION_ENVIRONMENTS';
+    ctx.addIssue({ code: 'custom', path: [path], message: refusal.replace(/^\S+ /, '') });
+  }
+}
 
 /** A TCP port variable with its default. */
 export const portSetting = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);

@@ -91,16 +91,31 @@ describe('what a change touches, read from its documents', () => {
     expect(touchedScopes(prec, { ...prec, default: 'on' }, environments).environments).toEqual(environments);
   });
 
-  it('a new flag touches nothing until an environment is set; one born with an environment state touches that one', () => {
-    expect(
+  it('a new flag whose default is its off variation touches nothing; any other default touches every environment', () => {
+    const create = (rest: object) =>
       touchedBy(
-        { name: 'flag.create', key: 'fresh', kind: 'ops', owner: 'sre', description: 'breaker', type: 'boolean' },
+        {
+          name: 'flag.create',
+          key: 'fresh',
+          kind: 'ops',
+          owner: 'sre',
+          description: 'new',
+          type: 'boolean',
+          ...rest,
+        },
         null,
-      )?.units,
-    ).toEqual([]);
+      );
+    expect(create({ default: 'off' })?.units).toEqual([]);
+    // An ops flag is on by default, and so is a permission flag created --default on: served at once everywhere.
+    expect(create({})?.environments).toEqual(environments);
+    expect(create({ kind: 'permission', default: 'on' })?.units).toEqual(environments.map((env) => ({ env })));
+  });
+
+  it('a new flag born with an environment state touches that environment', () => {
     const born = {
       ...prec,
       key: 'born',
+      default: 'off',
       environments: { staging: { killed: true, killedTenants: [], userOverrides: {}, tenantOverrides: {}, rules: [] } },
     };
     expect(touchedScopes(undefined, born, environments).environments).toEqual(['staging']);

@@ -3,7 +3,7 @@ import type { ChangePlan } from './change/plan/index.js';
 import type { ChangeRequest, TouchedUnit } from './change-request.js';
 import { configEntrySchema, type ConfigEntry, type ConfigScopeValue } from './model/config-entry.js';
 import type { EnvironmentState, FlagDocument } from './model/flag.js';
-import { validateFlag } from './model/validate-flag.js';
+import { defaultVariationId, offVariationId, validateFlag } from './model/validate-flag.js';
 
 export type { TouchedUnit } from './change-request.js';
 
@@ -130,10 +130,12 @@ function flagTouches(
 ): void {
   const next = normalizedFlag(after);
   const previous = before && normalizedFlag(before);
-  // Creating a flag is judged by its own rule (developers may create flags; docs/design.md#roles): its global
-  // fields reach nobody until an environment is changed by a later, separately authorized command.
+  // A new flag is served at once wherever nothing else decides: its default reaches every environment
+  // (docs/design.md#authorize-the-diff). Only a default that is its off variation serves nothing new,
+  // and is judged by the creation rule alone (developers may create flags).
+  const servesNewDefault = !previous && defaultVariationId(next) !== offVariationId(next);
   // An environment state the new document already sets counts like any change of that environment.
-  if (previous && !isDeepStrictEqual(withoutEnvironments(previous), withoutEnvironments(next))) {
+  if (servesNewDefault || (previous && !isDeepStrictEqual(withoutEnvironments(previous), withoutEnvironments(next)))) {
     // Variations, default, off variation, global rules, guardrails, kind, salt …: every environment serves them.
     for (const env of environments) into.env(env);
   }

@@ -1,3 +1,4 @@
+import type { Policy } from '../core/policy.js';
 import { recordAuditOnce } from './audit-once.js';
 import type { AuditStore } from './audit-store-type.js';
 import { tenantsOfCohorts } from './cohorts.js';
@@ -28,7 +29,7 @@ export interface ActivityStores {
 }
 
 /** The stores on Postgres and Redis: the one place the worker's activities are wired to real storage. */
-export function postgresActivityStores(deps: StorageDeps): ActivityStores {
+export function postgresActivityStores(deps: StorageDeps & { policy: Policy }): ActivityStores {
   return {
     entries: postgresEntryStore(deps),
     roleBindings: postgresRoleBindingStore(deps),

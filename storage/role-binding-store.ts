@@ -1,4 +1,5 @@
 import { ROLES, type Role } from '../core/rbac.js';
+import type { Policy } from '../core/policy.js';
 import { auditEventRecorded } from './audit-once.js';
 import type { Pool } from './db.js';
 import type { StorageDeps } from './deps.js';
@@ -6,7 +7,9 @@ import type { RoleBindingStore } from './role-binding-store-type.js';
 import { grantRole, listRoleBindings, revokeRole } from './role-bindings.js';
 
 /** RoleBindingStore on Postgres; a change request's grant or revoke is done once per change id (its audit row says so). */
-export function postgresRoleBindingStore(deps: Pick<StorageDeps, 'log'> & { pool: Pool }): RoleBindingStore {
+export function postgresRoleBindingStore(
+  deps: Pick<StorageDeps, 'log'> & { pool: Pool; policy: Policy },
+): RoleBindingStore {
   const { pool } = deps;
   return {
     async liveBindings(subject) {

@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../test/policy.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/errors.js';
 import { createLogger } from './logger.js';
@@ -19,7 +20,7 @@ afterAll(async () => {
 describe('role bindings', () => {
   it('a grant is listed for its subject and audited with who granted it and why', async () => {
     const { binding, created } = await grantRole(
-      { pool: db.pool, log },
+      { pool: db.pool, log, policy: TEST_POLICY },
       { subject: 'U_DEV', role: 'developer', env: 'staging', actor: 'U_ADMIN', reason: 'joined the team' },
     );
 
@@ -36,11 +37,11 @@ describe('role bindings', () => {
 
   it('granting a role the subject already holds changes nothing', async () => {
     const first = await grantRole(
-      { pool: db.pool, log },
+      { pool: db.pool, log, policy: TEST_POLICY },
       { subject: 'U_OPS', role: 'operator', env: 'production', actor: 'U_ADMIN' },
     );
     const again = await grantRole(
-      { pool: db.pool, log },
+      { pool: db.pool, log, policy: TEST_POLICY },
       { subject: 'U_OPS', role: 'operator', env: 'production', actor: 'U_ADMIN' },
     );
     expect(again).toEqual({ binding: first.binding, created: false });
@@ -49,7 +50,7 @@ describe('role bindings', () => {
 
   it('a revoked binding is no longer live but stays on record', async () => {
     await grantRole(
-      { pool: db.pool, log },
+      { pool: db.pool, log, policy: TEST_POLICY },
       { subject: 'U_PM', role: 'product_manager', env: 'production', actor: 'U_ADMIN' },
     );
     const revoked = await revokeRole(
@@ -70,11 +71,14 @@ describe('role bindings', () => {
   });
 
   it('an unknown role or environment is refused, naming the choices', async () => {
-    await expect(grantRole({ pool: db.pool, log }, { subject: 'U_X', role: 'root', actor: 'U_ADMIN' })).rejects.toThrow(
-      'role must be one of developer, product_manager, operator, admin (got root)',
-    );
     await expect(
-      grantRole({ pool: db.pool, log }, { subject: 'U_X', role: 'developer', env: 'qa', actor: 'U_ADMIN' }),
+      grantRole({ pool: db.pool, log, policy: TEST_POLICY }, { subject: 'U_X', role: 'root', actor: 'U_ADMIN' }),
+    ).rejects.toThrow('role must be one of developer, product_manager, operator, admin (got root)');
+    await expect(
+      grantRole(
+        { pool: db.pool, log, policy: TEST_POLICY },
+        { subject: 'U_X', role: 'developer', env: 'qa', actor: 'U_ADMIN' },
+      ),
     ).rejects.toThrow('must be one of dev, staging, production');
   });
 });

@@ -3,8 +3,9 @@ import { GRANTABLE_ROLES } from '../core/command/schema.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { logAudit, recordAudit } from './audit.js';
 import { withTransaction, type Pool, type Queryable } from './db.js';
-import { assertKnownEnvironments, listEnvironments } from './environments.js';
+import { assertKnownEnvironments } from './environments.js';
 import { assertGrantableScope } from '../core/role-scope.js';
+import type { Policy } from '../core/policy.js';
 
 export interface RoleBindingRow {
   id: number;
@@ -60,16 +61,15 @@ function describe(input: RoleBindingInput): string {
  * subject already holds changes nothing and returns the existing one (`created: false`).
  */
 export async function grantRole(
-  deps: { pool: Pool; log: Logger },
+  deps: { pool: Pool; log: Logger; policy: Policy },
   input: RoleBindingInput,
 ): Promise<{ binding: RoleBindingRow; created: boolean }> {
   if (input.role !== 'system' && !(GRANTABLE_ROLES as readonly string[]).includes(input.role)) {
     throw new ValidationError(`role must be one of ${GRANTABLE_ROLES.join(', ')} (got ${input.role})`);
   }
   if (input.env) await assertKnownEnvironments(deps.pool, [input.env]);
-  // The same rule as a grant through chat: no binding that could never authorize anything.
-  const environments = (await listEnvironments(deps.pool)).map((e) => e.name);
-  assertGrantableScope(input.role, { env: input.env, tenant: input.tenant }, { environments });
+  // The same rule as a grant through chat, checked again where it is written: no binding that could never authorize anything.
+  assertGrantableScope(input.role, { env: input.env, tenant: input.tenant }, deps.policy);
   const params = [input.subject, input.role, input.env ?? null, input.tenant ?? null];
   const outcome = await withTransaction(deps.pool, async (client) => {
     // Serializes grants of the same binding so two concurrent grants create one.

@@ -44,6 +44,24 @@ describe('the house', () => {
     expect(long).toEqual([]);
   });
 
+  it('decides production from configuration, never from the name of an environment', () => {
+    // The grammar's list of default environment names only names the choices in its usage text;
+    // rights and classification read the policy (core/policy.ts).
+    const allowed = new Set(['core/command/parse.ts']);
+    // Prettier writes every string literal in single quotes.
+    const literal = /'production'/;
+    const named = product
+      .filter((file) => !allowed.has(relative(ROOT, file)))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .flatMap((line, i) =>
+            literal.test(line) && !/^\s*(\/?\*|\/\/)/.test(line) ? [`${relative(ROOT, file)}:${i + 1}`] : [],
+          ),
+      );
+    expect(named).toEqual([]);
+  });
+
   it('cites only documents inside the repository', () => {
     // A citation is a section sign (how outside contracts are quoted) or the name of a markdown file this repository does not hold.
     const documents = new Set([...sourceFiles(ROOT, /\.md$/)].map((file) => file.split('/').pop()!));

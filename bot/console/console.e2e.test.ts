@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../../test/policy.js';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../storage/logger.js';
@@ -13,7 +14,7 @@ const open: Array<{ quit(): Promise<void> }> = [];
 
 beforeAll(async () => {
   h = await startTemporalHarness();
-  const deps = { pool: h.db.pool, log };
+  const deps = { pool: h.db.pool, log, policy: TEST_POLICY };
   await grantRole(deps, { subject: 'U1', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U2', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U3', role: 'developer', actor: 'test-setup' });

@@ -17,15 +17,18 @@ export function registerRoleCommand(program: Command): void {
     .action(
       async (user: string, roleName: string, opts: { env?: string; tenant?: string; reason?: string; as?: string }) => {
         const { grantRole } = await import('../../storage/role-bindings.js');
-        await withStorage(async ({ deps }) => {
-          const { binding, created } = await grantRole(deps, {
-            subject: user,
-            role: roleName,
-            env: opts.env,
-            tenant: opts.tenant,
-            actor: cliActor(opts.as),
-            reason: opts.reason ?? 'bootstrap from the CLI',
-          });
+        await withStorage(async ({ deps, policy }) => {
+          const { binding, created } = await grantRole(
+            { ...deps, policy },
+            {
+              subject: user,
+              role: roleName,
+              env: opts.env,
+              tenant: opts.tenant,
+              actor: cliActor(opts.as),
+              reason: opts.reason ?? 'bootstrap from the CLI',
+            },
+          );
           const { describeRoleScope } = await import('../../core/role-scope.js');
           const scope = describeRoleScope(binding.role, {
             env: binding.env ?? undefined,

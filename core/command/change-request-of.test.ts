@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../../test/policy.js';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../classify.js';
 import { canPerform, type RoleBinding } from '../rbac.js';
@@ -24,27 +25,35 @@ function requestFor(
 describe('from typed command to an authorized, classified change', () => {
   it('a developer turning a flag on in staging is allowed and standard', () => {
     const request = requestFor('UDEV', '/flag', 'on checkout --env staging', 'release');
-    expect(canPerform(bindings, 'UDEV', request).allowed).toBe(true);
-    expect(classify(request, { bindings, actor: 'UDEV' }).class).toBe('standard');
+    expect(canPerform(TEST_POLICY, bindings, 'UDEV', request).allowed).toBe(true);
+    expect(classify(request, { policy: TEST_POLICY, bindings, actor: 'UDEV' }).class).toBe('standard');
   });
 
   it('a staged production rollout by a PM is standard; one squeezed into two stages is risky', () => {
     const planned = requestFor('UPM', '/flag', 'rollout checkout on --env production', 'release');
-    expect(classify(planned, { bindings, actor: 'UPM' }).class).toBe('standard');
+    expect(classify(planned, { policy: TEST_POLICY, bindings, actor: 'UPM' }).class).toBe('standard');
     const squeezed = requestFor('UPM', '/flag', 'rollout checkout on --env production --stages 50,100', 'release');
-    expect(classify(squeezed, { bindings, actor: 'UPM' })).toMatchObject({ class: 'risky' });
+    expect(classify(squeezed, { policy: TEST_POLICY, bindings, actor: 'UPM' })).toMatchObject({ class: 'risky' });
   });
 
   it('a secret, a global config value and a role grant ask for a second person', () => {
     expect(
-      classify(requestFor('UOPS', '/config', 'secret set stripe --env staging'), { bindings, actor: 'UOPS' }).class,
+      classify(requestFor('UOPS', '/config', 'secret set stripe --env staging'), {
+        policy: TEST_POLICY,
+        bindings,
+        actor: 'UOPS',
+      }).class,
     ).toBe('risky');
     expect(
-      classify(requestFor('UOPS', '/config', 'set timeout 5s --type duration --reason r'), { bindings, actor: 'UOPS' })
-        .class,
+      classify(requestFor('UOPS', '/config', 'set timeout 5s --type duration --reason r'), {
+        policy: TEST_POLICY,
+        bindings,
+        actor: 'UOPS',
+      }).class,
     ).toBe('risky');
     expect(
       classify(requestFor('UOPS', '/change', 'role grant <@U7|eve> developer --env dev --reason r'), {
+        policy: TEST_POLICY,
         bindings,
         actor: 'UOPS',
       }).class,

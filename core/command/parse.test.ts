@@ -468,7 +468,7 @@ describe('bad input names what is wrong and shows the usage', () => {
       'an unknown role',
       '/change',
       'role grant <@U1> boss --reason r',
-      '`<role>` must be one of developer, product_manager, operator, admin (got `boss`)',
+      '`<role>` must be one of developer, product_manager, operator, admin, viewer, oncall (got `boss`)',
     ],
     ['a reject without reason', '/change', 'reject cr-1', 'missing `--reason "<text>"`'],
   ];

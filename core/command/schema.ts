@@ -11,7 +11,7 @@ import { tierSchema } from '../model/tenancy.js';
  * transport (Slack, console, CLI) produces these; nothing downstream sees command text.
  */
 
-export const GRANTABLE_ROLES = ['developer', 'product_manager', 'operator', 'admin'] as const;
+export const GRANTABLE_ROLES = ['developer', 'product_manager', 'operator', 'admin', 'viewer', 'oncall'] as const;
 
 const key = flagKeySchema;
 const env = z.string().min(1);

@@ -1,3 +1,4 @@
+import { TEST_POLICY } from '../policy.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,7 +87,7 @@ describe.skipIf(!hasChromium)('the browser console', () => {
   beforeAll(async () => {
     const consoleDir = await ensureConsoleBuilt();
     h = await startTemporalHarness();
-    const store = { pool: h.db.pool, log };
+    const store = { pool: h.db.pool, log, policy: TEST_POLICY };
     await grantRole(store, { subject: 'U_ALICE', role: 'operator', env: 'production', actor: 'test-setup' });
     await grantRole(store, { subject: 'U_ALICE', role: 'developer', actor: 'test-setup' });
     await grantRole(store, { subject: 'U_BOB', role: 'operator', env: 'production', actor: 'test-setup' });

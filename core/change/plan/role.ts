@@ -1,15 +1,15 @@
 import type { CommandOf } from '../../command/schema.js';
-import { assertGrantableScope, describeRoleScope } from '../../role-scope.js';
+import { describeRoleScope } from '../../role-scope.js';
 import { requireEnv } from './context.js';
 import type { ChangePlan, PlanContext } from './plan.js';
 
-/** A role binding to grant or revoke; the binding table, not an entry version, is what changes (docs/design.md#roles). */
+/**
+ * A role binding to grant or revoke; the binding table, not an entry version, is what changes (docs/design.md#roles).
+ * Whether the scope can be granted depends on the policy's production set, so the activity checks it (plan-change.ts).
+ */
 export function rolePlan(ctx: PlanContext, cmd: CommandOf<'change.role.grant' | 'change.role.revoke'>): ChangePlan {
   const op = cmd.name === 'change.role.grant' ? 'grant' : 'revoke';
   if (cmd.env !== undefined) requireEnv(cmd.env, ctx.environments, `role ${op}`);
-  // Only grants are checked: a binding granted before the rule must stay revocable.
-  if (op === 'grant')
-    assertGrantableScope(cmd.role, { env: cmd.env, tenant: cmd.tenant }, { environments: ctx.environments });
   const scope = describeRoleScope(cmd.role, { env: cmd.env, tenant: cmd.tenant });
   return {
     kind: 'role',

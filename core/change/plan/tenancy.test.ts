@@ -1,3 +1,4 @@
+import { policyOf } from '../../policy.js';
 import { describe, expect, it } from 'vitest';
 import type { CommandOf } from '../../command/schema.js';
 import { compileFlag } from '../../engine/compile-flag.js';
@@ -119,12 +120,16 @@ describe('applying a tenancy plan later', () => {
   });
 
   it('is judged in the production environments, for the tenant it names', () => {
-    expect(tenancyUnits('acme', environments)).toEqual([{ env: 'production', tenant: 'acme' }]);
-    expect(tenancyUnits(undefined, ['dev', 'prod-eu', 'prod-us'], ['prod-eu', 'prod-us'])).toEqual([
-      { env: 'prod-eu' },
-      { env: 'prod-us' },
+    expect(tenancyUnits('acme', policyOf({ ENVIRONMENTS: environments }))).toEqual([
+      { env: 'production', tenant: 'acme' },
     ]);
-    expect(tenancyUnits(undefined, ['dev', 'live'])).toEqual([{ env: 'live' }]);
+    expect(
+      tenancyUnits(
+        undefined,
+        policyOf({ ENVIRONMENTS: ['dev', 'prod-eu', 'prod-us'], PRODUCTION_ENVIRONMENTS: ['prod-eu', 'prod-us'] }),
+      ),
+    ).toEqual([{ env: 'prod-eu' }, { env: 'prod-us' }]);
+    expect(tenancyUnits(undefined, policyOf({ ENVIRONMENTS: ['dev', 'live'] }))).toEqual([{ env: 'live' }]);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Policy } from '../../policy.js';
 import type { TouchedUnit } from '../../change-request.js';
 import { CHANGE_REQUEST_COMMANDS, COMMAND_KINDS } from '../../command/kinds.js';
 import type { CommandOf } from '../../command/schema.js';
@@ -40,14 +41,8 @@ export function tenancyNames(command: TenancyCommand): { tenants: string[]; coho
  * as "every environment" instead would need one person with rights in each environment to
  * approve it; an operator in production is who answers for tenants.
  */
-export function tenancyUnits(
-  tenant: string | undefined,
-  environments: readonly string[],
-  production: readonly string[] = ['production'],
-): TouchedUnit[] {
-  const prod = environments.filter((e) => production.includes(e));
-  const envs = prod.length ? prod : environments.slice(-1);
-  return envs.map((env) => ({ env, ...(tenant ? { tenant } : {}) }));
+export function tenancyUnits(tenant: string | undefined, policy: Policy): TouchedUnit[] {
+  return policy.production.map((env) => ({ env, ...(tenant ? { tenant } : {}) }));
 }
 
 const code = (items: readonly string[]) => items.map((i) => `\`${i}\``).join(', ');
