@@ -1,7 +1,9 @@
+import type { MasterKeyRing } from '../core/secrets/keyring.js';
 import { readEpoch } from '../storage/database-epoch.js';
 import type { StorageDeps } from '../storage/deps.js';
 import { readRedisEnvs, redisEnvState } from '../storage/redis-env-state.js';
 import { holdsEntries } from '../storage/snapshot-publisher.js';
+import { secretKeyReport } from './doctor-secrets.js';
 
 /** What one evaluator's `/readyz` said, or why it could not be asked. */
 type EvaluatorAnswer =
@@ -62,11 +64,12 @@ function pad(rows: string[][]): string[] {
  * `switchyard doctor`: per environment, the version and epoch Postgres holds (the truth), Redis's,
  * and each evaluator's; one problem line per disagreement. One look, not a watch: a change being
  * published while it runs can show as drift, so run it again before acting on a single line.
+ * Then how many secret envelopes each master key wraps, against `keyRing` (cli/doctor-secrets.ts).
  */
 export async function runDoctor(
   deps: StorageDeps,
   evaluatorUrls: readonly string[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; keyRing?: MasterKeyRing } = {},
 ): Promise<DoctorReport> {
   const { pool, redis, keys } = deps;
   const epoch = await readEpoch(pool);
@@ -147,5 +150,7 @@ export async function runDoctor(
   } else {
     lines.push('', 'in sync');
   }
-  return { lines, problems };
+  const secrets = await secretKeyReport(pool, options.keyRing, pad);
+  lines.push(...secrets.lines);
+  return { lines, problems: [...problems, ...secrets.problems] };
 }

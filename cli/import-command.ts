@@ -10,6 +10,7 @@ import { assertKnownEnvironments } from '../storage/environments.js';
 import { jsonDiff, type JsonDiff } from '../core/model/json-diff.js';
 import { validateConfigEntry } from '../core/model/validate-config-value.js';
 import { readEntryFiles } from './entry-files.js';
+import type { MasterKeyRing } from '../core/secrets/keyring.js';
 import { sealSecretEntry, unsealedSecretValues } from '../core/secrets/sealed-entry.js';
 import { startMissingGuardrailMonitors, type GuardrailMonitorTarget } from './guardrail-monitors.js';
 
@@ -18,8 +19,8 @@ export interface ImportOptions {
   actor: string;
   reason?: string;
   dryRun?: boolean;
-  /** SECRETS_MASTER_KEY decoded: plain secret values in the files are sealed with it before anything is written. */
-  masterKey?: Buffer;
+  /** The master key ring: plain secret values in the files are sealed with its current key before anything is written. */
+  keyRing?: MasterKeyRing;
   /** Where to start guardrail monitors for the guarded flags, so they are watched from the import on. */
   monitors?: GuardrailMonitorTarget;
 }
@@ -90,8 +91,8 @@ export async function importEntries(deps: StorageDeps, path: string, options: Im
         let entry = validateConfigEntry(document);
         const stored = storedOf<ConfigEntry>('config', entry.key);
         if (options.env) entry = scopeConfigToEnv(entry, stored?.document, options.env);
-        if (entry.secret && options.masterKey) {
-          const sealed = sealSecretEntry(entry, options.masterKey, stored?.document);
+        if (entry.secret && options.keyRing) {
+          const sealed = sealSecretEntry(entry, options.keyRing, stored?.document);
           entry = sealed.entry;
           warnings.push(...sealed.warnings);
         } else if (unsealedSecretValues(entry).length) {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../core/errors.js';
 import type { ConfigEntry } from '../core/model/config-entry.js';
 import { isSecretEnvelope, openSecret, sealSecret } from '../core/secrets/envelope.js';
+import { keyRing } from '../core/secrets/keyring.js';
 import { parseSettings } from './settings.js';
 import { startEvaluator, type RunningEvaluator } from '../evaluator/server.js';
 import { applyChange } from '../storage/apply-change.js';
@@ -115,7 +116,7 @@ describe('switchyard import of a secret with a plain value', () => {
 
   it('seals it with SECRETS_MASTER_KEY: Postgres, the audit log and Redis hold envelopes, the evaluator serves the clear value', async () => {
     const file = await entryFile('secret', [secretEntry(KEY, globalClear, productionClear)]);
-    const report = await importEntries(deps, file, { actor: 'cli:test', masterKey: MASTER });
+    const report = await importEntries(deps, file, { actor: 'cli:test', keyRing: keyRing([MASTER]) });
     expect(report).toMatchObject({ applied: 1, lines: [`+ config ${KEY} (new)`] });
 
     const stored = (await getConfig(db.pool, KEY))!.document;
@@ -152,14 +153,14 @@ describe('switchyard import of a secret with a plain value', () => {
     const again = await importEntries(
       deps,
       await entryFile('secret', [secretEntry(KEY, globalClear, productionClear)]),
-      { actor: 'cli:test', masterKey: MASTER },
+      { actor: 'cli:test', keyRing: keyRing([MASTER]) },
     );
     expect(again).toMatchObject({ applied: 0, unchanged: 1 });
 
     const exported = (await exportConfigs(db.pool)).filter((c) => c.key === KEY);
     const reimported = await importEntries(deps, await entryFile('export', exported), {
       actor: 'cli:test',
-      masterKey: MASTER,
+      keyRing: keyRing([MASTER]),
     });
     expect(reimported).toMatchObject({ applied: 0, unchanged: 1 });
     expect((await getConfig(db.pool, KEY))!.version).toBe(before.version);
@@ -170,7 +171,7 @@ describe('switchyard import of a secret with a plain value', () => {
     const rotated = `rotated-${randomUUID()}`;
     const report = await importEntries(deps, await entryFile('rotated', [secretEntry(KEY, globalClear, rotated)]), {
       actor: 'cli:test',
-      masterKey: MASTER,
+      keyRing: keyRing([MASTER]),
     });
     expect(report.lines).toEqual([`~ config ${KEY} (version 1 → 2)`, '    scopes: changed (sealed, not shown)']);
     expect(placesHolding([rotated], { output: JSON.stringify(report), ...(await dumpDatabase(db.pool)) })).toEqual([]);
@@ -302,7 +303,7 @@ describe('the evaluator names what is wrong with a stored secret, without its va
     expect(answer.status).toBe(500);
     expect(answer.body.errorDetails).toMatch(
       new RegExp(
-        `^secret "${key}" could not be decrypted: this secret was sealed with another master key \\(\\w+\\); SECRETS_MASTER_KEY does not match$`,
+        `^secret "${key}" could not be decrypted: this secret was sealed with another master key \\(\\w+\\), which the key ring lacks \\(it holds \\w+\\): add that key to SECRETS_MASTER_KEYS after the current one$`,
       ),
     );
     expect(answer.body.errorDetails).not.toMatch(/not a sealed envelope/);

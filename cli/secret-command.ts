@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { SwitchyardError, ValidationError } from '../core/errors.js';
-import { parseMasterKey } from '../core/secrets/envelope.js';
+import { keyRingFromSettings } from '../core/secrets/keyring.js';
 import { createCommandHandler } from '../bot/command-handler.js';
 import { blocksToText } from '../bot/console/blocks-to-text.js';
 import { NO_MASTER_KEY, requestSecretValue } from '../bot/sealed-secret.js';
@@ -37,8 +37,9 @@ export async function readSecretValue(input: Readable): Promise<string> {
  * state (a secret always waits for a second person); returns whether it was accepted.
  */
 export async function runSecretSet(settings: Settings, options: SecretSetOptions): Promise<boolean> {
-  if (!settings.SECRETS_MASTER_KEY) throw new SwitchyardError(NO_MASTER_KEY, 'CONFIG', 500);
-  const masterKey = parseMasterKey(settings.SECRETS_MASTER_KEY);
+  // Sealed with the ring's current key, as every new envelope is.
+  const masterKey = keyRingFromSettings(settings)?.current;
+  if (!masterKey) throw new SwitchyardError(NO_MASTER_KEY, 'CONFIG', 500);
   if (options.input.isTTY) {
     throw new ValidationError(
       `pipe the value in rather than typing it here: switchyard secret set ${options.key} --env ${options.env} --reason "…" < value.txt (or use /config secret set in the console, which hides what you type)`,

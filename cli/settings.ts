@@ -2,6 +2,7 @@ import { activitySettingsSchema } from '../activities/settings.js';
 import { slackSettingsSchema } from '../bot/slack/settings.js';
 import { temporalSettingsSchema } from '../bot/temporal-connection.js';
 import { checkCoreSettings, coreSettingsSchema, parseSettingsWith, type ParsedSettings } from '../core/settings.js';
+import { checkMasterKeySettings } from '../core/secrets/keyring.js';
 import { evaluatorSettingsSchema } from '../evaluator/settings.js';
 import { databaseUrlWithUser } from '../storage/db.js';
 import { storageSettingsSchema } from '../storage/settings.js';
@@ -20,7 +21,8 @@ export const settingsSchema = coreSettingsSchema
   .extend(activitySettingsSchema.shape)
   .extend(webSettingsSchema.shape)
   .superRefine(checkCoreSettings)
-  .superRefine(checkWebSettings);
+  .superRefine(checkWebSettings)
+  .superRefine(checkMasterKeySettings);
 export type Settings = ReturnType<typeof settingsSchema.parse>;
 
 /** Parses the environment; on failure the message has one line per bad variable, naming it and what is wrong. */

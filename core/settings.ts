@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { masterKeysSetting } from './secrets/keyring.js';
 import { policySettingsRefusal } from './policy.js';
 
 const base64Key = z
@@ -34,7 +35,10 @@ export const coreSettingsSchema = z.object({
             .map((e) => e.trim())
             .filter(Boolean),
     ),
+  /** The master key of a ring of one (core/secrets/keyring.ts); SECRETS_MASTER_KEYS takes the current and older keys. */
   SECRETS_MASTER_KEY: base64Key,
+  /** Comma-separated base64 32-byte master keys, the current (sealing) key first, older ones after it. */
+  SECRETS_MASTER_KEYS: masterKeysSetting,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type CoreSettings = z.infer<typeof coreSettingsSchema>;
@@ -56,9 +60,17 @@ export const portSetting = (fallback: number) => z.coerce.number().int().min(0).
 
 export type ParsedSettings<T> = { ok: true; settings: T } | { ok: false; message: string };
 
+/** Variables holding key material: an error about one says how long it was, never what it was. */
+const KEY_MATERIAL = new Set(['SECRETS_MASTER_KEY', 'SECRETS_MASTER_KEYS']);
+
+const shown = (name: string, value: string | undefined) =>
+  KEY_MATERIAL.has(name) && value !== undefined
+    ? `${value.length} characters, not shown`
+    : JSON.stringify(value ?? null);
+
 /**
  * Parses the environment with `schema`; on failure the message has one line per bad variable,
- * naming it, what is wrong and what it was. A blank variable counts as unset.
+ * naming it, what is wrong and what it was (a key's length only). A blank variable counts as unset.
  */
 export function parseSettingsWith<S extends z.ZodType<object>>(
   schema: S,
@@ -71,7 +83,7 @@ export function parseSettingsWith<S extends z.ZodType<object>>(
   for (const issue of result.error.issues) {
     const name = String(issue.path[0] ?? 'environment');
     if (!lines.has(name))
-      lines.set(name, `configuration error: ${name} ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
+      lines.set(name, `configuration error: ${name} ${issue.message} (got ${shown(name, env[name])})`);
   }
   return { ok: false, message: [...lines.values()].join('\n') };
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSnapshot } from '../core/engine/index.js';
 import { configEntrySchema } from '../core/model/config-entry.js';
 import { sealSecret } from '../core/secrets/envelope.js';
+import { keyRing, masterKeyId } from '../core/secrets/keyring.js';
 import { createLogger } from '../storage/logger.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { clearRedisPrefix, testRedisPrefix } from '../test/db.js';
@@ -62,7 +63,7 @@ beforeAll(async () => {
   });
   await store.start();
   app = createEvaluatorServer({ store, log });
-  registerSecretsRoutes(app, { store, masterKey: master, log });
+  registerSecretsRoutes(app, { store, keyRing: keyRing([master]), log });
 });
 
 afterAll(async () => {
@@ -100,5 +101,38 @@ describe('/v1/secrets', () => {
       missingScope: 'secrets',
       errorDetails: expect.stringContaining('--scopes secrets'),
     });
+  });
+});
+
+describe('/v1/secrets with a key ring', () => {
+  const newer = randomBytes(32);
+  const withRing = async (ring: ReturnType<typeof keyRing>) => {
+    const rotated = createEvaluatorServer({ store, log });
+    registerSecretsRoutes(rotated, { store, keyRing: ring, log });
+    const response = await rotated.inject({
+      method: 'GET',
+      url: '/v1/secrets/payments.api-key',
+      headers: { authorization: `Bearer ${secretsKey}` },
+    });
+    await rotated.close();
+    return response;
+  };
+
+  it('opens an envelope sealed with an older key of the ring [new, old]', async () => {
+    const response = await withRing(keyRing([newer, master]));
+    expect([response.statusCode, response.json()]).toEqual([200, { key: 'payments.api-key', value: 'sk-live-api' }]);
+  });
+
+  it('names the fingerprint of a key the ring lacks, and no key material', async () => {
+    const response = await withRing(keyRing([newer]));
+    expect(response.statusCode).toBe(500);
+    expect(response.json().errorDetails).toBe(
+      `secret "payments.api-key" could not be decrypted: this secret was sealed with another master key (${masterKeyId(master)}), ` +
+        `which the key ring lacks (it holds ${masterKeyId(newer)}): add that key to SECRETS_MASTER_KEYS after the current one`,
+    );
+    for (const key of [master, newer]) {
+      expect(response.body).not.toContain(key.toString('base64'));
+      expect(response.body).not.toContain(key.toString('hex'));
+    }
   });
 });

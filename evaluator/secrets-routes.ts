@@ -3,13 +3,14 @@ import type { Logger } from '../core/logger.js';
 import type { ConfigEntry } from '../core/model/config-entry.js';
 import { ValidationError } from '../core/errors.js';
 import { isSecretEnvelope, openSecret } from '../core/secrets/envelope.js';
+import type { MasterKeyRing } from '../core/secrets/keyring.js';
 import { authorize } from './authorize.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 export interface SecretsRouteOptions {
   store: Pick<SnapshotStore, 'get' | 'findSdkKey' | 'status'>;
-  /** SECRETS_MASTER_KEY decoded; without it the route answers 503 saying so. */
-  masterKey: Buffer | undefined;
+  /** The master key ring (SECRETS_MASTER_KEYS or SECRETS_MASTER_KEY); without one the route answers 503 saying so. */
+  keyRing: MasterKeyRing | undefined;
   log: Logger;
 }
 
@@ -20,7 +21,7 @@ export interface SecretsRouteOptions {
  * The environment's value wins over the global one; tenant/user scopes do not apply to secrets.
  */
 export function registerSecretsRoutes(app: FastifyInstance, options: SecretsRouteOptions): void {
-  const { store, masterKey, log } = options;
+  const { store, keyRing, log } = options;
 
   /** The environment's secret entries as held (undefined until the environment is loaded). */
   async function secretsOf(env: string): Promise<ReadonlyMap<string, ConfigEntry> | undefined> {
@@ -31,11 +32,12 @@ export function registerSecretsRoutes(app: FastifyInstance, options: SecretsRout
     const record = authorize(store, request, reply, 'secrets', { explain: '/v1/secrets' });
     if (!record) return reply;
     const key = request.params.key;
-    if (!masterKey)
+    if (!keyRing)
       return reply.code(503).send({
         key,
         errorCode: 'GENERAL',
-        errorDetails: 'secrets are not enabled on this evaluator: SECRETS_MASTER_KEY is not set',
+        errorDetails:
+          'secrets are not enabled on this evaluator: SECRETS_MASTER_KEY is not set (nor SECRETS_MASTER_KEYS)',
       });
     const secrets = await secretsOf(record.env);
     if (!secrets)
@@ -62,10 +64,11 @@ export function registerSecretsRoutes(app: FastifyInstance, options: SecretsRout
       });
     }
     try {
-      const value = openSecret(masterKey, envelope, place);
+      // Any key of the ring opens it: envelopes sealed before a rotation keep opening until re-wrapped.
+      const value = openSecret(keyRing, envelope, place);
       return reply.header('cache-control', 'no-store').send({ key, value });
     } catch (err) {
-      // openSecret's messages name the master key or the places involved (moved, altered), never the value.
+      // openSecret's messages name the master key's fingerprint or the places involved (moved, altered), never the value or a key.
       const why = err instanceof ValidationError ? err.message : 'decryption failed';
       log.error({ key, env: record.env, err: why }, 'secret could not be decrypted');
       return reply

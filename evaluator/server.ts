@@ -3,7 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { compileSnapshot } from '../core/engine/index.js';
 import { createLogger, type Logger } from '../storage/logger.js';
-import { parseMasterKey } from '../core/secrets/envelope.js';
+import { keyRingFromSettings } from '../core/secrets/keyring.js';
 import type { EvaluatorSettings as Settings } from './settings.js';
 import { redisKeys } from '../storage/redis-keys.js';
 import { registerConfigRoutes } from './config-routes.js';
@@ -121,8 +121,7 @@ export async function startEvaluator(
     corsOrigins: settings.EVALUATOR_CORS_ORIGINS,
     eventStreams: { source: store, tokens: new StreamTokens({ secret: settings.EVALUATOR_STREAM_SECRET }) },
   });
-  const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
-  registerSecretsRoutes(app, { store, masterKey, log });
+  registerSecretsRoutes(app, { store, keyRing: keyRingFromSettings(settings), log });
   const loaded = store.start();
   void loaded.then(() => log.info({ environments: store.status().versions }, 'evaluator snapshots loaded'));
   let url: string;

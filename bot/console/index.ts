@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { parseMasterKey } from '../../core/secrets/envelope.js';
+import { keyRingFromSettings } from '../../core/secrets/keyring.js';
 import type { CoreSettings } from '../../core/settings.js';
 import { assertPostgresReachable, createPool } from '../../storage/db.js';
 import { createLogger, type Logger } from '../../storage/logger.js';
@@ -61,7 +61,8 @@ export async function consoleMain(
       environments: settings.ENVIRONMENTS,
       consoleUrl,
     });
-    const masterKey = settings.SECRETS_MASTER_KEY ? parseMasterKey(settings.SECRETS_MASTER_KEY) : undefined;
+    // The console seals with the ring's current key (new envelopes always are) and never opens one.
+    const masterKey = keyRingFromSettings(settings)?.current;
     await runConsole({
       user,
       handler,

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SwitchyardError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { parseMasterKey } from '../../core/secrets/envelope.js';
+import { keyRingFromSettings } from '../../core/secrets/keyring.js';
 import type { CoreSettings } from '../../core/settings.js';
 import type { CommandHandler } from '../command-handler.js';
 import type { HomeSource } from './app-home.js';
@@ -17,7 +17,7 @@ export type SlackAppSettings = Pick<
   SlackSettings,
   'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'BOT_PORT'
 > &
-  Pick<CoreSettings, 'SECRETS_MASTER_KEY' | 'ENVIRONMENTS'>;
+  Pick<CoreSettings, 'SECRETS_MASTER_KEY' | 'SECRETS_MASTER_KEYS' | 'ENVIRONMENTS'>;
 
 export interface SlackAppOptions {
   settings: SlackAppSettings;
@@ -74,11 +74,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       : {}),
     logger: boltLogger(log),
   });
+  // New secrets are sealed with the ring's current key; the bot never opens one.
+  const keyRing = keyRingFromSettings(settings);
   registerListeners(app, {
     handler: options.handler,
     log,
     environments: settings.ENVIRONMENTS,
-    ...(settings.SECRETS_MASTER_KEY ? { masterKey: parseMasterKey(settings.SECRETS_MASTER_KEY) } : {}),
+    ...(keyRing ? { masterKey: keyRing.current } : {}),
     ...(options.home ? { home: options.home } : {}),
   });
   app.error(async (err) => {

@@ -10,6 +10,7 @@ import { createSlackWebClient, SlackNotifier } from '../../activities/slack-noti
 import { createWorker } from '../../cli/worker.js';
 import { compileSnapshot } from '../../core/engine/index.js';
 import { createEvaluatorServer } from '../../evaluator/server.js';
+import { keyRing } from '../../core/secrets/keyring.js';
 import { registerSecretsRoutes } from '../../evaluator/secrets-routes.js';
 import { SnapshotStore } from '../../evaluator/snapshot-store.js';
 import { createSdkKey, syncSdkKeysToRedis } from '../../storage/sdk-keys.js';
@@ -194,7 +195,7 @@ beforeAll(async () => {
     pollIntervalMs: 500,
   });
   evaluator = createEvaluatorServer({ store, log });
-  registerSecretsRoutes(evaluator, { store, masterKey: MASTER, log });
+  registerSecretsRoutes(evaluator, { store, keyRing: keyRing([MASTER]), log });
   void store.start();
   evaluatorUrl = await evaluator.listen({ port: 0, host: '127.0.0.1' });
 }, 180_000);

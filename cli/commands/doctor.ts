@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { keyRingFromSettings } from '../../core/secrets/keyring.js';
+import { loadSettingsOrExit } from '../settings.js';
 import { withStorage } from './shared.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -8,7 +10,7 @@ export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
     .description(
-      'compare, per environment, the snapshot version and epoch in Postgres, Redis and each evaluator; exit 1 on drift',
+      'compare, per environment, the snapshot version and epoch in Postgres, Redis and each evaluator, and count secret envelopes per master key of the ring; exit 1 on drift or on envelopes under a key the ring lacks',
     )
     .option(
       '--evaluator <url>',
@@ -24,7 +26,8 @@ export function registerDoctorCommand(program: Command): void {
             .map((u) => u.trim())
             .filter(Boolean);
       const { runDoctor } = await import('../doctor.js');
-      const report = await withStorage(({ deps }) => runDoctor(deps, urls));
+      const keyRing = keyRingFromSettings(loadSettingsOrExit());
+      const report = await withStorage(({ deps }) => runDoctor(deps, urls, keyRing ? { keyRing } : {}));
       for (const line of report.lines) console.log(line);
       if (report.problems.length) process.exitCode = 1;
     });

@@ -17,8 +17,8 @@ export function registerImportCommand(program: Command): void {
     .addOption(asOption())
     .action(async (path: string, opts: { env?: string; reason?: string; dryRun?: boolean; as?: string }) => {
       const { importEntries } = await import('../import-command.js');
-      const { parseMasterKey } = await import('../../core/secrets/envelope.js');
-      const secretsKey = loadSettingsOrExit().SECRETS_MASTER_KEY;
+      const { keyRingFromSettings } = await import('../../core/secrets/keyring.js');
+      const keyRing = keyRingFromSettings(loadSettingsOrExit());
       // Guarded flags are watched from the import on (without Temporal: from the worker's next start).
       const { openGuardrailMonitorTarget } = await import('../guardrail-monitors.js');
       const monitors = opts.dryRun
@@ -28,7 +28,7 @@ export function registerImportCommand(program: Command): void {
         const report = await importEntries(deps, path, {
           ...opts,
           actor: cliActor(opts.as),
-          ...(secretsKey ? { masterKey: parseMasterKey(secretsKey) } : {}),
+          ...(keyRing ? { keyRing } : {}),
           monitors: monitors?.target,
         });
         if (monitors?.warning && report.applied) report.warnings.push(monitors.warning);

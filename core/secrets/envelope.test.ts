@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isSecretEnvelope, openSecret, parseMasterKey, sealSecret, type SecretPlace } from './envelope.js';
@@ -96,5 +96,37 @@ describe('an envelope is bound to its entry and scope', () => {
     expect(openSecret(v1Master, v1.envelope, production)).toBe(v1.clear);
     expect(openSecret(v1Master, v1.envelope, { key: 'anything.else' })).toBe(v1.clear);
     expect(() => openSecret(randomBytes(32), v1.envelope, production)).toThrow(/another master key/);
+  });
+});
+
+describe('AES-GCM tags are pinned to 16 bytes', () => {
+  const truncate = (base64: string, bytes: number) =>
+    Buffer.from(base64, 'base64').subarray(0, bytes).toString('base64');
+
+  it('a 4-byte prefix of a valid tag is a valid GCM tag to an unpinned decipher: what pinning closes', () => {
+    const envelope = sealSecret(master, 'x', production);
+    const decipher = createDecipheriv('aes-256-gcm', master, Buffer.from(envelope.wrapIv, 'base64'));
+    decipher.setAuthTag(Buffer.from(truncate(envelope.wrapTag, 4), 'base64'));
+    const dataKey = Buffer.concat([decipher.update(Buffer.from(envelope.wrappedKey, 'base64')), decipher.final()]);
+    expect(dataKey).toHaveLength(32);
+  });
+
+  it.each(['tag', 'wrapTag'] as const)(
+    'an envelope whose %s is cut to 4 bytes is refused, naming the field',
+    (field) => {
+      const envelope = sealSecret(master, 'truncated-value', production);
+      const cut = { ...envelope, [field]: truncate(envelope[field], 4) };
+      expect(() => openSecret(master, cut, production)).toThrow(
+        `the secret envelope at secret payments.api-key (env production) has an authentication tag that is not 16 bytes (${field} is 4 bytes): ` +
+          'it was truncated or altered and is refused; set this secret again',
+      );
+    },
+  );
+
+  it('a tag longer than 16 bytes is refused too, and a whole one still opens', () => {
+    const envelope = sealSecret(master, 'v', production);
+    const long = Buffer.concat([Buffer.from(envelope.tag, 'base64'), Buffer.alloc(1)]).toString('base64');
+    expect(() => openSecret(master, { ...envelope, tag: long }, production)).toThrow(/tag is 17 bytes/);
+    expect(openSecret(master, envelope, production)).toBe('v');
   });
 });

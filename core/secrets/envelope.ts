@@ -1,9 +1,17 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { keyOf, masterKeyId, ringOf, type MasterKeyRing } from './keyring.js';
+
+export { masterKeyId } from './keyring.js';
 
 const ALG = 'aes-256-gcm';
 const IV_BYTES = 12;
+/**
+ * GCM verifies a tag of any length from 4 bytes up, and a prefix of a valid tag is valid: accepting
+ * short tags would let a forger guess 32 bits instead of 128. Every tag sealed here is 16 bytes.
+ */
+const TAG_BYTES = 16;
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 /**
@@ -22,7 +30,7 @@ export type SecretPlace = z.infer<typeof secretPlaceSchema>;
 
 const cryptoFields = {
   alg: z.literal('AES-256-GCM'),
-  /** Which master key wrapped the data key: a fingerprint, so a wrong SECRETS_MASTER_KEY is named as such. */
+  /** Which master key wrapped the data key: its fingerprint, by which the key ring finds it (or names the key it lacks). */
   kid: z.string(),
   wrappedKey: b64,
   wrapIv: b64,
@@ -53,7 +61,10 @@ const envelopeV2Schema = z.object({ v: z.literal(2), ...cryptoFields, boundTo: s
 export const secretEnvelopeSchema = z.discriminatedUnion('v', [envelopeV1Schema, envelopeV2Schema]);
 export type SecretEnvelope = z.infer<typeof secretEnvelopeSchema>;
 
-/** The 32-byte master key from its base64 text (SECRETS_MASTER_KEY), or a ValidationError saying what is wrong. */
+/**
+ * One 32-byte master key from its base64 text, or a ValidationError saying what is wrong. Processes
+ * read their keys with keyRingFromSettings (core/secrets/keyring.ts), which also takes SECRETS_MASTER_KEYS.
+ */
 export function parseMasterKey(base64: string | undefined): Buffer {
   if (!base64)
     throw new ValidationError('SECRETS_MASTER_KEY is not set: secrets cannot be encrypted or decrypted without it');
@@ -61,11 +72,6 @@ export function parseMasterKey(base64: string | undefined): Buffer {
   if (key.length !== 32)
     throw new ValidationError(`SECRETS_MASTER_KEY must be 32 bytes, base64-encoded (got ${key.length} bytes)`);
   return key;
-}
-
-/** A short, non-reversible id of a master key. */
-export function masterKeyId(masterKey: Buffer): string {
-  return createHash('sha256').update('switchyard-kek:').update(masterKey).digest('hex').slice(0, 16);
 }
 
 /**
@@ -118,22 +124,45 @@ function encrypt(key: Buffer, clear: Buffer, aad?: Buffer): { iv: string; cipher
   };
 }
 
+/** The envelope's tag fields that are not exactly TAG_BYTES long, with their lengths. */
+function shortTags(e: SecretEnvelope): string[] {
+  return (['wrapTag', 'tag'] as const).flatMap((field) => {
+    const bytes = Buffer.from(e[field], 'base64').length;
+    return bytes === TAG_BYTES ? [] : [`${field} is ${bytes} bytes`];
+  });
+}
+
+function assertTagLengths(e: SecretEnvelope, where: string): void {
+  const wrong = shortTags(e);
+  if (wrong.length)
+    throw new ValidationError(
+      `the secret envelope at ${where} has an authentication tag that is not ${TAG_BYTES} bytes (${wrong.join(', ')}): ` +
+        'it was truncated or altered and is refused; set this secret again',
+    );
+}
+
 function decrypt(key: Buffer, iv: string, ciphertext: string, tag: string, aad?: Buffer): Buffer {
-  const decipher = createDecipheriv(ALG, key, Buffer.from(iv, 'base64'));
+  const tagBytes = Buffer.from(tag, 'base64');
+  // Checked by the callers with a better message; repeated here so no path can skip it.
+  if (tagBytes.length !== TAG_BYTES) throw new ValidationError(`an AES-GCM tag must be ${TAG_BYTES} bytes`);
+  const decipher = createDecipheriv(ALG, key, Buffer.from(iv, 'base64'), { authTagLength: TAG_BYTES });
   if (aad) decipher.setAAD(aad);
-  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  decipher.setAuthTag(tagBytes);
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]);
 }
 
 /**
- * Encrypts `clear` under a new random data key bound to `place`, and the data key under `masterKey`.
+ * Encrypts `clear` under a new random data key bound to `place`, and the data key under the master
+ * key (a ring's current key: new envelopes are always wrapped by it).
  *
  * @example
  * const place = { key: 'payments.api-key', env: 'production' };
- * const envelope = sealSecret(parseMasterKey(settings.SECRETS_MASTER_KEY), 'hunter2', place);
- * openSecret(masterKey, envelope, place) === 'hunter2';
+ * const ring = keyRingFromSettings(settings)!;
+ * const envelope = sealSecret(ring, 'hunter2', place);
+ * openSecret(ring, envelope, place) === 'hunter2';
  */
-export function sealSecret(masterKey: Buffer, clear: string, place: SecretPlace): SecretEnvelope {
+export function sealSecret(keys: Buffer | MasterKeyRing, clear: string, place: SecretPlace): SecretEnvelope {
+  const masterKey = Buffer.isBuffer(keys) ? keys : keys.current;
   if (masterKey.length !== 32) throw new ValidationError(`the master key must be 32 bytes (got ${masterKey.length})`);
   const boundTo = secretPlaceSchema.parse(place);
   const dataKey = randomBytes(32);
@@ -156,20 +185,19 @@ export function sealSecret(masterKey: Buffer, clear: string, place: SecretPlace)
 }
 
 /**
- * Decrypts the envelope found at `place`. A tampered envelope, one copied from another place or
- * the wrong master key is a ValidationError naming which, never garbage; the messages never
- * contain the value. v1 envelopes (sealed before places were bound) open wherever they are.
+ * Decrypts the envelope found at `place` with the key of the ring it names (a single key is a ring
+ * of one). A tampered or truncated envelope, one copied from another place or a key the ring lacks
+ * is a ValidationError naming which, never garbage; the messages never contain the value or a key.
+ * v1 envelopes (sealed before places were bound) open wherever they are.
  */
-export function openSecret(masterKey: Buffer, envelope: unknown, place: SecretPlace): string {
+export function openSecret(keys: Buffer | MasterKeyRing, envelope: unknown, place: SecretPlace): string {
   const parsed = secretEnvelopeSchema.safeParse(envelope);
   if (!parsed.success) throw new ValidationError('not a secret envelope: expected {v: 2, alg: "AES-256-GCM", …}');
   const e = parsed.data;
-  if (e.kid !== masterKeyId(masterKey))
-    throw new ValidationError(
-      `this secret was sealed with another master key (${e.kid}); SECRETS_MASTER_KEY does not match`,
-    );
+  const masterKey = keyOf(ringOf(keys), e.kid);
   const moved = misplacedEnvelope(e, place);
   if (moved) throw new ValidationError(moved);
+  assertTagLengths(e, describeSecretPlace(place));
   let dataKey: Buffer | undefined;
   try {
     dataKey = decrypt(masterKey, e.wrapIv, e.wrappedKey, e.wrapTag);
@@ -178,6 +206,38 @@ export function openSecret(masterKey: Buffer, envelope: unknown, place: SecretPl
     throw new ValidationError(
       `the secret envelope at ${describeSecretPlace(place)} failed authentication: it was altered, is corrupt, or was moved from another secret or scope`,
     );
+  } finally {
+    dataKey?.fill(0);
+  }
+}
+
+/**
+ * The same envelope with its data key wrapped by the ring's current key (rotation): the data key is
+ * unwrapped with the key the envelope names and wrapped again; the value's ciphertext, tag and place
+ * stay as they are, so the value itself is never decrypted. An envelope already under the current
+ * key comes back as it is.
+ */
+export function rewrapEnvelope(ring: MasterKeyRing, envelope: SecretEnvelope, place: SecretPlace): SecretEnvelope {
+  if (envelope.kid === ring.currentId) return envelope;
+  const oldKey = keyOf(ring, envelope.kid);
+  assertTagLengths(envelope, describeSecretPlace(place));
+  let dataKey: Buffer | undefined;
+  try {
+    try {
+      dataKey = decrypt(oldKey, envelope.wrapIv, envelope.wrappedKey, envelope.wrapTag);
+    } catch {
+      throw new ValidationError(
+        `the data key of the secret envelope at ${describeSecretPlace(place)} failed authentication under master key ${envelope.kid}: it was altered or is corrupt; set this secret again`,
+      );
+    }
+    const wrapped = encrypt(ring.current, dataKey);
+    return {
+      ...envelope,
+      kid: ring.currentId,
+      wrappedKey: wrapped.ciphertext,
+      wrapIv: wrapped.iv,
+      wrapTag: wrapped.tag,
+    };
   } finally {
     dataKey?.fill(0);
   }

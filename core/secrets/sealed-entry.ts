@@ -2,14 +2,8 @@ import { ValidationError } from '../errors.js';
 import type { ConfigEntry, ConfigScopeValue } from '../model/config-entry.js';
 import type { JsonValue } from '../model/flag.js';
 import { configValueProblems } from '../model/validate-config-value.js';
-import {
-  isSecretEnvelope,
-  masterKeyId,
-  misplacedEnvelope,
-  openSecret,
-  sealSecret,
-  type SecretPlace,
-} from './envelope.js';
+import { isSecretEnvelope, misplacedEnvelope, openSecret, sealSecret, type SecretPlace } from './envelope.js';
+import { ringOf, type MasterKeyRing } from './keyring.js';
 
 /** Where a value sits in an entry, for a person: `global value`, `scope env production, tenant acme`. */
 export function scopeLabel(scope: Pick<ConfigScopeValue, 'env' | 'tenant' | 'user'> | undefined): string {
@@ -79,14 +73,14 @@ function clearText(value: JsonValue): string {
  * unchanged file makes no new version. A v1 envelope (bound to no place) is sealed afresh once.
  */
 function reusable(
-  masterKey: Buffer,
+  ring: MasterKeyRing,
   stored: JsonValue | undefined,
   clear: string,
   place: SecretPlace,
 ): JsonValue | undefined {
   if (stored === undefined || !isSecretEnvelope(stored) || stored.v === 1) return undefined;
   try {
-    return openSecret(masterKey, stored, place) === clear ? stored : undefined;
+    return openSecret(ring, stored, place) === clear ? stored : undefined;
   } catch {
     return undefined;
   }
@@ -97,17 +91,17 @@ const sameScope = (a: ConfigScopeValue, b: ConfigScopeValue) =>
 
 export interface SealedEntry {
   entry: ConfigEntry;
-  /** Envelopes passed through that another master key sealed: the evaluator will not open them with this one. */
+  /** Envelopes passed through that a key outside this ring sealed: an evaluator with this ring will not open them. */
   warnings: string[];
 }
 
 /**
- * A secret entry with every plain value (global and scoped) sealed under `masterKey`; envelopes
- * pass through unchanged, so importing an export never seals twice. The clear values are checked
- * against the entry's type first, since once sealed nothing can check them. A value equal to
- * what `stored` already holds keeps the stored envelope.
+ * A secret entry with every plain value (global and scoped) sealed under the ring's current key;
+ * envelopes pass through unchanged, so importing an export never seals twice. The clear values are
+ * checked against the entry's type first, since once sealed nothing can check them. A value equal
+ * to what `stored` already holds keeps the stored envelope (under whichever key of the ring).
  */
-export function sealSecretEntry(entry: ConfigEntry, masterKey: Buffer, stored?: ConfigEntry): SealedEntry {
+export function sealSecretEntry(entry: ConfigEntry, keys: Buffer | MasterKeyRing, stored?: ConfigEntry): SealedEntry {
   if (!entry.secret) return { entry, warnings: [] };
   const plain = {
     ...entry,
@@ -122,21 +116,21 @@ export function sealSecretEntry(entry: ConfigEntry, masterKey: Buffer, stored?: 
       `secret ${entry.key}: a clear value does not fit its type ${entry.valueType} (${problems.map((p) => p.split(' ')[0]).join(', ')}); the value is not shown`,
     );
 
-  const kid = masterKeyId(masterKey);
+  const ring = ringOf(keys);
   const warnings: string[] = [];
   const seal = (value: JsonValue, before: JsonValue | undefined, where: string, place: SecretPlace): JsonValue => {
     if (isSecretEnvelope(value)) {
       // An envelope bound to another entry or scope would only fail later, at the evaluator.
       const moved = misplacedEnvelope(value, place);
       if (moved) throw new ValidationError(`secret ${entry.key}: ${moved}`);
-      if (value.kid !== kid)
+      if (!ring.keys.has(value.kid))
         warnings.push(
-          `secret ${entry.key}: the ${where} was sealed with another master key (${value.kid}); it is kept as it is, and only an evaluator with that key can open it`,
+          `secret ${entry.key}: the ${where} was sealed with another master key (${value.kid}), which the key ring lacks; it is kept as it is, and only an evaluator with that key can open it`,
         );
       return value;
     }
     const clear = clearText(value);
-    return reusable(masterKey, before, clear, place) ?? (sealSecret(masterKey, clear, place) as unknown as JsonValue);
+    return reusable(ring, before, clear, place) ?? (sealSecret(ring, clear, place) as unknown as JsonValue);
   };
   const value =
     entry.value === undefined

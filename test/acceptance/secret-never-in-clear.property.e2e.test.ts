@@ -9,6 +9,7 @@ import { importEntries } from '../../cli/import-command.js';
 import { planChange } from '../../core/change/plan/index.js';
 import type { ConfigEntry } from '../../core/model/config-entry.js';
 import { openSecret, sealSecret } from '../../core/secrets/envelope.js';
+import { keyRing } from '../../core/secrets/keyring.js';
 import { applyChange } from '../../storage/apply-change.js';
 import { getConfig } from '../../storage/configs.js';
 import type { StorageDeps } from '../../storage/deps.js';
@@ -116,7 +117,9 @@ describe('a secret is never stored, logged, published or printed in clear', () =
 
         // 1. Import of a new secret with plain values.
         await writeFile(file, JSON.stringify([entry(values.production)]));
-        outputs.push(JSON.stringify(await importEntries(deps, file, { actor: 'cli:property', masterKey: MASTER })));
+        outputs.push(
+          JSON.stringify(await importEntries(deps, file, { actor: 'cli:property', keyRing: keyRing([MASTER]) })),
+        );
 
         // 2. A change request: the value sealed in the dialog, planned and applied as the workflow does.
         const current = (await getConfig(db.pool, key))!;
@@ -146,7 +149,9 @@ describe('a secret is never stored, logged, published or printed in clear', () =
         const staging = (plan.target!.document as ConfigEntry).scopes.filter((s) => s.env === 'staging');
         const rotated = entry(values.rotated);
         await writeFile(file, JSON.stringify([{ ...rotated, scopes: [...rotated.scopes, ...staging] }]));
-        outputs.push(JSON.stringify(await importEntries(deps, file, { actor: 'cli:property', masterKey: MASTER })));
+        outputs.push(
+          JSON.stringify(await importEntries(deps, file, { actor: 'cli:property', keyRing: keyRing([MASTER]) })),
+        );
 
         const dumps = {
           ...(await dumpDatabase(db.pool)),
