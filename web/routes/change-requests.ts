@@ -5,46 +5,10 @@ import { changeWorkflowId, isBreakGlassWorkflow } from '../../bot/workflow-refs.
 import { isNotFound, userMessageOf } from '../../bot/temporal-errors.js';
 import { changeRequestStateQuery } from '../../workflows/contracts.js';
 import type { ApiDeps } from '../api-deps.js';
+import { changeRequestListQuery, changeRequestPageSchema, listChangeRequests } from '../change-request-list.js';
 import { apiRequestId, changeRequestState, outcomeOfState, quoted, runCommand } from '../command-outcome.js';
 import { route } from '../route.js';
-import { changeRequestStateSchema, idParam, limitQuery, outcomeSchema, reasonBody } from '../schemas.js';
-
-/** `pending` is what waits for a person; the other filters are the workflow's own statuses. */
-const STATUS_FILTERS = [
-  'pending',
-  'validating',
-  'awaiting_approval',
-  'approved',
-  'applying',
-  'applied',
-  'rejected',
-  'expired',
-  'conflict',
-  'refused',
-  'failed',
-] as const;
-
-const listQuery = z.object({ status: z.enum(STATUS_FILTERS).optional(), limit: limitQuery(25, 100) }).strict();
-const listed = changeRequestStateSchema.extend({ workflowId: z.string(), startedAt: z.string() });
-
-async function listChangeRequests(deps: ApiDeps, filter: { status?: (typeof STATUS_FILTERS)[number]; limit: number }) {
-  const wanted = filter.status === 'pending' ? 'awaiting_approval' : filter.status;
-  // Pending requests are running workflows: asking visibility for those alone keeps the scan short.
-  const running =
-    filter.status === 'pending' || filter.status === 'awaiting_approval' ? ` AND ExecutionStatus = 'Running'` : '';
-  const items: Array<z.infer<typeof listed>> = [];
-  let scanned = 0;
-  for await (const wf of deps.client.workflow.list({
-    query: `WorkflowType = 'changeRequestWorkflow'${running}`,
-    pageSize: 100,
-  })) {
-    if (++scanned > 1000 || items.length >= filter.limit) break;
-    const state = await changeRequestState(deps, wf.workflowId);
-    if (state && (!wanted || state.status === wanted))
-      items.push({ ...state, workflowId: wf.workflowId, startedAt: wf.startTime.toISOString() });
-  }
-  return { changeRequests: items };
-}
+import { changeRequestStateSchema, idParam, outcomeSchema, reasonBody } from '../schemas.js';
 
 async function showChangeRequest(deps: ApiDeps, id: string) {
   const workflowId = changeWorkflowId(id);
@@ -80,10 +44,11 @@ export const changeRequestRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/change-requests',
-    summary: 'Change requests, newest first; `status=pending` lists those waiting for a second person',
+    summary:
+      'Change requests, newest first, a page at a time (`limit`, then `cursor` = the last `nextCursor`); `status=pending` lists those waiting for a second person',
     tag: 'change-requests',
-    query: listQuery,
-    response: z.object({ changeRequests: z.array(listed) }),
+    query: changeRequestListQuery,
+    response: changeRequestPageSchema,
     handle: ({ query }, { deps }) => listChangeRequests(deps, query),
   }),
   route({
