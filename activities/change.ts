@@ -5,7 +5,7 @@ import { classify, type ChangeClass } from '../core/classify.js';
 import type { ChangeRequest } from '../core/change-request.js';
 import { canApprove, canPerform, tenantScopedRefusal, type RoleBinding } from '../core/rbac.js';
 import type { TouchedScopes } from '../core/touched-scopes.js';
-import { ForbiddenError, ValidationError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../core/errors.js';
 import type { FlagDocument } from '../core/model/flag.js';
 import type { ActivityContext } from './context.js';
 import { permanent } from './permanent.js';
@@ -32,6 +32,8 @@ export interface ApplyPlannedChangeInput {
   requestId: string;
   breakGlass?: boolean;
 }
+
+export type RolloutStartInput = Pick<ApplyPlannedChangeInput, 'actor' | 'plan' | 'request' | 'approvedBy'>;
 
 export interface AppliedResult {
   version: number;
@@ -60,7 +62,7 @@ export function changeActivities(ctx: ActivityContext) {
 
   /** Without an approval or break-glass, only a change that is standard for its actor on what it touches may be applied. */
   const assertMayApply = (
-    input: ApplyPlannedChangeInput,
+    input: Pick<ApplyPlannedChangeInput, 'actor' | 'approvedBy' | 'breakGlass'>,
     request: ChangeRequest,
     bindings: RoleBinding[],
     currentFlag?: FlagDocument,
@@ -71,6 +73,21 @@ export function changeActivities(ctx: ActivityContext) {
       throw new ForbiddenError(
         `${input.actor} may not apply this change without a second person: ${reasons.join('; ')}`,
       );
+  };
+
+  /** The requester's live rights (standard on what it touches, unless approved) and the approver's live rights. */
+  const judgeAtPointOfEffect = async (
+    input: Pick<ApplyPlannedChangeInput, 'actor' | 'approvedBy' | 'breakGlass'>,
+    request: ChangeRequest,
+    currentFlag?: FlagDocument,
+  ) => {
+    const { bindings } = await authorize(input.actor, request);
+    assertMayApply(input, request, bindings, currentFlag);
+    if (input.approvedBy) {
+      const approver = await roleBindings.liveBindings(input.approvedBy);
+      const decision = canApprove(policy, approver, input.approvedBy, { ...request, requestedBy: input.actor });
+      if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    }
   };
 
   /** Grants or revokes a binding once per change id: a retried activity finds its own audit row. */
@@ -132,18 +149,30 @@ export function changeActivities(ctx: ActivityContext) {
       },
     ),
 
+    /**
+     * A rollout takes effect when it starts, maybe hours after it was approved: the same judgement as
+     * applyPlannedChange, made then (docs/design.md#re-judge-at-the-point-of-effect). The flag must
+     * still be the version the rollout was planned on, and the requester (and approver) must still
+     * hold the rights; otherwise nothing starts and the refusal says why.
+     */
+    authorizeRolloutStart: permanent(async (input: RolloutStartInput): Promise<void> => {
+      const { plan } = input;
+      const current = await entries.latest('flag', plan.key);
+      if ((current?.version ?? 0) !== plan.expectedVersion) {
+        throw new ConflictError(
+          `${plan.key} changed after this rollout was requested (version ${plan.expectedVersion}, now ${current?.version ?? 'deleted'}); nothing was started — look at the current state and ask again`,
+        );
+      }
+      const currentFlag = current?.kind === 'flag' ? current.document : undefined;
+      await judgeAtPointOfEffect(input, input.request, currentFlag);
+    }),
+
     applyPlannedChange: permanent(async (input: ApplyPlannedChangeInput): Promise<AppliedResult> => {
       const { plan } = input;
       // Enforced where the change is applied, on what it touches: someone whose roles were revoked
       // while the request waited, or a change that reaches further than it was judged on, stops here.
       const { request, touched, currentFlag } = await rejudge(input);
-      const { bindings } = await authorize(input.actor, request);
-      assertMayApply(input, request, bindings, currentFlag);
-      if (input.approvedBy) {
-        const approver = await roleBindings.liveBindings(input.approvedBy);
-        const decision = canApprove(policy, approver, input.approvedBy, { ...request, requestedBy: input.actor });
-        if (!decision.allowed) throw new ForbiddenError(decision.reason);
-      }
+      await judgeAtPointOfEffect(input, request, currentFlag);
       if (plan.role) return applyRoleChange(plan.role, input);
       if (plan.tenancy) return applyTenancy(plan.tenancy, input);
       if (!plan.target) throw new ValidationError(`${plan.action} writes nothing by itself`);

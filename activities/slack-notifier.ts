@@ -117,6 +117,7 @@ export class SlackNotifier implements Notifier {
       case 'change_rejected':
       case 'change_expired':
       case 'change_conflict':
+      case 'change_stopped':
         return { channel: approvalsChannel, ref: `change:${event.requestId}`, update: 'if-known' };
       case 'change_refused':
         return 'reply';
@@ -146,6 +147,7 @@ export class SlackNotifier implements Notifier {
     const failed =
       event.kind === 'change_refused' ||
       event.kind === 'change_conflict' ||
+      event.kind === 'change_stopped' ||
       event.kind === 'change_expired' ||
       event.kind === 'change_rejected';
     if (to?.responseUrl) {

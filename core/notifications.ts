@@ -38,6 +38,8 @@ export type NotificationEvent = EventBase &
     | ({ kind: 'change_rejected'; rejectedBy: string; rejectionReason: string } & ChangeFacts)
     | ({ kind: 'change_expired'; expiredAt: string } & ChangeFacts)
     | ({ kind: 'change_conflict'; message: string } & ChangeFacts)
+    /** Approved, but refused when it was to take effect: someone lost a right since (docs/design.md#re-judge-at-the-point-of-effect). */
+    | ({ kind: 'change_stopped'; message: string; approvedBy?: string } & ChangeFacts)
     | { kind: 'change_refused'; requestId: string; requester: string; message: string; code: string }
     | {
         kind: 'rollout_progress';

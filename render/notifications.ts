@@ -10,7 +10,7 @@ export type { ConsoleLinks } from './console-link.js';
 
 type Of<K extends NotificationEvent['kind']> = Extract<NotificationEvent, { kind: K }>;
 type ChangeEvent = Of<
-  'change_applied' | 'approval_requested' | 'change_rejected' | 'change_expired' | 'change_conflict'
+  'change_applied' | 'approval_requested' | 'change_rejected' | 'change_expired' | 'change_conflict' | 'change_stopped'
 >;
 
 /** The summary the plan wrote (`key in env: old → new`), shown as the diff. */
@@ -87,6 +87,7 @@ const CHANGE_REQUEST_EVENTS: ReadonlySet<NotificationEvent['kind']> = new Set([
   'change_rejected',
   'change_expired',
   'change_conflict',
+  'change_stopped',
 ]);
 const isAboutChangeRequest = (event: NotificationEvent): event is ChangeEvent => CHANGE_REQUEST_EVENTS.has(event.kind);
 
@@ -112,6 +113,13 @@ function renderEvent(event: NotificationEvent): Message {
       );
     case 'change_conflict':
       return outcome(event, ':warning:', '*Conflict*: not applied', event.message);
+    case 'change_stopped':
+      return outcome(
+        event,
+        ':no_entry_sign:',
+        `*Not applied*: refused when it was to take effect${event.approvedBy ? ` (approved by ${who(event.approvedBy)})` : ''}`,
+        event.message,
+      );
     case 'change_refused':
       return {
         text: `Change ${event.requestId} refused: ${event.message}`,

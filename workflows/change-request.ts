@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, PreparedChange } from '../activities/index.js';
+import { requestReach } from '../core/change-request.js';
 import { spokenDuration } from '../core/duration.js';
 import { USER_ERROR_CODES } from '../core/errors.js';
 import { activityPresets, localActivityPresets } from './activity-options.js';
@@ -94,6 +95,20 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     return state;
   };
 
+  /** A change refused when it was to take effect: both people hear why (the approval message shows it too). */
+  const stopBeforeEffect = async (err: unknown) => {
+    const code = failureCode(err) ?? 'FAILED';
+    state.message = failureMessage(err);
+    state.status = code === 'CONFLICT' ? 'conflict' : USER_ERROR_CODES.has(code) ? 'refused' : 'failed';
+    await auditDecision('change.stopped', 'system', state.message);
+    const event = { id: `${workflowId}:stopped`, at: at(), replyTo: input.replyTo, ...facts(), message: state.message };
+    await notifySafely(
+      code === 'CONFLICT'
+        ? { kind: 'change_conflict', ...event }
+        : { kind: 'change_stopped', ...event, approvedBy: decisions.decision?.by },
+    );
+  };
+
   // Preparing and applying run as local activities (a request made before this change keeps its activity tasks).
   const steps = patched('local-data-steps') ? local : data;
   try {
@@ -122,6 +137,8 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   state.classification = prepared.classification;
   state.riskReasons = prepared.riskReasons;
   state.summary = prepared.plan.summary;
+  // Who may read this request later is judged on what it touches (core/read-access.ts).
+  state.reach = requestReach(prepared.request);
 
   if (prepared.classification === 'emergency') {
     await startChild(breakGlassWorkflow, {
@@ -194,6 +211,21 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   state.status = 'applying';
   const plan = prepared.plan;
   if (plan.rollout) {
+    // Judged again as it starts (docs/design.md#re-judge-at-the-point-of-effect); a request started
+    // before this check keeps its history.
+    if (patched('rollout-start-rejudged')) {
+      try {
+        await steps.authorizeRolloutStart({
+          actor: input.requester,
+          plan,
+          request: prepared.request,
+          approvedBy: decisions.decision?.by,
+        });
+      } catch (err) {
+        await stopBeforeEffect(err);
+        return end();
+      }
+    }
     const rollout = await startRollout({ ...plan, rollout: plan.rollout }, input, {
       approvedBy: decisions.decision?.by,
       reason: justification,
