@@ -46,11 +46,29 @@ export interface ChangeRequest {
   touched?: TouchedUnit[];
 }
 
+/**
+ * A place data belongs to, as reads are judged on it (core/read-access.ts): one environment (none:
+ * every environment) and in it one tenant's data (none: every tenant's, env-wide data).
+ */
+export interface DataScope {
+  env?: string;
+  tenant?: string;
+}
+
 /** The request as it reads for one unit of what it touches. */
 export function unitRequests(request: ChangeRequest): ChangeRequest[] {
   if (!request.touched?.length) return [request];
   const { touched, ...rest } = request;
   return touched.map((unit) => ({ ...rest, env: unit.env, tenant: unit.tenant }));
+}
+
+/**
+ * Where a change request reaches, for whoever reads it later: each unit it touches, else (a role
+ * change, a creation that touches nothing yet) the environment and tenant it was judged as, no
+ * environment meaning every one.
+ */
+export function requestReach(request: ChangeRequest): DataScope[] {
+  return unitRequests(request).map(({ env, tenant }) => ({ ...(env ? { env } : {}), ...(tenant ? { tenant } : {}) }));
 }
 
 /** How a unit reads for a human: `production`, `production (tenant acme)`. */

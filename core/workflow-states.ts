@@ -2,6 +2,7 @@
  * What the change-request and rollout workflows answer when asked for their state: the bot renders
  * it, so the shapes live below both.
  */
+import type { DataScope } from './change-request.js';
 
 export type ChangeRequestStatus =
   | 'validating'
@@ -31,6 +32,12 @@ export interface ChangeRequestState {
   message?: string;
   appliedVersion?: number;
   expiresAt?: string;
+  /**
+   * Where the change reaches (each environment and tenant it touches), set once it is planned: who
+   * may read the request is judged on it (core/read-access.ts). Absent (not planned, or a request
+   * from before it was recorded): read as every environment.
+   */
+  reach?: DataScope[];
 }
 
 export type RolloutStatus = 'running' | 'baking' | 'paused' | 'completed' | 'aborted' | 'rolled_back';
