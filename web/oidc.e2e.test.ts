@@ -20,7 +20,10 @@ const OUR_TEAM = 'T_OURS';
 const USER_ID_CLAIM = 'https://slack.com/user_id';
 
 /** Who the provider signs in next, as Slack would describe them. */
-let nextUser = { userId: 'U_ALICE', team: OUR_TEAM };
+let nextUser: { userId: string; team: string; email?: string; verified?: boolean } = {
+  userId: 'U_ALICE',
+  team: OUR_TEAM,
+};
 let issuer: string;
 let provider: Provider;
 let providerServer: Server;
@@ -55,13 +58,18 @@ beforeAll(async () => {
     features: { devInteractions: { enabled: false } },
     // Slack sends its ids in the ID token itself.
     conformIdTokenClaims: false,
-    claims: { openid: ['sub', USER_ID_CLAIM, SLACK_TEAM_CLAIM] },
+    claims: { openid: ['sub', USER_ID_CLAIM, SLACK_TEAM_CLAIM], email: ['email', 'email_verified'] },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, accountId) {
       const [userId, team] = accountId.split('@');
       return {
         accountId,
-        claims: async () => ({ sub: `slack-sub-${userId}`, [USER_ID_CLAIM]: userId, [SLACK_TEAM_CLAIM]: team }),
+        claims: async () => ({
+          sub: `slack-sub-${userId}`,
+          [USER_ID_CLAIM]: userId,
+          [SLACK_TEAM_CLAIM]: team,
+          ...(nextUser.email ? { email: nextUser.email, email_verified: nextUser.verified ?? false } : {}),
+        }),
       };
     },
     // A first-party console: no consent screen.
@@ -167,7 +175,7 @@ async function follow(
   throw new Error(`more than 15 redirects from ${url}`);
 }
 
-function consoleApp(options: { allowedTeam?: string } = {}): FastifyInstance {
+function consoleApp(options: { allowedTeam?: string; allowedDomains?: string[] } = {}): FastifyInstance {
   const oidc = createOidcSignIn({
     issuer: new URL(issuer),
     clientId: CLIENT.client_id,
@@ -175,6 +183,7 @@ function consoleApp(options: { allowedTeam?: string } = {}): FastifyInstance {
     principalClaim: USER_ID_CLAIM,
     publicUrl: new URL(PUBLIC_URL),
     ...(options.allowedTeam ? { allowedTeam: options.allowedTeam } : {}),
+    ...(options.allowedDomains ? { allowedDomains: options.allowedDomains } : {}),
   });
   // Sign-in and the session endpoints never reach Temporal, Postgres or the command layer.
   const unused = {} as never;
@@ -260,6 +269,37 @@ describe('browser sign-in with OpenID Connect', () => {
       error: { code: 'FORBIDDEN', message: expect.stringMatching(/T_ELSEWHERE/) },
     });
     expect(jar.get(PUBLIC_URL, 'switchyard_session')).toBeUndefined();
+    await app.close();
+  });
+
+  it('signs in only a verified email at OIDC_ALLOWED_DOMAINS, asking the provider for the email scope', async () => {
+    const app = consoleApp({ allowedDomains: ['example.com', 'example.org'] });
+    nextUser = { userId: 'U_ALICE', team: 'T_ANY', email: 'Alice@Example.com', verified: true };
+    const login = await app.inject({ method: 'GET', url: '/auth/login' });
+    expect(new URL(login.headers.location as string).searchParams.get('scope')).toBe('openid email');
+    const jar = new CookieJar();
+    const signedIn = await follow(app, jar, `${PUBLIC_URL}/auth/login`);
+    expect(signedIn.answer?.status, signedIn.answer?.body).toBe(200);
+    expect(jar.get(PUBLIC_URL, 'switchyard_session')).toBeDefined();
+
+    for (const [email, verified, why] of [
+      ['bob@elsewhere.net', true, 'you signed in as bob@elsewhere.net'],
+      ['carol@example.com', false, 'carol@example.com, which the provider has not verified'],
+      ['dave@eng.example.com', true, 'dave@eng.example.com'],
+      ['eve@example.com.evil.net', true, 'eve@example.com.evil.net'],
+      [undefined, undefined, 'an account the provider gave no email for'],
+    ] as const) {
+      nextUser = { userId: 'U_OUTSIDER', team: 'T_ANY', ...(email ? { email, verified } : {}) };
+      const refusedJar = new CookieJar();
+      const refused = await follow(app, refusedJar, `${PUBLIC_URL}/auth/login`);
+      expect(refused.answer?.status, `${email}: ${refused.answer?.body}`).toBe(403);
+      expect(JSON.parse(refused.answer!.body).error).toEqual({
+        code: 'FORBIDDEN',
+        message: expect.stringContaining('a verified email at example.com, example.org'),
+      });
+      expect(JSON.parse(refused.answer!.body).error.message).toContain(why);
+      expect(refusedJar.get(PUBLIC_URL, 'switchyard_session')).toBeUndefined();
+    }
     await app.close();
   });
 

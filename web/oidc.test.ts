@@ -1,6 +1,29 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '../cli/settings.js';
 import { createOidcSignIn, isLoopbackHttp, oidcOptionsOf } from './oidc.js';
+import { webStartProblem } from './settings.js';
+
+const SIGN_IN_WITH_SLACK = {
+  OIDC_ISSUER: 'https://slack.com',
+  OIDC_CLIENT_ID: 'id',
+  OIDC_CLIENT_SECRET: 'secret',
+  WEB_PUBLIC_URL: 'https://switchyard.example.com',
+};
+
+/** `switchyard web` as an operator starts it, in a process of its own. */
+function switchyardWeb(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const main = join(import.meta.dirname, '..', 'cli', 'main.ts');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', main, 'web'],
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 30_000 },
+      (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
+    );
+  });
+}
 
 describe('the sign-in settings', () => {
   it('leave OIDC off when OIDC_ISSUER is unset, with the principal taken from sub by default', () => {
@@ -58,6 +81,47 @@ describe('the sign-in settings', () => {
       publicUrl: new URL('https://switchyard.example.com'),
     });
   });
+});
+
+describe('the OIDC allow-list', () => {
+  it('reads OIDC_ALLOWED_DOMAINS as lowercase email domains, and refuses one that is not a domain', () => {
+    const parsed = parseSettings({ ...SIGN_IN_WITH_SLACK, OIDC_ALLOWED_DOMAINS: 'Example.com, @example.org' });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(oidcOptionsOf(parsed.settings)).toMatchObject({ allowedDomains: ['example.com', 'example.org'] });
+    const bad = parseSettings({ ...SIGN_IN_WITH_SLACK, OIDC_ALLOWED_DOMAINS: 'example.com,not a domain' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.message).toMatch(
+      /^configuration error: OIDC_ALLOWED_DOMAINS has not a domain, which is not an email domain/,
+    );
+  });
+
+  it('is required to start `switchyard web` with OIDC, and either variable is one', () => {
+    expect(webStartProblem({ OIDC_ISSUER: 'https://slack.com' })).toMatch(
+      /^configuration error: OIDC_ALLOWED_TEAM or OIDC_ALLOWED_DOMAINS is required when OIDC_ISSUER is set/,
+    );
+    expect(webStartProblem({ OIDC_ISSUER: 'https://slack.com', OIDC_ALLOWED_TEAM: 'T1' })).toBeUndefined();
+    expect(
+      webStartProblem({ OIDC_ISSUER: 'https://slack.com', OIDC_ALLOWED_DOMAINS: ['example.com'] }),
+    ).toBeUndefined();
+    expect(webStartProblem({})).toBeUndefined();
+  });
+
+  it('stops `switchyard web` with one line naming both variables, exit 2, before it connects to anything', async () => {
+    // Nothing listens at these addresses: had it tried to connect, it would say so instead.
+    const run = await switchyardWeb({
+      ...SIGN_IN_WITH_SLACK,
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none',
+      TEMPORAL_ADDRESS: '127.0.0.1:9',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^configuration error: OIDC_ALLOWED_TEAM or OIDC_ALLOWED_DOMAINS is required when OIDC_ISSUER is set/,
+      ),
+    ]);
+  }, 40_000);
 });
 
 describe('sign-in cookies', () => {

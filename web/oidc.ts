@@ -17,6 +17,8 @@ export interface OidcOptions {
   clientSecret: string;
   principalClaim: string;
   allowedTeam?: string;
+  /** Only accounts whose verified `email` ends with `@<one of these>` may sign in (lowercase). */
+  allowedDomains?: readonly string[];
   /** The console's public base URL; the redirect URI is `<publicUrl>/auth/callback`. */
   publicUrl: URL;
   now?: () => number;
@@ -43,6 +45,7 @@ export function oidcOptionsOf(
     | 'OIDC_CLIENT_SECRET'
     | 'OIDC_PRINCIPAL_CLAIM'
     | 'OIDC_ALLOWED_TEAM'
+    | 'OIDC_ALLOWED_DOMAINS'
     | 'WEB_PUBLIC_URL'
   >,
 ): OidcOptions | undefined {
@@ -56,6 +59,7 @@ export function oidcOptionsOf(
     clientSecret: settings.OIDC_CLIENT_SECRET,
     principalClaim: settings.OIDC_PRINCIPAL_CLAIM,
     ...(settings.OIDC_ALLOWED_TEAM ? { allowedTeam: settings.OIDC_ALLOWED_TEAM } : {}),
+    ...(settings.OIDC_ALLOWED_DOMAINS?.length ? { allowedDomains: settings.OIDC_ALLOWED_DOMAINS } : {}),
     publicUrl: new URL(settings.WEB_PUBLIC_URL),
   };
 }
@@ -118,7 +122,8 @@ export function createOidcSignIn(options: OidcOptions) {
       };
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
-        scope: 'openid',
+        // The email claim comes only with the email scope.
+        scope: options.allowedDomains ? 'openid email' : 'openid',
         state: pending.state,
         nonce: pending.nonce,
         code_challenge: await client.calculatePKCECodeChallenge(pending.verifier),
@@ -129,7 +134,8 @@ export function createOidcSignIn(options: OidcOptions) {
 
     /**
      * The principal a provider's redirect back signs in: the code is exchanged, the ID token checked
-     * (signature, issuer, audience, nonce), the workspace compared with OIDC_ALLOWED_TEAM.
+     * (signature, issuer, audience, nonce), the workspace compared with OIDC_ALLOWED_TEAM and the
+     * verified email with OIDC_ALLOWED_DOMAINS.
      */
     async finish(callbackUrl: URL, cookie: string | undefined): Promise<string> {
       const pending = sealer.open(cookie) as PendingSignIn | undefined;
@@ -172,7 +178,8 @@ export function createOidcSignIn(options: OidcOptions) {
       // Some providers put profile claims only in userinfo; Slack puts its ids in the ID token.
       if (
         claims[options.principalClaim] === undefined ||
-        (options.allowedTeam && claims[SLACK_TEAM_CLAIM] === undefined)
+        (options.allowedTeam && claims[SLACK_TEAM_CLAIM] === undefined) ||
+        (options.allowedDomains && claims.email === undefined)
       ) {
         const info = await client.fetchUserInfo(config, tokens.access_token, String(claims.sub)).catch(() => undefined);
         if (info) claims = { ...info, ...claims };
@@ -183,6 +190,7 @@ export function createOidcSignIn(options: OidcOptions) {
           `sign-in refused: this console is for the Slack workspace ${options.allowedTeam}, and you signed in from ${typeof team === 'string' ? team : 'no workspace'}; sign in with your account in ${options.allowedTeam}`,
         );
       }
+      if (options.allowedDomains) refuseUnlessAllowedEmail(claims, options.allowedDomains);
       const principal = claims[options.principalClaim];
       if (typeof principal !== 'string' || principal === '') {
         throw forbidden(
@@ -194,3 +202,21 @@ export function createOidcSignIn(options: OidcOptions) {
   };
 }
 export type OidcSignIn = ReturnType<typeof createOidcSignIn>;
+
+/**
+ * OIDC_ALLOWED_DOMAINS: the email must end with `@<domain>` exactly (no subdomains) and the provider
+ * must say it verified it, or anyone could sign up at the provider with someone else's address.
+ */
+function refuseUnlessAllowedEmail(claims: Record<string, unknown>, domains: readonly string[]): void {
+  const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
+  const verified = claims.email_verified === true || claims.email_verified === 'true';
+  if (email && verified && domains.some((domain) => email.endsWith(`@${domain}`))) return;
+  const who = !email
+    ? 'an account the provider gave no email for'
+    : verified
+      ? email
+      : `${email}, which the provider has not verified`;
+  throw forbidden(
+    `sign-in refused: this console is for accounts with a verified email at ${domains.join(', ')}, and you signed in as ${who}; sign in with your account at ${domains.join(' or ')}`,
+  );
+}

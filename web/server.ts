@@ -15,7 +15,7 @@ import { registerRoutes } from './route.js';
 import { API_ROUTES } from './routes/index.js';
 import { createSessionCodec } from './session.js';
 import { registerConsole } from './static.js';
-import type { WebSettings } from './settings.js';
+import { webStartProblem, type WebSettings } from './settings.js';
 
 /** Commands are a line of text; a config value can be a JSON document. Anything larger is a mistake. */
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -79,12 +79,15 @@ const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /
 /**
  * Boots `switchyard web` (or its part of `switchyard dev`): Postgres, Temporal, the command
  * handler, the app on WEB_PORT. Dev sign-in is on only for `dev` listening on loopback with no
- * OIDC configured; with OIDC_ISSUER set, browsers sign in at /auth/login.
+ * OIDC configured; with OIDC_ISSUER set, browsers sign in at /auth/login, and outside `dev` only
+ * with an allow-list (webStartProblem).
  */
 export async function startWeb(
   settings: WebSettings,
   options: { log?: Logger; dev?: boolean } = {},
 ): Promise<RunningWeb> {
+  const problem = options.dev ? undefined : webStartProblem(settings);
+  if (problem) throw new Error(problem);
   const log = options.log ?? createLogger(settings.LOG_LEVEL, 'web');
   const host = settings.WEB_HOST ?? (options.dev ? '127.0.0.1' : '0.0.0.0');
   const oidcOptions = oidcOptionsOf(settings);

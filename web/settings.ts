@@ -41,6 +41,24 @@ const trustProxySetting = z.string().transform((text, ctx): boolean | string[] =
   return z.NEVER;
 });
 
+/** A DNS name as it appears after the `@` of an email address. */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
+
+/** OIDC_ALLOWED_DOMAINS: email domains, comma-separated, lowercased (a leading `@` is dropped). */
+const emailDomainsSetting = z.string().transform((text, ctx): string[] => {
+  const domains = text
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase().replace(/^@/, ''))
+    .filter(Boolean);
+  const wrong = domains.filter((domain) => !DOMAIN.test(domain));
+  if (domains.length > 0 && wrong.length === 0) return domains;
+  ctx.addIssue({
+    code: 'custom',
+    message: `has ${wrong.join(', ') || 'no entries'}, which is not an email domain: set it to the domains of your people's email addresses, comma-separated (e.g. example.com,example.org)`,
+  });
+  return z.NEVER;
+});
+
 /** Where the HTTP API listens and how browsers sign in; part of the environment validated at boot (cli/settings.ts). */
 export const webSettingsSchema = z.object({
   WEB_PORT: portSetting(8090),
@@ -61,6 +79,8 @@ export const webSettingsSchema = z.object({
   OIDC_PRINCIPAL_CLAIM: z.string().min(1).default('sub'),
   /** Set: only members of this Slack workspace (the `https://slack.com/team_id` claim) may sign in. */
   OIDC_ALLOWED_TEAM: z.string().optional(),
+  /** Set: only accounts whose verified email is at one of these domains may sign in. */
+  OIDC_ALLOWED_DOMAINS: emailDomainsSetting.optional(),
 });
 
 /** Everything `switchyard web` reads. */
@@ -81,4 +101,21 @@ export function checkWebSettings(settings: Partial<z.infer<typeof webSettingsSch
     if (!settings[name as keyof typeof needed])
       ctx.addIssue({ code: 'custom', path: [name], message: `is required when OIDC_ISSUER is set: set it to ${what}` });
   }
+}
+
+/**
+ * Why `switchyard web` must not start although every variable is valid, or undefined. OIDC without
+ * an allow-list signs in anyone the provider knows (with Slack: any user of any workspace), and
+ * RBAC alone then decides; `switchyard dev` may run so, `switchyard web` may not. One line, in the
+ * words of a configuration error (core/settings.ts).
+ */
+export function webStartProblem(
+  settings: Pick<z.infer<typeof webSettingsSchema>, 'OIDC_ISSUER' | 'OIDC_ALLOWED_TEAM' | 'OIDC_ALLOWED_DOMAINS'>,
+): string | undefined {
+  if (!settings.OIDC_ISSUER || settings.OIDC_ALLOWED_TEAM || settings.OIDC_ALLOWED_DOMAINS?.length) return undefined;
+  return (
+    'configuration error: OIDC_ALLOWED_TEAM or OIDC_ALLOWED_DOMAINS is required when OIDC_ISSUER is set: without one, ' +
+    'anyone with an account at the provider may sign in; set OIDC_ALLOWED_TEAM to your Slack workspace id (T…) ' +
+    'or OIDC_ALLOWED_DOMAINS to your email domains (e.g. example.com)'
+  );
 }

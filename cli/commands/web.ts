@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { webStartProblem } from '../../web/settings.js';
 import { loadSettingsOrExit } from '../settings.js';
 
 /** `switchyard web`: the HTTP API on WEB_PORT. */
@@ -10,6 +11,12 @@ export function registerWebCommand(program: Command): void {
     )
     .action(async () => {
       const settings = loadSettingsOrExit();
+      // Refused like a bad variable (one line, exit 2), before anything connects.
+      const problem = webStartProblem(settings);
+      if (problem) {
+        process.stderr.write(`${problem}\n`);
+        process.exit(2);
+      }
       const { startWeb } = await import('../../web/server.js');
       const running = await startWeb(settings);
       process.stdout.write(`Switchyard API at ${running.url}/api/v1 (OpenAPI: ${running.url}/api/v1/openapi.json)\n`);
