@@ -9,14 +9,16 @@ import type { RoleBinding } from './rbac.js';
  * any of them; an admin without a tenant reaches nothing.
  */
 export function bindingCoversEnv(binding: RoleBinding, env: string | undefined, policy: Policy): boolean {
-  if (binding.env !== undefined) return env === binding.env;
+  if (binding.env !== undefined && env !== binding.env) return false;
   switch (binding.role) {
+    // A role's side of production holds even for a binding that names its environment: one granted
+    // before PRODUCTION_ENVIRONMENTS moved (or written around the grant check) never crosses it.
     case 'developer':
       return env !== undefined && !isProduction(policy, env);
     case 'product_manager':
       return env !== undefined && isProduction(policy, env);
     case 'oncall':
-      return false;
+      return binding.env !== undefined;
     case 'admin':
       return binding.tenant !== undefined;
     default:
