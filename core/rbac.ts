@@ -1,26 +1,11 @@
-import { z } from 'zod';
+import type { Role, RoleBinding } from './roles.js';
 import { unitLabel, unitRequests, type ChangeRequest } from './change-request.js';
 import { READ_ONLY_COMMANDS } from './command/kinds.js';
 import { isProduction, type Policy } from './policy.js';
 import { describeBinding, inScope } from './role-reach.js';
 import { roleRefusal } from './role-rights.js';
 
-/** The roles of docs/design.md#roles. */
-export const ROLES = ['system', 'developer', 'product_manager', 'operator', 'admin', 'viewer', 'oncall'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** A Slack user (or service account) holding a role, optionally narrowed to one environment or tenant. */
-export const roleBindingSchema = z
-  .object({
-    subject: z.string().min(1),
-    role: z.enum(ROLES),
-    env: z.string().min(1).optional(),
-    tenant: z.string().min(1).optional(),
-    /** When the binding stops counting (an on-call rotation); ISO time. */
-    until: z.string().min(1).optional(),
-  })
-  .strict();
-export type RoleBinding = z.infer<typeof roleBindingSchema>;
+export { ROLES, roleBindingSchema, type Role, type RoleBinding } from './roles.js';
 
 export interface Decision {
   allowed: boolean;

@@ -1,6 +1,6 @@
 import type { ChangeRequest } from './change-request.js';
 import { isProduction, type Policy } from './policy.js';
-import type { RoleBinding } from './rbac.js';
+import type { RoleBinding } from './roles.js';
 
 /**
  * Where a binding reaches (docs/design.md#roles), from the policy's production set: an explicit

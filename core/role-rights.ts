@@ -1,6 +1,6 @@
 import type { ChangeRequest } from './change-request.js';
 import type { Policy } from './policy.js';
-import type { Role } from './rbac.js';
+import type { Role } from './roles.js';
 import { followsPlan } from './rollout-plan.js';
 
 const SYSTEM_ACTIONS = new Set(['flag.rollout.stage', 'flag.rollout.rollback', 'flag.auto-disable', 'flag.kill']);
