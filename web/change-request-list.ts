@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { isGrpcServiceError } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 import { changeRequestStateQuery, type ChangeRequestState } from '../workflows/contracts.js';
 import type { ApiDeps } from './api-deps.js';
 import { changeRequestStateSchema, limitQuery } from './schemas.js';
 
-const { WorkflowExecutionStatus } = temporal.api.enums.v1;
+// A CommonJS module whose namespace node's ESM loader cannot list: read through its default export.
+const { WorkflowExecutionStatus } = proto.temporal.api.enums.v1;
 
 /** `pending` is what waits for a person; the other filters are the workflow's own statuses. */
 const STATUS_FILTERS = [
@@ -110,7 +111,7 @@ export async function listChangeRequests(
       : ` AND ExecutionStatus != 'Running'`;
   const query = `WorkflowType = 'changeRequestWorkflow'${execution}`;
   const nextPageToken = filter.cursor ? tokenOf(query, filter.cursor) : undefined;
-  let page: temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse;
+  let page: proto.temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse;
   try {
     page = await deps.client.workflowService.listWorkflowExecutions({
       namespace: deps.client.options.namespace,

@@ -11,6 +11,8 @@ declare module 'oidc-provider' {
     oidc: {
       client?: { clientId: string };
       session?: { accountId?: string; grantIdFor(clientId: string): string | undefined };
+      /** The authorization request's parameters (`scope`, …). */
+      params?: Record<string, unknown>;
       provider: Provider;
     };
   }
