@@ -1,3 +1,4 @@
+import { describePolicy, policyOf } from '../core/policy.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -150,7 +151,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
         await temporal.connection.close();
       }
     }
-    log.info({ taskQueue, address: settings.TEMPORAL_ADDRESS }, 'worker running');
+    log.info(
+      { taskQueue, address: settings.TEMPORAL_ADDRESS, policy: describePolicy(policyOf(settings)) },
+      'worker running',
+    );
     options.onRunning?.();
     await worker.runUntil(stopRequested);
   } finally {

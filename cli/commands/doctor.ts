@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describePolicy, policyOf } from '../../core/policy.js';
 import { keyRingFromSettings } from '../../core/secrets/keyring.js';
 import { loadSettingsOrExit } from '../settings.js';
 import { withStorage } from './shared.js';
@@ -26,7 +27,10 @@ export function registerDoctorCommand(program: Command): void {
             .map((u) => u.trim())
             .filter(Boolean);
       const { runDoctor } = await import('../doctor.js');
-      const keyRing = keyRingFromSettings(loadSettingsOrExit());
+      const settings = loadSettingsOrExit();
+      const keyRing = keyRingFromSettings(settings);
+      // Which environments get production rights is configuration: say which, before anything else.
+      console.log(describePolicy(policyOf(settings)));
       const report = await withStorage(({ deps }) => runDoctor(deps, urls, keyRing ? { keyRing } : {}));
       for (const line of report.lines) console.log(line);
       if (report.problems.length) process.exitCode = 1;
