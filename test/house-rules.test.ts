@@ -32,6 +32,9 @@ function sourceFiles(dir: string, pattern = /\.(ts|tsx)$/): string[] {
   return out;
 }
 
+// A generated file (`@generated` in its header, written by a script and kept current by a test, e.g.
+// web/console/src/api-types.ts) is as long as what it describes: the size rule is for files people write.
+const isGenerated = (file: string) => readFileSync(file, 'utf8').slice(0, 500).includes('@generated');
 const product = PRODUCT_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))).filter(
   (file) => !/\.test\.tsx?$/.test(file),
 );
@@ -39,6 +42,7 @@ const product = PRODUCT_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))).filt
 describe('the house', () => {
   it(`keeps every product source file under ${MAX_LINES} lines`, () => {
     const long = product
+      .filter((file) => !isGenerated(file))
       .map((file) => ({ file: relative(ROOT, file), lines: readFileSync(file, 'utf8').split('\n').length }))
       .filter(({ lines }) => lines > MAX_LINES);
     expect(long).toEqual([]);

@@ -67,6 +67,12 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { version: st
         '403': errorResponse('not allowed (a role, 4-eyes, a missing CSRF header)'),
         '404': errorResponse('no such entry or change request'),
         '409': errorResponse('the state no longer allows it (already decided, changed meanwhile)'),
+        '429': errorResponse(
+          'RATE_LIMITED: too many failed tokens or sign-ins from this address, or calls by this caller; Retry-After says when to come back',
+        ),
+        '500': errorResponse(
+          'INTERNAL: the message is a reference to the line in the server log that says what failed',
+        ),
       },
       security: entry.auth === false ? [] : [{ bearerToken: [] }, { sessionCookie: [] }],
     };

@@ -6,10 +6,10 @@ import { registerJsonBody } from '../evaluator/request-body.js';
 import { assertPostgresReachable, createPool } from '../storage/db.js';
 import { createLogger, type Logger } from '../storage/logger.js';
 import type { ApiDeps } from './api-deps.js';
+import { apiDocument } from './api-document.js';
 import { registerErrorShape } from './api-error.js';
 import { createOidcSignIn, oidcOptionsOf } from './oidc.js';
 import { registerOidcRoutes } from './oidc-routes.js';
-import { openApiDocument } from './openapi.js';
 import { createRateLimits, registerRateLimitPlugin } from './rate-limits.js';
 import { registerRoutes } from './route.js';
 import { API_ROUTES } from './routes/index.js';
@@ -59,7 +59,7 @@ export function createWebApp(given: WebAppDeps, options: WebAppOptions = {}): Fa
     registerRoutes(scope, API_ROUTES, deps);
     if (deps.oidc) registerOidcRoutes(scope, deps, deps.oidc);
   });
-  const document = openApiDocument(API_ROUTES, { version: '1.0.0' });
+  const document = apiDocument();
   app.get('/api/v1/openapi.json', async () => document);
   app.get('/healthz', async () => ({ ok: true }));
   // Its catch-all `/*` never shadows a route above: the router prefers a more specific path.

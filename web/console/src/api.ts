@@ -1,57 +1,39 @@
 /**
- * The console's typed client of `/api/v1` (the same API automation calls). Browser code only: it
- * imports nothing of the server, so the bundle holds none of it. Every request sends the session
- * cookie (same origin only); every state change also sends the session's CSRF value, which the
- * server refuses a cookie-authenticated POST without.
+ * The console's client of `/api/v1` (the same API automation calls), typed by the server's own
+ * OpenAPI document: `api-types.ts` is generated from the route table (`npm run gen:api`), so a
+ * route that changes what it answers changes these types, and the console's type check says where.
+ * Browser code only: it imports nothing of the server. Every request sends the session cookie
+ * (same origin only); every state change also sends the session's CSRF value, which the server
+ * refuses a cookie-authenticated POST without.
  */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './api-types.js';
+
+/** The JSON a route answers with on success, as its OpenAPI operation declares it. */
+type Answer<P extends keyof paths, M extends 'get' | 'post'> =
+  NonNullable<paths[P][M]> extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
 
 export interface Session {
   principal: string;
   csrfToken: string;
 }
-
-export interface SignInOptions {
-  oidc: boolean;
-  devLogin: boolean;
-}
-
-export interface Outcome {
-  status: string;
-  reason?: string;
-  changeRequestId?: string;
-  riskReasons?: string[];
-  text: string;
-}
-
-export interface ChangeRequest {
-  requestId: string;
+export type SignInOptions = Answer<'/api/v1/sign-in', 'get'>;
+export type Outcome = Answer<'/api/v1/commands', 'post'>;
+/** A change request as its page shows it or a list has it (with when it started), or as the console last knew it. */
+export type ChangeRequest = Omit<Answer<'/api/v1/change-requests/{id}', 'get'>, 'workflowId'> & {
   workflowId?: string;
-  status: string;
-  classification?: 'standard' | 'risky' | 'emergency';
-  riskReasons: string[];
-  requester: string;
-  justification?: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  rejectionReason?: string;
-  summary?: string;
-  message?: string;
-  expiresAt?: string;
   startedAt?: string;
-}
+};
+export type AuditRow = Answer<'/api/v1/audit', 'get'>['entries'][number];
+export type AuditVerification = Answer<'/api/v1/audit/verify', 'get'>;
+export type StaleFlag = Answer<'/api/v1/stale-flags', 'get'>['flags'][number];
+export type Rollout = Answer<'/api/v1/flags/{key}', 'get'>['rollouts'][string];
 
-export interface Rollout {
-  rolloutId: string;
-  flagKey: string;
-  env: string;
-  variation: string;
-  stages: Array<number | string>;
-  stageIndex: number;
-  status: string;
-  nextStepAt?: string;
-  guardrail: 'ok' | 'breached' | 'unchecked' | string;
-  message?: string;
-}
+/*
+ * The flag document. The API documents it as an object (it is the flag as code, validated by its
+ * own JSON Schema, `switchyard schema`), so its shape is written out here for the pages that draw it.
+ */
+export type Serve = { serve: string } | { rollout: Record<string, number> };
 
 export interface Rule {
   id?: string;
@@ -60,8 +42,6 @@ export interface Rule {
   action: Serve;
   comment?: string;
 }
-
-export type Serve = { serve: string } | { rollout: Record<string, number> };
 
 export interface EnvironmentState {
   killed: boolean;
@@ -88,51 +68,11 @@ export interface FlagDocument {
   readiness?: unknown;
 }
 
-export interface FlagVersion {
-  key: string;
-  version: number;
-  changedAt: string;
-  changedBy: string;
-  changeId: string;
-  document: FlagDocument;
-}
-
-export interface FlagDetail extends FlagVersion {
-  environments: string[];
-  rollouts: Record<string, Rollout>;
-  readiness?: unknown;
-}
-
-export interface StaleFlag {
-  key: string;
-  why: 'expired' | 'old';
-  expiry?: string;
-  createdAt?: string;
-}
-
-export interface AuditRow {
-  seq: number;
-  occurredAt: string;
-  actor: string;
-  onBehalfOf?: string;
-  action: string;
-  entityKind?: string;
-  entityKey?: string;
-  environment?: string;
-  tenant?: string;
-  changeId?: string;
-  reason?: string;
-  approvedBy?: string;
-  requestId?: string;
-  hash: string;
-}
-
-export interface AuditVerification {
-  ok: boolean;
-  rows: number;
-  head?: { seq: number; hash: string };
-  brokenAt?: { seq: number; id: number; reason: string };
-}
+type WithDocument<T> = Omit<T, 'document'> & { document: FlagDocument };
+export type FlagVersion = WithDocument<Answer<'/api/v1/flags', 'get'>['flags'][number]>;
+export type FlagDetail = WithDocument<Answer<'/api/v1/flags/{key}', 'get'>> & { readiness?: unknown };
+/** An entry whose document is a flag: the server stored it validated, so it has the flag's shape. */
+const asFlag = <T extends { document: Record<string, unknown> }>(entry: T) => entry as unknown as WithDocument<T>;
 
 /** A refusal as the API words it (`{"error": {"code", "message"}}`), with its HTTP status. */
 export class ApiFailure extends Error {
@@ -147,58 +87,55 @@ export class ApiFailure extends Error {
 
 let csrfToken: string | undefined;
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method === 'POST' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let response: Response;
+const client = createClient<paths>({ credentials: 'same-origin', headers: { accept: 'application/json' } });
+const sendCsrf: Middleware = {
+  onRequest({ request }) {
+    if (request.method === 'POST' && csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
+};
+client.use(sendCsrf);
+
+/** What openapi-fetch resolves to: the answer, or the error body with the response it came in. */
+type Result<T> = { data?: T; error?: unknown; response: Response };
+
+/** The answer of a call, or the API's refusal as an ApiFailure in the server's own words. */
+async function answer<T>(call: Promise<Result<T>>): Promise<T> {
+  let result: Result<T>;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+    result = await call;
   } catch {
     throw new ApiFailure('the Switchyard server cannot be reached: is `switchyard web` running?', 0, 'UNREACHABLE');
   }
-  const payload = (await response.json().catch(() => undefined)) as
-    { error?: { code?: string; message?: string } } | undefined;
-  if (!response.ok) {
-    const error = payload?.error;
-    // Sessions live in the server process: a restart or the eight-hour limit signs everyone out.
-    if (response.status === 401 && csrfToken)
-      throw new ApiFailure(
-        'You are signed out (the session ended or the server restarted): reload the page to sign in again.',
-        401,
-        error?.code ?? 'UNAUTHENTICATED',
-      );
+  const { data, error, response } = result;
+  if (response.ok && data !== undefined) return data;
+  const refusal = (error as { error?: { code?: string; message?: string } } | undefined)?.error;
+  // Sessions live in the server process: a restart or the eight-hour limit signs everyone out.
+  if (response.status === 401 && csrfToken)
     throw new ApiFailure(
-      error?.message ?? `the server answered ${response.status}`,
-      response.status,
-      error?.code ?? 'HTTP_ERROR',
+      'You are signed out (the session ended or the server restarted): reload the page to sign in again.',
+      401,
+      refusal?.code ?? 'UNAUTHENTICATED',
     );
-  }
-  return payload as T;
+  throw new ApiFailure(
+    refusal?.message ?? `the server answered ${response.status}`,
+    response.status,
+    refusal?.code ?? 'HTTP_ERROR',
+  );
 }
 
-const get = <T>(path: string) => request<T>('GET', path);
-const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body);
-const segment = encodeURIComponent;
-
-function query(params: Record<string, string | number | boolean | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params))
-    if (value !== undefined && value !== '' && value !== false) search.set(name, String(value));
-  const text = search.toString();
-  return text ? `?${text}` : '';
+/** A filter without the fields a form left empty: the server refuses an empty value rather than ignore it. */
+function filled<Q extends Record<string, unknown>>(query: Q): Q {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== '')) as Q;
 }
+
+const id = (value: string) => ({ params: { path: { id: value } } });
 
 export const api = {
   /** The signed-in principal, or undefined when nobody is. */
   async session(): Promise<Session | undefined> {
     try {
-      const session = await get<{ principal: string; csrfToken?: string }>('/api/v1/session');
+      const session = await answer(client.GET('/api/v1/session'));
       csrfToken = session.csrfToken;
       return { principal: session.principal, csrfToken: session.csrfToken ?? '' };
     } catch (err) {
@@ -209,28 +146,35 @@ export const api = {
       throw err;
     }
   },
-  signInOptions: () => get<SignInOptions>('/api/v1/sign-in'),
-  devLogin: (user: string) => get<{ principal: string }>(`/dev-login${query({ user })}`),
+  signInOptions: () => answer(client.GET('/api/v1/sign-in')),
+  devLogin: (user: string) => answer(client.GET('/dev-login', { params: { query: { user } } })),
   async signOut(): Promise<void> {
-    await post('/auth/logout');
+    await answer(client.POST('/auth/logout'));
     csrfToken = undefined;
   },
-  command: (text: string) => post<Outcome>('/api/v1/commands', { text }),
-  flags: (filter: { owner?: string; kind?: string }) => get<{ flags: FlagVersion[] }>(`/api/v1/flags${query(filter)}`),
-  staleFlags: () => get<{ maxAgeDays: number; flags: StaleFlag[] }>('/api/v1/stale-flags'),
-  flag: (key: string) => get<FlagDetail>(`/api/v1/flags/${segment(key)}`),
-  history: (key: string) => get<{ history: AuditRow[] }>(`/api/v1/flags/${segment(key)}/history?limit=50`),
-  pending: () => get<{ changeRequests: ChangeRequest[] }>('/api/v1/change-requests?status=pending'),
-  changeRequest: (id: string) => get<ChangeRequest>(`/api/v1/change-requests/${segment(id)}`),
-  approve: (id: string) => post<Outcome>(`/api/v1/change-requests/${segment(id)}/approve`),
-  reject: (id: string, reason: string) => post<Outcome>(`/api/v1/change-requests/${segment(id)}/reject`, { reason }),
-  revert: (id: string, reason: string) => post<Outcome>(`/api/v1/change-requests/${segment(id)}/revert`, { reason }),
-  rollouts: () => get<{ rollouts: Rollout[] }>('/api/v1/rollouts'),
+  command: (text: string) => answer(client.POST('/api/v1/commands', { body: { text } })),
+  flags: async (filter: NonNullable<paths['/api/v1/flags']['get']['parameters']['query']>) => {
+    const { flags } = await answer(client.GET('/api/v1/flags', { params: { query: filled(filter) } }));
+    return { flags: flags.map(asFlag) };
+  },
+  staleFlags: () => answer(client.GET('/api/v1/stale-flags')),
+  flag: async (key: string): Promise<FlagDetail> =>
+    asFlag(await answer(client.GET('/api/v1/flags/{key}', { params: { path: { key } } }))),
+  history: (key: string) =>
+    answer(client.GET('/api/v1/flags/{key}/history', { params: { path: { key }, query: { limit: 50 } } })),
+  pending: () => answer(client.GET('/api/v1/change-requests', { params: { query: { status: 'pending' } } })),
+  changeRequest: (value: string) => answer(client.GET('/api/v1/change-requests/{id}', id(value))),
+  approve: (value: string) => answer(client.POST('/api/v1/change-requests/{id}/approve', id(value))),
+  reject: (value: string, reason: string) =>
+    answer(client.POST('/api/v1/change-requests/{id}/reject', { ...id(value), body: { reason } })),
+  revert: (value: string, reason: string) =>
+    answer(client.POST('/api/v1/change-requests/{id}/revert', { ...id(value), body: { reason } })),
+  rollouts: () => answer(client.GET('/api/v1/rollouts')),
   controlRollout: (flag: string, env: string, action: 'pause' | 'resume' | 'promote' | 'abort') =>
-    post<{ status: string; text: string }>(`/api/v1/rollouts/${segment(flag)}/${segment(env)}/${action}`),
-  audit: (filter: { entity?: string; actor?: string; since?: string; before?: number; limit: number }) =>
-    get<{ entries: AuditRow[]; nextBefore?: number }>(`/api/v1/audit${query(filter)}`),
-  verifyAudit: () => get<AuditVerification>('/api/v1/audit/verify'),
+    answer(client.POST('/api/v1/rollouts/{flag}/{env}/{action}', { params: { path: { flag, env, action } } })),
+  audit: (filter: NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>) =>
+    answer(client.GET('/api/v1/audit', { params: { query: filled(filter) } })),
+  verifyAudit: () => answer(client.GET('/api/v1/audit/verify')),
 };
 
 /** What a failed call says to a person: the server's own words, never a stack. */
