@@ -1,3 +1,4 @@
+import { ensureEnvironments } from '../storage/environments.js';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -47,7 +48,9 @@ export function quietTemporalRuntime(): void {
   runtimeQuiet = true;
 }
 
-export async function startTemporalHarness(options: { worker?: boolean } = {}): Promise<TemporalHarness> {
+export async function startTemporalHarness(
+  options: { worker?: boolean; environments?: string[]; productionEnvironments?: string[] } = {},
+): Promise<TemporalHarness> {
   quietTemporalRuntime();
   const server = await startTemporalDevServer();
   const connection = await Connection.connect({ address: server.address });
@@ -58,8 +61,12 @@ export async function startTemporalHarness(options: { worker?: boolean } = {}): 
   const redisPrefix = testRedisPrefix('wf');
   const keys = redisKeys(redisPrefix);
   const taskQueue = `switchyard-test-${randomUUID().slice(0, 8)}`;
+  // A deployment whose environments are named otherwise (`dev,staging,prod`) gets the same protection.
+  const environments = options.environments ?? ['dev', 'staging', 'production'];
+  if (options.environments) await ensureEnvironments(db.pool, environments);
   const settings: ActivityDeps['settings'] = {
-    ENVIRONMENTS: ['dev', 'staging', 'production'],
+    ENVIRONMENTS: environments,
+    ...(options.productionEnvironments ? { PRODUCTION_ENVIRONMENTS: options.productionEnvironments } : {}),
     PROMETHEUS_URL: undefined,
     INCIDENT_WEBHOOK_URL: undefined,
   };

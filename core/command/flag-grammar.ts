@@ -71,6 +71,7 @@ function create(a: Args) {
     off: offId,
     expiry: expiryText === undefined ? undefined : a.read('--expiry', expiryText, parseDate),
     ticket: a.option('ticket'),
+    reason: a.option('reason'),
   };
 }
 
@@ -164,6 +165,7 @@ export const FLAG_SUBCOMMANDS: Subcommand[] = [
       off: 'value',
       expiry: 'value',
       ticket: 'value',
+      reason: 'value',
     },
     build: create,
   },

@@ -48,6 +48,8 @@ export const commandSchema = z.discriminatedUnion('name', [
     off: z.string().optional(),
     expiry: z.iso.date().optional(),
     ticket: z.string().optional(),
+    /** Why: a creation whose default is served at once may need a second person (docs/design.md#authorize-the-diff). */
+    reason: reason.optional(),
   }),
   z.object({ name: z.literal('flag.show'), key, env: env.optional() }),
   z.object({ name: z.literal('flag.list'), owner: id.optional(), stale: z.boolean() }),
