@@ -9,6 +9,7 @@ import { startHarnessEvaluator, type HarnessEvaluator } from '../test/harness-ev
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { blocksToText } from './console/blocks-to-text.js';
 import { createCommandHandler, type CommandHandler } from './command-handler.js';
+import { TEST_POLICY } from '../test/policy.js';
 
 /**
  * Issue 7, defects 1, 4 and 5, from the outside: typed at the console as the README's people,
@@ -29,7 +30,14 @@ beforeAll(async () => {
   await grantRole(h, 'U_BOB', 'operator', { env: 'production' });
   await grantRole(h, 'U_ALICE', 'developer');
   await grantRole(h, 'U_DEV', 'developer');
-  handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments });
+  handler = createCommandHandler({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    pool: h.db.pool,
+    log,
+    environments,
+    policy: TEST_POLICY,
+  });
 });
 afterAll(async () => {
   await served?.close();

@@ -21,6 +21,8 @@ beforeAll(async () => {
   const deps = { pool: h.db.pool, log, policy: TEST_POLICY };
   await grantRole(deps, { subject: 'U_OPS1', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_OPS2', role: 'operator', env: 'production', actor: 'test-setup' });
+  // Break-glass is on call's: U_OPS1 is on call in production, U_OPS2 (an operator there) reviews.
+  await grantRole(deps, { subject: 'U_OPS1', role: 'oncall', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
   handler = createCommandHandler({
     client: h.client,
@@ -28,6 +30,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log,
     environments: ['dev', 'staging', 'production'],
+    policy: TEST_POLICY,
   });
 });
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../storage/logger.js';
 import type { Pool } from '../storage/db.js';
 import { createCommandHandler } from './command-handler.js';
+import { TEST_POLICY } from '../test/policy.js';
 
 // Parsing and help never reach Temporal or Postgres: these run without either.
 const handler = createCommandHandler({
@@ -11,6 +12,7 @@ const handler = createCommandHandler({
   pool: {} as Pool,
   log: createLogger('silent'),
   environments: ['dev', 'staging', 'production'],
+  policy: TEST_POLICY,
 });
 const run = (command: '/flag' | '/config' | '/change', text: string) =>
   handler.handleCommand({

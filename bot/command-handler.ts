@@ -5,14 +5,17 @@ import { parseCommand } from '../core/command/parse.js';
 import type { Command } from '../core/command/schema.js';
 import type { SlashCommand } from '../core/command/usage.js';
 import type { SecretEnvelope } from '../core/secrets/envelope.js';
-import { SwitchyardError, ValidationError } from '../core/errors.js';
+import { ForbiddenError, SwitchyardError, ValidationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Policy } from '../core/policy.js';
+import { readRefusal, readsAnything, type DataScope } from '../core/read-access.js';
 import type { Pool } from '../storage/db.js';
 import type { ReplyTarget } from '../workflows/contracts.js';
 import { requestChange } from './change-requests.js';
 import { decideChange, reviewBreakGlass } from './decisions.js';
 import { answerIncident, type IncidentCommand } from './incident-commands.js';
 import { answerRead, type ReadCommand } from './read-commands.js';
+import { liveReadScope } from './read-scope.js';
 import { ACTION, ROLLOUT_ACTIONS } from '../render/action-ids.js';
 import { renderError, renderHelp, renderNotice } from '../render/replies.js';
 import { errorReply, okReply, type Reply } from './reply.js';
@@ -27,6 +30,8 @@ export interface CommandHandlerDeps {
   log: Logger;
   /** Environments in risk order (settings ENVIRONMENTS). */
   environments: readonly string[];
+  /** Which environments are production (policyOf(settings), built once per process): reads are judged on it. */
+  policy: Policy;
   now?: () => Date;
   /** How long a changing command waits for its outcome before answering; default 5 s. */
   waitMs?: number;
@@ -65,13 +70,20 @@ export interface CommandHandler {
   handleAction(input: ActionInput): Promise<Reply>;
 }
 
+/** The place a read names (`--env`, `--tenant`), so a refusal can say which scope is missing; none: any. */
+function placeAskedFor(command: Command): DataScope | undefined {
+  const { env, tenant } = command as { env?: unknown; tenant?: unknown };
+  if (typeof env !== 'string') return undefined;
+  return { env, ...(typeof tenant === 'string' ? { tenant } : {}) };
+}
+
 /**
  * The one entry point of every transport (Slack, console): parses the command, answers reads
  * from storage, hands changes to the change-request workflow and decisions to its updates. Never
  * throws: every failure comes back as an error Reply the user can act on.
  *
  * @example
- * const handler = createCommandHandler({ client, taskQueue: 'switchyard', pool, log, environments: ['dev', 'staging', 'production'] });
+ * const handler = createCommandHandler({ client, taskQueue: 'switchyard', pool, log, environments, policy: policyOf(settings) });
  * const reply = await handler.handleCommand({ transport: 'console', user: 'U1', command: '/flag', text: 'show checkout', requestId: 'r1', replyTo: { transport: 'console', user: 'U1' } });
  */
 export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
@@ -81,7 +93,8 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const changeDeps = { client: deps.client, taskQueue: deps.taskQueue, waitMs, ...links };
 
   const failed = (err: unknown, what: Record<string, unknown>): Reply => {
-    if (err instanceof SwitchyardError) return errorReply(renderError(err.message));
+    if (err instanceof SwitchyardError)
+      return { ...errorReply(renderError(err.message)), refusal: { code: err.code, message: err.message } };
     deps.log.error({ err, ...what }, 'command failed');
     return {
       ...errorReply(
@@ -103,19 +116,30 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
       command.name === 'cohort.help'
     )
       return okReply(renderHelp(command.text));
+    // Every read is judged on the reader's live bindings; someone who covers nothing reads nothing.
+    const scope = READ_COMMANDS.has(command.name)
+      ? await liveReadScope({ pool: deps.pool, log: deps.log, policy: deps.policy, now }, input.user)
+      : undefined;
+    if (scope && !readsAnything(scope)) throw new ForbiddenError(readRefusal(scope, placeAskedFor(command)));
     if (command.name === 'incident.list' || command.name === 'incident.show' || command.name === 'incident.review') {
       return okReply(
-        await answerIncident(command as IncidentCommand, input.user, { client: deps.client, pool: deps.pool, now }),
+        await answerIncident(command as IncidentCommand, input.user, {
+          client: deps.client,
+          pool: deps.pool,
+          now,
+          scope,
+        }),
         command.name !== 'incident.review',
       );
     }
-    if (READ_COMMANDS.has(command.name))
+    if (scope)
       return okReply(
         await answerRead(command as ReadCommand, {
           client: deps.client,
           pool: deps.pool,
           environments: deps.environments,
           now,
+          scope,
           ...links,
         }),
       );

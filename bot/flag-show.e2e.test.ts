@@ -23,6 +23,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log,
     environments: ['dev', 'staging', 'production'],
+    policy: TEST_POLICY,
   });
 });
 afterAll(async () => {
@@ -84,6 +85,30 @@ describe('/flag show, from the console', () => {
     expect(after).toContain('last flag.rollout.abort by @U_DEV2 (applied by system)');
     expect(after).not.toMatch(/flag\.rollout\.abort by system/);
     expect(after).toMatch(/^staging: rollout off 100 %$/m);
+  });
+
+  it('refuses /flag show to someone with no role, naming the missing scope, and shows a developer only the environments below production', async () => {
+    await seedFlag(h, { key: 'show-scoped', environments: { production: { serve: { serve: 'on' } } } });
+    const nobody = await type('U_NOBODY', '/flag', 'show show-scoped --env production');
+    expect(nobody.ok).toBe(false);
+    // The console prints code spans without their backticks.
+    expect(nobody.shown).toMatch(
+      /U_NOBODY has no Switchyard role that covers production: ask an operator for `?viewer --env production`?$/m,
+    );
+    const anywhere = await type('U_NOBODY', '/flag', 'show show-scoped');
+    expect(anywhere.ok).toBe(false);
+    expect(anywhere.shown).toMatch(/U_NOBODY has no Switchyard role that covers any environment/);
+    expect((await type('U_NOBODY', '/flag', 'list')).ok).toBe(false);
+
+    const dev = await type('U_DEV', '/flag', 'show show-scoped');
+    expect(dev.ok).toBe(true);
+    expect(dev.shown).toMatch(/^staging: /m);
+    expect(dev.shown).not.toMatch(/^production: /m);
+    const production = await type('U_DEV', '/flag', 'show show-scoped --env production');
+    expect(production.ok).toBe(false);
+    expect(production.shown).toMatch(
+      /\(U_DEV holds developer \(below production\)\): ask an operator for `?viewer --env production`?$/m,
+    );
   });
 
   it('/flag list --stale says why each flag is stale, with its owner', async () => {

@@ -28,7 +28,16 @@ beforeAll(async () => {
   await grantRole(deps, { subject: 'U_OPS1', role: 'operator', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_OPS2', role: 'operator', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
-  handler = createCommandHandler({ client: h.client, taskQueue: h.taskQueue, pool: h.db.pool, log, environments });
+  // Incidents are production's here: reading them takes a role that covers production.
+  await grantRole(deps, { subject: 'U_DEV', role: 'viewer', env: 'production', actor: 'test-setup' });
+  handler = createCommandHandler({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    pool: h.db.pool,
+    log,
+    environments,
+    policy: TEST_POLICY,
+  });
 });
 afterAll(async () => {
   await h?.close();

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { CommandOf } from '../core/command/schema.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
+import { assertCanRead, canRead, type ReadScope } from '../core/read-access.js';
 import { workflowIds } from '../core/workflow-ids.js';
 import type { Pool } from '../storage/db.js';
 import { incidentByNumber, listIncidents, type IncidentView } from '../storage/incident-reads.js';
@@ -14,6 +15,8 @@ export interface IncidentDeps {
   client: Client;
   pool: Pool;
   now: () => Date;
+  /** What the caller may read (list and show); a review is judged by the break-glass workflow instead. */
+  scope?: ReadScope;
 }
 
 /** `INC-12`, `inc-12` or `12`: what people copy from the incident notification or the list. */
@@ -29,6 +32,11 @@ async function incidentOrThrow(pool: Pool, id: string): Promise<IncidentView> {
   return incident;
 }
 
+function readerOf(deps: IncidentDeps): ReadScope {
+  if (!deps.scope) throw new Error('an incident read needs the reader scope (the command handler passes it)');
+  return deps.scope;
+}
+
 /**
  * `/incident list|show|review`. Reads come from the incidents table; a review goes to the
  * break-glass workflow's review update exactly as the incident's Review button does, so the same
@@ -37,13 +45,20 @@ async function incidentOrThrow(pool: Pool, id: string): Promise<IncidentView> {
  */
 export async function answerIncident(command: IncidentCommand, user: string, deps: IncidentDeps): Promise<Message> {
   switch (command.name) {
-    case 'incident.list':
-      return renderIncidentList(await listIncidents(deps.pool, { open: command.open }), {
-        open: command.open,
-        now: deps.now(),
-      });
-    case 'incident.show':
-      return renderIncident(await incidentOrThrow(deps.pool, command.id), deps.now());
+    case 'incident.list': {
+      // An incident is of the environment glass was broken in; one without an environment, of every one.
+      const scope = readerOf(deps);
+      const incidents = await listIncidents(deps.pool, { open: command.open });
+      return renderIncidentList(
+        incidents.filter((i) => canRead(scope, { env: i.env })),
+        { open: command.open, now: deps.now() },
+      );
+    }
+    case 'incident.show': {
+      const incident = await incidentOrThrow(deps.pool, command.id);
+      assertCanRead(readerOf(deps), { env: incident.env });
+      return renderIncident(incident, deps.now());
+    }
     case 'incident.review': {
       const incident = await incidentOrThrow(deps.pool, command.id);
       if (incident.reviewedBy)

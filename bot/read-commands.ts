@@ -4,6 +4,16 @@ import type { CommandOf } from '../core/command/schema.js';
 import { compileConfig } from '../core/engine/config.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import type { FlagDocument } from '../core/model/flag.js';
+import {
+  assertCanRead,
+  assertCanReadAll,
+  assertReadsEnvironment,
+  canReadAll,
+  environmentRead,
+  readableAuditRows,
+  redactFlag,
+  type ReadScope,
+} from '../core/read-access.js';
 import type { Pool } from '../storage/db.js';
 import { auditTrail } from '../storage/audit.js';
 import { getConfig } from '../storage/configs.js';
@@ -29,6 +39,8 @@ export interface ReadDeps extends ConsoleLinks {
   pool: Pool;
   environments: readonly string[];
   now: () => Date;
+  /** What the caller may read, from its live bindings (core/read-access.ts). */
+  scope: ReadScope;
 }
 
 /** The daily stale-flag post's age limit (workflows/stale-flags.ts), so `/flag list --stale` lists the same flags. */
@@ -39,10 +51,18 @@ async function staleFlags(pool: Pool, now: Date): Promise<StaleFlag[]> {
   return staleFlagsOf(await listLifecycleFlags(pool), STALE_AGE_DAYS, now);
 }
 
-/** Who made a flag's latest version: its audit row names the person `system` acted for. */
-async function lastChangeOf(pool: Pool, flag: EntryVersion<FlagDocument>): Promise<LastChange | undefined> {
+/**
+ * Who made a flag's latest version: its audit row names the person `system` acted for. Null when
+ * the reader does not cover where that change happened: then who made it is not theirs to see.
+ */
+async function lastChangeOf(
+  pool: Pool,
+  flag: EntryVersion<FlagDocument>,
+  scope: ReadScope,
+): Promise<LastChange | null | undefined> {
   const [row] = await auditTrail(pool, { entityKind: 'flag', entityKey: flag.key, changeId: flag.changeId, limit: 1 });
   if (!row) return undefined;
+  if (!readableAuditRows(scope, [row]).length) return null;
   return {
     action: row.action,
     at: row.occurredAt,
@@ -63,7 +83,8 @@ async function flagOrThrow(pool: Pool, key: string): Promise<EntryVersion<FlagDo
   return flag;
 }
 
-async function openChangeRequests(client: Client): Promise<Message> {
+/** The open change requests the reader covers every place of (one not yet planned reaches every environment). */
+async function openChangeRequests(client: Client, scope: ReadScope): Promise<Message> {
   const items: Parameters<typeof renderChangeList>[0] = [];
   // Visibility lists running workflows of every task queue in the namespace; 25 is plenty for a chat reply.
   for await (const wf of client.workflow.list({
@@ -74,23 +95,31 @@ async function openChangeRequests(client: Client): Promise<Message> {
       .getHandle(wf.workflowId)
       .query(changeRequestStateQuery)
       .catch(() => undefined);
+    if (!state || !canReadAll(scope, state.reach ?? [{}])) continue;
     items.push({ workflowId: wf.workflowId, state, startedAt: wf.startTime.toISOString() });
     if (items.length >= 25) break;
   }
   return renderChangeList(items);
 }
 
-/** Answers the commands that change nothing straight from storage (or the workflow's state). */
+/**
+ * Answers the commands that change nothing straight from storage (or the workflow's state), as far
+ * as the reader's scope covers them: a place it does not cover is refused naming the missing
+ * scope, a list keeps what it covers (the command handler has refused whoever reads nothing).
+ */
 export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<Message> {
+  const { scope } = deps;
   switch (command.name) {
     case 'flag.show': {
       checkEnv(command.env, deps.environments);
+      if (command.env) assertReadsEnvironment(scope, command.env);
       const flag = await flagOrThrow(deps.pool, command.key);
-      return renderFlag(flag, deps.environments, {
-        only: command.env,
-        last: await lastChangeOf(deps.pool, flag),
-        now: deps.now(),
-      });
+      const shown = { ...flag, document: redactFlag(scope, flag.document) };
+      return renderFlag(
+        shown,
+        deps.environments.filter((env) => environmentRead(scope, env)),
+        { only: command.env, last: await lastChangeOf(deps.pool, flag, scope), now: deps.now() },
+      );
     }
     case 'flag.list': {
       const stale = command.stale ? await staleFlags(deps.pool, deps.now()) : undefined;
@@ -105,13 +134,17 @@ export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<
     }
     case 'flag.history': {
       await flagOrThrow(deps.pool, command.key);
-      return renderHistory(
-        command.key,
-        await auditTrail(deps.pool, { entityKind: 'flag', entityKey: command.key, limit: command.limit ?? 20 }),
-      );
+      const rows = await auditTrail(deps.pool, {
+        entityKind: 'flag',
+        entityKey: command.key,
+        limit: command.limit ?? 20,
+      });
+      return renderHistory(command.key, readableAuditRows(scope, rows));
     }
     case 'config.get': {
       checkEnv(command.env, deps.environments);
+      // The value asked for is the place read: a global value is every environment's, a user's needs all of its environment.
+      assertCanRead(scope, { env: command.env, ...(command.user ? {} : { tenant: command.tenant }) });
       const entry = await getConfig(deps.pool, command.key);
       if (!entry)
         throw new NotFoundError(
@@ -142,19 +175,22 @@ export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<
       );
     }
     case 'change.list':
-      return openChangeRequests(deps.client);
+      return openChangeRequests(deps.client, scope);
     case 'tenant.list':
     case 'cohort.list':
-      return answerTenancyRead(command, deps.pool);
+      return answerTenancyRead(command, deps.pool, scope);
     case 'change.show': {
       const workflowId = changeWorkflowId(command.id);
-      try {
-        const state = await deps.client.workflow.getHandle(workflowId).query(changeRequestStateQuery);
-        return renderChangeState(state, workflowId, { buttons: true, consoleUrl: deps.consoleUrl });
-      } catch (err) {
-        if (isNotFound(err)) throw new NotFoundError(`there is no change request \`${command.id}\` (see /change list)`);
-        throw new ValidationError(`cannot read change request ${command.id}: ${userMessageOf(err)}`);
-      }
+      const state = await deps.client.workflow
+        .getHandle(workflowId)
+        .query(changeRequestStateQuery)
+        .catch((err: unknown) => {
+          if (isNotFound(err))
+            throw new NotFoundError(`there is no change request \`${command.id}\` (see /change list)`);
+          throw new ValidationError(`cannot read change request ${command.id}: ${userMessageOf(err)}`);
+        });
+      assertCanReadAll(scope, state.reach ?? [{}]);
+      return renderChangeState(state, workflowId, { buttons: true, consoleUrl: deps.consoleUrl });
     }
   }
 }

@@ -14,6 +14,11 @@ export interface Reply extends Message {
    * transport that must not show its text to callers (the HTTP API answers a 500 with a reference).
    */
   internalError?: Error;
+  /**
+   * Set when the command was refused for a reason the user can act on (no right to read it, no such
+   * entry): its code and words, for a transport that answers with a status (the HTTP API's 403).
+   */
+  refusal?: { code: string; message: string };
 }
 
 export const okReply = (message: Message, ephemeral = true): Reply => ({ ...message, ok: true, ephemeral });

@@ -21,6 +21,8 @@ beforeAll(async () => {
   await grantRole(deps, { subject: 'U_OPS1', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_OPS2', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
+  // Tenants and cohorts are read where their settings count, production: U_DEV lists them as a viewer there.
+  await grantRole(deps, { subject: 'U_DEV', role: 'viewer', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_ACME', role: 'admin', tenant: 'acme', actor: 'test-setup' });
   handler = createCommandHandler({
     client: h.client,
@@ -28,6 +30,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log,
     environments: ['dev', 'staging', 'production'],
+    policy: TEST_POLICY,
   });
 });
 afterAll(async () => {

@@ -77,6 +77,7 @@ describe('switchyard secret set', () => {
       pool: h.db.pool,
       log,
       environments: ['dev', 'staging', 'production'],
+      policy: TEST_POLICY,
     });
     const approved = await handler.handleCommand({
       transport: 'console',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { SwitchyardError, ValidationError } from '../core/errors.js';
+import { policyOf } from '../core/policy.js';
 import { keyRingFromSettings } from '../core/secrets/keyring.js';
 import { createCommandHandler } from '../bot/command-handler.js';
 import { blocksToText } from '../bot/console/blocks-to-text.js';
@@ -54,7 +55,14 @@ export async function runSecretSet(settings: Settings, options: SecretSetOptions
   try {
     const { client, connection, taskQueue } = await connectTemporal(settings);
     try {
-      const handler = createCommandHandler({ client, taskQueue, pool, log, environments: settings.ENVIRONMENTS });
+      const handler = createCommandHandler({
+        client,
+        taskQueue,
+        pool,
+        log,
+        environments: settings.ENVIRONMENTS,
+        policy: policyOf(settings),
+      });
       const requestId = `cli-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
       const replyTo = { transport: 'console' as const, channel: 'cli', user: options.actor };
       // The key and environment go through the grammar first, exactly as typed in chat: a bad one is refused before anything is sealed.

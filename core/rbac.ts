@@ -100,7 +100,12 @@ export function canPerform(
     const what = units.length === 1 ? whatOf(units[0]!) : `${request.action} ${request.key} in ${where}`;
     return { allowed: false, reason: `${actor} has no Switchyard role, so may not ${what}` };
   }
-  if (READ_ONLY_COMMANDS.has(request.action)) return { allowed: true, reason: `${actor} may read`, role: own[0]!.role };
+  // Holding some role is no right to read everything: what a reader covers is core/read-access.ts's to say.
+  if (READ_ONLY_COMMANDS.has(request.action))
+    return {
+      allowed: false,
+      reason: `${request.action} is a read, not a change: what ${actor} may read is decided by their read scope (core/read-access.ts)`,
+    };
   const decisions = units.map((unit) => canPerformUnit(policy, own, actor, unit));
   if (decisions.length === 1) return decisions[0]!;
   const refused = decisions.filter((d) => !d.allowed);

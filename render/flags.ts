@@ -24,7 +24,8 @@ export interface LastChange {
 export interface FlagShowOptions {
   /** Only this environment. */
   only?: string;
-  last?: LastChange;
+  /** Who made the latest version; null to leave it out (the reader does not cover where it happened). */
+  last?: LastChange | null;
   /** To mark user overrides that have expired (they no longer apply). */
   now?: Date;
 }
@@ -119,8 +120,18 @@ export function renderFlag(
   if (doc.rules.length)
     blocks.push(section(`*Rules in every environment*\n${doc.rules.map((r) => `• ${ruleLine(r)}`).join('\n')}`));
   for (const env of envs) blocks.push(section(envSection(doc, env, options.now)));
-  const last = options.last ?? { action: flag.action, at: flag.createdAt, actor: flag.createdBy };
-  blocks.push(context(`Version ${flag.version}, last ${last.action} ${changedBy(last)} at ${formatTime(last.at)}`));
+  // Null: the reader does not cover where the last change happened, so who made it is not shown.
+  const last =
+    options.last === null
+      ? undefined
+      : (options.last ?? { action: flag.action, at: flag.createdAt, actor: flag.createdBy });
+  blocks.push(
+    context(
+      last
+        ? `Version ${flag.version}, last ${last.action} ${changedBy(last)} at ${formatTime(last.at)}`
+        : `Version ${flag.version}`,
+    ),
+  );
   return { text: `${doc.key}: ${envs.map((env) => `${env} ${describeEnv(doc, env)}`).join('; ')}`, blocks };
 }
 

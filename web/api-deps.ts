@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../core/logger.js';
+import type { Policy } from '../core/policy.js';
 import type { CommandHandler } from '../bot/command-handler.js';
 import type { Pool } from '../storage/db.js';
 import type { OidcSignIn } from './oidc.js';
@@ -13,6 +14,8 @@ export interface ApiDeps {
   pool: Pool;
   log: Logger;
   environments: readonly string[];
+  /** Which environments are production (policyOf(settings), the handler's too): every read is judged on it. */
+  policy: Policy;
   handler: CommandHandler;
   /** How long a changing call waits for its change request to settle (as the command handler does). */
   waitMs: number;

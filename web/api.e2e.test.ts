@@ -12,6 +12,7 @@ import { rolloutStateQuery, workflowIds } from '../workflows/contracts.js';
 import { rolloutWorkflow } from '../workflows/rollout.js';
 import { API_ROUTES } from './routes/index.js';
 import { createWebApp, type WebAppDeps } from './server.js';
+import { TEST_POLICY } from '../test/policy.js';
 
 const log = createLogger('silent');
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
@@ -23,11 +24,13 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   h = await startTemporalHarness();
-  const store = { pool: h.db.pool, log };
+  const store = { pool: h.db.pool, log, policy: TEST_POLICY };
   await grantRole(store, { subject: 'U_OPS1', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(store, { subject: 'U_OPS2', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(store, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
-  for (const principal of ['U_OPS1', 'U_OPS2', 'U_DEV'])
+  // Token changes are of no environment: reading their audit rows takes a viewer of every environment.
+  await grantRole(store, { subject: 'U_AUDIT', role: 'viewer', actor: 'test-setup' });
+  for (const principal of ['U_OPS1', 'U_OPS2', 'U_DEV', 'U_AUDIT'])
     tokens[principal] = (await createApiToken(store, { principal, name: 'api-test', actor: 'cli:test' })).token;
   served = await startHarnessEvaluator(h, ['production']);
   const handler = createCommandHandler({
@@ -36,6 +39,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log,
     environments: ENVIRONMENTS,
+    policy: TEST_POLICY,
   });
   deps = {
     client: h.client,
@@ -43,6 +47,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log,
     environments: ENVIRONMENTS,
+    policy: TEST_POLICY,
     handler,
     devLogin: true,
   };
@@ -138,9 +143,9 @@ describe('the HTTP API', () => {
     );
     expect((await call('U_OPS2', 'GET', '/api/v1/audit/verify')).body).toMatchObject({ ok: true });
 
-    const flag = await call('U_DEV', 'GET', '/api/v1/flags/checkout-v2');
+    const flag = await call('U_OPS2', 'GET', '/api/v1/flags/checkout-v2');
     expect(flag.body.document.environments.production.serve).toEqual({ serve: 'on' });
-    const history = await call('U_DEV', 'GET', '/api/v1/flags/checkout-v2/history');
+    const history = await call('U_OPS2', 'GET', '/api/v1/flags/checkout-v2/history');
     expect(history.body.history[0]).toMatchObject({ action: 'flag.on', actor: 'U_OPS1' });
 
     const revert = await call('U_OPS2', 'POST', `/api/v1/change-requests/${id}/revert`, { reason: 'roll "back" now' });
@@ -198,7 +203,7 @@ describe('the HTTP API', () => {
   });
 
   it('refuses an expired or a revoked token with 401, and audits both token changes', async () => {
-    const store = { pool: h.db.pool, log };
+    const store = { pool: h.db.pool, log, policy: TEST_POLICY };
     const expired = await createApiToken(store, {
       principal: 'U_DEV',
       name: 'old',
@@ -221,7 +226,7 @@ describe('the HTTP API', () => {
       body: { error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/revoked/) } },
     });
 
-    const audit = await call('U_OPS1', 'GET', `/api/v1/audit?kind=api-token&entity=${revoked.record.id}`);
+    const audit = await call('U_AUDIT', 'GET', `/api/v1/audit?kind=api-token&entity=${revoked.record.id}`);
     expect(audit.body.entries.map((e: { action: string }) => e.action)).toEqual([
       'api-token.revoke',
       'api-token.create',

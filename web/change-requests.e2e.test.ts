@@ -9,6 +9,7 @@ import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHar
 import { changeRequestStateQuery } from '../workflows/contracts.js';
 import { createWebApp } from './server.js';
 import { createSessionCodec, SESSION_COOKIE } from './session.js';
+import { TEST_POLICY } from '../test/policy.js';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 const REFUSED = 5;
@@ -54,6 +55,8 @@ beforeAll(async () => {
   h = await startTemporalHarness();
   await seedFlag(h, { key: 'paged-flag' });
   await grantRole(h, 'U_OPS', 'operator', { env: 'production' });
+  // The lister reads every request: a refused one was never planned, so it reaches every environment.
+  await grantRole(h, 'U_OPS', 'viewer');
   // Someone with no role: each request ends refused, its workflow finished.
   for (let i = 0; i < REFUSED; i += 1)
     await (await request(`refused-${i}`, 'U_NOBODY', 'on paged-flag --env dev --reason "try"')).result();
@@ -75,6 +78,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log: createLogger('silent'),
     environments: ENVIRONMENTS,
+    policy: TEST_POLICY,
     handler: {} as never,
     devLogin: false,
     sessions,

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { CHANGE_REQUEST_COMMANDS, ROLLOUT_CONTROL_COMMANDS } from '../core/command/kinds.js';
+import { CHANGE_REQUEST_COMMANDS, READ_COMMANDS, ROLLOUT_CONTROL_COMMANDS } from '../core/command/kinds.js';
 import { parseCommand } from '../core/command/parse.js';
 import type { Command } from '../core/command/schema.js';
 import type { SlashCommand } from '../core/command/usage.js';
-import { ValidationError } from '../core/errors.js';
+import { ForbiddenError, ValidationError } from '../core/errors.js';
 import type { Message } from '../render/blocks.js';
 import { changeWorkflowId, isBreakGlassWorkflow } from '../bot/workflow-refs.js';
 import { changeRequestStateQuery, workflowIds, type ChangeRequestState } from '../workflows/contracts.js';
@@ -76,6 +76,9 @@ export async function runCommand(deps: ApiDeps, principal: string, text: string,
   });
   // The reply's text quotes the error (fine in chat, among colleagues); an API caller gets a reference instead.
   if (reply.internalError) throw reply.internalError;
+  // A read of a place the caller does not cover is the API's 403 with the missing scope, as on every read route.
+  if (reply.refusal?.code === 'FORBIDDEN' && READ_COMMANDS.has(command.name))
+    throw new ForbiddenError(reply.refusal.message);
   const message: Message = { text: reply.text, blocks: reply.blocks };
   if (!reply.ok) return { status: 'refused', reason: reply.text, ...message };
   if (CHANGE_REQUEST_COMMANDS.has(command.name)) {

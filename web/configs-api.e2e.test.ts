@@ -9,6 +9,7 @@ import { createLogger } from '../storage/logger.js';
 import { grantRole } from '../storage/role-bindings.js';
 import { startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
 import { createWebApp } from './server.js';
+import { TEST_POLICY } from '../test/policy.js';
 
 const log = createLogger('silent');
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
@@ -51,7 +52,7 @@ async function approvedIfWaiting(outcome: { status: string; changeRequestId?: st
 
 beforeAll(async () => {
   h = await startTemporalHarness();
-  const store = { pool: h.db.pool, log };
+  const store = { pool: h.db.pool, log, policy: TEST_POLICY };
   await grantRole(store, { subject: 'U_OPS1', role: 'operator', env: 'production', actor: 'test-setup' });
   await grantRole(store, { subject: 'U_OPS2', role: 'operator', env: 'production', actor: 'test-setup' });
   for (const principal of ['U_OPS1', 'U_OPS2'])
@@ -62,6 +63,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log,
     environments: ENVIRONMENTS,
+    policy: TEST_POLICY,
   });
   app = createWebApp({
     client: h.client,
@@ -69,6 +71,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log,
     environments: ENVIRONMENTS,
+    policy: TEST_POLICY,
     handler,
     devLogin: false,
   });

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_TYPES_FILE, generateApiTypes } from '../scripts/api-types.js';
 import { createLogger } from '../storage/logger.js';
+import { policyOf } from '../core/policy.js';
 import { apiDocument } from './api-document.js';
 import { createWebApp } from './server.js';
 
@@ -28,6 +29,7 @@ describe("the console's API types", () => {
       handler: unused,
       log: createLogger('silent'),
       environments: ['production'],
+      policy: policyOf({ ENVIRONMENTS: ['production'] }),
       devLogin: false,
     });
     const served = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });

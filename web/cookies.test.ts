@@ -3,6 +3,7 @@ import { createLogger } from '../storage/logger.js';
 import { createOidcSignIn, SIGN_IN_COOKIE } from './oidc.js';
 import { createWebApp, type WebAppDeps } from './server.js';
 import { createSessionCodec, CSRF_HEADER, SESSION_COOKIE } from './session.js';
+import { policyOf } from '../core/policy.js';
 
 // Reading cookies never reaches Temporal, Postgres or the command layer.
 const unused = {} as never;
@@ -14,6 +15,7 @@ const deps: WebAppDeps = {
   handler: unused,
   log: createLogger('silent'),
   environments: ['production'],
+  policy: policyOf({ ENVIRONMENTS: ['production'] }),
   devLogin: true,
   sessions,
 };

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../storage/logger.js';
 import { createWebApp } from './server.js';
+import { policyOf } from '../core/policy.js';
 
 // Dev sign-in never reaches Temporal, Postgres or the command layer.
 const unused = {} as never;
@@ -11,6 +12,7 @@ const app = createWebApp({
   handler: unused,
   log: createLogger('silent'),
   environments: ['production'],
+  policy: policyOf({ ENVIRONMENTS: ['production'] }),
   devLogin: true,
 });
 afterAll(() => app.close());

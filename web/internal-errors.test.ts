@@ -5,6 +5,7 @@ import { createLogger } from '../storage/logger.js';
 import { createOidcSignIn } from './oidc.js';
 import { createWebApp } from './server.js';
 import { createSessionCodec, CSRF_HEADER, SESSION_COOKIE } from './session.js';
+import { policyOf } from '../core/policy.js';
 
 /** What a Postgres driver says when it fails: hosts, users and databases nobody outside should read. */
 const DRIVER_MESSAGE = 'password authentication failed for user "switchyard_admin" at db-primary.internal:5432';
@@ -31,13 +32,15 @@ const log = createLogger(
 const sessions = createSessionCodec();
 const unused = {} as never;
 const environments = ['production'];
-const handler = createCommandHandler({ client: unused, taskQueue: 'unused', pool, log, environments });
+const policy = policyOf({ ENVIRONMENTS: environments });
+const handler = createCommandHandler({ client: unused, taskQueue: 'unused', pool, log, environments, policy });
 const deps = {
   client: unused,
   taskQueue: 'unused',
   pool,
   log,
   environments,
+  policy,
   handler,
   devLogin: false,
   sessions,

@@ -9,6 +9,7 @@ import { createLogger } from '../storage/logger.js';
 import { createOidcSignIn, SLACK_TEAM_CLAIM } from './oidc.js';
 import { createWebApp, type WebAppDeps } from './server.js';
 import { CSRF_HEADER } from './session.js';
+import { policyOf } from '../core/policy.js';
 
 /**
  * Sign-in against a real OpenID Connect server (oidc-provider) on loopback, driven over HTTP with a
@@ -194,6 +195,7 @@ function consoleApp(options: { allowedTeam?: string; allowedDomains?: string[] }
     handler: unused,
     log: createLogger('silent'),
     environments: ['production'],
+    policy: policyOf({ ENVIRONMENTS: ['production'] }),
     devLogin: true,
     oidc,
   };

@@ -6,6 +6,7 @@ import { createLogger } from '../storage/logger.js';
 import { LIMITS } from './rate-limits.js';
 import { createWebApp, type WebAppDeps } from './server.js';
 import { createSessionCodec, SESSION_COOKIE } from './session.js';
+import { policyOf } from '../core/policy.js';
 
 const GOOD_TOKEN = `syt_${'a'.repeat(43)}`;
 const sessions = createSessionCodec();
@@ -27,6 +28,7 @@ const deps: WebAppDeps = {
   handler: unused,
   log: createLogger('silent'),
   environments: ['production'],
+  policy: policyOf({ ENVIRONMENTS: ['production'] }),
   devLogin: true,
   sessions,
 };

@@ -35,6 +35,10 @@ export const changeRequestStateSchema = z.object({
   message: z.string().optional(),
   appliedVersion: z.number().optional(),
   expiresAt: z.string().optional(),
+  reach: z
+    .array(z.object({ env: z.string().optional(), tenant: z.string().optional() }))
+    .optional()
+    .describe('where the change reaches (no env: every environment); who may read the request is judged on it'),
 });
 
 export const rolloutStateSchema = z.object({

@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createCommandHandler } from '../bot/command-handler.js';
+import { policyOf } from '../core/policy.js';
 import { connectTemporal } from '../bot/temporal-connection.js';
 import { registerJsonBody } from '../evaluator/request-body.js';
 import { assertPostgresReachable, createPool } from '../storage/db.js';
@@ -37,7 +38,7 @@ export interface WebAppOptions {
  * `/` (docs/architecture.md#web-console; `consoleDir` defaults to `dist/console`).
  *
  * @example
- * const app = createWebApp({ client, taskQueue, pool, log, environments, handler, devLogin: false });
+ * const app = createWebApp({ client, taskQueue, pool, log, environments, policy, handler, devLogin: false });
  * await app.inject({ method: 'GET', url: '/api/v1/flags', headers: { authorization: `Bearer ${token}` } });
  */
 export function createWebApp(given: WebAppDeps, options: WebAppOptions = {}): FastifyInstance {
@@ -100,6 +101,8 @@ export async function startWeb(
     });
   const { client, connection, taskQueue } = temporal;
   const environments = settings.ENVIRONMENTS;
+  // One policy for the process: the handler's reads and the routes' are judged on the same production set.
+  const policy = policyOf(settings);
   // The Block Kit the API returns links to the console like Slack's messages do.
   const handler = createCommandHandler({
     client,
@@ -107,12 +110,13 @@ export async function startWeb(
     pool,
     log,
     environments,
+    policy,
     consoleUrl: settings.WEB_PUBLIC_URL,
   });
   const oidc = oidcOptions ? { oidc: createOidcSignIn(oidcOptions) } : {};
   const devLogin = options.dev === true && isLoopback(host) && !oidcOptions;
   const app = createWebApp(
-    { client, taskQueue, pool, log, environments, handler, devLogin, ...oidc },
+    { client, taskQueue, pool, log, environments, policy, handler, devLogin, ...oidc },
     { trustProxy: settings.TRUST_PROXY },
   );
   const close = async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../storage/logger.js';
 import { createWebApp, type WebAppDeps } from './server.js';
+import { policyOf } from '../core/policy.js';
 
 // Serving the console never reaches Temporal, Postgres or the command layer.
 const unused = {} as never;
@@ -14,6 +15,7 @@ const deps: WebAppDeps = {
   handler: unused,
   log: createLogger('silent'),
   environments: ['production'],
+  policy: policyOf({ ENVIRONMENTS: ['production'] }),
   devLogin: true,
 };
 

@@ -65,6 +65,7 @@ function session(user: string, masterKey: Buffer | undefined) {
     pool: h.db.pool,
     log,
     environments: ['dev', 'staging', 'production'],
+    policy: TEST_POLICY,
   });
   const running = runConsole({
     user,

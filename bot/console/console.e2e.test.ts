@@ -41,6 +41,7 @@ function session(user: string) {
     pool: h.db.pool,
     log,
     environments: ['dev', 'staging', 'production'],
+    policy: TEST_POLICY,
   });
   const running = runConsole({ user, handler, pool: h.db.pool, input, output, log });
   let mark = 0;

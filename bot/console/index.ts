@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { policyOf } from '../../core/policy.js';
 import { keyRingFromSettings } from '../../core/secrets/keyring.js';
 import type { CoreSettings } from '../../core/settings.js';
 import { assertPostgresReachable, createPool } from '../../storage/db.js';
@@ -59,6 +60,7 @@ export async function consoleMain(
       pool,
       log,
       environments: settings.ENVIRONMENTS,
+      policy: policyOf(settings),
       consoleUrl,
     });
     // The console seals with the ring's current key (new envelopes always are) and never opens one.

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { canReadAll, environmentRead, type ReadScope } from '../../core/read-access.js';
 import {
   changeRequestStateQuery,
   rolloutStateQuery,
@@ -20,10 +21,10 @@ export interface RunningRollout {
   state: RolloutState;
 }
 
-/** What App Home shows, read from live workflows at the moment the tab opens. */
+/** What App Home shows `user`, read from live workflows at the moment the tab opens: only what the user may read. */
 export interface HomeSource {
-  openChanges(): Promise<OpenChange[]>;
-  runningRollouts(): Promise<RunningRollout[]>;
+  openChanges(user: string): Promise<OpenChange[]>;
+  runningRollouts(user: string): Promise<RunningRollout[]>;
 }
 
 const LIMIT = 30;
@@ -31,9 +32,10 @@ const LIMIT = 30;
 /**
  * Reads App Home's lists from Temporal visibility (running change-request and rollout workflows)
  * and each one's state query: the workflows are the source of truth for what is still pending,
- * so there is no second table to keep in step.
+ * so there is no second table to keep in step. Each list keeps what the user's read scope (its
+ * live bindings, `scopeOf`) covers, as `/change list` does: someone with no role sees none.
  */
-export function temporalHomeSource(client: Client): HomeSource {
+export function temporalHomeSource(client: Client, scopeOf: (user: string) => Promise<ReadScope>): HomeSource {
   async function running<S>(type: string, read: (workflowId: string) => Promise<S>) {
     const found: Array<{ workflowId: string; state: S }> = [];
     for await (const wf of client.workflow.list({
@@ -48,9 +50,18 @@ export function temporalHomeSource(client: Client): HomeSource {
     return found;
   }
   return {
-    openChanges: () =>
-      running('changeRequestWorkflow', (id) => client.workflow.getHandle(id).query(changeRequestStateQuery)),
-    runningRollouts: () => running('rolloutWorkflow', (id) => client.workflow.getHandle(id).query(rolloutStateQuery)),
+    async openChanges(user) {
+      const scope = await scopeOf(user);
+      const changes = await running('changeRequestWorkflow', (id) =>
+        client.workflow.getHandle(id).query(changeRequestStateQuery),
+      );
+      return changes.filter((c) => canReadAll(scope, c.state.reach ?? [{}]));
+    },
+    async runningRollouts(user) {
+      const scope = await scopeOf(user);
+      const rollouts = await running('rolloutWorkflow', (id) => client.workflow.getHandle(id).query(rolloutStateQuery));
+      return rollouts.filter((r) => environmentRead(scope, r.state.env));
+    },
   };
 }
 
@@ -92,7 +103,7 @@ export async function homeView(
     blocks.push(section('Type `/flag help`, `/config help` or `/change help` to start.'));
     return { type: 'home', blocks };
   }
-  const [changes, rollouts] = await Promise.all([source.openChanges(), source.runningRollouts()]);
+  const [changes, rollouts] = await Promise.all([source.openChanges(user), source.runningRollouts(user)]);
   const pending = changes.filter((c) => c.state.status === 'awaiting_approval' && c.state.requester !== user);
   const mine = changes.filter((c) => c.state.requester === user);
   blocks.push(section(`*Waiting for your approval* (${pending.length})`));

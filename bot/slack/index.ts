@@ -1,8 +1,10 @@
+import { policyOf } from '../../core/policy.js';
 import type { CoreSettings } from '../../core/settings.js';
 import { createPool } from '../../storage/db.js';
 import { createLogger } from '../../storage/logger.js';
 import type { StorageSettings } from '../../storage/settings.js';
 import { createCommandHandler } from '../command-handler.js';
+import { liveReadScope } from '../read-scope.js';
 import { connectTemporal, type TemporalSettings } from '../temporal-connection.js';
 import { temporalHomeSource } from './app-home.js';
 import { checkSlackSettings, createSlackApp } from './app.js';
@@ -22,15 +24,23 @@ export async function runBot(
   checkSlackSettings(settings);
   const { client, connection, taskQueue } = await connectTemporal(settings, { requiredBy: '`switchyard bot`' });
   const pool = createPool(settings.DATABASE_URL, { log });
+  // Built once: the handler's reads and App Home's are judged on the same production set.
+  const policy = policyOf(settings);
   const handler = createCommandHandler({
     client,
     taskQueue,
     pool,
     log,
     environments: settings.ENVIRONMENTS,
+    policy,
     consoleUrl: settings.WEB_PUBLIC_URL,
   });
-  const slack = createSlackApp({ settings, handler, log, home: temporalHomeSource(client) });
+  const slack = createSlackApp({
+    settings,
+    handler,
+    log,
+    home: temporalHomeSource(client, (user) => liveReadScope({ pool, log, policy, now: () => new Date() }, user)),
+  });
   await slack.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

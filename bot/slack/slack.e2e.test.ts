@@ -28,6 +28,8 @@ import { createCommandHandler } from '../command-handler.js';
 import { temporalHomeSource } from './app-home.js';
 import { createSlackApp, type SlackApp } from './app.js';
 import { REASON_BLOCK, REASON_INPUT, REJECT_MODAL, SECRET_BLOCK, SECRET_INPUT, SECRET_MODAL } from './modals.js';
+import { TEST_POLICY } from '../../test/policy.js';
+import { liveReadScope } from '../read-scope.js';
 
 const SIGNING = 'e2e-signing-secret';
 const ENVS = ['dev', 'staging', 'production'];
@@ -146,6 +148,7 @@ beforeAll(async () => {
     pool: h.db.pool,
     log,
     environments: ENVS,
+    policy: TEST_POLICY,
     consoleUrl: CONSOLE_URL,
   });
   slack = createSlackApp({
@@ -160,7 +163,9 @@ beforeAll(async () => {
     },
     handler,
     log,
-    home: temporalHomeSource(h.client),
+    home: temporalHomeSource(h.client, (user) =>
+      liveReadScope({ pool: h.db.pool, log, policy: TEST_POLICY, now: () => new Date() }, user),
+    ),
   });
   url = `http://127.0.0.1:${(await slack.start(0)).port}/slack/events`;
 

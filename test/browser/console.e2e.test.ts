@@ -146,6 +146,7 @@ describe.skipIf(!hasChromium)('the browser console', () => {
       pool: h.db.pool,
       log,
       environments: ENVIRONMENTS,
+      policy: TEST_POLICY,
     });
     const deps = {
       client: h.client,
@@ -153,6 +154,7 @@ describe.skipIf(!hasChromium)('the browser console', () => {
       pool: h.db.pool,
       log,
       environments: ENVIRONMENTS,
+      policy: TEST_POLICY,
       handler,
       devLogin: false,
       oidc: signIn,
@@ -280,12 +282,14 @@ describe.skipIf(!hasChromium)('the browser console', () => {
       pool: h.db.pool,
       log,
       environments: ENVIRONMENTS,
+      policy: TEST_POLICY,
       handler: createCommandHandler({
         client: h.client,
         taskQueue: h.taskQueue,
         pool: h.db.pool,
         log,
         environments: ENVIRONMENTS,
+        policy: TEST_POLICY,
       }),
       devLogin: true,
     });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { searchAudit } from '../../storage/audit-search.js';
 import { verifyAuditChain } from '../../storage/audit.js';
+import { readableAuditRows } from '../../core/read-access.js';
+import { readerOf } from '../reader.js';
 import { route } from '../route.js';
 import { auditRowSchema, limitQuery } from '../schemas.js';
 
@@ -23,11 +25,13 @@ export const auditRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/audit',
-    summary: 'The audit log, newest first, filtered and paged (`nextBefore` asks for the next page)',
+    summary:
+      'The audit log, newest first, filtered and paged (`nextBefore` asks for the next page): only rows of places the caller covers, so a page may hold fewer than `limit`',
     tag: 'audit',
     query: auditQuery,
     response: z.object({ entries: z.array(auditRowSchema), nextBefore: z.number().optional() }),
-    handle: async ({ query }, { deps }) => {
+    handle: async ({ query, caller }, { deps }) => {
+      const scope = await readerOf(deps, caller);
       const page = await searchAudit(deps.pool, {
         entityKey: query.entity,
         entityKind: query.kind,
@@ -36,14 +40,15 @@ export const auditRoutes = [
         before: query.before,
         limit: query.limit,
       });
-      const entries = page.rows.map(({ id: _id, prevHash: _prev, ...row }) => row);
+      const entries = readableAuditRows(scope, page.rows).map(({ id: _id, prevHash: _prev, ...row }) => row);
       return { entries, ...(page.nextBefore ? { nextBefore: page.nextBefore } : {}) };
     },
   }),
   route({
     method: 'GET',
     path: '/api/v1/audit/verify',
-    summary: 'Walk the audit hash chain: intact with its head, or the first broken row',
+    summary:
+      'Walk the audit hash chain: intact with its head, or where it first breaks (the verdict only, never a row’s content)',
     tag: 'audit',
     response: z.object({
       ok: z.boolean(),
@@ -51,6 +56,10 @@ export const auditRoutes = [
       head: z.object({ seq: z.number(), hash: z.string() }).optional(),
       brokenAt: z.object({ seq: z.number(), id: z.number(), reason: z.string() }).optional(),
     }),
-    handle: (_input, { deps }) => verifyAuditChain(deps.pool),
+    handle: async ({ caller }, { deps }) => {
+      // The verdict covers every row, but names none of their content: anyone who reads something may ask for it.
+      await readerOf(deps, caller);
+      return verifyAuditChain(deps.pool);
+    },
   }),
 ];

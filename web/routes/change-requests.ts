@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { assertCanReadAll, canReadAll, type ReadScope } from '../../core/read-access.js';
 import { decideChange, reviewBreakGlass } from '../../bot/decisions.js';
 import { changeWorkflowId, isBreakGlassWorkflow } from '../../bot/workflow-refs.js';
 import { isNotFound, userMessageOf } from '../../bot/temporal-errors.js';
@@ -7,19 +8,23 @@ import { changeRequestStateQuery } from '../../workflows/contracts.js';
 import type { ApiDeps } from '../api-deps.js';
 import { changeRequestListQuery, changeRequestPageSchema, listChangeRequests } from '../change-request-list.js';
 import { apiRequestId, changeRequestState, outcomeOfState, quoted, runCommand } from '../command-outcome.js';
+import { readerOf } from '../reader.js';
 import { route } from '../route.js';
 import { changeRequestStateSchema, idParam, outcomeSchema, reasonBody } from '../schemas.js';
 
-async function showChangeRequest(deps: ApiDeps, id: string) {
+/** One change request, refused unless the caller covers every place it reaches (one not yet planned: every environment). */
+async function showChangeRequest(deps: ApiDeps, scope: ReadScope, id: string) {
   const workflowId = changeWorkflowId(id);
-  try {
-    const state = await deps.client.workflow.getHandle(workflowId).query(changeRequestStateQuery);
-    return { ...state, workflowId, diff: state.summary };
-  } catch (err) {
-    if (isNotFound(err))
-      throw new NotFoundError(`there is no change request \`${id}\` (GET /api/v1/change-requests lists them)`);
-    throw new ValidationError(`cannot read change request ${id}: ${userMessageOf(err)}`);
-  }
+  const state = await deps.client.workflow
+    .getHandle(workflowId)
+    .query(changeRequestStateQuery)
+    .catch((err: unknown) => {
+      if (isNotFound(err))
+        throw new NotFoundError(`there is no change request \`${id}\` (GET /api/v1/change-requests lists them)`);
+      throw new ValidationError(`cannot read change request ${id}: ${userMessageOf(err)}`);
+    });
+  assertCanReadAll(scope, state.reach ?? [{}]);
+  return { ...state, workflowId, diff: state.summary };
 }
 
 /**
@@ -45,11 +50,16 @@ export const changeRequestRoutes = [
     method: 'GET',
     path: '/api/v1/change-requests',
     summary:
-      'Change requests, newest first, a page at a time (`limit`, then `cursor` = the last `nextCursor`); `status=pending` lists those waiting for a second person',
+      'Change requests, newest first, a page at a time (`limit`, then `cursor` = the last `nextCursor`); `status=pending` lists those waiting for a second person; only requests the caller covers every place of, so a page may hold fewer than `limit`',
     tag: 'change-requests',
     query: changeRequestListQuery,
     response: changeRequestPageSchema,
-    handle: ({ query }, { deps }) => listChangeRequests(deps, query),
+    handle: async ({ query, caller }, { deps }) => {
+      const scope = await readerOf(deps, caller);
+      const page = await listChangeRequests(deps, query);
+      // Of a page, only the requests the caller covers every place of; the cursor pages on regardless.
+      return { ...page, changeRequests: page.changeRequests.filter((c) => canReadAll(scope, c.reach ?? [{}])) };
+    },
   }),
   route({
     method: 'GET',
@@ -59,7 +69,7 @@ export const changeRequestRoutes = [
     tag: 'change-requests',
     params: idParam,
     response: changeRequestStateSchema.extend({ workflowId: z.string(), diff: z.string().optional() }),
-    handle: ({ params }, { deps }) => showChangeRequest(deps, params.id),
+    handle: async ({ params, caller }, { deps }) => showChangeRequest(deps, await readerOf(deps, caller), params.id),
   }),
   route({
     method: 'POST',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { staleFlagsOf } from '../../activities/stale-flags.js';
 import { listLifecycleFlags } from '../../storage/stale-flags.js';
+import { readerOf } from '../reader.js';
 import { route } from '../route.js';
 
 /** The daily stale-flag post's age limit (workflows/stale-flags.ts), so the console lists the same flags as `/flag list --stale`. */
@@ -39,9 +40,13 @@ export const consoleReadRoutes = [
         }),
       ),
     }),
-    handle: async (_input, { deps }) => ({
-      maxAgeDays: STALE_AGE_DAYS,
-      flags: staleFlagsOf(await listLifecycleFlags(deps.pool), STALE_AGE_DAYS, deps.now()),
-    }),
+    handle: async ({ caller }, { deps }) => {
+      // Key, kind, owner and age are the flag's own, of no environment: whoever reads anything may list them.
+      await readerOf(deps, caller);
+      return {
+        maxAgeDays: STALE_AGE_DAYS,
+        flags: staleFlagsOf(await listLifecycleFlags(deps.pool), STALE_AGE_DAYS, deps.now()),
+      };
+    },
   }),
 ];

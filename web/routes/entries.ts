@@ -3,12 +3,22 @@ import { compileConfig } from '../../core/engine/config.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { ConfigEntry } from '../../core/model/config-entry.js';
 import type { FlagDocument } from '../../core/model/flag.js';
+import {
+  assertCanRead,
+  assertReadsEnvironment,
+  environmentRead,
+  readableAuditRows,
+  redactConfig,
+  redactFlag,
+  type ReadScope,
+} from '../../core/read-access.js';
 import { auditTrail } from '../../storage/audit.js';
 import { getConfig, listConfigs } from '../../storage/configs.js';
 import type { EntryVersion } from '../../storage/entry-versions.js';
 import { getFlag, listFlags } from '../../storage/flags.js';
 import { rolloutStateQuery, workflowIds, type RolloutState } from '../../workflows/contracts.js';
 import type { ApiDeps } from '../api-deps.js';
+import { readerOf } from '../reader.js';
 import { route } from '../route.js';
 import { auditRowSchema, keyParam, limitQuery, rolloutStateSchema } from '../schemas.js';
 
@@ -36,18 +46,35 @@ async function flagOr404(deps: ApiDeps, key: string) {
   return flag;
 }
 
-/** A flag with, per environment, the rollout running there (if any), from the rollout's own state. */
-async function showFlag(deps: ApiDeps, key: string) {
+function checkEnv(deps: ApiDeps, env: string): void {
+  if (!deps.environments.includes(env))
+    throw new ValidationError(`env must be one of ${deps.environments.join(', ')} (got \`${env}\`)`);
+}
+
+/**
+ * A flag as the caller may see it (core/read-access.ts: the environments it reads, redacted to its
+ * tenants) with, per environment, the rollout running there (if any), from the rollout's own state.
+ * With `env`, that environment only, refused when the caller reads nothing of it.
+ */
+async function showFlag(deps: ApiDeps, scope: ReadScope, key: string, only: string | undefined) {
+  if (only !== undefined) {
+    checkEnv(deps, only);
+    assertReadsEnvironment(scope, only);
+  }
   const flag = await flagOr404(deps, key);
+  const environments = deps.environments.filter((env) => (only ?? env) === env && environmentRead(scope, env));
+  const document = redactFlag(scope, flag.document);
+  if (only !== undefined)
+    document.environments = only in document.environments ? { [only]: document.environments[only]! } : {};
   const rollouts: Record<string, RolloutState> = {};
-  for (const env of deps.environments) {
+  for (const env of environments) {
     const state = await deps.client.workflow
       .getHandle(workflowIds.rollout(key, env))
       .query(rolloutStateQuery)
       .catch(() => undefined);
     if (state && !['completed', 'aborted', 'rolled_back'].includes(state.status)) rollouts[env] = state;
   }
-  return { ...view(flag), environments: deps.environments, rollouts };
+  return { ...view(flag), document, environments, rollouts };
 }
 
 /** Secrets are config entries holding sealed envelopes: the API shows that a value exists, never the envelope. */
@@ -60,13 +87,19 @@ function withoutSealed(entry: ConfigEntry): ConfigEntry {
   };
 }
 
-async function showConfig(deps: ApiDeps, key: string, env: string | undefined) {
+/**
+ * A config entry with the values the caller covers; with `env`, the value that environment serves a
+ * context of no tenant and no user (env-wide data: refused to a reader of only some tenants there).
+ */
+async function showConfig(deps: ApiDeps, scope: ReadScope, key: string, env: string | undefined) {
+  if (env !== undefined) {
+    checkEnv(deps, env);
+    assertCanRead(scope, { env });
+  }
   const entry = await getConfig(deps.pool, key);
   if (!entry) throw new NotFoundError(`there is no config entry \`${key}\``);
-  const shown = { ...view(entry), document: withoutSealed(entry.document) };
+  const shown = { ...view(entry), document: withoutSealed(redactConfig(scope, entry.document)) };
   if (env === undefined) return shown;
-  if (!deps.environments.includes(env))
-    throw new ValidationError(`env must be one of ${deps.environments.join(', ')} (got \`${env}\`)`);
   const result = compileConfig(entry.document, env)({});
   return {
     ...shown,
@@ -82,13 +115,13 @@ const configListQuery = z
   })
   .strict();
 
-async function listConfigEntries(deps: ApiDeps, query: z.infer<typeof configListQuery>) {
+async function listConfigEntries(deps: ApiDeps, scope: ReadScope, query: z.infer<typeof configListQuery>) {
   const entries = (await listConfigs(deps.pool)).filter(
     (c) =>
       (!query.owner || c.document.owner === query.owner) &&
       (!query.secret || c.document.secret === (query.secret === 'true')),
   );
-  return { configs: entries.map((c) => ({ ...view(c), document: withoutSealed(c.document) })) };
+  return { configs: entries.map((c) => ({ ...view(c), document: withoutSealed(redactConfig(scope, c.document)) })) };
 }
 
 const configView = z.object({
@@ -118,37 +151,49 @@ export const entryRoutes = [
       })
       .strict(),
     response: z.object({ flags: z.array(flagView) }),
-    handle: async ({ query }, { deps }) => {
+    handle: async ({ query, caller }, { deps }) => {
+      const scope = await readerOf(deps, caller);
       const flags = (await listFlags(deps.pool)).filter(
         (f) => (!query.owner || f.document.owner === query.owner) && (!query.kind || f.document.kind === query.kind),
       );
-      return { flags: flags.map((f) => view<FlagDocument>(f)) };
+      return { flags: flags.map((f) => ({ ...view<FlagDocument>(f), document: redactFlag(scope, f.document) })) };
     },
   }),
   route({
     method: 'GET',
     path: '/api/v1/flags/:key',
-    summary: 'One flag: every environment’s state, rules with ids, overrides, guardrail, and running rollouts',
+    summary:
+      'One flag: the state of each environment the caller reads (or of `env`), rules with ids, overrides, guardrail, and running rollouts',
     tag: 'flags',
     params: keyParam,
+    query: z
+      .object({
+        env: z.string().min(1).optional().describe('only this environment (403 when the caller reads nothing of it)'),
+      })
+      .strict(),
     response: flagView.extend({
       environments: z.array(z.string()),
       rollouts: z.record(z.string(), rolloutStateSchema),
     }),
-    handle: ({ params }, { deps }) => showFlag(deps, params.key),
+    handle: async ({ params, query, caller }, { deps }) =>
+      showFlag(deps, await readerOf(deps, caller, query.env ? { env: query.env } : undefined), params.key, query.env),
   }),
   route({
     method: 'GET',
     path: '/api/v1/flags/:key/history',
-    summary: 'The audit rows of a flag, newest first',
+    summary: 'The audit rows of a flag the caller covers the environments of, newest first',
     tag: 'flags',
     params: keyParam,
     query: z.object({ limit: limitQuery(20, 200) }).strict(),
     response: z.object({ key: z.string(), history: z.array(auditRowSchema) }),
-    handle: async ({ params, query }, { deps }) => {
+    handle: async ({ params, query, caller }, { deps }) => {
+      const scope = await readerOf(deps, caller);
       await flagOr404(deps, params.key);
       const rows = await auditTrail(deps.pool, { entityKind: 'flag', entityKey: params.key, limit: query.limit });
-      return { key: params.key, history: rows.map(({ id: _id, prevHash: _prev, ...row }) => row) };
+      return {
+        key: params.key,
+        history: readableAuditRows(scope, rows).map(({ id: _id, prevHash: _prev, ...row }) => row),
+      };
     },
   }),
   route({
@@ -159,7 +204,7 @@ export const entryRoutes = [
     tag: 'configs',
     query: configListQuery,
     response: z.object({ configs: z.array(configView) }),
-    handle: ({ query }, { deps }) => listConfigEntries(deps, query),
+    handle: async ({ query, caller }, { deps }) => listConfigEntries(deps, await readerOf(deps, caller), query),
   }),
   route({
     method: 'GET',
@@ -178,6 +223,7 @@ export const entryRoutes = [
         })
         .optional(),
     }),
-    handle: ({ params, query }, { deps }) => showConfig(deps, params.key, query.env),
+    handle: async ({ params, query, caller }, { deps }) =>
+      showConfig(deps, await readerOf(deps, caller, query.env ? { env: query.env } : undefined), params.key, query.env),
   }),
 ];

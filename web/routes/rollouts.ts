@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import { KEY_PATTERN } from '../../core/model/flag.js';
+import { environmentRead, type ReadScope } from '../../core/read-access.js';
 import { controlRollout } from '../../bot/rollout-control.js';
 import { rolloutStateQuery, workflowIds, type RolloutControl } from '../../workflows/contracts.js';
 import type { ApiDeps } from '../api-deps.js';
+import { readerOf } from '../reader.js';
 import { route } from '../route.js';
 import { messageShape, rolloutStateSchema } from '../schemas.js';
 
@@ -17,7 +19,8 @@ const controlParams = z.object({
 
 const listed = rolloutStateSchema.extend({ workflowId: z.string() });
 
-async function listRollouts(deps: ApiDeps) {
+/** Running rollouts of the environments the caller reads (a rollout is its flag's state there, like its serve). */
+async function listRollouts(deps: ApiDeps, scope: ReadScope) {
   const rollouts: Array<z.infer<typeof listed>> = [];
   for await (const wf of deps.client.workflow.list({
     query: `WorkflowType = 'rolloutWorkflow' AND ExecutionStatus = 'Running'`,
@@ -27,7 +30,7 @@ async function listRollouts(deps: ApiDeps) {
       .getHandle(wf.workflowId)
       .query(rolloutStateQuery)
       .catch(() => undefined);
-    if (state) rollouts.push({ ...state, workflowId: wf.workflowId });
+    if (state && environmentRead(scope, state.env)) rollouts.push({ ...state, workflowId: wf.workflowId });
     if (rollouts.length >= 200) break;
   }
   return { rollouts };
@@ -49,10 +52,10 @@ export const rolloutRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/rollouts',
-    summary: 'Running rollouts: stage, next advance, guardrail status',
+    summary: 'Running rollouts of the environments the caller reads: stage, next advance, guardrail status',
     tag: 'rollouts',
     response: z.object({ rollouts: z.array(listed) }),
-    handle: (_input, { deps }) => listRollouts(deps),
+    handle: async ({ caller }, { deps }) => listRollouts(deps, await readerOf(deps, caller)),
   }),
   route({
     method: 'POST',

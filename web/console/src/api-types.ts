@@ -47,7 +47,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One flag: every environment’s state, rules with ids, overrides, guardrail, and running rollouts */
+    /** One flag: the state of each environment the caller reads (or of `env`), rules with ids, overrides, guardrail, and running rollouts */
     get: operations['getFlagsKey'];
     put?: never;
     post?: never;
@@ -64,7 +64,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The audit rows of a flag, newest first */
+    /** The audit rows of a flag the caller covers the environments of, newest first */
     get: operations['getFlagsKeyHistory'];
     put?: never;
     post?: never;
@@ -115,7 +115,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Change requests, newest first, a page at a time (`limit`, then `cursor` = the last `nextCursor`); `status=pending` lists those waiting for a second person */
+    /** Change requests, newest first, a page at a time (`limit`, then `cursor` = the last `nextCursor`); `status=pending` lists those waiting for a second person; only requests the caller covers every place of, so a page may hold fewer than `limit` */
     get: operations['getChangeRequests'];
     put?: never;
     post?: never;
@@ -200,7 +200,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Running rollouts: stage, next advance, guardrail status */
+    /** Running rollouts of the environments the caller reads: stage, next advance, guardrail status */
     get: operations['getRollouts'];
     put?: never;
     post?: never;
@@ -234,7 +234,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The audit log, newest first, filtered and paged (`nextBefore` asks for the next page) */
+    /** The audit log, newest first, filtered and paged (`nextBefore` asks for the next page): only rows of places the caller covers, so a page may hold fewer than `limit` */
     get: operations['getAudit'];
     put?: never;
     post?: never;
@@ -251,7 +251,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Walk the audit hash chain: intact with its head, or the first broken row */
+    /** Walk the audit hash chain: intact with its head, or where it first breaks (the verdict only, never a row’s content) */
     get: operations['getAuditVerify'];
     put?: never;
     post?: never;
@@ -631,7 +631,10 @@ export interface operations {
   };
   getFlagsKey: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description only this environment (403 when the caller reads nothing of it) */
+        env?: string;
+      };
       header?: never;
       path: {
         key: string;
@@ -1241,6 +1244,11 @@ export interface operations {
               message?: string;
               appliedVersion?: number;
               expiresAt?: string;
+              /** @description where the change reaches (no env: every environment); who may read the request is judged on it */
+              reach?: {
+                env?: string;
+                tenant?: string;
+              }[];
               workflowId: string;
               startedAt: string;
             }[];
@@ -1383,6 +1391,11 @@ export interface operations {
             message?: string;
             appliedVersion?: number;
             expiresAt?: string;
+            /** @description where the change reaches (no env: every environment); who may read the request is judged on it */
+            reach?: {
+              env?: string;
+              tenant?: string;
+            }[];
             workflowId: string;
             diff?: string;
           };
