@@ -2,7 +2,8 @@ import type { Command, CommandOf } from './schema.js';
 
 /**
  * What each command is (docs/design.md#commands), in one table from which every list of commands
- * is derived: the command handler routes by category, RBAC lets every role run what only reads,
+ * is derived: the command handler routes by category (what only reads is judged on the reader's
+ * scope, core/read-access.ts, never on change rights),
  * the change-request workflow accepts what it can plan.
  *
  * - `help`: answers with usage lines.
@@ -108,7 +109,7 @@ export function isCommandIn(name: string, ...categories: CommandCategory[]): boo
   return kind !== undefined && categories.includes(kind.category);
 }
 
-/** Commands that change nothing; every role may run them. */
+/** Commands that change nothing; who may read what they answer is core/read-access.ts's to say. */
 export const READ_ONLY_COMMANDS = commandsIn('help', 'read');
 /** Commands that become a change request (the workflow's prepareChange accepts exactly these). */
 export const CHANGE_REQUEST_COMMANDS = commandsIn('change-request');
