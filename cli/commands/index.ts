@@ -8,6 +8,7 @@ import { registerEvaluatorCommand } from './evaluator.js';
 import { registerExportCommand } from './export.js';
 import { registerImportCommand } from './import.js';
 import { registerKeyCommand } from './key.js';
+import { registerLintCommand } from './lint.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPublishCommand } from './publish.js';
 import { registerRoleCommand } from './role.js';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerSchemaCommand(program);
   registerImportCommand(program);
   registerExportCommand(program);
+  registerLintCommand(program);
   registerKeyCommand(program);
   registerTokenCommand(program);
   registerSecretCommand(program);
