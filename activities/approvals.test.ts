@@ -70,17 +70,44 @@ describe('who may decide', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('refuses the break-glass actor as their own reviewer, and a reviewer without operator or admin', async () => {
-    const { activities } = setup();
+  it('takes the break-glass review only from an operator of that environment who is not the actor', async () => {
+    const { stores, activities } = setup();
+    stores.roleBindings
+      .give('U_ADMIN', 'admin', { tenant: 'acme' })
+      .give('U_STAGING_OPS', 'operator', { env: 'staging' })
+      .give('U_ONCALL', 'oncall', { env: 'production' })
+      .give('U_EVERYWHERE', 'operator');
+    const review = (reviewer: string) =>
+      activities.authorizeReviewer({ reviewer, actor: 'U_OPS1', requestId: 'r1', env: 'production' });
     await expect(
-      activities.authorizeReviewer({ reviewer: 'U_OPS1', actor: 'U_OPS1', requestId: 'r1' }),
+      activities.authorizeReviewer({ reviewer: 'U_OPS1', actor: 'U_OPS1', requestId: 'r1', env: 'production' }),
     ).rejects.toThrow(SELF_REVIEW_MESSAGE);
-    await expect(activities.authorizeReviewer({ reviewer: 'U_DEV', actor: 'U_OPS1', requestId: 'r1' })).rejects.toThrow(
-      /U_DEV cannot review break-glass changes: that needs the operator or admin role/,
-    );
+    const needed = 'a review of break-glass in production must come from an operator of production other than U_OPS1';
+    await expect(review('U_ADMIN')).rejects.toThrow(`${needed} (U_ADMIN holds admin (all environments, tenant acme))`);
+    await expect(review('U_STAGING_OPS')).rejects.toThrow(`${needed} (U_STAGING_OPS holds operator (staging))`);
+    await expect(review('U_ONCALL')).rejects.toThrow(`${needed} (U_ONCALL holds oncall (production))`);
+    await expect(review('U_DEV')).rejects.toMatchObject({ type: 'FORBIDDEN', nonRetryable: true });
+    await expect(review('U_NOBODY')).rejects.toThrow(`${needed} (U_NOBODY holds no role)`);
+    await expect(review('U_OPS2')).resolves.toBeUndefined();
+    await expect(review('U_EVERYWHERE')).resolves.toBeUndefined();
+  });
+
+  it("reads the reviewer's bindings at the click: an operator binding that has ended no longer counts", async () => {
+    const { stores, activities } = setup();
+    stores.roleBindings.give('U_LAPSED', 'operator', { env: 'production', until: '2020-01-01T00:00:00.000Z' });
+    await expect(
+      activities.authorizeReviewer({ reviewer: 'U_LAPSED', actor: 'U_OPS1', requestId: 'r1', env: 'production' }),
+    ).rejects.toThrow(/must come from an operator of production other than U_OPS1 \(U_LAPSED holds no role\)/);
+  });
+
+  it('without the environment (a review scheduled by an older workflow), needs an operator of every production environment', async () => {
+    const { activities } = setup();
     await expect(
       activities.authorizeReviewer({ reviewer: 'U_OPS2', actor: 'U_OPS1', requestId: 'r1' }),
     ).resolves.toBeUndefined();
+    await expect(activities.authorizeReviewer({ reviewer: 'U_DEV', actor: 'U_OPS1', requestId: 'r1' })).rejects.toThrow(
+      /a review of break-glass in production must come from an operator of production/,
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import type { ChangeRequest } from '../core/change-request.js';
 import { ForbiddenError } from '../core/errors.js';
 import { SELF_APPROVAL_MESSAGE, SELF_REVIEW_MESSAGE } from '../core/messages.js';
 import { canApprove, canPerform } from '../core/rbac.js';
+import { bindingCoversEnv, describeBinding } from '../core/role-reach.js';
 import type { ActivityContext } from './context.js';
 import { permanent } from './permanent.js';
 
@@ -45,13 +46,24 @@ export function approvalActivities({ stores, policy }: ActivityContext) {
       },
     ),
 
+    /**
+     * The 24-hour review of a break-glass change (docs/design.md#break-glass): someone other than the
+     * actor who answers for the environment it changed, i.e. holds a live operator binding covering
+     * it. An admin (one tenant) or an operator elsewhere cannot judge an emergency there.
+     */
     authorizeReviewer: permanent(
-      async (input: { reviewer: string; actor: string; requestId: string }): Promise<void> => {
+      async (input: { reviewer: string; actor: string; requestId: string; env?: string }): Promise<void> => {
         if (input.reviewer === input.actor) throw new ForbiddenError(SELF_REVIEW_MESSAGE);
+        // A review scheduled before the workflow passed the environment: then every production environment must be covered.
+        const envs = input.env !== undefined ? [input.env] : [...policy.production];
         const bindings = await roleBindings.liveBindings(input.reviewer);
-        if (!bindings.some((b) => b.role === 'operator' || b.role === 'admin')) {
+        const covers = (env: string) =>
+          bindings.some((b) => b.role === 'operator' && b.tenant === undefined && bindingCoversEnv(b, env, policy));
+        if (!envs.every(covers)) {
+          const where = envs.join(', ');
+          const holds = bindings.map((b) => describeBinding(b, policy)).join(', ') || 'no role';
           throw new ForbiddenError(
-            `${input.reviewer} cannot review break-glass changes: that needs the operator or admin role`,
+            `a review of break-glass in ${where} must come from an operator of ${where} other than ${input.actor} (${input.reviewer} holds ${holds})`,
           );
         }
       },

@@ -6,6 +6,7 @@ import {
   type PlannableCommand,
 } from '../core/change/plan/index.js';
 import { changeRequestOf } from '../core/command/change-request-of.js';
+import { isRoleChange, roleChangeOf } from '../core/command/role-change.js';
 import { ValidationError } from '../core/errors.js';
 import { assertGrantableScope } from '../core/role-scope.js';
 import type { CommandOf } from '../core/command/schema.js';
@@ -53,13 +54,15 @@ export function changePlanner({
     requester: string,
   ): Promise<Judged & { plan: ChangePlan }> => {
     const now = new Date();
-    if (command.name === 'change.role.grant' || command.name === 'change.role.revoke') {
+    // `/oncall add|remove` is the role change it stands for.
+    if (isRoleChange(command)) {
+      const role = roleChangeOf(command)!;
       // Only grants are checked: a binding granted before a rule changed must stay revocable.
-      if (command.name === 'change.role.grant')
-        assertGrantableScope(command.role, { env: command.env, tenant: command.tenant }, policy);
+      if (role.name === 'change.role.grant')
+        assertGrantableScope(role.role, { env: role.env, tenant: role.tenant }, policy);
       return {
-        plan: planChange(command, { current: null, version: 0, environments: settings.ENVIRONMENTS, now }),
-        request: changeRequestOf(command, { actor: requester })!,
+        plan: planChange(role, { current: null, version: 0, environments: settings.ENVIRONMENTS, now }),
+        request: changeRequestOf(role, { actor: requester })!,
       };
     }
     if (isTenancyCommand(command)) return tenancy.planTenancy(command, requester);

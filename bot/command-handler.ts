@@ -113,7 +113,8 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
       command.name === 'change.help' ||
       command.name === 'incident.help' ||
       command.name === 'tenant.help' ||
-      command.name === 'cohort.help'
+      command.name === 'cohort.help' ||
+      command.name === 'oncall.help'
     )
       return okReply(renderHelp(command.text));
     // Every read is judged on the reader's live bindings; someone who covers nothing reads nothing.

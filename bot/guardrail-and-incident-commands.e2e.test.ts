@@ -27,6 +27,8 @@ beforeAll(async () => {
   // Operators everywhere: a guardrail is a field of the whole flag, so it touches every environment.
   await grantRole(deps, { subject: 'U_OPS1', role: 'operator', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_OPS2', role: 'operator', actor: 'test-setup' });
+  // Break-glass is on call's: U_OPS1 breaks glass in production, U_OPS2 (an operator there) reviews.
+  await grantRole(deps, { subject: 'U_OPS1', role: 'oncall', env: 'production', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
   // Incidents are production's here: reading them takes a role that covers production.
   await grantRole(deps, { subject: 'U_DEV', role: 'viewer', env: 'production', actor: 'test-setup' });
@@ -55,7 +57,7 @@ const command = (user: string, slash: SlashCommand, text: string, requestId = ra
 const buttons = (blocks: Block[]) =>
   blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => [e.action_id, e.value]) : []));
 
-/** Breaks glass on a new flag as U_OPS1 and returns its incident, as the incident notification names it. */
+/** Breaks glass on a new flag as U_OPS1 (on call in production) and returns its incident, as the incident notification names it. */
 async function breakGlass(key: string): Promise<{ incidentId: string; requestId: string }> {
   await seedFlag(h, { key });
   const reply = await command('U_OPS1', '/flag', `break-glass ${key} on --env production --reason "outage on ${key}"`);

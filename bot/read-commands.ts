@@ -30,6 +30,7 @@ import type { ConsoleLinks } from '../render/console-link.js';
 import { changeWorkflowId } from './workflow-refs.js';
 import { isNotFound, userMessageOf } from './temporal-errors.js';
 import { answerTenancyRead } from './tenancy-reads.js';
+import { answerOnCall } from './oncall-reads.js';
 
 /** Incidents are read by ./incident-commands.ts. */
 export type ReadCommand = CommandOf<Exclude<CommandNameIn<'read'>, `incident.${string}`>>;
@@ -179,6 +180,8 @@ export async function answerRead(command: ReadCommand, deps: ReadDeps): Promise<
     case 'tenant.list':
     case 'cohort.list':
       return answerTenancyRead(command, deps.pool, scope);
+    case 'oncall.list':
+      return answerOnCall(deps.pool, deps.environments, scope);
     case 'change.show': {
       const workflowId = changeWorkflowId(command.id);
       const state = await deps.client.workflow

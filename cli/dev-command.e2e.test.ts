@@ -110,6 +110,12 @@ describe('a newcomer’s first minute', () => {
       'click 1',
       'wait 5',
       '/flag show checkout-v2',
+      // Alice is on call in production: she breaks glass, and Bob, an operator there, reviews it.
+      'as U_ALICE',
+      '/flag break-glass checkout-v2 off --env production --reason "INC-1 checkout errors"',
+      'wait 5',
+      'as U_BOB',
+      '/incident review INC-1 --notes "the right call"',
       'quit',
     ];
     const env = newcomerEnv({
@@ -125,7 +131,7 @@ describe('a newcomer’s first minute', () => {
 
     // The banner: seeded roles and where the logs went.
     expect(stdout, context).toMatch(
-      /roles\s+U_ALICE developer, operator in production; U_BOB operator in production \(seeded/,
+      /roles\s+U_ALICE developer, operator in production, oncall in production; U_BOB operator in production \(seeded/,
     );
     const logPath = /logs\s+(\S+)/.exec(stdout)?.[1];
     expect(logPath, context).toBe(join(home, 'cache', 'switchyard', 'dev.log'));
@@ -142,6 +148,8 @@ describe('a newcomer’s first minute', () => {
     expect(afterBob, context).toMatch(/^\nChange \S+: ✔ applied/);
     expect(afterBob).toMatch(/approved by @U_BOB/);
     expect(afterBob).toMatch(/^production: on$/m);
+    expect(afterBob, context).toMatch(/Classification: emergency/);
+    expect(afterBob, context).toMatch(/reviewed by U_BOB \(incident INC-1\)/);
 
     expectNoLogsOrStacks(`${stdout}\n${stderr}`);
     // The log lines exist, in the file.

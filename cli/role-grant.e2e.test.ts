@@ -51,4 +51,27 @@ describe('switchyard role grant', () => {
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('granted: U_NEW is admin (tenant acme)') });
     expect(await listRoleBindings(db.pool, 'U_NEW')).toMatchObject([{ role: 'admin', tenant: 'acme', env: null }]);
   });
+
+  it('grants on call until a time, lists it with its end, and refuses an end that has passed', async () => {
+    const until = new Date(Date.now() + 8 * 3_600_000).toISOString();
+    const run = await switchyard('role', 'grant', 'U_SHIFT', 'oncall', '--env', 'production', '--until', until);
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(`granted: U_SHIFT is oncall (env production, until ${until})`),
+    });
+    expect((await switchyard('role', 'list', 'U_SHIFT')).stdout).toContain(`oncall env=production until=${until}`);
+    const past = await switchyard(
+      'role',
+      'grant',
+      'U_LATE',
+      'oncall',
+      '--env',
+      'production',
+      '--until',
+      '2020-01-01T00:00Z',
+    );
+    expect(past.code).toBe(1);
+    expect(past.stderr).toMatch(/--until 2020-01-01T00:00:00.000Z is not in the future/);
+    expect(await listRoleBindings(db.pool, 'U_LATE')).toEqual([]);
+  });
 });

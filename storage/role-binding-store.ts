@@ -21,12 +21,13 @@ export function postgresRoleBindingStore(
           role: r.role as Role,
           ...(r.env ? { env: r.env } : {}),
           ...(r.tenant ? { tenant: r.tenant } : {}),
+          ...(r.until ? { until: r.until } : {}),
         }));
     },
     async grant(input) {
       if (await auditEventRecorded(pool, input.changeId, 'role.grant')) return { applied: false };
-      const { created } = await grantRole(deps, input);
-      return { applied: created };
+      const { created, changed } = await grantRole(deps, input);
+      return { applied: created || changed === true };
     },
     async revoke(input) {
       if (await auditEventRecorded(pool, input.changeId, 'role.revoke')) return { applied: false };

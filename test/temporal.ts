@@ -127,16 +127,16 @@ export async function startTemporalHarness(
   return harness;
 }
 
-/** Gives `subject` a role, as `/change role grant` would. */
+/** Gives `subject` a role, as `/change role grant` would; `until` may be in the past (a shift that has ended). */
 export async function grantRole(
   h: TemporalHarness,
   subject: string,
   role: string,
-  scope: { env?: string; tenant?: string } = {},
+  scope: { env?: string; tenant?: string; until?: string } = {},
 ): Promise<void> {
   await h.db.pool.query(
-    'INSERT INTO role_bindings (subject, role, env, tenant, granted_by) VALUES ($1, $2, $3, $4, $5)',
-    [subject, role, scope.env ?? null, scope.tenant ?? null, 'test-setup'],
+    'INSERT INTO role_bindings (subject, role, env, tenant, granted_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+    [subject, role, scope.env ?? null, scope.tenant ?? null, 'test-setup', scope.until ?? null],
   );
 }
 

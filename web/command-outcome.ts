@@ -10,7 +10,7 @@ import { changeRequestStateQuery, workflowIds, type ChangeRequestState } from '.
 import type { ApiDeps } from './api-deps.js';
 import type { Outcome } from './schemas.js';
 
-const SLASH = /^\s*(\/flag|\/config|\/change|\/incident|\/tenant|\/cohort)(?:\s+([\s\S]*))?$/;
+const SLASH = /^\s*(\/flag|\/config|\/change|\/incident|\/tenant|\/cohort|\/oncall)(?:\s+([\s\S]*))?$/;
 
 /** Statuses whose state carries a why worth answering with. */
 const WITH_REASON = new Set(['refused', 'conflict', 'failed', 'rejected', 'expired']);
@@ -48,7 +48,7 @@ function splitSlash(text: string): { slash: SlashCommand; rest: string } {
   const match = SLASH.exec(text);
   if (!match)
     throw new ValidationError(
-      'text must be a chat command starting with /flag, /config, /change, /incident, /tenant or /cohort, e.g. "/flag show checkout-v2"',
+      'text must be a chat command starting with /flag, /config, /change, /incident, /tenant, /cohort or /oncall, e.g. "/flag show checkout-v2"',
     );
   return { slash: match[1] as SlashCommand, rest: (match[2] ?? '').trim() };
 }

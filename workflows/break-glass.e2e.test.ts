@@ -15,8 +15,15 @@ const tickets: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
   h = await startTemporalHarness();
+  // Only someone on call in an environment breaks glass there; the review is an operator's of that environment.
   await grantRole(h, 'U_ONCALL', 'operator');
+  await grantRole(h, 'U_ONCALL', 'oncall', { env: 'production' });
   await grantRole(h, 'U_REVIEWER', 'operator');
+  await grantRole(h, 'U_STAGING_OPS', 'operator', { env: 'staging' });
+  await grantRole(h, 'U_ADMIN', 'admin', { tenant: 'acme' });
+  await grantRole(h, 'U_OFF_CALL', 'operator', { env: 'production' });
+  await grantRole(h, 'U_LAPSED', 'operator', { env: 'production' });
+  await grantRole(h, 'U_LAPSED', 'oncall', { env: 'production', until: new Date(Date.now() - 60_000).toISOString() });
   await grantRole(h, 'U_DEV', 'developer');
   // The ticketing bridge behind INCIDENT_WEBHOOK_URL.
   webhook = createServer((req, res) => {
@@ -102,6 +109,17 @@ describe('break-glass workflow', () => {
       'you made this break-glass change; someone else must review it',
     );
 
+    // The review is an operator's of the environment it changed: not a tenant's admin, not an operator elsewhere.
+    for (const [user, holds] of [
+      ['U_ADMIN', 'admin (all environments, tenant acme)'],
+      ['U_STAGING_OPS', 'operator (staging)'],
+    ]) {
+      const refused = await handle.executeUpdate(reviewUpdate, { args: [{ user: user! }] }).catch((e: unknown) => e);
+      expect((refused as WorkflowUpdateFailedError).cause?.message).toBe(
+        `a review of break-glass in production must come from an operator of production other than U_ONCALL (${user} holds ${holds})`,
+      );
+    }
+
     const reviewed = await handle.executeUpdate(reviewUpdate, { args: [{ user: 'U_REVIEWER', reason: 'right call' }] });
     expect(reviewed.status).toBe('reviewed');
     expect(reviewed.reviewedBy).toBe('U_REVIEWER');
@@ -119,7 +137,32 @@ describe('break-glass workflow', () => {
     expect(await outboxKinds(requestId)).toContain('review_done');
   });
 
-  it('refuses break-glass from someone without the operator role', async () => {
+  it.each([
+    ['U_OFF_CALL', 'an operator there who is not on call'],
+    ['U_LAPSED', 'someone whose on-call binding has ended'],
+  ])('refuses break-glass from %s (%s), naming /oncall list', async (user) => {
+    const key = `bg-${user.toLowerCase().replace('_', '-')}`;
+    await seedFlag(h, { key, kind: 'ops', expiry: undefined, default: 'on' });
+    const request = await startChangeRequest(
+      h.client,
+      {
+        requestId: randomUUID(),
+        requester: user,
+        command: { name: 'flag.break-glass', key, serve: 'off', env: 'production', reason: 'panic' },
+        reason: 'panic',
+        replyTo: { transport: 'console', user },
+      },
+      h.taskQueue,
+    );
+    const state = await request.result();
+    expect(state.status).toBe('refused');
+    expect(state.message).toContain(
+      `${user} may not flag.break-glass ${key} in production: as operator: break-glass needs someone on call in production (see /oncall list)`,
+    );
+    expect((await getFlag(h.db.pool, key))?.version).toBe(1);
+  });
+
+  it('refuses break-glass from a developer, who is not on call there', async () => {
     await seedFlag(h, { key: 'bg-denied', kind: 'ops', expiry: undefined, default: 'on' });
     const request = await startChangeRequest(
       h.client,

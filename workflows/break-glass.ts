@@ -45,7 +45,14 @@ export async function breakGlassWorkflow(input: BreakGlassInput): Promise<BreakG
     reviewUpdate,
     async ({ user, reason }) => {
       try {
-        await data.authorizeReviewer({ reviewer: user, actor: input.actor, requestId: input.requestId });
+        // The environment the change was made in: the reviewer must be an operator there (changes the activity's input only).
+        const changedIn = typeof input.command.env === 'string' ? input.command.env : undefined;
+        await data.authorizeReviewer({
+          reviewer: user,
+          actor: input.actor,
+          requestId: input.requestId,
+          env: changedIn,
+        });
       } catch (err) {
         throw asCallerFailure(err);
       }

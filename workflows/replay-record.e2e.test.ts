@@ -30,6 +30,8 @@ let prometheus: Server;
 beforeAll(async () => {
   h = await startTemporalHarness();
   await grantRole(h, 'U_OPS1', 'operator');
+  // Break-glass is on call's: U_OPS1 breaks glass in production below, U_OPS2 (an operator there) reviews.
+  await grantRole(h, 'U_OPS1', 'oncall', { env: 'production' });
   await grantRole(h, 'U_OPS2', 'operator');
   await grantRole(h, 'U_PM', 'product_manager');
   prometheus = createServer((_req, res) => {

@@ -233,7 +233,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         return false;
       default:
         write(
-          `Unknown input \`${word}\`: start with /flag, /config, /change, /incident, /tenant or /cohort, or type help.`,
+          `Unknown input \`${word}\`: start with /flag, /config, /change, /incident, /tenant, /cohort or /oncall, or type help.`,
         );
         return true;
     }

@@ -23,7 +23,7 @@ import {
   slashCommandBody,
   viewSubmissionBody,
 } from '../../test/slack-fake/signed-request.js';
-import { eventually, grantRole, startTemporalHarness, type TemporalHarness } from '../../test/temporal.js';
+import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../../test/temporal.js';
 import { createCommandHandler } from '../command-handler.js';
 import { temporalHomeSource } from './app-home.js';
 import { createSlackApp, type SlackApp } from './app.js';
@@ -173,6 +173,8 @@ beforeAll(async () => {
     await grantRole(h, user, 'developer');
     await grantRole(h, user, 'operator', { env: 'production' });
   }
+  // Break-glass is on call's: U_OP1 breaks glass in production, U_OP2 (an operator there) reviews.
+  await grantRole(h, 'U_OP1', 'oncall', { env: 'production' });
   await grantRole(h, 'U_DEV', 'developer');
   const deps = { pool: h.db.pool, redis: h.redis, keys: h.keys, log };
   sdkKey = (
@@ -398,11 +400,8 @@ describe('Slack end to end (Bolt over HTTP, fake Slack API, real Temporal, Postg
   });
 
   it('break-glass applies at once, posts the incident, and only someone else can mark it reviewed', async () => {
-    await slash(
-      'U_OP1',
-      '/flag',
-      `create payments-cb --kind ops --owner payments --description "circuit breaker"`,
-    ).then((s) => s.reply());
+    // An ops flag is on by default, so creating it from chat touches production and waits for a second operator.
+    await seedFlag(h, { key: 'payments-cb', kind: 'ops', owner: 'payments', expiry: undefined, default: 'on' });
     const done = await slash(
       'U_OP1',
       '/flag',

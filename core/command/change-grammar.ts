@@ -1,12 +1,33 @@
+import { bindingUntil } from '../binding-expiry.js';
+import { ValidationError } from '../errors.js';
 import type { Args, Subcommand } from './args.js';
 import { normalizeUser } from './option-values.js';
 import { GRANTABLE_ROLES } from './schema.js';
+
+/** `--until`, as the one ISO form bindings store; whether it is still ahead is the planner's and storage's to say (they know the time). */
+export function untilOption(a: Args): string | undefined {
+  const text = a.option('until');
+  if (text === undefined) return undefined;
+  try {
+    return bindingUntil(text);
+  } catch (error) {
+    // Its message already names `--until` and what it got.
+    if (error instanceof ValidationError) a.fail(error.message);
+    throw error;
+  }
+}
 
 function roleChange(name: 'change.role.grant' | 'change.role.revoke'): Subcommand {
   return {
     path: ['role', name.slice('change.role.'.length)],
     name,
-    options: { env: 'value', tenant: 'value', reason: 'value' },
+    // An end belongs to a grant: a revoke ends the binding now.
+    options: {
+      env: 'value',
+      tenant: 'value',
+      reason: 'value',
+      ...(name === 'change.role.grant' ? { until: 'value' } : {}),
+    },
     build: (a: Args) => {
       const subject = a.read('<@user>', a.positional(0, '<@user>'), normalizeUser);
       const role = a.positional(1, '<role>');
@@ -19,6 +40,7 @@ function roleChange(name: 'change.role.grant' | 'change.role.revoke'): Subcomman
         role: role as (typeof GRANTABLE_ROLES)[number],
         env: a.optionalEnv(),
         tenant: a.option('tenant'),
+        ...(name === 'change.role.grant' ? { until: untilOption(a) } : {}),
         reason: a.required('reason', '"<text>"'),
       };
     },

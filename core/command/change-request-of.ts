@@ -1,5 +1,6 @@
 import type { ChangeRequest } from '../change-request.js';
 import type { FlagKind } from '../model/flag.js';
+import { roleChangeOf } from './role-change.js';
 import type { Command } from './schema.js';
 
 export interface RequestContext {
@@ -14,7 +15,9 @@ export interface RequestContext {
  * change nothing (help, show, list, get, history) or act on a change request rather than an entry
  * (approve, reject); a revert is described by the change it undoes, which the caller loads.
  */
-export function changeRequestOf(command: Command, context: RequestContext): ChangeRequest | undefined {
+export function changeRequestOf(input: Command, context: RequestContext): ChangeRequest | undefined {
+  // `/oncall add|remove` is judged as the role change it is.
+  const command = roleChangeOf(input) ?? input;
   const base = { action: command.name, requestedBy: context.actor };
   const flag = (key: string) => ({ ...base, entity: 'flag' as const, key, flagKind: context.flagKind });
   switch (command.name) {

@@ -4,6 +4,7 @@ import { CONFIG_SUBCOMMANDS } from './config-grammar.js';
 import { FLAG_SUBCOMMANDS } from './flag-grammar.js';
 import { COHORT_SUBCOMMANDS } from './cohort-grammar.js';
 import { INCIDENT_SUBCOMMANDS } from './incident-grammar.js';
+import { ONCALL_SUBCOMMANDS } from './oncall-grammar.js';
 import { TENANT_SUBCOMMANDS } from './tenant-grammar.js';
 import {
   CHANGE_REQUEST_COMMANDS,
@@ -24,6 +25,7 @@ const grammarNames = [
   ...INCIDENT_SUBCOMMANDS,
   ...TENANT_SUBCOMMANDS,
   ...COHORT_SUBCOMMANDS,
+  ...ONCALL_SUBCOMMANDS,
 ].map((s) => s.name);
 const schemaNames = commandSchema.options.map((o) => o.shape.name.value);
 
@@ -57,11 +59,13 @@ describe('the command-kind table', () => {
       'incident.help',
       'incident.list',
       'incident.show',
+      'oncall.help',
+      'oncall.list',
       'tenant.help',
       'tenant.list',
     ]);
     expect([...READ_COMMANDS].every((name) => READ_ONLY_COMMANDS.has(name))).toBe(true);
-    for (const name of ['flag.on', 'flag.rollout.pause', 'change.approve', 'change.role.grant'])
+    for (const name of ['flag.on', 'flag.rollout.pause', 'change.approve', 'change.role.grant', 'oncall.add'])
       expect(READ_ONLY_COMMANDS.has(name)).toBe(false);
   });
 

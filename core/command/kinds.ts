@@ -68,6 +68,12 @@ export const COMMAND_KINDS = {
   'change.revert': { category: 'change-request', entity: 'change', plannedFrom: 'revert' },
   'change.role.grant': change('role'),
   'change.role.revoke': change('role'),
+  'oncall.help': { ...help, entity: 'role' },
+  // Who is on call: read from the role bindings, like any read.
+  'oncall.list': read('role'),
+  // Grants and revokes of `oncall`: change requests of role changes (core/command/role-change.ts).
+  'oncall.add': change('role'),
+  'oncall.remove': change('role'),
   'tenant.help': { ...help, entity: 'tenant' },
   'tenant.add': change('tenant'),
   'tenant.set': change('tenant'),

@@ -5,6 +5,7 @@ import { CommandError } from './errors.js';
 import { FLAG_SUBCOMMANDS } from './flag-grammar.js';
 import { COHORT_SUBCOMMANDS } from './cohort-grammar.js';
 import { INCIDENT_SUBCOMMANDS } from './incident-grammar.js';
+import { ONCALL_SUBCOMMANDS } from './oncall-grammar.js';
 import { commandSchema, type Command } from './schema.js';
 import { TENANT_SUBCOMMANDS } from './tenant-grammar.js';
 import { tokenize, UnterminatedQuoteError, type Token } from './tokenize.js';
@@ -24,7 +25,10 @@ const GRAMMAR: Record<SlashCommand, Subcommand[]> = {
   '/incident': INCIDENT_SUBCOMMANDS,
   '/tenant': TENANT_SUBCOMMANDS,
   '/cohort': COHORT_SUBCOMMANDS,
+  '/oncall': ONCALL_SUBCOMMANDS,
 };
+
+type SlashName = SlashCommand extends `/${infer N}` ? N : never;
 
 function word(token: Token | undefined): string | undefined {
   return token && !token.quoted ? token.text.toLowerCase() : undefined;
@@ -53,7 +57,9 @@ export function parseCommand(command: SlashCommand, text: string, options: Parse
   if (!subcommands) {
     throw new CommandError(
       `unknown command \`${String(command)}\``,
-      ['/flag help', '/config help', '/change help', '/incident help', '/tenant help', '/cohort help'].join('\n'),
+      Object.keys(GRAMMAR)
+        .map((slash) => `${slash} help`)
+        .join('\n'),
     );
   }
   let tokens: Token[];
@@ -67,8 +73,7 @@ export function parseCommand(command: SlashCommand, text: string, options: Parse
   const first = word(tokens[0]);
   if (first === undefined || first === 'help') {
     const topic = tokens[1]?.text;
-    const name = `${command.slice(1)}.help` as
-      'flag.help' | 'config.help' | 'change.help' | 'incident.help' | 'tenant.help' | 'cohort.help';
+    const name = `${command.slice(1)}.help` as `${SlashName}.help`;
     return { name, topic, text: usageFor(command, topic).join('\n') };
   }
 

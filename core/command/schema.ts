@@ -18,6 +18,8 @@ const env = z.string().min(1);
 const reason = z.string().min(1);
 const id = z.string().min(1);
 const where = { env, tenant: id.optional(), reason: reason.optional() };
+/** When a role binding stops counting, in the one form the grammar writes it (core/binding-expiry.ts). */
+const until = z.iso.datetime();
 
 const onOff = (name: 'flag.on' | 'flag.off') => z.object({ name: z.literal(name), key, ...where });
 const rolloutControl = <N extends string>(name: N) => z.object({ name: z.literal(name), key, env });
@@ -143,8 +145,14 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('change.approve'), id }),
   z.object({ name: z.literal('change.reject'), id, reason }),
   z.object({ name: z.literal('change.revert'), id, reason }),
-  roleChange('change.role.grant'),
+  /** `until`: an end (an on-call shift); a revoke ends the binding now. */
+  roleChange('change.role.grant').extend({ until: until.optional() }),
   roleChange('change.role.revoke'),
+  help('oncall.help'),
+  z.object({ name: z.literal('oncall.list') }),
+  /** A grant (remove: revoke) of `oncall` in one environment, planned and approved as `/change role grant` is. */
+  z.object({ name: z.literal('oncall.add'), subject: id, env, until: until.optional(), reason }),
+  z.object({ name: z.literal('oncall.remove'), subject: id, env, reason }),
   ...TENANCY_COMMAND_SCHEMAS,
   help('incident.help'),
   z.object({ name: z.literal('incident.list'), open: z.boolean() }),

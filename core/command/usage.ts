@@ -41,8 +41,15 @@ export const USAGE = {
   'change.approve': '/change approve <id>',
   'change.reject': '/change reject <id> --reason "<text>"',
   'change.revert': '/change revert <id> --reason "<text>"',
-  'change.role.grant': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
-  'change.role.revoke': '/change role grant|revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
+  'change.role.grant':
+    '/change role grant <@user> <role> [--env <env>] [--tenant <id>] [--until <time> (e.g. 2026-12-09T09:00Z)] --reason "<text>"',
+  'change.role.revoke': '/change role revoke <@user> <role> [--env <env>] [--tenant <id>] --reason "<text>"',
+  'oncall.help': '/oncall help [<subcommand>]',
+  'oncall.list': '/oncall list   (who is on call in each environment, and until when)',
+  'oncall.add':
+    '/oncall add <@user> --env <env> [--until <time> (e.g. 2026-12-09T09:00Z)] [--reason "<text>"]   (a role grant: a second operator approves it)',
+  'oncall.remove':
+    '/oncall remove <@user> --env <env> [--reason "<text>"]   (a role revoke: a second operator approves it)',
   'tenant.help': '/tenant help [<subcommand>]',
   'tenant.add': '/tenant add <id> [--tier <tier> (default standard)] [--name "<text>"] [--reason "<text>"]',
   'tenant.set':
@@ -60,7 +67,7 @@ export const USAGE = {
 } as const;
 
 export type CommandName = keyof typeof USAGE;
-export type SlashCommand = '/flag' | '/config' | '/change' | '/incident' | '/tenant' | '/cohort';
+export type SlashCommand = '/flag' | '/config' | '/change' | '/incident' | '/tenant' | '/cohort' | '/oncall';
 
 /** The distinct usage lines of one slash command, optionally only those mentioning `topic`. */
 export function usageFor(command: SlashCommand, topic?: string): string[] {

@@ -5,7 +5,15 @@ import { responsePayload, transportError } from '../reply-payload.js';
 import { slackRequestId } from '../request-id.js';
 import type { ListenerDeps } from './deps.js';
 
-export const SLASH_COMMANDS: SlashCommand[] = ['/flag', '/config', '/change', '/incident', '/tenant', '/cohort'];
+export const SLASH_COMMANDS: SlashCommand[] = [
+  '/flag',
+  '/config',
+  '/change',
+  '/incident',
+  '/tenant',
+  '/cohort',
+  '/oncall',
+];
 
 /**
  * Slash commands: acknowledged first (Slack's 3-second limit), then the command layer runs and

@@ -3,6 +3,7 @@ import { configPlan } from './config.js';
 import { createPlan, flagEditPlan } from './flag.js';
 import { guardrailPlan } from './guardrail.js';
 import type { ChangePlan, PlanContext } from './plan.js';
+import { roleChangeOf } from '../../command/role-change.js';
 import { rolePlan } from './role.js';
 import { rolloutPlan } from './rollout.js';
 import { secretPlan } from './secret.js';
@@ -48,7 +49,9 @@ export function planChange(command: PlannableCommand, ctx: PlanContext): ChangeP
       return secretPlan(ctx, command);
     case 'change.role.grant':
     case 'change.role.revoke':
-      return rolePlan(ctx, command);
+    case 'oncall.add':
+    case 'oncall.remove':
+      return rolePlan(ctx, roleChangeOf(command)!);
     case 'tenant.add':
     case 'tenant.set':
     case 'cohort.create':

@@ -27,8 +27,8 @@ export interface ChangePlan {
     bakeMs: number;
     fromPercent: number;
   };
-  /** Set for role changes: the binding to grant or revoke (`key` is its subject). */
-  role?: { op: 'grant' | 'revoke'; subject: string; role: string; env?: string; tenant?: string };
+  /** Set for role changes: the binding to grant or revoke (`key` is its subject), and a grant's end (ISO). */
+  role?: { op: 'grant' | 'revoke'; subject: string; role: string; env?: string; tenant?: string; until?: string };
   /** Set for tenant and cohort changes: what their tables get (`key` is the tenant id or cohort name). */
   tenancy?: TenancyChange;
   /** The flag kind or config secrecy, for classification. */
