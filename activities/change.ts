@@ -100,6 +100,7 @@ export function changeActivities(ctx: ActivityContext) {
       role: role.role,
       env: role.env,
       tenant: role.tenant,
+      until: role.until,
       actor: input.actor,
       reason: input.reason,
       changeId: input.changeId,
