@@ -21,6 +21,7 @@ beforeAll(async () => {
   await grantRole(deps, { subject: 'U_DEV', role: 'developer', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_OPS', role: 'operator', env: 'prod', actor: 'test-setup' });
   await grantRole(deps, { subject: 'U_ACME', role: 'admin', tenant: 'acme', actor: 'test-setup' });
+  await grantRole(deps, { subject: 'U_LEAD', role: 'operator', actor: 'test-setup' });
   handler = createCommandHandler({
     client: h.client,
     taskQueue: h.taskQueue,
@@ -34,13 +35,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-const command = (user: string, slash: '/flag' | '/change', text: string) =>
+const command = (user: string, slash: '/flag' | '/change', text: string, requestId = randomUUID()) =>
   handler.handleCommand({
     transport: 'console',
     user,
     command: slash,
     text,
-    requestId: randomUUID(),
+    requestId,
     replyTo: { transport: 'console', user },
   });
 
@@ -68,14 +69,22 @@ describe('production is what the configuration says', () => {
   });
 
   it('a new permission flag born on is a change of every environment, prod included, so it waits', async () => {
+    const requestId = randomUUID();
     const reply = await command(
       'U_DEV',
       '/flag',
       'create new-pay --kind permission --owner billing --description "Pay later" --default on --reason "new plan"',
+      requestId,
     );
     expect(reply.text).toMatch(/awaiting approval/);
     expect(JSON.stringify(reply.blocks)).toMatch(/in prod/);
     expect(await getFlag(h.db.pool, 'new-pay')).toBeUndefined();
+    // Approved by an operator of every environment it reaches, its audit row names each of them.
+    expect((await command('U_LEAD', '/change', `approve ${requestId}`)).text).toMatch(/applied/);
+    const { rows } = await h.db.pool.query<{ detail: { touched?: { environments: string[] } } }>(
+      "SELECT detail FROM audit_log WHERE action = 'flag.create' AND entity_key = 'new-pay'",
+    );
+    expect(rows[0]?.detail.touched?.environments).toEqual(ENVIRONMENTS);
     // Born off, it serves nothing new anywhere: a developer creates it at once.
     const off = await command(
       'U_DEV',
