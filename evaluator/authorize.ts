@@ -1,7 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sdkKeyKind } from '../core/sdk-key.js';
 import type { SdkKeyRecord } from '../storage/redis-keys.js';
 import { allowKeyOrigin } from './cors.js';
+import type { ReplyLike, RequestLike } from './http-like.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 export type Scope = SdkKeyRecord['scopes'][number];
@@ -29,8 +29,8 @@ const CLIENT_KEY_ROUTES = /^\/ofrep\//;
  */
 export function authorize(
   store: Pick<SnapshotStore, 'findSdkKey'>,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: Pick<RequestLike, 'headers' | 'url' | 'routeOptions'>,
+  reply: ReplyLike,
   scope: Scope,
   options: AuthorizeOptions = {},
 ): SdkKeyRecord | undefined {

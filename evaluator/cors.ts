@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SdkKeyRecord } from '../storage/redis-keys.js';
+import type { ReplyLike, RequestLike } from './http-like.js';
 
 /** The routes browsers may call from another origin: OFREP evaluation, its event stream, and dynamic config. */
 const CORS_PATHS = [/^\/ofrep\//, /^\/v1\/config(\/|$)/];
@@ -11,7 +12,7 @@ const MAX_AGE = '600';
 
 const isCorsPath = (url: string | undefined) => url !== undefined && CORS_PATHS.some((path) => path.test(url));
 
-function allowOrigin(reply: FastifyReply, origin: string): void {
+function allowOrigin(reply: ReplyLike, origin: string): void {
   reply.header('access-control-allow-origin', origin);
   reply.header('access-control-expose-headers', 'ETag');
 }
@@ -29,26 +30,34 @@ function allowOrigin(reply: FastifyReply, origin: string): void {
  * Register it before the routes: the global hook is added only to the matching routes as they
  * are declared, so no other route pays for it, and only when global origins are configured.
  * With no origin allowed anywhere, preflights are answered 404, as without CORS.
+ *
+ * Returns the headers step of the actual requests (undefined without global origins), which the
+ * fast path (ofrep-fast-path.ts) runs where fastify runs the hook.
  */
 export function registerCors(
   app: FastifyInstance,
   origins: readonly string[],
   keyOrigins?: () => ReadonlySet<string>,
-): void {
-  if (origins.length === 0 && keyOrigins === undefined) return;
+): CorsHeaders | undefined {
+  if (origins.length === 0 && keyOrigins === undefined) return undefined;
   const any = origins.includes('*');
   const allowed = new Set(origins);
   const allows = (origin: string | undefined): origin is string => origin !== undefined && (any || allowed.has(origin));
 
+  let corsHeaders: CorsHeaders | undefined;
   if (origins.length > 0) {
     // The hot path: one header lookup for a request without Origin (every server-side SDK).
-    const addHeaders = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const headersFor: CorsHeaders = (request, reply) => {
       const origin = request.headers.origin;
       if (origin !== undefined) {
         // The answer depends on Origin: caches must not hand one origin's answer to another.
         reply.header('vary', 'Origin');
         if (allows(origin)) allowOrigin(reply, origin);
       }
+    };
+    corsHeaders = headersFor;
+    const addHeaders = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      headersFor(request, reply);
       done();
     };
     app.addHook('onRoute', (route) => {
@@ -75,13 +84,21 @@ export function registerCors(
   app.options('/ofrep/*', preflight);
   app.options('/v1/config', preflight);
   app.options('/v1/config/*', preflight);
+  return corsHeaders;
 }
+
+/** Adds the CORS headers of globally allowed origins to an actual request's answer. */
+export type CorsHeaders = (request: Pick<RequestLike, 'headers'>, reply: ReplyLike) => void;
 
 /**
  * Marks the answer for the request's origin when `record`, the key the request presents, allows
  * it, on the routes browsers may call. A request without Origin pays one header lookup.
  */
-export function allowKeyOrigin(request: FastifyRequest, reply: FastifyReply, record: SdkKeyRecord): void {
+export function allowKeyOrigin(
+  request: Pick<RequestLike, 'headers' | 'routeOptions'>,
+  reply: ReplyLike,
+  record: SdkKeyRecord,
+): void {
   const origin = request.headers.origin;
   if (origin === undefined || record.origins === undefined || !isCorsPath(request.routeOptions.url)) return;
   reply.header('vary', 'Origin');

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { RequestLike } from './http-like.js';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
 import type { SdkKeyRecord } from '../storage/redis-keys.js';
@@ -40,7 +41,11 @@ export interface EventStreamEntry {
 
 export interface EventStreams {
   /** The `eventStreams` of a bulk answer for this key and context digest. */
-  entriesFor(request: FastifyRequest, record: SdkKeyRecord, contextHash: string): EventStreamEntry[];
+  entriesFor(
+    request: Pick<RequestLike, 'protocol' | 'host'>,
+    record: SdkKeyRecord,
+    contextHash: string,
+  ): EventStreamEntry[];
   /** Open streams now. */
   readonly size: number;
 }

@@ -1,3 +1,4 @@
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis, type RedisOptions } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -11,7 +12,8 @@ import { registerCors } from './cors.js';
 import { registerEventStreams, type EventStreamOptions } from './event-stream.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { createEvaluatorMetrics } from './metrics.js';
-import { registerOfrepRoutes } from './ofrep-routes.js';
+import { createFastPath } from './ofrep-fast-path.js';
+import { createOfrepAnswers, registerOfrepRoutes } from './ofrep-routes.js';
 import { registerSecretsRoutes } from './secrets-routes.js';
 import { registerSnapshotRoutes } from './snapshot-routes.js';
 import { BODY_LIMIT_BYTES, registerErrorAnswers, registerJsonBody } from './request-body.js';
@@ -27,6 +29,40 @@ export interface EvaluatorServerOptions {
   corsOrigins?: readonly string[];
   /** OFREP event streams: bulk answers then carry `eventStreams`, and GET /ofrep/v1/events pushes changes. Off when unset. */
   eventStreams?: Omit<EventStreamOptions, 'log'>;
+  /**
+   * OFREP evaluations answered by a request listener in front of fastify (ofrep-fast-path.ts); on
+   * by default. `false` sends every request through fastify: only the parity test
+   * (ofrep-fast-path.e2e.test.ts) turns it off, to compare both. `app.inject` always goes through fastify.
+   */
+  fastPath?: boolean;
+}
+
+type FastListener = ReturnType<typeof createFastPath>;
+
+/** What fastify hands a server factory: its resolved options (defaults applied). */
+interface ServerFactoryOptions {
+  http?: ServerOptions;
+  keepAliveTimeout?: number;
+  requestTimeout?: number;
+  connectionTimeout?: number;
+  maxRequestsPerSocket?: number;
+}
+
+/** The http.Server fastify would create (fastify/lib/server.js), with the fast path's listener in front of fastify's. */
+function serverWith(fast: () => FastListener | undefined) {
+  return (handler: Parameters<FastListener>[2], options: ServerFactoryOptions): Server => {
+    const server = createServer(options.http ?? {}, (request, response) => {
+      const listener = fast();
+      if (listener === undefined) handler(request, response);
+      else listener(request, response, handler);
+    });
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+    if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
+    if (options.maxRequestsPerSocket !== undefined && options.maxRequestsPerSocket > 0)
+      server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+    return server;
+  };
 }
 
 /**
@@ -43,16 +79,32 @@ export function createEvaluatorServer({
   metricsRegistry,
   corsOrigins = [],
   eventStreams,
+  fastPath = true,
 }: EvaluatorServerOptions): FastifyInstance {
+  // Set once every route is declared; requests only arrive after listen().
+  let fast: FastListener | undefined;
   // Request logging off: this is the hot path, and per-request log lines would cost more than the evaluation.
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...(fastPath ? { serverFactory: serverWith(() => fast) } : {}),
+  });
   const metrics = createEvaluatorMetrics(store, metricsRegistry);
-  registerJsonBody(app);
+  const parseBody = registerJsonBody(app);
   registerErrorAnswers(app, log);
   // Before the routes: it hooks into the matching ones as they are declared.
-  registerCors(app, corsOrigins, store.sdkKeyOrigins?.bind(store));
+  const corsHeaders = registerCors(app, corsOrigins, store.sdkKeyOrigins?.bind(store));
   const streams = eventStreams ? registerEventStreams(app, { ...eventStreams, log }) : undefined;
-  registerOfrepRoutes(app, store, metrics, streams);
+  const answers = createOfrepAnswers(store, metrics, streams);
+  registerOfrepRoutes(app, answers, metrics);
+  if (fastPath) {
+    let closing = false;
+    app.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
+    fast = createFastPath({ answers, metrics, parseBody, corsHeaders, log, closing: () => closing });
+  }
   registerConfigRoutes(app, store, metrics);
   registerSnapshotRoutes(app, store);
   registerHealthRoutes(app, store, metrics.registry);
