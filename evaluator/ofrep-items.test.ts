@@ -79,6 +79,10 @@ describe('bulk items written from precomputed fragments', () => {
     expect(JSON.parse(writer.items([missingKey], compiled).toString('utf8'))).toEqual([
       { key: 'b.split', errorCode: 'TARGETING_KEY_MISSING', errorDetails: expect.stringContaining('targetingKey') },
     ]);
+    // The writer reuses its list of parts: a shorter answer, an empty one, then a longer one again.
+    expect(writer.items([], compiled).toString('utf8')).toBe('[]');
+    const again = compiled.evaluateAll({ targetingKey: 'user-3', env: 'production' });
+    expect(writer.items(again, compiled).toString('utf8')).toBe(JSON.stringify(again.map(plainItem)));
   });
 
   it('name the snapshot version they are written for, also for results shared across versions', () => {

@@ -36,6 +36,7 @@ interface Fragment {
 const COMMA = 0x2c;
 const OPEN = 0x5b;
 const CLOSE = 0x5d;
+const EMPTY = Buffer.alloc(0);
 
 export function errorItem(result: Extract<EvaluationResult, { ok: false }>): ErrorItem {
   const errorCode = OFREP_ERROR_CODES.has(result.errorCode) ? result.errorCode : 'GENERAL';
@@ -52,6 +53,7 @@ export function errorItem(result: Extract<EvaluationResult, { ok: false }>): Err
  */
 export function createItemWriter(metrics: EvaluatorMetrics) {
   const fragments = new WeakMap<object, Fragment>();
+  const parts: Buffer[] = [];
   // The tail of every item of one snapshot version: built once per version, not per item.
   let tailOf: { subject: ItemSubject | undefined; env: string; version: number; tail: string } = {
     subject: undefined,
@@ -124,7 +126,9 @@ export function createItemWriter(metrics: EvaluatorMetrics) {
       allocate: (length: number) => Buffer = Buffer.allocUnsafe,
     ): Buffer {
       const tail = tailFor(subject);
-      const parts = new Array<Buffer>(results.length);
+      // Reused across answers (items runs to the end without yielding): a bulk answer of 1,000
+      // flags otherwise allocates a 1,000-slot array only to hold its fragments until the copy.
+      if (parts.length < results.length) parts.length = results.length;
       let length = Buffer.byteLength(before) + Buffer.byteLength(after) + 2 + Math.max(0, results.length - 1);
       for (let i = 0; i < results.length; i++) {
         const result = results[i]!;
@@ -143,10 +147,13 @@ export function createItemWriter(metrics: EvaluatorMetrics) {
       const out = allocate(length);
       let at = out.write(before, 0);
       out[at++] = OPEN;
-      for (let i = 0; i < parts.length; i++) {
+      for (let i = 0; i < results.length; i++) {
         if (i > 0) out[at++] = COMMA;
-        out.set(parts[i]!, at);
-        at += parts[i]!.length;
+        const bytes = parts[i]!;
+        out.set(bytes, at);
+        at += bytes.length;
+        // Not kept past this answer: an error item's bytes are its own, and a held fragment may be replaced.
+        parts[i] = EMPTY;
       }
       out[at++] = CLOSE;
       at += out.write(after, at);
