@@ -59,6 +59,31 @@ describe('closestKey', () => {
   });
 });
 
+describe('editDistance', () => {
+  const naive = (a: string, b: string): number => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++)
+        next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length]!;
+  };
+  it('agrees with the unbounded distance wherever that is within the limit', () => {
+    // Deterministic pseudo-random keys over a small alphabet, so near misses are common.
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const word = () =>
+      Array.from({ length: 1 + Math.floor(random() * 12) }, () => 'abc.-'[Math.floor(random() * 5)]).join('');
+    for (let n = 0; n < 2000; n++) {
+      const [a, b, limit] = [word(), word(), Math.floor(random() * 4)];
+      const exact = naive(a, b);
+      expect(editDistance(a, b, limit), `${a} / ${b} within ${limit}`).toBe(exact <= limit ? exact : limit + 1);
+    }
+  });
+});
+
 describe('lintReferences', () => {
   it('warns about flags no code reads and fails keys that are no flag, config keys excepted', () => {
     const flags = new Map([

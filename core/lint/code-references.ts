@@ -74,31 +74,52 @@ export function findFlagReferences(text: string, file: string, patterns: readonl
   return references;
 }
 
-/** Edit distance, bounded: gives up (returns limit + 1) once every path is beyond `limit`, so a scan of thousands of keys stays cheap. */
+/**
+ * Edit distance, bounded: only the diagonal band |i - j| <= limit can stay within the limit, so only
+ * it is computed, and it gives up (returns limit + 1) once a whole row is beyond the limit. A scan
+ * naming hundreds of unknown keys against thousands of flags stays well under a second this way.
+ */
 export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const over = limit + 1;
+  // Two rows, reused across calls: a fresh array per row was most of the cost (garbage).
+  if (rows[0].length <= b.length) rows = [new Int32Array(b.length * 2 + 2), new Int32Array(b.length * 2 + 2)];
+  let [previous, current] = rows;
+  for (let j = 0; j <= b.length; j++) previous[j] = j <= limit ? j : over;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      best = Math.min(best, current[j]!);
+    const from = Math.max(1, i - limit);
+    const to = Math.min(b.length, i + limit);
+    current[0] = i <= limit ? i : over;
+    if (from > 1) current[from - 1] = over;
+    let best = current[0];
+    const code = a.charCodeAt(i - 1);
+    for (let j = from; j <= to; j++) {
+      const cost = code === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost, over);
+      current[j] = value;
+      if (value < best) best = value;
     }
-    if (best > limit) return limit + 1;
-    previous = current;
+    if (to < b.length) current[to + 1] = over;
+    if (best > limit) return over;
+    [previous, current] = [current, previous];
   }
   return previous[b.length]!;
 }
 
-/** The flag key closest to a key code names, when close enough to be a likely typo (a third of its length, at least 2 edits). */
+let rows: [Int32Array, Int32Array] = [new Int32Array(130), new Int32Array(130)];
+
+/** How many edits still count as a typo: 1 for short keys, up to 3 for long ones (beyond, it is another name). */
+const typoLimit = (key: string) => Math.min(3, Math.max(1, Math.floor(key.length / 4)));
+
+/** The flag key closest to a key code names, when close enough to be a likely typo. */
 export function closestKey(key: string, keys: Iterable<string>): string | undefined {
-  const limit = Math.max(2, Math.floor(key.length / 3));
+  const limit = typoLimit(key);
   let best: { key: string; distance: number } | undefined;
   for (const candidate of keys) {
-    const distance = editDistance(key, candidate, best ? Math.min(best.distance - 1, limit) : limit);
+    if (Math.abs(candidate.length - key.length) > (best ? best.distance - 1 : limit)) continue;
+    const distance = editDistance(key, candidate, best ? best.distance - 1 : limit);
     if (distance <= limit && (!best || distance < best.distance)) best = { key: candidate, distance };
+    if (best?.distance === 1) break;
   }
   return best?.key;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyLine, lintEntries, maxAgeFor, type LintEntry } from './flag-rules.js';
+import { keyLines, lintEntries, maxAgeFor, type LintEntry } from './flag-rules.js';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const maxAgeDays = { default: 90, perKind: {} };
@@ -121,13 +121,15 @@ describe('lintEntries', () => {
   });
 });
 
-describe('keyLine', () => {
-  const text = '[\n  {\n    "key": "a"\n  },\n  { "key" : "b" },\n  { "key": "a" }\n]\n';
-  it('finds the line of an entry’s key, the nth for repeated keys, else 1', () => {
-    expect(keyLine(text, 'a')).toBe(3);
-    expect(keyLine(text, 'b')).toBe(5);
-    expect(keyLine(text, 'a', 1)).toBe(6);
-    expect(keyLine(text, 'missing')).toBe(1);
-    expect(keyLine(text, 42)).toBe(1);
+describe('keyLines', () => {
+  it('finds the line of each entry’s key, in order for repeated keys', () => {
+    const text =
+      '[\n  {\n    "key": "a"\n  },\n  { "key" : "b\\"q" },\n  { "key": "a", "rules": [{ "condition": { "key": { "eq": "x" } } }] }\n]\n';
+    expect(keyLines(text)).toEqual(
+      new Map([
+        ['a', [3, 6]],
+        ['b"q', [5]],
+      ]),
+    );
   });
 });

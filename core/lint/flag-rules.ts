@@ -169,22 +169,21 @@ export function lintEntries(entries: LintEntry[], options: FlagLintOptions): Fla
 }
 
 /**
- * The line of an entry's `"key": "<key>"` in its file's text, so an annotation lands on the
- * flag rather than the top of the file. `nth` picks the occurrence for files holding an array
- * of entries with the same key.
+ * The lines of every `"key": "<key>"` in a file's text, per key in order of appearance, so an
+ * annotation lands on the flag rather than the top of the file (the nth entry with a key takes
+ * the nth line). One pass per file: thousands of files cost one regular expression, not one each.
  */
-export function keyLine(text: string, key: unknown, nth = 0): number {
-  if (typeof key !== 'string') return 1;
-  const pattern = new RegExp(`"key"\\s*:\\s*${escapeRegExp(JSON.stringify(key))}`, 'g');
-  let match: RegExpExecArray | null;
-  let index = -1;
-  for (let i = 0; i <= nth && (match = pattern.exec(text)); i++) index = match.index;
-  if (index < 0) return 1;
+export function keyLines(text: string): Map<string, number[]> {
+  const lines = new Map<string, number[]>();
   let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let at = 0;
+  for (const match of text.matchAll(/"key"\s*:\s*("(?:[^"\\\n]|\\.)*")/g)) {
+    for (let i = text.indexOf('\n', at); i !== -1 && i < match.index; i = text.indexOf('\n', i + 1)) {
+      line++;
+      at = i + 1;
+    }
+    const key = JSON.parse(match[1]!) as string;
+    lines.set(key, [...(lines.get(key) ?? []), line]);
+  }
+  return lines;
 }
