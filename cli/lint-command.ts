@@ -175,7 +175,8 @@ export async function runLint(path: string, options: LintOptions): Promise<LintR
   const problems = [...read.problems, ...linted.problems];
   if (options.code !== undefined) {
     const references = await scanCode(options.code, patterns);
-    problems.push(...lintReferences(linted.flags, linted.configKeys, references));
+    // Without the flags (a file that is not JSON), every key in code would be "not a flag": noise, not news.
+    if (!read.problems.length) problems.push(...lintReferences(linted.flags, linted.otherKeys, references));
   }
   const final = sortProblems(applyStrict(problems, options.strict ?? false));
   return { output: formatProblems(final, format, path), exitCode: lintExitCode(final) };

@@ -127,11 +127,12 @@ export function closestKey(key: string, keys: Iterable<string>): string | undefi
 /**
  * Flags against code: a flag no code names is ready to remove (a warning: it may be read by code
  * outside the scanned tree); a key code names that is no flag is an error, most likely a typo,
- * since the SDK would silently serve the caller's fallback. Keys of config entries count as known.
+ * since the SDK would silently serve the caller's fallback. `otherKeys` (config entries, invalid
+ * flags) count as known.
  */
 export function lintReferences(
   flags: Map<string, FlagLocation>,
-  configKeys: Set<string>,
+  otherKeys: Set<string>,
   references: CodeReference[],
 ): LintProblem[] {
   const problems: LintProblem[] = [];
@@ -148,7 +149,7 @@ export function lintReferences(
   }
   const suggestions = new Map<string, string | undefined>();
   for (const reference of references) {
-    if (flags.has(reference.key) || configKeys.has(reference.key)) continue;
+    if (flags.has(reference.key) || otherKeys.has(reference.key)) continue;
     if (!suggestions.has(reference.key)) suggestions.set(reference.key, closestKey(reference.key, flags.keys()));
     const suggestion = suggestions.get(reference.key);
     problems.push({

@@ -117,7 +117,10 @@ describe('lintEntries', () => {
     const result = lint([release(), release(), config]);
     expect(result.problems.map((p) => p.rule)).toEqual(['duplicate-key', 'schema']);
     expect(result.problems[0]!.message).toContain('first in flags/0.json:2');
-    expect(lint([{ ...config, value: 3 }]).configKeys).toEqual(new Set(['page-size']));
+    expect(lint([{ ...config, value: 3 }]).otherKeys).toEqual(new Set(['page-size']));
+    // An invalid flag is reported once, as a schema error, not again as "not a flag" wherever code reads it.
+    expect(result.otherKeys).toEqual(new Set(['page-size']));
+    expect(lint([release({ owner: undefined })]).otherKeys).toEqual(new Set(['checkout.v2']));
   });
 });
 

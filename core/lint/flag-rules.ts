@@ -36,8 +36,11 @@ export interface FlagLocation {
 export interface FlagLintResult {
   problems: LintProblem[];
   flags: Map<string, FlagLocation>;
-  /** Config entries: not flags, but a key code may legitimately read, so never a "typo". */
-  configKeys: Set<string>;
+  /**
+   * Keys that are not lintable flags but that code may legitimately read, so never a "typo":
+   * config entries, and entries that failed validation (their schema error is already reported).
+   */
+  otherKeys: Set<string>;
 }
 
 const TEMPORARY_KINDS: ReadonlySet<FlagKind> = new Set(['release', 'experiment']);
@@ -130,7 +133,7 @@ function lifecycleProblems(flag: FlagDocument, options: FlagLintOptions): Omit<L
 export function lintEntries(entries: LintEntry[], options: FlagLintOptions): FlagLintResult {
   const problems: LintProblem[] = [];
   const flags = new Map<string, FlagLocation>();
-  const configKeys = new Set<string>();
+  const otherKeys = new Set<string>();
   const seen = new Map<string, LintEntry>();
   for (const entry of entries) {
     const at = { file: entry.file, line: entry.line };
@@ -138,7 +141,7 @@ export function lintEntries(entries: LintEntry[], options: FlagLintOptions): Fla
     try {
       if (isConfig(entry.document)) {
         const config = validateConfigEntry(entry.document);
-        configKeys.add(config.key);
+        otherKeys.add(config.key);
         id = `config:${config.key}`;
       } else {
         const { flag, warnings } = validateFlag(entry.document, { mode: 'import', now: options.now });
@@ -152,6 +155,8 @@ export function lintEntries(entries: LintEntry[], options: FlagLintOptions): Fla
       }
     } catch (error) {
       problems.push({ severity: 'error', rule: 'schema', message: (error as Error).message, ...at });
+      const key = (entry.document as { key?: unknown } | null)?.key;
+      if (typeof key === 'string') otherKeys.add(key);
       continue;
     }
     const first = seen.get(id);
@@ -165,7 +170,7 @@ export function lintEntries(entries: LintEntry[], options: FlagLintOptions): Fla
       });
     } else seen.set(id, entry);
   }
-  return { problems, flags, configKeys };
+  return { problems, flags, otherKeys };
 }
 
 /**
