@@ -13,7 +13,7 @@ import { keyLines, lintEntries, type LintEntry, type MaxAgeDays } from '../core/
 import { formatProblems, LINT_FORMATS, type LintFormat } from '../core/lint/format.js';
 import { applyStrict, lintExitCode, sortProblems, type LintProblem } from '../core/lint/problems.js';
 import { FLAG_KINDS, type FlagKind } from '../core/model/flag.js';
-import { readEntryFiles } from './entry-files.js';
+import { LINT_CONFIG_FILE, readEntryFiles } from './entry-files.js';
 
 /** Bad options or an unreadable setup, not findings: the CLI exits 2 so CI tells "misconfigured" from "flags need work". */
 export class LintUsageError extends Error {}
@@ -32,7 +32,6 @@ export interface LintRun {
   exitCode: 0 | 1;
 }
 
-export const LINT_CONFIG_FILE = 'switchyard.config.json';
 const DEFAULT_MAX_AGE_DAYS = 90;
 const SKIPPED_DIRS = new Set(['node_modules', 'dist']);
 
