@@ -111,6 +111,10 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
 
   // Preparing and applying run as local activities (a request made before this change keeps its activity tasks).
   const steps = patched('local-data-steps') ? local : data;
+  // Asked here, in the first workflow task, not where it is used: asked after the prepare step's local
+  // activity, its marker failed to replay (a state query on an evicted workflow reported nondeterminism).
+  // A request started before this check keeps its history.
+  const rejudgeRolloutStart = patched('rollout-start-rejudged');
   try {
     prepared = await steps.prepareChange({
       requestId: input.requestId,
@@ -211,9 +215,8 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   state.status = 'applying';
   const plan = prepared.plan;
   if (plan.rollout) {
-    // Judged again as it starts (docs/design.md#re-judge-at-the-point-of-effect); a request started
-    // before this check keeps its history.
-    if (patched('rollout-start-rejudged')) {
+    // Judged again as it starts (docs/design.md#re-judge-at-the-point-of-effect).
+    if (rejudgeRolloutStart) {
       try {
         await steps.authorizeRolloutStart({
           actor: input.requester,
