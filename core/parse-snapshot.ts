@@ -23,7 +23,7 @@ export function checkSnapshot(value: unknown, origin: string): EnvSnapshot {
   if (!isObject(value)) throw new Error(`${origin}: a snapshot must be a JSON object with env, version and flags`);
   const { env, version, flags, configs, generatedAt, epoch } = value;
   if (typeof env !== 'string' || env === '')
-    throw new Error(`${origin}: the snapshot has no "env" (expected e.g. "production")`);
+    throw new Error(`${origin}: the snapshot has no "env" (expected the name of the environment it was published for)`);
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
     throw new Error(`${origin}: "version" must be a non-negative integer (got ${JSON.stringify(version)})`);
   }

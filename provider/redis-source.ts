@@ -36,7 +36,7 @@ export interface RedisSourceOptions {
  */
 export function redisSource(options: RedisSourceOptions): SnapshotSource {
   if (!options.url && !options.client) throw new Error('redisSource needs `url` or `client`');
-  if (!options.env) throw new Error('redisSource needs `env` (the environment to serve, e.g. "production")');
+  if (!options.env) throw new Error('redisSource needs `env` (the environment to serve: one of your ENVIRONMENTS)');
   const prefix = options.prefix ?? 'switchyard';
   const keys = redisKeys(prefix);
   const { env } = options;

@@ -13,7 +13,7 @@ export interface AppliedChangeRecord<D = unknown> {
   lastVersion: number;
   /** The entry as it was before the change; undefined when the change created it. */
   before: D | undefined;
-  /** Audit actions and environments of the change, e.g. ['flag.rollout.stage'], ['production']. */
+  /** Audit actions and environments of the change, e.g. ['flag.rollout.stage'] and the one environment its stage was written in. */
   actions: string[];
   environments: string[];
   tenants: string[];

@@ -1,8 +1,8 @@
+import { parseTestCommand } from '../test/parse-command.js';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChangeRequest } from '../bot/workflow-starters.js';
-import { parseCommand } from '../core/command/parse.js';
 import type { Command } from '../core/command/schema.js';
 import { createLogger } from '../storage/logger.js';
 import { eventually, grantRole, seedFlag, startTemporalHarness, type TemporalHarness } from '../test/temporal.js';
@@ -45,7 +45,7 @@ const request = (id: string, requester: string, text: string) =>
     {
       requestId: id,
       requester,
-      command: parseCommand('/flag', text, { environments: ENVIRONMENTS }) as Command & Record<string, unknown>,
+      command: parseTestCommand('/flag', text, { environments: ENVIRONMENTS }) as Command & Record<string, unknown>,
       replyTo: { transport: 'console', user: requester },
     },
     h.taskQueue,

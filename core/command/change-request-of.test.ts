@@ -1,9 +1,9 @@
+import { parseTestCommand } from '../../test/parse-command.js';
 import { TEST_POLICY } from '../../test/policy.js';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../classify.js';
 import { canPerform, type RoleBinding } from '../rbac.js';
 import { changeRequestOf } from './change-request-of.js';
-import { parseCommand } from './parse.js';
 
 const bindings: RoleBinding[] = [
   { subject: 'UDEV', role: 'developer' },
@@ -17,7 +17,7 @@ function requestFor(
   text: string,
   flagKind?: 'release' | 'ops' | 'experiment',
 ) {
-  const request = changeRequestOf(parseCommand(command, text), { actor, flagKind });
+  const request = changeRequestOf(parseTestCommand(command, text), { actor, flagKind });
   if (!request) throw new Error(`${text} changes nothing`);
   return request;
 }
@@ -61,7 +61,7 @@ describe('from typed command to an authorized, classified change', () => {
   });
 
   it('reads change nothing', () => {
-    expect(changeRequestOf(parseCommand('/flag', 'show checkout'), { actor: 'UDEV' })).toBeUndefined();
-    expect(changeRequestOf(parseCommand('/change', 'approve cr-1'), { actor: 'UDEV' })).toBeUndefined();
+    expect(changeRequestOf(parseTestCommand('/flag', 'show checkout'), { actor: 'UDEV' })).toBeUndefined();
+    expect(changeRequestOf(parseTestCommand('/change', 'approve cr-1'), { actor: 'UDEV' })).toBeUndefined();
   });
 });

@@ -1,12 +1,12 @@
+import { parseTestCommand } from '../../test/parse-command.js';
 import { describe, expect, it } from 'vitest';
 import { changeRequestOf } from './change-request-of.js';
 import { CommandError } from './errors.js';
-import { parseCommand } from './parse.js';
 import { USAGE, usageFor } from './usage.js';
 
 function errorOf(command: '/flag' | '/incident', text: string): CommandError {
   try {
-    parseCommand(command, text);
+    parseTestCommand(command, text);
   } catch (error) {
     if (error instanceof CommandError) return error;
     throw error;
@@ -17,7 +17,7 @@ function errorOf(command: '/flag' | '/incident', text: string): CommandError {
 describe('/flag guardrail', () => {
   it('reads a guardrail rule with its metric, threshold, window and reason', () => {
     expect(
-      parseCommand(
+      parseTestCommand(
         '/flag',
         'guardrail set search-v3 --metric error_rate --threshold 0.05 --window 5m --reason "errors hurt"',
       ),
@@ -29,7 +29,7 @@ describe('/flag guardrail', () => {
       window: '5m',
       reason: 'errors hurt',
     });
-    expect(parseCommand('/flag', 'guardrail remove search-v3 --reason "noisy"')).toEqual({
+    expect(parseTestCommand('/flag', 'guardrail remove search-v3 --reason "noisy"')).toEqual({
       name: 'flag.guardrail.remove',
       key: 'search-v3',
       reason: 'noisy',
@@ -63,7 +63,7 @@ describe('/flag guardrail', () => {
   });
 
   it('is a change of the flag in every environment, and /flag help lists it', () => {
-    const command = parseCommand('/flag', 'guardrail set k --metric error_rate --threshold 1 --window 5m');
+    const command = parseTestCommand('/flag', 'guardrail set k --metric error_rate --threshold 1 --window 5m');
     expect(changeRequestOf(command, { actor: 'U1', flagKind: 'release' })).toEqual({
       action: 'flag.guardrail.set',
       requestedBy: 'U1',
@@ -78,10 +78,10 @@ describe('/flag guardrail', () => {
 
 describe('/incident', () => {
   it('lists, shows and reviews incidents', () => {
-    expect(parseCommand('/incident', 'list --open')).toEqual({ name: 'incident.list', open: true });
-    expect(parseCommand('/incident', 'list')).toEqual({ name: 'incident.list', open: false });
-    expect(parseCommand('/incident', 'show INC-12')).toEqual({ name: 'incident.show', id: 'INC-12' });
-    expect(parseCommand('/incident', 'review INC-12 --notes "rolled back, root cause known"')).toEqual({
+    expect(parseTestCommand('/incident', 'list --open')).toEqual({ name: 'incident.list', open: true });
+    expect(parseTestCommand('/incident', 'list')).toEqual({ name: 'incident.list', open: false });
+    expect(parseTestCommand('/incident', 'show INC-12')).toEqual({ name: 'incident.show', id: 'INC-12' });
+    expect(parseTestCommand('/incident', 'review INC-12 --notes "rolled back, root cause known"')).toEqual({
       name: 'incident.review',
       id: 'INC-12',
       notes: 'rolled back, root cause known',
@@ -90,7 +90,7 @@ describe('/incident', () => {
 
   it('needs notes for a review, and answers help with its usage lines', () => {
     expect(errorOf('/incident', 'review INC-12').message).toContain('missing `--notes "<text>"`');
-    const help = parseCommand('/incident', 'help');
+    const help = parseTestCommand('/incident', 'help');
     expect(help.name === 'incident.help' && help.text.split('\n')).toEqual([
       USAGE['incident.help'],
       USAGE['incident.list'],

@@ -1,4 +1,4 @@
-export { parseCommand, DEFAULT_ENVIRONMENTS, type ParseOptions } from './parse.js';
+export { parseCommand, type ParseOptions } from './parse.js';
 export { commandSchema, GRANTABLE_ROLES, type Command, type CommandOf } from './schema.js';
 export { CommandError } from './errors.js';
 export { USAGE, usageFor, type CommandName, type SlashCommand } from './usage.js';

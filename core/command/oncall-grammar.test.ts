@@ -1,10 +1,10 @@
+import { parseTestCommand } from '../../test/parse-command.js';
 import { describe, expect, it } from 'vitest';
 import { planChange, type PlannableCommand } from '../change/plan/index.js';
 import { classify } from '../classify.js';
 import { policyOf } from '../policy.js';
 import { changeRequestOf } from './change-request-of.js';
 import { CommandError } from './errors.js';
-import { parseCommand } from './parse.js';
 import { roleChangeOf } from './role-change.js';
 
 const now = new Date('2026-12-08T12:00:00Z');
@@ -13,7 +13,7 @@ const policy = policyOf({ ENVIRONMENTS: environments });
 
 function problemOf(command: '/oncall' | '/change', text: string): string {
   try {
-    parseCommand(command, text);
+    parseTestCommand(command, text);
   } catch (err) {
     if (err instanceof CommandError) return err.problem;
     throw err;
@@ -23,24 +23,24 @@ function problemOf(command: '/oncall' | '/change', text: string): string {
 
 describe('/oncall', () => {
   it('lists, and adds or removes someone for one environment, with a default justification', () => {
-    expect(parseCommand('/oncall', 'list')).toEqual({ name: 'oncall.list' });
-    expect(parseCommand('/oncall', 'add <@U42|bob> --env production --until 2026-12-09T09:00Z')).toEqual({
+    expect(parseTestCommand('/oncall', 'list')).toEqual({ name: 'oncall.list' });
+    expect(parseTestCommand('/oncall', 'add <@U42|bob> --env production --until 2026-12-09T09:00Z')).toEqual({
       name: 'oncall.add',
       subject: 'U42',
       env: 'production',
       until: '2026-12-09T09:00:00.000Z',
       reason: 'on-call rotation: U42 on call in production until 2026-12-09T09:00:00.000Z',
     });
-    expect(parseCommand('/oncall', 'add U42 --env staging --reason "covers Bob"')).toMatchObject({
+    expect(parseTestCommand('/oncall', 'add U42 --env staging --reason "covers Bob"')).toMatchObject({
       reason: 'covers Bob',
     });
-    expect(parseCommand('/oncall', 'remove U42 --env production')).toEqual({
+    expect(parseTestCommand('/oncall', 'remove U42 --env production')).toEqual({
       name: 'oncall.remove',
       subject: 'U42',
       env: 'production',
       reason: 'on-call rotation: U42 off call in production',
     });
-    expect(parseCommand('/oncall', 'help').name).toBe('oncall.help');
+    expect(parseTestCommand('/oncall', 'help').name).toBe('oncall.help');
   });
 
   it('needs an environment and a time with its zone, and a remove takes no end', () => {
@@ -55,7 +55,7 @@ describe('/oncall', () => {
   });
 
   it('is the role change it stands for: a grant of oncall there, risky like every role change', () => {
-    const add = parseCommand('/oncall', 'add U42 --env production --until 2026-12-09T09:00Z');
+    const add = parseTestCommand('/oncall', 'add U42 --env production --until 2026-12-09T09:00Z');
     expect(roleChangeOf(add)).toEqual({
       name: 'change.role.grant',
       subject: 'U42',
@@ -77,7 +77,7 @@ describe('/oncall', () => {
     expect(classify(request, { policy, bindings, actor: 'U_OPS1' }).reasons).toContain(
       'role changes always need a second person (grants oncall)',
     );
-    const remove = parseCommand('/oncall', 'remove U42 --env production');
+    const remove = parseTestCommand('/oncall', 'remove U42 --env production');
     expect(changeRequestOf(remove, { actor: 'U_OPS1' })).toMatchObject({
       action: 'change.role.revoke',
       role: 'oncall',
@@ -85,7 +85,7 @@ describe('/oncall', () => {
   });
 
   it('refuses to plan an end that has already passed', () => {
-    const add = parseCommand('/oncall', 'add U42 --env production --until 2026-12-01T00:00Z');
+    const add = parseTestCommand('/oncall', 'add U42 --env production --until 2026-12-01T00:00Z');
     expect(() => planChange(add as PlannableCommand, { current: null, version: 0, environments, now })).toThrow(
       /--until 2026-12-01T00:00:00.000Z is not in the future/,
     );
@@ -95,7 +95,10 @@ describe('/oncall', () => {
 describe('/change role grant --until', () => {
   it('carries an end on a grant, and refuses one on a revoke', () => {
     expect(
-      parseCommand('/change', 'role grant U42 oncall --env production --until 2026-12-09T10:00+01:00 --reason shift'),
+      parseTestCommand(
+        '/change',
+        'role grant U42 oncall --env production --until 2026-12-09T10:00+01:00 --reason shift',
+      ),
     ).toMatchObject({ name: 'change.role.grant', role: 'oncall', until: '2026-12-09T09:00:00.000Z' });
     expect(problemOf('/change', 'role revoke U42 oncall --env production --until 2026-12-09T09:00Z --reason x')).toBe(
       'unknown option `--until`',

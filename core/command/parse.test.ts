@@ -1,12 +1,12 @@
+import { parseTestCommand } from '../../test/parse-command.js';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from './errors.js';
-import { parseCommand } from './parse.js';
 import { tokenize } from './tokenize.js';
 import { USAGE } from './usage.js';
 
 function errorOf(command: '/flag' | '/config' | '/change', text: string, environments?: string[]): CommandError {
   try {
-    parseCommand(command, text, { environments });
+    parseTestCommand(command, text, environments ? { environments } : undefined);
   } catch (error) {
     if (error instanceof CommandError) return error;
     throw error;
@@ -28,20 +28,20 @@ describe('tokenizing what Slack sends', () => {
 
 describe('/flag', () => {
   it('help lists every /flag subcommand, or those of one topic', () => {
-    const all = parseCommand('/flag', 'help');
+    const all = parseTestCommand('/flag', 'help');
     expect(all.name).toBe('flag.help');
     if (all.name !== 'flag.help') return;
     expect(all.text.split('\n')).toContain(USAGE['flag.create']);
     expect(all.text.split('\n')).toContain(USAGE['flag.history']);
-    const empty = parseCommand('/flag', '   ');
+    const empty = parseTestCommand('/flag', '   ');
     expect(empty).toMatchObject({ name: 'flag.help', text: all.text });
-    const rollout = parseCommand('/flag', 'help rollout');
+    const rollout = parseTestCommand('/flag', 'help rollout');
     expect(rollout).toMatchObject({ text: `${USAGE['flag.rollout']}\n${USAGE['flag.rollout.pause']}` });
   });
 
   it('create reads kind, owner, typed variations, default, expiry and ticket in any order', () => {
     expect(
-      parseCommand(
+      parseTestCommand(
         '/flag',
         'create checkout-v2 --expiry 2026-03-01 --kind release --owner payments --description "New checkout flow" --variations on=true,off=false --default off --ticket PAY-12',
       ),
@@ -63,7 +63,7 @@ describe('/flag', () => {
   });
 
   it('create types variations by --type, json values keeping their commas', () => {
-    const numbers = parseCommand(
+    const numbers = parseTestCommand(
       '/flag',
       'create retry-limit --kind ops --owner sre --description d --type number --variations low=1,high=10 --default low',
     );
@@ -74,7 +74,7 @@ describe('/flag', () => {
         { id: 'high', value: 10 },
       ],
     });
-    const strings = parseCommand(
+    const strings = parseTestCommand(
       '/flag',
       'create colour --kind experiment --owner growth --description d --type string --variations a=10,b=blue --default a',
     );
@@ -84,7 +84,7 @@ describe('/flag', () => {
         { id: 'b', value: 'blue' },
       ],
     });
-    const json = parseCommand(
+    const json = parseTestCommand(
       '/flag',
       `create layout --kind experiment --owner web --description d --type json --variations 'a={"cols":2,"dense":true},b={"cols":3}' --default a`,
     );
@@ -95,25 +95,25 @@ describe('/flag', () => {
         { id: 'b', value: { cols: 3 } },
       ],
     });
-    expect(parseCommand('/flag', 'create simple --kind ops --owner sre --description "a breaker"')).toMatchObject({
+    expect(parseTestCommand('/flag', 'create simple --kind ops --owner sre --description "a breaker"')).toMatchObject({
       type: 'boolean',
       variations: undefined,
     });
   });
 
   it('show, list, history', () => {
-    expect(parseCommand('/flag', 'show checkout --env staging')).toEqual({
+    expect(parseTestCommand('/flag', 'show checkout --env staging')).toEqual({
       name: 'flag.show',
       key: 'checkout',
       env: 'staging',
     });
-    expect(parseCommand('/flag', 'list --stale --owner payments')).toEqual({
+    expect(parseTestCommand('/flag', 'list --stale --owner payments')).toEqual({
       name: 'flag.list',
       owner: 'payments',
       stale: true,
     });
-    expect(parseCommand('/flag', 'list')).toEqual({ name: 'flag.list', stale: false });
-    expect(parseCommand('/flag', 'history checkout --limit 5')).toEqual({
+    expect(parseTestCommand('/flag', 'list')).toEqual({ name: 'flag.list', stale: false });
+    expect(parseTestCommand('/flag', 'history checkout --limit 5')).toEqual({
       name: 'flag.history',
       key: 'checkout',
       limit: 5,
@@ -121,19 +121,19 @@ describe('/flag', () => {
   });
 
   it('on / off / serve with tenant and reason', () => {
-    expect(parseCommand('/flag', 'on checkout --env staging --reason “QA sign-off”')).toEqual({
+    expect(parseTestCommand('/flag', 'on checkout --env staging --reason “QA sign-off”')).toEqual({
       name: 'flag.on',
       key: 'checkout',
       env: 'staging',
       reason: 'QA sign-off',
     });
-    expect(parseCommand('/flag', 'off checkout --tenant acme --env production')).toEqual({
+    expect(parseTestCommand('/flag', 'off checkout --tenant acme --env production')).toEqual({
       name: 'flag.off',
       key: 'checkout',
       env: 'production',
       tenant: 'acme',
     });
-    expect(parseCommand('/flag', 'serve checkout treatment --env dev')).toEqual({
+    expect(parseTestCommand('/flag', 'serve checkout treatment --env dev')).toEqual({
       name: 'flag.serve',
       key: 'checkout',
       variation: 'treatment',
@@ -143,7 +143,10 @@ describe('/flag', () => {
 
   it('rollout reads stages, cohorts and bake time; controls name the rollout', () => {
     expect(
-      parseCommand('/flag', 'rollout checkout on --env production --stages 1,5,25,50,100 --bake 4h --reason launch'),
+      parseTestCommand(
+        '/flag',
+        'rollout checkout on --env production --stages 1,5,25,50,100 --bake 4h --reason launch',
+      ),
     ).toEqual({
       name: 'flag.rollout',
       key: 'checkout',
@@ -154,13 +157,13 @@ describe('/flag', () => {
       reason: 'launch',
     });
     expect(
-      parseCommand('/flag', 'rollout checkout on --env production --cohorts beta,standard,enterprise --bake 30m'),
+      parseTestCommand('/flag', 'rollout checkout on --env production --cohorts beta,standard,enterprise --bake 30m'),
     ).toMatchObject({
       cohorts: ['beta', 'standard', 'enterprise'],
       bakeMs: 30 * 60_000,
     });
     for (const action of ['pause', 'resume', 'abort', 'promote'] as const) {
-      expect(parseCommand('/flag', `rollout ${action} checkout --env production`)).toEqual({
+      expect(parseTestCommand('/flag', `rollout ${action} checkout --env production`)).toEqual({
         name: `flag.rollout.${action}`,
         key: 'checkout',
         env: 'production',
@@ -170,7 +173,7 @@ describe('/flag', () => {
 
   it('rule add turns --if text into a condition; rule remove names the rule', () => {
     expect(
-      parseCommand(
+      parseTestCommand(
         '/flag',
         'rule add checkout --env production --if "tenant.tier in beta,enterprise and app.version semverGte 2.1.0 and user.age &gt;= 18" --serve on --priority 10',
       ),
@@ -189,16 +192,16 @@ describe('/flag', () => {
       priority: 10,
     });
     expect(
-      parseCommand('/flag', `rule add checkout --env dev --if 'user.email endsWith "@acme.io"' --serve on`),
+      parseTestCommand('/flag', `rule add checkout --env dev --if 'user.email endsWith "@acme.io"' --serve on`),
     ).toMatchObject({
       condition: { 'user.email': { endsWith: '@acme.io' } },
     });
     expect(
-      parseCommand('/flag', `rule add checkout --env dev --if "user.id eq '42' and beta exists" --serve on`),
+      parseTestCommand('/flag', `rule add checkout --env dev --if "user.id eq '42' and beta exists" --serve on`),
     ).toMatchObject({
       condition: { all: [{ 'user.id': { eq: '42' } }, { beta: { exists: true } }] },
     });
-    expect(parseCommand('/flag', 'rule remove checkout --env dev r-7')).toEqual({
+    expect(parseTestCommand('/flag', 'rule remove checkout --env dev r-7')).toEqual({
       name: 'flag.rule.remove',
       key: 'checkout',
       env: 'dev',
@@ -207,7 +210,7 @@ describe('/flag', () => {
   });
 
   it('override normalizes a Slack mention and reads the ttl', () => {
-    expect(parseCommand('/flag', 'override checkout on --user <@U123ABC|alice> --env staging --ttl 1h')).toEqual({
+    expect(parseTestCommand('/flag', 'override checkout on --user <@U123ABC|alice> --env staging --ttl 1h')).toEqual({
       name: 'flag.override',
       key: 'checkout',
       variation: 'on',
@@ -216,7 +219,7 @@ describe('/flag', () => {
       all: false,
       ttlMs: 3_600_000,
     });
-    expect(parseCommand('/flag', 'override checkout on --user U1 --env staging')).toMatchObject({
+    expect(parseTestCommand('/flag', 'override checkout on --user U1 --env staging')).toMatchObject({
       env: 'staging',
       ttlMs: undefined,
     });
@@ -224,33 +227,36 @@ describe('/flag', () => {
 
   it('override takes one environment or --all, and a reason', () => {
     expect(
-      parseCommand('/flag', 'override checkout-v2 off --user user-5 --env production --reason "support case 812"'),
+      parseTestCommand('/flag', 'override checkout-v2 off --user user-5 --env production --reason "support case 812"'),
     ).toMatchObject({
       env: 'production',
       all: false,
       reason: 'support case 812',
     });
-    expect(parseCommand('/flag', 'override checkout on --user U1 --all')).toMatchObject({ env: undefined, all: true });
-    expect(() => parseCommand('/flag', 'override checkout on --user U1')).toThrow(
+    expect(parseTestCommand('/flag', 'override checkout on --user U1 --all')).toMatchObject({
+      env: undefined,
+      all: true,
+    });
+    expect(() => parseTestCommand('/flag', 'override checkout on --user U1')).toThrow(
       /`--env <env>` for one environment, or `--all` for every environment/,
     );
-    expect(() => parseCommand('/flag', 'override checkout on --user U1 --env dev --all')).toThrow(/not both/);
+    expect(() => parseTestCommand('/flag', 'override checkout on --user U1 --env dev --all')).toThrow(/not both/);
   });
 
   it('kill takes one environment or --all; break-glass names what to serve', () => {
-    expect(parseCommand('/flag', 'kill checkout --env production --reason "errors spiking"')).toEqual({
+    expect(parseTestCommand('/flag', 'kill checkout --env production --reason "errors spiking"')).toEqual({
       name: 'flag.kill',
       key: 'checkout',
       env: 'production',
       all: false,
       reason: 'errors spiking',
     });
-    expect(parseCommand('/flag', 'kill checkout --all --tenant acme --reason x')).toMatchObject({
+    expect(parseTestCommand('/flag', 'kill checkout --all --tenant acme --reason x')).toMatchObject({
       all: true,
       tenant: 'acme',
       env: undefined,
     });
-    expect(parseCommand('/flag', 'break-glass checkout off --env production --reason "SEV1"')).toEqual({
+    expect(parseTestCommand('/flag', 'break-glass checkout off --env production --reason "SEV1"')).toEqual({
       name: 'flag.break-glass',
       key: 'checkout',
       serve: 'off',
@@ -260,7 +266,7 @@ describe('/flag', () => {
   });
 
   it('accepts the configured environments', () => {
-    expect(parseCommand('/flag', 'on checkout --env qa', { environments: ['qa', 'prod'] })).toMatchObject({
+    expect(parseTestCommand('/flag', 'on checkout --env qa', { environments: ['qa', 'prod'] })).toMatchObject({
       env: 'qa',
     });
   });
@@ -269,7 +275,7 @@ describe('/flag', () => {
 describe('/config', () => {
   it('set converts the value by --type and keeps what was typed', () => {
     expect(
-      parseCommand('/config', 'set http-timeout 30s --type duration --env production --reason "slow upstream"'),
+      parseTestCommand('/config', 'set http-timeout 30s --type duration --env production --reason "slow upstream"'),
     ).toEqual({
       name: 'config.set',
       key: 'http-timeout',
@@ -279,14 +285,14 @@ describe('/config', () => {
       env: 'production',
       reason: 'slow upstream',
     });
-    expect(parseCommand('/config', 'set max-items 50 --type int --tenant acme --reason r')).toMatchObject({
+    expect(parseTestCommand('/config', 'set max-items 50 --type int --tenant acme --reason r')).toMatchObject({
       value: 50,
       tenant: 'acme',
     });
-    expect(parseCommand('/config', `set limits '{"rps":10}' --type json --reason r`)).toMatchObject({
+    expect(parseTestCommand('/config', `set limits '{"rps":10}' --type json --reason r`)).toMatchObject({
       value: { rps: 10 },
     });
-    expect(parseCommand('/config', 'set banner "Hello all" --user <@U9> --reason r')).toMatchObject({
+    expect(parseTestCommand('/config', 'set banner "Hello all" --user <@U9> --reason r')).toMatchObject({
       value: 'Hello all',
       user: 'U9',
       type: undefined,
@@ -294,32 +300,32 @@ describe('/config', () => {
   });
 
   it('get and secret set', () => {
-    expect(parseCommand('/config', 'get http-timeout --env staging --tenant acme')).toEqual({
+    expect(parseTestCommand('/config', 'get http-timeout --env staging --tenant acme')).toEqual({
       name: 'config.get',
       key: 'http-timeout',
       env: 'staging',
       tenant: 'acme',
     });
-    expect(parseCommand('/config', 'secret set stripe-key --env production')).toEqual({
+    expect(parseTestCommand('/config', 'secret set stripe-key --env production')).toEqual({
       name: 'config.secret.set',
       key: 'stripe-key',
       env: 'production',
     });
-    expect(parseCommand('/config', 'help')).toMatchObject({ name: 'config.help' });
+    expect(parseTestCommand('/config', 'help')).toMatchObject({ name: 'config.help' });
   });
 });
 
 describe('/change', () => {
   it('list, show, approve, reject, revert', () => {
-    expect(parseCommand('/change', 'list')).toEqual({ name: 'change.list' });
-    expect(parseCommand('/change', 'show cr-12')).toEqual({ name: 'change.show', id: 'cr-12' });
-    expect(parseCommand('/change', 'approve cr-12')).toEqual({ name: 'change.approve', id: 'cr-12' });
-    expect(parseCommand('/change', 'reject cr-12 --reason "not now"')).toEqual({
+    expect(parseTestCommand('/change', 'list')).toEqual({ name: 'change.list' });
+    expect(parseTestCommand('/change', 'show cr-12')).toEqual({ name: 'change.show', id: 'cr-12' });
+    expect(parseTestCommand('/change', 'approve cr-12')).toEqual({ name: 'change.approve', id: 'cr-12' });
+    expect(parseTestCommand('/change', 'reject cr-12 --reason "not now"')).toEqual({
       name: 'change.reject',
       id: 'cr-12',
       reason: 'not now',
     });
-    expect(parseCommand('/change', 'revert cr-12 --reason oops')).toEqual({
+    expect(parseTestCommand('/change', 'revert cr-12 --reason oops')).toEqual({
       name: 'change.revert',
       id: 'cr-12',
       reason: 'oops',
@@ -327,16 +333,16 @@ describe('/change', () => {
   });
 
   it('role grant / revoke take a mention and a role', () => {
-    expect(parseCommand('/change', 'role grant <@U42|bob> operator --env production --reason "joins on-call"')).toEqual(
-      {
-        name: 'change.role.grant',
-        subject: 'U42',
-        role: 'operator',
-        env: 'production',
-        reason: 'joins on-call',
-      },
-    );
-    expect(parseCommand('/change', 'role revoke U42 admin --tenant acme --reason left')).toMatchObject({
+    expect(
+      parseTestCommand('/change', 'role grant <@U42|bob> operator --env production --reason "joins on-call"'),
+    ).toEqual({
+      name: 'change.role.grant',
+      subject: 'U42',
+      role: 'operator',
+      env: 'production',
+      reason: 'joins on-call',
+    });
+    expect(parseTestCommand('/change', 'role revoke U42 admin --tenant acme --reason left')).toMatchObject({
       name: 'change.role.revoke',
       tenant: 'acme',
     });

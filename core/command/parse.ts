@@ -11,11 +11,9 @@ import { TENANT_SUBCOMMANDS } from './tenant-grammar.js';
 import { tokenize, UnterminatedQuoteError, type Token } from './tokenize.js';
 import { USAGE, usageFor, type SlashCommand } from './usage.js';
 
-export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
-
 export interface ParseOptions {
-  /** The environments `--env` accepts, ordered by risk (docs/design.md#environments-tenants-and-cohorts). */
-  environments?: readonly string[];
+  /** The environments `--env` accepts, ordered by risk (settings ENVIRONMENTS; docs/design.md#policy). */
+  environments: readonly string[];
 }
 
 const GRAMMAR: Record<SlashCommand, Subcommand[]> = {
@@ -49,10 +47,10 @@ function match(subcommands: Subcommand[], tokens: Token[]): Subcommand | undefin
  * `pause` cannot be rolled out with this grammar.
  *
  * @example
- * parseCommand('/flag', 'on checkout-v2 --env staging --reason "QA sign-off"')
+ * parseCommand('/flag', 'on checkout-v2 --env staging --reason "QA sign-off"', { environments: policy.environments })
  * // { name: 'flag.on', key: 'checkout-v2', env: 'staging', reason: 'QA sign-off' }
  */
-export function parseCommand(command: SlashCommand, text: string, options: ParseOptions = {}): Command {
+export function parseCommand(command: SlashCommand, text: string, options: ParseOptions): Command {
   const subcommands = GRAMMAR[command];
   if (!subcommands) {
     throw new CommandError(
@@ -92,12 +90,7 @@ export function parseCommand(command: SlashCommand, text: string, options: Parse
   }
 
   const usage = USAGE[subcommand.name];
-  const args = new Args(
-    tokens.slice(subcommand.path.length),
-    subcommand.options,
-    usage,
-    options.environments ?? DEFAULT_ENVIRONMENTS,
-  );
+  const args = new Args(tokens.slice(subcommand.path.length), subcommand.options, usage, options.environments);
   const built = subcommand.build(args);
   args.noExtraPositionals();
   const checked = commandSchema.safeParse(built);

@@ -1,11 +1,11 @@
+import { parseTestCommand } from '../../test/parse-command.js';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from './errors.js';
-import { parseCommand } from './parse.js';
 import { usageFor } from './usage.js';
 
 function errorOf(command: '/tenant' | '/cohort' | '/flag', text: string): CommandError {
   try {
-    parseCommand(command, text);
+    parseTestCommand(command, text);
   } catch (error) {
     if (error instanceof CommandError) return error;
     throw error;
@@ -15,14 +15,14 @@ function errorOf(command: '/tenant' | '/cohort' | '/flag', text: string): Comman
 
 describe('/tenant', () => {
   it('adds a tenant with a tier and a display name', () => {
-    expect(parseCommand('/tenant', 'add acme --tier enterprise --name "Acme Corp" --reason "signed"')).toEqual({
+    expect(parseTestCommand('/tenant', 'add acme --tier enterprise --name "Acme Corp" --reason "signed"')).toEqual({
       name: 'tenant.add',
       id: 'acme',
       tier: 'enterprise',
       displayName: 'Acme Corp',
       reason: 'signed',
     });
-    expect(parseCommand('/tenant', 'add globex')).toMatchObject({
+    expect(parseTestCommand('/tenant', 'add globex')).toMatchObject({
       name: 'tenant.add',
       id: 'globex',
       tier: undefined,
@@ -31,12 +31,12 @@ describe('/tenant', () => {
   });
 
   it('sets a tier or a name, and says what to give when neither is', () => {
-    expect(parseCommand('/tenant', 'set acme --tier standard')).toMatchObject({
+    expect(parseTestCommand('/tenant', 'set acme --tier standard')).toMatchObject({
       name: 'tenant.set',
       id: 'acme',
       tier: 'standard',
     });
-    expect(parseCommand('/tenant', 'set acme --name "Acme Inc"')).toMatchObject({
+    expect(parseTestCommand('/tenant', 'set acme --name "Acme Inc"')).toMatchObject({
       name: 'tenant.set',
       id: 'acme',
       displayName: 'Acme Inc',
@@ -54,8 +54,8 @@ describe('/tenant', () => {
   });
 
   it('lists, and answers help with its usage lines', () => {
-    expect(parseCommand('/tenant', 'list')).toEqual({ name: 'tenant.list' });
-    const help = parseCommand('/tenant', 'help');
+    expect(parseTestCommand('/tenant', 'list')).toEqual({ name: 'tenant.list' });
+    const help = parseTestCommand('/tenant', 'help');
     expect(help).toMatchObject({ name: 'tenant.help' });
     expect(usageFor('/tenant')).toHaveLength(4);
   });
@@ -63,7 +63,7 @@ describe('/tenant', () => {
 
 describe('/cohort', () => {
   it('creates a cohort with a description', () => {
-    expect(parseCommand('/cohort', 'create beta --description "early adopters"')).toEqual({
+    expect(parseTestCommand('/cohort', 'create beta --description "early adopters"')).toEqual({
       name: 'cohort.create',
       cohort: 'beta',
       description: 'early adopters',
@@ -72,12 +72,12 @@ describe('/cohort', () => {
   });
 
   it('adds and removes tenants given with spaces or commas, each once', () => {
-    expect(parseCommand('/cohort', 'add beta acme globex,initech acme')).toMatchObject({
+    expect(parseTestCommand('/cohort', 'add beta acme globex,initech acme')).toMatchObject({
       name: 'cohort.add',
       cohort: 'beta',
       tenants: ['acme', 'globex', 'initech'],
     });
-    expect(parseCommand('/cohort', 'remove beta globex')).toMatchObject({
+    expect(parseTestCommand('/cohort', 'remove beta globex')).toMatchObject({
       name: 'cohort.remove',
       cohort: 'beta',
       tenants: ['globex'],
@@ -94,7 +94,7 @@ describe('/cohort', () => {
 
 describe('/flag serve --tier', () => {
   it('serves a variation to one tier, but not to a tier and a tenant at once', () => {
-    expect(parseCommand('/flag', 'serve sso on --env production --tier enterprise')).toMatchObject({
+    expect(parseTestCommand('/flag', 'serve sso on --env production --tier enterprise')).toMatchObject({
       name: 'flag.serve',
       key: 'sso',
       variation: 'on',

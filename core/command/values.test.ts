@@ -1,12 +1,12 @@
+import { parseTestCommand } from '../../test/parse-command.js';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from './errors.js';
-import { parseCommand } from './parse.js';
 import { tokenize } from './tokenize.js';
 import { USAGE } from './usage.js';
 
 function problemOf(command: '/flag' | '/config', text: string): string {
   try {
-    parseCommand(command, text);
+    parseTestCommand(command, text);
   } catch (error) {
     if (error instanceof CommandError) return error.problem;
     throw error;
@@ -35,24 +35,26 @@ describe('JSON typed into a command', () => {
 
   it('/config set takes JSON with or without shell-style quoting', () => {
     for (const value of [`{"a":1}`, `{"a": 1}`, `'{"a": 1}'`, `"{\\"a\\": 1}"`]) {
-      expect(parseCommand('/config', `set blob ${value} --type json --reason r`)).toMatchObject({
+      expect(parseTestCommand('/config', `set blob ${value} --type json --reason r`)).toMatchObject({
         value: { a: 1 },
         rawValue: expect.stringMatching(/^\{"a": ?1\}$/),
       });
     }
-    expect(parseCommand('/config', `set blob {"a":1,"b":["x","y"]} --type json --reason r`)).toMatchObject({
+    expect(parseTestCommand('/config', `set blob {"a":1,"b":["x","y"]} --type json --reason r`)).toMatchObject({
       value: { a: 1, b: ['x', 'y'] },
     });
   });
 
   it('a quoted JSON string keeps its quotes as JSON', () => {
-    expect(parseCommand('/config', 'set greeting "hello" --type json --reason r')).toMatchObject({
+    expect(parseTestCommand('/config', 'set greeting "hello" --type json --reason r')).toMatchObject({
       value: 'hello',
       rawValue: '"hello"',
     });
-    expect(parseCommand('/config', `set greeting '"hello"' --type json --reason r`)).toMatchObject({ value: 'hello' });
+    expect(parseTestCommand('/config', `set greeting '"hello"' --type json --reason r`)).toMatchObject({
+      value: 'hello',
+    });
     // Without --type the grammar cannot know; the planner reads it by the entry's type.
-    expect(parseCommand('/config', 'set greeting "hello" --reason r')).toMatchObject({
+    expect(parseTestCommand('/config', 'set greeting "hello" --reason r')).toMatchObject({
       rawValue: 'hello',
       asTyped: '"hello"',
     });
@@ -67,7 +69,7 @@ describe('JSON typed into a command', () => {
 
 describe('enum config values from chat', () => {
   it('--values lists the allowed values, and the value must be one of them', () => {
-    expect(parseCommand('/config', 'set region eu --type enum --values eu,us,apac --reason r')).toMatchObject({
+    expect(parseTestCommand('/config', 'set region eu --type enum --values eu,us,apac --reason r')).toMatchObject({
       value: 'eu',
       type: 'enum',
       enumValues: ['eu', 'us', 'apac'],
@@ -78,7 +80,7 @@ describe('enum config values from chat', () => {
   });
 
   it('--values without --type is left to the entry; with another --type it is refused, saying what to type', () => {
-    expect(parseCommand('/config', 'set region us --values eu,us --reason r')).toMatchObject({
+    expect(parseTestCommand('/config', 'set region us --values eu,us --reason r')).toMatchObject({
       type: undefined,
       enumValues: ['eu', 'us'],
     });
@@ -103,7 +105,9 @@ describe('/flag create variations', () => {
   const base = 'create layout --kind experiment --owner web --description d --expiry 2026-12-01';
 
   it('JSON variations need no shell quoting, and are typed json by themselves', () => {
-    expect(parseCommand(create, `${base} --variations a={"cols": 2},b={"cols": 3} --default a --off a`)).toMatchObject({
+    expect(
+      parseTestCommand(create, `${base} --variations a={"cols": 2},b={"cols": 3} --default a --off a`),
+    ).toMatchObject({
       type: 'json',
       variations: [
         { id: 'a', value: { cols: 2 } },
@@ -128,7 +132,7 @@ describe('/flag create variations', () => {
       'a flag with its own variations needs a default: give `--default <one of plain, bold, wide>`',
     );
     // The implicit on/off pair still defaults by kind.
-    expect(parseCommand(create, 'create ops-x --kind ops --owner sre --description d')).toMatchObject({
+    expect(parseTestCommand(create, 'create ops-x --kind ops --owner sre --description d')).toMatchObject({
       default: undefined,
       variations: undefined,
     });

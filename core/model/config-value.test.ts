@@ -1,7 +1,7 @@
+import { parseTestCommand } from '../../test/parse-command.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planChange, type PlanContext } from '../change/plan/index.js';
-import { parseCommand } from '../command/parse.js';
 import type { CommandOf } from '../command/schema.js';
 import { compileSnapshot } from '../engine/compile.js';
 import { CONFIG_TYPES, configEntrySchema, type ConfigEntry, type ConfigType } from './config-entry.js';
@@ -19,7 +19,10 @@ const ctx = (current: ConfigEntry | null): PlanContext => ({
 
 /** `/config set` as a person types it: the grammar's conversion, then the planner's stored value. */
 function typedAndStored(type: ConfigType, raw: string): { typed: unknown; stored: unknown } {
-  const command = parseCommand('/config', `set limits.x '${raw}' --type ${type} --reason r`) as CommandOf<'config.set'>;
+  const command = parseTestCommand(
+    '/config',
+    `set limits.x '${raw}' --type ${type} --reason r`,
+  ) as CommandOf<'config.set'>;
   const plan = planChange(command, ctx(null));
   return { typed: command.value, stored: (plan.target!.document as ConfigEntry).value };
 }

@@ -1,3 +1,4 @@
+import { parseTestCommand } from '../parse-command.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,6 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { importEntries } from '../../cli/import-command.js';
 import { planChange, type PlannableCommand } from '../../core/change/plan/index.js';
-import { parseCommand } from '../../core/command/parse.js';
 import { createLogger } from '../../storage/logger.js';
 import type { FlagDocument } from '../../core/model/flag.js';
 import { parseSettings } from '../../cli/settings.js';
@@ -33,7 +33,7 @@ let prodKey: string;
 
 /** Plans `/flag <text>` against what is stored and applies it, waiting until the evaluator serves the new snapshot. */
 async function chat(text: string): Promise<void> {
-  const command = parseCommand('/flag', text) as PlannableCommand;
+  const command = parseTestCommand('/flag', text) as PlannableCommand;
   const key = (command as { key: string }).key;
   const stored = await getFlag(db.pool, key);
   const plan = planChange(command, {

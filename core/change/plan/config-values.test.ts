@@ -1,5 +1,5 @@
+import { parseTestCommand } from '../../../test/parse-command.js';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../command/parse.js';
 import type { CommandOf } from '../../command/schema.js';
 import { configEntrySchema, type ConfigEntry } from '../../model/config-entry.js';
 import type { FlagDocument } from '../../model/flag.js';
@@ -13,7 +13,7 @@ const ctx = (current: PlanContext['current'] = null): PlanContext => ({
   now,
 });
 const plan = (slash: '/config' | '/flag', text: string, current: PlanContext['current'] = null) =>
-  planChange(parseCommand(slash, text) as PlannableCommand, ctx(current));
+  planChange(parseTestCommand(slash, text) as PlannableCommand, ctx(current));
 const stored = (slash: '/config' | '/flag', text: string, current: PlanContext['current'] = null) =>
   plan(slash, text, current).target!.document as ConfigEntry;
 
@@ -87,7 +87,7 @@ describe('/config set of a JSON entry', () => {
   });
 
   it('reads a quoted word as a JSON string on an existing JSON entry, where the grammar did not know the type', () => {
-    const command = parseCommand('/config', 'set blob "hello" --reason r') as CommandOf<'config.set'>;
+    const command = parseTestCommand('/config', 'set blob "hello" --reason r') as CommandOf<'config.set'>;
     expect(command.rawValue).toBe('hello');
     expect((planChange(command, ctx(blob)).target!.document as ConfigEntry).value).toBe('hello');
     expect(() => plan('/config', 'set blob hello --reason r', blob)).toThrow('blob: `hello` is not valid JSON');

@@ -1,12 +1,12 @@
+import { parseTestCommand } from '../../../test/parse-command.js';
 import { describe, expect, it } from 'vitest';
 import { planChange, type PlanContext, type PlannableCommand } from './index.js';
-import { parseCommand } from '../../command/parse.js';
 import type { FlagDocument } from '../../model/flag.js';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const ctx: PlanContext = { current: null, version: 0, environments: ['dev', 'staging', 'production'], now };
 const planned = (slash: '/flag' | '/change', text: string) =>
-  planChange(parseCommand(slash, text) as PlannableCommand, ctx);
+  planChange(parseTestCommand(slash, text) as PlannableCommand, ctx);
 const created = (text: string) => planned('/flag', text).target!.document as FlagDocument;
 
 describe('/flag create and the off variation a kill serves', () => {
@@ -36,7 +36,7 @@ describe('/flag create and the off variation a kill serves', () => {
 
   it('--off must name one of the variations', () => {
     expect(() =>
-      parseCommand('/flag', 'create x --kind ops --owner a --description d --variations a=1,b=2 --off c'),
+      parseTestCommand('/flag', 'create x --kind ops --owner a --description d --variations a=1,b=2 --off c'),
     ).toThrow('`--off` must be one of the variations a, b (got `c`)');
   });
 
