@@ -1,16 +1,9 @@
-import type { Client } from '@temporalio/client';
 import { CommandError } from '../core/command/errors.js';
 import { CHANGE_REQUEST_COMMANDS, READ_COMMANDS, ROLLOUT_CONTROL_COMMANDS } from '../core/command/kinds.js';
 import { parseCommand } from '../core/command/parse.js';
 import type { Command } from '../core/command/schema.js';
-import type { SlashCommand } from '../core/command/usage.js';
-import type { SecretEnvelope } from '../core/secrets/envelope.js';
 import { ForbiddenError, SwitchyardError, ValidationError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
-import type { Policy } from '../core/policy.js';
 import { readRefusal, readsAnything, type DataScope } from '../core/read-access.js';
-import type { Pool } from '../storage/db.js';
-import type { ReplyTarget } from '../workflows/contracts.js';
 import { requestChange } from './change-requests.js';
 import { decideChange, reviewBreakGlass } from './decisions.js';
 import { answerIncident, type IncidentCommand } from './incident-commands.js';
@@ -22,53 +15,10 @@ import { errorReply, okReply, type Reply } from './reply.js';
 import { refuseRevertDuringRollout } from './revert-guard.js';
 import { controlOf, controlRollout, type RolloutControlCommand } from './rollout-control.js';
 import { changeWorkflowId, expectWorkflowId, isBreakGlassWorkflow } from './workflow-refs.js';
+import type { CommandHandler, CommandHandlerDeps, CommandInput } from './command-contract.js';
 
-export interface CommandHandlerDeps {
-  client: Client;
-  taskQueue: string;
-  pool: Pool;
-  log: Logger;
-  /** Environments in risk order (settings ENVIRONMENTS). */
-  environments: readonly string[];
-  /** Which environments are production (policyOf(settings), built once per process): reads are judged on it. */
-  policy: Policy;
-  now?: () => Date;
-  /** How long a changing command waits for its outcome before answering; default 5 s. */
-  waitMs?: number;
-  /** Settings WEB_PUBLIC_URL: set, replies about a change request link to its page in the web console. */
-  consoleUrl?: string;
-}
-
-export interface CommandInput {
-  transport: 'slack' | 'console';
-  user: string;
-  command: SlashCommand;
-  text: string;
-  /** Idempotency key: a retried delivery of the same request reaches the same workflow. */
-  requestId: string;
-  replyTo: ReplyTarget;
-  /**
-   * For `/config secret set`: the value the user typed into the transport's dialog, already
-   * sealed (the clear value never reaches the command layer), and the dialog's justification.
-   */
-  sealed?: { envelope: SecretEnvelope; reason: string };
-}
-
-export interface ActionInput {
-  user: string;
-  actionId: string;
-  /** The button's value: the workflow id it acts on. */
-  value: string;
-  requestId: string;
-  replyTo: ReplyTarget;
-  /** Required for Reject; optional notes for a review. */
-  reason?: string;
-}
-
-export interface CommandHandler {
-  handleCommand(input: CommandInput): Promise<Reply>;
-  handleAction(input: ActionInput): Promise<Reply>;
-}
+// Importers keep reaching the contract through this module, where it was first declared.
+export type { ActionInput, CommandHandler, CommandHandlerDeps, CommandInput } from './command-contract.js';
 
 /** The place a read names (`--env`, `--tenant`), so a refusal can say which scope is missing; none: any. */
 function placeAskedFor(command: Command): DataScope | undefined {

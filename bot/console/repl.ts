@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { Writable, type Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { NotificationEvent } from '../../activities/notification-event.js';
 import type { SlashCommand } from '../../core/command/usage.js';
 import type { Logger } from '../../core/logger.js';
@@ -8,13 +7,14 @@ import type { Pool } from '../../storage/db.js';
 import type { ReplyTarget } from '../../workflows/contracts.js';
 import type { CommandHandler } from '../command-handler.js';
 import type { Reply } from '../reply.js';
-import { NO_MASTER_KEY, requestSecretValue } from '../sealed-secret.js';
 import { ACTION } from '../../render/action-ids.js';
 import type { ButtonElement, Message } from '../../render/blocks.js';
 import { renderNotification, type ConsoleLinks } from '../../render/notifications.js';
 import { blocksToText } from './blocks-to-text.js';
 import { CONSOLE_HELP, SLASH } from './console-help.js';
 import { watchOutbox, type OutboxFeed } from './outbox-feed.js';
+import { createSecretEntry } from './secret-entry.js';
+import { openConsoleReadline } from './terminal.js';
 
 export interface ConsoleOptions extends ConsoleLinks {
   user: string;
@@ -45,8 +45,6 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const buttons = new Map<number, ButtonElement>();
   let nextButton = 1;
   let pendingReject: ButtonElement | undefined;
-  /** `/config secret set` asked for a value (then a reason): the next lines are not commands. */
-  let pendingSecret: { key: string; env: string; value?: string } | undefined;
   /** While a secret is typed on a terminal, nothing readline echoes reaches the screen. */
   let muted = false;
   const notificationWaiters: Array<() => void> = [];
@@ -106,63 +104,31 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       });
     });
 
-  /** A reply that asks for a secret's value starts the hidden prompt instead of being shown. */
-  const showReply = (reply: Reply) => {
-    const dialog = reply.dialog;
-    if (dialog?.kind !== 'secret') return show(reply);
-    if (!options.masterKey) return write(`${NO_MASTER_KEY}.`);
-    pendingSecret = { key: dialog.key, env: dialog.env };
-    write(
-      `Value of ${dialog.key} in ${dialog.env}, on one line (not shown, never stored in clear; an empty line cancels):`,
-    );
-  };
-
-  /** The lines after `/config secret set`: the value (never echoed, logged or printed), then why. */
-  const handleSecretLine = async (secret: { key: string; env: string; value?: string }, raw: string) => {
-    if (secret.value === undefined) {
-      const value = raw.replace(/\r$/, '');
-      // A terminal's line history would offer the value again with the up arrow.
+  const secret = createSecretEntry({
+    handler,
+    masterKey: options.masterKey,
+    write,
+    show,
+    who: () => ({ user, replyTo: replyTo() }),
+    newRequestId,
+    forgetLine: (raw) => {
       const history = (rl as unknown as { history?: string[] }).history;
       if (history?.[0] === raw) history.shift();
-      if (!value) {
-        pendingSecret = undefined;
-        write('Secret cancelled: no value was typed.');
-        return;
-      }
-      secret.value = value;
-      write('Why does it change? One line: a second person reads it before approving.');
-      return;
-    }
-    pendingSecret = undefined;
-    const reason = raw.trim();
-    if (!reason) {
-      write('Secret cancelled: a secret change needs a reason.');
-      return;
-    }
-    const { key, env, value } = secret;
-    show(
-      await requestSecretValue(handler, options.masterKey!, {
-        transport: 'console',
-        user,
-        key,
-        env,
-        value,
-        reason,
-        requestId: newRequestId(),
-        replyTo: replyTo(),
-      }),
-    );
+    },
+  });
+  const showReply = (reply: Reply) => {
+    if (!secret.ask(reply)) show(reply);
   };
 
   /** Returns false when the session should end. */
   const handleLine = async (raw: string): Promise<boolean> => {
-    if (pendingSecret) {
+    if (secret.pending) {
       if (muted) {
         // The Enter that ended the hidden value was not echoed either.
         muted = false;
         output.write('\n');
       }
-      await handleSecretLine(pendingSecret, raw);
+      await secret.handleLine(raw);
       return true;
     }
     const line = raw.trim();
@@ -239,24 +205,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     }
   };
 
-  const interactive = 'isTTY' in options.input && Boolean((options.input as { isTTY?: boolean }).isTTY);
-  // readline echoes what is typed through this; muted while a secret's value is typed.
-  const terminalOutput = new Writable({
-    write(chunk, encoding, done) {
-      if (!muted) output.write(chunk, encoding);
-      done();
-    },
-  });
-  Object.defineProperty(terminalOutput, 'columns', { get: () => (output as { columns?: number }).columns });
-  const rl = createInterface({
-    input: options.input,
-    output: interactive ? terminalOutput : undefined,
-    terminal: interactive,
-  });
+  // Its echo is shut while a secret's value is typed (muted).
+  const { rl, interactive } = openConsoleReadline(options.input, output, () => muted);
   write(`Switchyard console as ${user}. Type help for commands, quit to leave.`);
   const prompt = () => {
     if (!interactive) return;
-    if (pendingSecret && pendingSecret.value === undefined) {
+    if (secret.awaitingValue) {
       // Written past readline, which stays muted: a redrawn prompt must not redraw what was typed so far.
       muted = true;
       output.write('secret (hidden)> ');
@@ -265,7 +219,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       return;
     }
     muted = false;
-    rl.setPrompt(pendingReject || pendingSecret ? 'reason> ' : `${user}> `);
+    rl.setPrompt(pendingReject || secret.pending ? 'reason> ' : `${user}> `);
     rl.prompt();
   };
   reprompt = prompt;
