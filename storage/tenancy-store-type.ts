@@ -1,4 +1,4 @@
-import type { tenancyAudit } from '../core/change/plan/tenancy.js';
+import type { tenancyAudit } from '../core/change/plan/tenancy-apply.js';
 import type { TenancyChange, TenancyView } from '../core/model/tenancy.js';
 import type { AuditEntry } from './audit.js';
 

@@ -1,4 +1,4 @@
-import { recheckTenancy, tenancyAudit, tenancyChangeNames } from '../core/change/plan/tenancy.js';
+import { recheckTenancy, tenancyAudit, tenancyChangeNames } from '../core/change/plan/tenancy-apply.js';
 import type { TenancyView } from '../core/model/tenancy.js';
 import { auditEventRecorded } from './audit-once.js';
 import { logAudit, recordAudit } from './audit.js';

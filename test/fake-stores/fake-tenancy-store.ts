@@ -1,4 +1,4 @@
-import { recheckTenancy, tenancyAudit, tenancyChangeNames } from '../../core/change/plan/tenancy.js';
+import { recheckTenancy, tenancyAudit, tenancyChangeNames } from '../../core/change/plan/tenancy-apply.js';
 import type { Tenant, TenancyView } from '../../core/model/tenancy.js';
 import { tenancyAuditEntry, type TenancyChangeInput, type TenancyStore } from '../../storage/tenancy-store-type.js';
 import type { FakeAuditStore } from './fake-audit-store.js';

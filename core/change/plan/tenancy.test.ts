@@ -5,7 +5,8 @@ import { compileFlag } from '../../engine/compile-flag.js';
 import { flagDocumentSchema, type FlagDocument } from '../../model/flag.js';
 import type { TenancyView } from '../../model/tenancy.js';
 import { planChange, type PlannableCommand } from './index.js';
-import { recheckTenancy, tenancyAudit, tenancyUnits } from './tenancy.js';
+import { recheckTenancy, tenancyAudit } from './tenancy-apply.js';
+import { tenancyUnits } from './tenancy.js';
 
 const environments = ['dev', 'staging', 'production'];
 const view = (): TenancyView => ({
