@@ -1,75 +1,18 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { access, constants, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { findTemporalCli } from './temporal-cli.js';
+
+// Finding the CLI moved to temporal-cli.ts; it stays importable from here.
+export { findTemporalCli } from './temporal-cli.js';
 
 /**
- * Finds (or builds once) the `temporal` CLI and runs a throwaway dev server from it, so
- * `switchyard dev` and the tests need no Temporal installed.
+ * Runs a throwaway Temporal dev server from the `temporal` CLI (found by temporal-cli.ts).
  * We start the server ourselves rather than through the SDK's launcher: that one downloads the
  * CLI and gives up after 5 s, which a cold start on 2 cores can exceed; we wait on its port instead.
  */
-
-async function isExecutableFile(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** scripts/temporal-cli.sh, looked up from this file so it works from the source tree and from dist/. */
-function findLauncherScript(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, 'scripts', 'temporal-cli.sh');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  return undefined;
-}
-
-/**
- * The path of a `temporal` binary: `$TEMPORAL_CLI_PATH`, then `PATH`, then the cache
- * `${XDG_CACHE_HOME:-~/.cache}/switchyard/bin/temporal`; otherwise runs scripts/temporal-cli.sh,
- * which builds it once with `go install` (never a download).
- *
- * @example const bin = await findTemporalCli(); // "/home/me/.cache/switchyard/bin/temporal"
- */
-export async function findTemporalCli(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (env.TEMPORAL_CLI_PATH && (await isExecutableFile(env.TEMPORAL_CLI_PATH))) return env.TEMPORAL_CLI_PATH;
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'temporal');
-    if (await isExecutableFile(candidate)) return candidate;
-  }
-  const cached = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'switchyard', 'bin', 'temporal');
-  if (await isExecutableFile(cached)) return cached;
-
-  const script = findLauncherScript();
-  if (!script) {
-    throw new Error(
-      'No Temporal CLI found: put `temporal` on PATH, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server',
-    );
-  }
-  return new Promise((resolve, reject) => {
-    const child = execFile('bash', [script], { env, maxBuffer: 1 << 20 }, (error, stdout) => {
-      if (error)
-        reject(
-          new Error(
-            `Could not find or build the Temporal CLI (scripts/temporal-cli.sh exited with ${error.code ?? error.message})`,
-          ),
-        );
-      else resolve(stdout.trim().split('\n').pop()!);
-    });
-    // The build takes minutes: let its progress reach the terminal.
-    child.stderr?.pipe(process.stderr);
-  });
-}
 
 /** A free TCP port on 127.0.0.1, found by letting the OS pick one. */
 export function freePort(): Promise<number> {
