@@ -1,11 +1,9 @@
 import {
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   patched,
   proxyActivities,
   proxyLocalActivities,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, PreparedChange } from '../activities/index.js';
@@ -13,11 +11,12 @@ import { requestReach } from '../core/change-request.js';
 import { spokenDuration } from '../core/duration.js';
 import { USER_ERROR_CODES } from '../core/errors.js';
 import { activityPresets, localActivityPresets } from './activity-options.js';
-import { breakGlassWorkflow } from './break-glass.js';
+import { startBreakGlass } from './start-break-glass.js';
 import { acceptDecisions } from './change-request-decisions.js';
 import { watchGuardrail } from './guardrail-monitor.js';
 import { workflowIds, type ChangeRequestInput, type ChangeRequestState } from './contracts.js';
 import { failureCode, failureMessage } from './failures.js';
+import { changeFacts, decisionAuditEvent } from './change-request-facts.js';
 import { notifySafely } from './notify-safely.js';
 import { startRollout } from './start-rollout.js';
 
@@ -45,49 +44,23 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   };
   let prepared: PreparedChange | undefined;
   const at = () => new Date().toISOString();
-  /** The one environment and tenant the change touches, when there is exactly one (audit columns, notifications; the audit detail lists them all). */
-  const where = (): { environment?: string; tenant?: string } => {
-    const { plan, touched } = prepared!;
-    if (!touched) return { environment: plan.envs.length === 1 ? plan.envs[0] : undefined, tenant: plan.tenant };
-    return {
-      environment: touched.environments.length === 1 ? touched.environments[0] : undefined,
-      tenant: touched.tenants.length === 1 ? touched.tenants[0] : undefined,
-    };
-  };
-
-  const facts = () => ({
-    requestId: input.requestId,
-    requester: input.requester,
-    entryKey: prepared!.plan.key,
-    action: prepared!.plan.action,
-    // The one environment and tenant touched; a change of several names them in its summary.
-    env: where().environment,
-    tenant: where().tenant,
-    summary: prepared!.plan.summary,
-    reason: justification,
-  });
+  const facts = () => changeFacts(input, prepared!, justification);
   const decisions = acceptDecisions(input, state, () => prepared);
 
   /** Decisions that change nothing are still traceable: who said no (or that nobody said yes), and why. */
   const auditDecision = (action: string, actor: string, reason?: string) =>
-    data.recordAuditEvent({
-      eventId: `${workflowId}:${action}`,
-      actor,
-      action,
-      // Role bindings are audited under this kind by storage, so decisions about them sit beside them.
-      entityKind: prepared!.plan.kind === 'role' ? 'role-binding' : prepared!.plan.kind,
-      entityKey: prepared!.plan.key,
-      ...where(),
-      reason,
+    data.recordAuditEvent(decisionAuditEvent(workflowId, input, prepared!, state, { action, actor, reason }));
+  /** The requester hears why nothing was changed. */
+  const notifyRefused = (code: string) =>
+    notifySafely({
+      kind: 'change_refused',
+      id: `${workflowId}:refused`,
+      at: at(),
+      replyTo: input.replyTo,
       requestId: input.requestId,
-      detail: {
-        requester: input.requester,
-        summary: prepared!.plan.summary,
-        riskReasons: state.riskReasons,
-        ...(prepared!.touched
-          ? { touched: { environments: prepared!.touched.environments, tenants: prepared!.touched.tenants } }
-          : {}),
-      },
+      requester: input.requester,
+      message: state.message ?? '',
+      code,
     });
 
   const end = async (): Promise<ChangeRequestState> => {
@@ -126,16 +99,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     // Anything the user can act on (rights, input, a revert under later changes, an unknown id) is a refusal, not a failure.
     state.status = USER_ERROR_CODES.has(failureCode(err) ?? '') ? 'refused' : 'failed';
     state.message = failureMessage(err);
-    await notifySafely({
-      kind: 'change_refused',
-      id: `${workflowId}:refused`,
-      at: at(),
-      replyTo: input.replyTo,
-      requestId: input.requestId,
-      requester: input.requester,
-      message: state.message,
-      code: failureCode(err) ?? 'FAILED',
-    });
+    await notifyRefused(failureCode(err) ?? 'FAILED');
     return end();
   }
   state.classification = prepared.classification;
@@ -145,21 +109,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
   state.reach = requestReach(prepared.request);
 
   if (prepared.classification === 'emergency') {
-    await startChild(breakGlassWorkflow, {
-      workflowId: workflowIds.breakGlass(input.requestId),
-      args: [
-        {
-          requestId: input.requestId,
-          actor: input.requester,
-          command: input.command,
-          reason: justification ?? '',
-          replyTo: input.replyTo,
-          ...input.breakGlass,
-        },
-      ],
-      // The review runs for a day; this request is done once break-glass has taken over.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
+    await startBreakGlass(input, justification);
     state.status = 'applied';
     state.message = `applied through break-glass (${workflowIds.breakGlass(input.requestId)}); a review by someone else is due`;
     return end();
@@ -236,16 +186,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
     state.status = rollout.started ? 'applied' : 'refused';
     state.message = rollout.message;
     if (!rollout.started) {
-      await notifySafely({
-        kind: 'change_refused',
-        id: `${workflowId}:refused`,
-        at: at(),
-        replyTo: input.replyTo,
-        requestId: input.requestId,
-        requester: input.requester,
-        message: state.message,
-        code: 'CONFLICT',
-      });
+      await notifyRefused('CONFLICT');
     }
     return end();
   }
@@ -290,16 +231,7 @@ export async function changeRequestWorkflow(input: ChangeRequestInput): Promise<
       });
     } else {
       state.status = USER_ERROR_CODES.has(failureCode(err) ?? '') ? 'refused' : 'failed';
-      await notifySafely({
-        kind: 'change_refused',
-        id: `${workflowId}:refused`,
-        at: at(),
-        replyTo: input.replyTo,
-        requestId: input.requestId,
-        requester: input.requester,
-        message: state.message,
-        code: failureCode(err) ?? 'FAILED',
-      });
+      await notifyRefused(failureCode(err) ?? 'FAILED');
     }
   }
   return end();
