@@ -27,7 +27,7 @@ export interface FastPathOptions {
 
 /**
  * fastify's reply as far as the OFREP answers use it, sending what fastify's reply.send sends
- * (fastify/lib/reply.js): an object as JSON, a Buffer as is, nothing with `content-length: 0`
+ * (fastify 5, held to it by evaluator/ofrep-fast-path.e2e.test.ts): an object as JSON, a Buffer as is, nothing with `content-length: 0`
  * except on 204 and 304; header names lower-cased, a later value replacing an earlier one.
  */
 class FastReply implements ReplyLike {

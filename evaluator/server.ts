@@ -48,7 +48,7 @@ interface ServerFactoryOptions {
   maxRequestsPerSocket?: number;
 }
 
-/** The http.Server fastify would create (fastify/lib/server.js), with the fast path's listener in front of fastify's. */
+/** The http.Server fastify would create itself (same timeouts), with the fast path's listener in front of fastify's. */
 function serverWith(fast: () => FastListener | undefined) {
   return (handler: Parameters<FastListener>[2], options: ServerFactoryOptions): Server => {
     const server = createServer(options.http ?? {}, (request, response) => {
